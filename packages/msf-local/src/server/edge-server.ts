@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import type { Service, ServiceRequest, ServiceResponse } from './service.js';
+
+export interface EdgeServerOptions {
+  host: string;
+  port: number;
+  services: Service[];
+  /** Called once per answered request (for the request log). */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface RequestLogEntry {
+  service: string;
+  method: string;
+  path: string;
+  target?: string;
+  status: number;
+  ms: number;
+}
+
+/**
+ * One loopback port for every API. Each request goes to the first service that accepts it;
+ * a request nobody accepts gets the generic AWS JSON error for an unknown operation.
+ */
+export class EdgeServer {
+  private server?: http.Server;
+  private readonly sockets = new Set<import('node:net').Socket>();
+
+  constructor(private readonly options: EdgeServerOptions) {}
+
+  async listen(): Promise<{ host: string; port: number; url: string }> {
+    const server = http.createServer((req, res) => void this.dispatch(req, res));
+    server.keepAliveTimeout = 65_000;
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return { host: address.address, port: address.port, url: `http://${host}:${address.port}` };
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+
+  private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = randomUUID();
+    let serviceName = 'unknown';
+    let response: ServiceResponse;
+    let request: ServiceRequest | undefined;
+    try {
+      const body = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      request = {
+        method: req.method ?? 'GET',
+        rawPath: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        requestId,
+      };
+      const service = this.options.services.find((s) => s.accepts(request as ServiceRequest));
+      if (service) {
+        serviceName = service.name;
+        response = await service.handle(request);
+      } else {
+        response = unknownOperation(request);
+      }
+    } catch (error) {
+      // A service must answer in its own error shape; reaching here is a bug, still answered as AWS would.
+      response = {
+        status: 500,
+        headers: { 'content-type': 'application/x-amz-json-1.1' },
+        body: JSON.stringify({ __type: 'InternalFailure', message: String((error as Error)?.message ?? error) }),
+      };
+    }
+    const headers: Record<string, string> = {
+      'x-amzn-requestid': requestId,
+      'x-amz-request-id': requestId,
+      ...response.headers,
+    };
+    const body = response.body;
+    if (body instanceof Readable) {
+      res.writeHead(response.status, headers);
+      body.pipe(res);
+      await new Promise<void>((resolve) => res.on('close', () => resolve()));
+    } else {
+      const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
+      if (payload && !('content-length' in lowerKeys(headers))) headers['content-length'] = String(payload.length);
+      res.writeHead(response.status, headers);
+      res.end(req.method === 'HEAD' ? undefined : payload);
+    }
+    this.options.onRequest?.({
+      service: serviceName,
+      method: request?.method ?? req.method ?? '?',
+      path: request?.rawPath ?? req.url ?? '/',
+      target: typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'] : undefined,
+      status: response.status,
+      ms: performance.now() - started,
+    });
+  }
+}
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+async function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** What AWS answers for a target or action it does not know. */
+function unknownOperation(req: ServiceRequest): ServiceResponse {
+  const target = req.headers['x-amz-target'];
+  return {
+    status: 400,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'UnknownOperationException' },
+    body: JSON.stringify({
+      __type: 'UnknownOperationException',
+      message: target ? `Unknown operation ${String(target)}` : 'Unknown operation',
+    }),
+  };
+}
