@@ -30,7 +30,8 @@ export function safeSegment(name: string): string {
 export function resolveInside(root: string, ...segments: string[]): string {
   const base = path.resolve(root);
   for (const segment of segments) {
-    if (segment.includes('\0')) throw new Error(`Path segment contains a NUL byte: ${JSON.stringify(segment)}`);
+    if (segment.includes('\0'))
+      throw new Error(`Path segment contains a NUL byte: ${JSON.stringify(segment)}`);
   }
   const resolved = path.resolve(base, ...segments);
   if (resolved !== base && resolved.startsWith(base + path.sep)) return resolved;
