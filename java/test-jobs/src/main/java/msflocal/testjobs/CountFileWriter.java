@@ -1,0 +1,82 @@
+package msflocal.testjobs;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Makes the job's state observable from outside: after every count it atomically replaces the output file with
+ * {@code {"variant":…,"count":N,"startedFrom":F,"marker":…,"properties":{…}}}, where {@code startedFrom} is the
+ * first count this run saw (1 after a start with empty state, N+1 after a restore from a savepoint at count N).
+ * {@code marker} and {@code properties} are read here, in the task, with the no-argument
+ * getApplicationProperties().
+ */
+final class CountFileWriter extends ProcessFunction<Long, Long> {
+    private final String outputFile;
+    private final String variant;
+    private transient long startedFrom;
+    private transient String propertiesJson;
+    private transient String marker;
+
+    CountFileWriter(String outputFile, String variant) {
+        this.outputFile = outputFile;
+        this.variant = variant;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        startedFrom = -1;
+        Properties props = TestJob.readProperties();
+        marker = props.getProperty("marker", "");
+        StringBuilder json = new StringBuilder("{");
+        for (var entry : new TreeMap<>(props).entrySet()) {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append(quote(entry.getKey().toString())).append(':').append(quote(entry.getValue().toString()));
+        }
+        propertiesJson = json.append('}').toString();
+    }
+
+    @Override
+    public void processElement(Long count, Context ctx, Collector<Long> out) {
+        if (startedFrom < 0) {
+            startedFrom = count;
+        }
+        String json =
+                "{\"variant\":" + quote(variant) + ",\"count\":" + count + ",\"startedFrom\":" + startedFrom
+                        + ",\"marker\":" + quote(marker) + ",\"properties\":" + propertiesJson + "}\n";
+        Path target = Path.of(outputFile);
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            Files.write(tmp, json.getBytes(StandardCharsets.UTF_8));
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + outputFile, e);
+        }
+        out.collect(count);
+    }
+
+    private static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+}
