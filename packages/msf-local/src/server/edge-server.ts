@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Service, ServiceRequest, ServiceResponse } from './service.js';
 
@@ -27,7 +27,7 @@ export interface RequestLogEntry {
  */
 export class EdgeServer {
   private server?: http.Server;
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
 
   constructor(private readonly options: EdgeServerOptions) {}
 
