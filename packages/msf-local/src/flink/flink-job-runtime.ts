@@ -1,0 +1,482 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import {
+  JobStartFailure,
+  SnapshotFailure,
+  type JobLaunch,
+  type JobMetrics,
+  type JobObservation,
+  type JobRuntime,
+  type JobState,
+} from '../control-plane/job-runtime.js';
+import { KeyedMutex } from '../store/keyed-mutex.js';
+import { writeJsonAtomic } from '../store/atomic-file.js';
+import { toErrorString } from './error-string.js';
+import { FlinkHostProcess } from './flink-host-process.js';
+import {
+  FlinkRestClient,
+  FlinkRestError,
+  TERMINAL_JOB_STATES,
+  type JarRunRequest,
+  type JobDetails,
+} from './flink-rest-client.js';
+import type { FlinkRuntimeSpec } from './flink-runtimes.js';
+import type { ProgressLog } from './maven-build.js';
+import { prepareRuntime } from './runtime-cache.js';
+
+/**
+ * JobRuntime on real Apache Flink: one cluster JVM (java/flink-host, an in-process MiniCluster) per running
+ * application, started by `start()` and released by `stopWithSnapshot()`, `cancel()`, a failed start or
+ * `close()`. Every start gets a fresh JVM, so a change of runtime, parallelism (= slots), environment, system
+ * properties or log level always takes effect, and user class loaders never pile up in a long-lived JVM.
+ *
+ * Files under the launch's `workDir`: `application_properties.json` (what getApplicationProperties() returns),
+ * `logs/flink.log` (Flink's log), `logs/host.out` (the JVM's stdout/stderr and command line), `flink/` (generated
+ * configuration, uploaded jars, temp files) and `checkpoints/`. Savepoints go to the launch's `snapshotDir`.
+ */
+
+export interface FlinkJobRuntimeOptions {
+  /** Cache root for the Flink runtimes; default `$MSF_LOCAL_CACHE` or `~/.cache/msf-local`. */
+  cacheRoot?: string;
+  /** Delay of the fixed-delay restart strategy (infinite attempts, as on MSF). Default 10 000 ms. */
+  restartDelayMs?: number;
+  /** Java 17 executable; default `$MSF_LOCAL_JAVA`, else `$JAVA_HOME/bin/java`, else `java`. */
+  javaCommand?: string;
+  /** Heap of a cluster JVM for a given parallelism; default 256 MB + 128 MB per slot, at most 2 GB. */
+  heapMb?: (parallelism: number) => number;
+  /** How long the cluster JVM may take to answer its REST API. Default 120 s. */
+  clusterStartTimeoutMs?: number;
+  /** How long a submitted job may take to reach RUNNING. Default 180 s. */
+  jobStartTimeoutMs?: number;
+  /** How long a savepoint (or stop-with-savepoint) may take. Default 300 s. */
+  savepointTimeoutMs?: number;
+  /** After this, a job that does not cancel or a JVM that does not exit on SIGTERM is killed. Default 20 s. */
+  shutdownTimeoutMs?: number;
+  /** How often Flink refreshes the metrics the REST API serves (`metrics.fetcher.update-interval`). Default 1 s. */
+  metricsRefreshMs?: number;
+  /** Poll interval for job status and savepoints. Default 200 ms. */
+  pollIntervalMs?: number;
+  /** Progress of first-use runtime downloads; default stderr. */
+  log?: ProgressLog;
+}
+
+interface AppCluster {
+  launch: JobLaunch;
+  spec: FlinkRuntimeSpec;
+  host: FlinkHostProcess;
+  client: FlinkRestClient;
+  jobId?: string;
+}
+
+const JOB_METRICS_1X = [
+  'uptime',
+  'downtime',
+  'numRestarts',
+  'fullRestarts',
+  'numberOfFailedCheckpoints',
+  'numberOfCompletedCheckpoints',
+  'lastCheckpointDuration',
+  'lastCheckpointSize',
+  'runningTime',
+  'restartingTime',
+  'failingTime',
+  'cancellingTime',
+] as const;
+const TASK_METRICS = [
+  'numRecordsIn',
+  'numRecordsOut',
+  'numRecordsInPerSecond',
+  'numRecordsOutPerSecond',
+] as const;
+
+/** How long snapshot() waits for a RUNNING job's tasks to be deployed before letting Flink decide. */
+const TASKS_RUNNING_GRACE_MS = 15_000;
+
+export class FlinkJobRuntime implements JobRuntime {
+  private readonly clusters = new Map<string, AppCluster>();
+  private readonly mutex = new KeyedMutex();
+  private readonly options: Required<Omit<FlinkJobRuntimeOptions, 'cacheRoot' | 'log'>> &
+    Pick<FlinkJobRuntimeOptions, 'cacheRoot' | 'log'>;
+
+  constructor(options: FlinkJobRuntimeOptions = {}) {
+    this.options = {
+      restartDelayMs: 10_000,
+      javaCommand: defaultJavaCommand(),
+      heapMb: (parallelism) => Math.min(2048, 256 + 128 * Math.max(1, parallelism)),
+      clusterStartTimeoutMs: 120_000,
+      jobStartTimeoutMs: 180_000,
+      savepointTimeoutMs: 300_000,
+      shutdownTimeoutMs: 20_000,
+      metricsRefreshMs: 1_000,
+      pollIntervalMs: 200,
+      ...options,
+    };
+  }
+
+  start(launch: JobLaunch): Promise<void> {
+    return this.mutex.run(launch.applicationName, async () => {
+      const existing = this.clusters.get(launch.applicationName);
+      if (existing) {
+        if (
+          existing.jobId &&
+          !existing.host.exit &&
+          !TERMINAL_JOB_STATES.has((await this.jobState(existing)) ?? 'FAILED')
+        ) {
+          throw new Error(
+            `application ${launch.applicationName} already has a running Flink job (${existing.jobId})`,
+          );
+        }
+        await this.release(existing);
+      }
+
+      const prepared = await prepareRuntime(launch.runtimeEnvironment, {
+        cacheRoot: this.options.cacheRoot,
+        log: this.options.log,
+      });
+      const propertiesFile = path.join(launch.workDir, 'application_properties.json');
+      await writeJsonAtomic(propertiesFile, launch.propertyGroups);
+      const host = await FlinkHostProcess.start({
+        runtime: prepared,
+        flinkConfig: this.clusterConfig(launch, prepared.spec),
+        confDir: path.join(launch.workDir, 'flink'),
+        logDir: path.join(launch.workDir, 'logs'),
+        logLevel: launch.logLevel,
+        propertiesFile,
+        heapMb: this.options.heapMb(launch.parallelism),
+        environment: launch.environment,
+        systemProperties: launch.systemProperties,
+        javaCommand: this.options.javaCommand,
+        startTimeoutMs: this.options.clusterStartTimeoutMs,
+      });
+      const cluster: AppCluster = {
+        launch,
+        spec: prepared.spec,
+        host,
+        client: new FlinkRestClient(host.restUrl),
+      };
+      this.clusters.set(launch.applicationName, cluster);
+      try {
+        await this.submit(cluster);
+        await this.awaitRunning(cluster);
+      } catch (error) {
+        // As on MSF, an application whose job could not start holds no resources.
+        await this.release(cluster);
+        throw error;
+      }
+    });
+  }
+
+  stopWithSnapshot(applicationName: string): Promise<string> {
+    return this.mutex.run(applicationName, async () => {
+      const cluster = this.requireJob(applicationName);
+      await this.awaitTasksRunning(cluster);
+      const jobId = cluster.jobId as string;
+      const triggerId = await this.savepointCall(() =>
+        cluster.client.stopWithSavepoint(jobId, fileUri(cluster.launch.snapshotDir)),
+      );
+      const location = await this.awaitSavepoint(cluster, triggerId);
+      await this.awaitJobState(
+        cluster,
+        (state) => TERMINAL_JOB_STATES.has(state),
+        this.options.shutdownTimeoutMs,
+      ).catch(() => undefined);
+      await this.release(cluster);
+      return location;
+    });
+  }
+
+  cancel(applicationName: string): Promise<void> {
+    return this.mutex.run(applicationName, async () => {
+      const cluster = this.clusters.get(applicationName);
+      if (!cluster) return;
+      if (cluster.jobId && !cluster.host.exit) {
+        try {
+          await cluster.client.cancel(cluster.jobId);
+          await this.awaitJobState(
+            cluster,
+            (state) => TERMINAL_JOB_STATES.has(state),
+            this.options.shutdownTimeoutMs,
+          );
+        } catch {
+          // Cancel is best effort: the JVM is released (and killed if need be) below in any case.
+        }
+      }
+      await this.release(cluster);
+    });
+  }
+
+  snapshot(applicationName: string): Promise<string> {
+    return this.mutex.run(applicationName, async () => {
+      const cluster = this.requireJob(applicationName);
+      await this.awaitTasksRunning(cluster);
+      const jobId = cluster.jobId as string;
+      const triggerId = await this.savepointCall(() =>
+        cluster.client.triggerSavepoint(jobId, fileUri(cluster.launch.snapshotDir)),
+      );
+      return this.awaitSavepoint(cluster, triggerId);
+    });
+  }
+
+  async observe(applicationName: string): Promise<JobObservation> {
+    const cluster = this.clusters.get(applicationName);
+    if (!cluster?.jobId) return { state: 'NONE', allTasksRunning: false, restarts: 0 };
+    if (cluster.host.exit) return this.lostCluster(cluster);
+    const jobId = cluster.jobId;
+    let job: JobDetails;
+    try {
+      job = await cluster.client.job(jobId);
+    } catch (error) {
+      if (cluster.host.exit) return this.lostCluster(cluster);
+      throw error;
+    }
+    const [restartMetric, exceptions] = await Promise.all([
+      cluster.client.jobMetrics(jobId, ['numRestarts']).catch(() => []),
+      cluster.client.exceptions(jobId).catch(() => undefined),
+    ]);
+    const restarts = Number(restartMetric.find((metric) => metric.id === 'numRestarts')?.value ?? 0);
+    const lastRestartAt = job.timestamps.RESTARTING;
+    const lastException =
+      exceptions?.exceptionHistory?.entries[0]?.stacktrace ?? exceptions?.['root-exception'] ?? undefined;
+    return {
+      state: job.state as JobState,
+      allTasksRunning: job.state === 'RUNNING' && job.vertices.every((vertex) => vertex.status === 'RUNNING'),
+      restarts: Number.isFinite(restarts) ? restarts : 0,
+      ...(lastRestartAt ? { lastRestartAt } : {}),
+      ...(lastException ? { lastException } : {}),
+    };
+  }
+
+  async metrics(applicationName: string): Promise<JobMetrics | undefined> {
+    const cluster = this.clusters.get(applicationName);
+    if (!cluster?.jobId || cluster.host.exit) return undefined;
+    const jobId = cluster.jobId;
+    let job: JobDetails;
+    try {
+      job = await cluster.client.job(jobId);
+    } catch {
+      return undefined;
+    }
+    if (TERMINAL_JOB_STATES.has(job.state)) return undefined;
+    const names = cluster.spec.hasFullRestarts
+      ? JOB_METRICS_1X
+      : JOB_METRICS_1X.filter((name) => name !== 'fullRestarts');
+    const [jobLevel, perVertex] = await Promise.all([
+      cluster.client.jobMetrics(jobId, names),
+      // Records in/out of the application: task metrics summed over every subtask of every vertex.
+      Promise.all(
+        job.vertices.map((vertex) =>
+          cluster.client.vertexMetricSums(jobId, vertex.id, TASK_METRICS).catch(() => []),
+        ),
+      ),
+    ]);
+    const metrics: JobMetrics = {};
+    for (const metric of jobLevel) {
+      const value = Number(metric.value);
+      if (metric.value !== undefined && Number.isFinite(value))
+        metrics[metric.id as keyof JobMetrics] = value;
+    }
+    for (const metric of perVertex.flat()) {
+      if (typeof metric.sum !== 'number') continue;
+      const name = metric.id as keyof JobMetrics;
+      metrics[name] = (metrics[name] ?? 0) + metric.sum;
+    }
+    return metrics;
+  }
+
+  dashboardUrl(applicationName: string): string | undefined {
+    const cluster = this.clusters.get(applicationName);
+    return cluster && !cluster.host.exit ? cluster.host.restUrl : undefined;
+  }
+
+  /** PIDs of the cluster JVMs this runtime runs, by application (for diagnostics and process hygiene tests). */
+  clusterPids(): Record<string, number | undefined> {
+    return Object.fromEntries([...this.clusters].map(([name, cluster]) => [name, cluster.host.pid]));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.clusters.keys()].map((name) => this.cancel(name)));
+  }
+
+  private clusterConfig(launch: JobLaunch, spec: FlinkRuntimeSpec): Record<string, string> {
+    const flinkDir = path.join(launch.workDir, 'flink');
+    const config: Record<string, string> = {
+      'rest.address': '127.0.0.1',
+      'rest.bind-address': '127.0.0.1',
+      'rest.bind-port': '0',
+      'jobmanager.rpc.address': '127.0.0.1',
+      'taskmanager.host': '127.0.0.1',
+      'taskmanager.numberOfTaskSlots': String(launch.parallelism),
+      'parallelism.default': String(launch.parallelism),
+      'web.submit.enable': 'true',
+      'web.cancel.enable': 'true',
+      'web.upload.dir': path.join(flinkDir, 'uploads'),
+      'web.tmpdir': path.join(flinkDir, 'web-tmp'),
+      'io.tmp.dirs': path.join(flinkDir, 'tmp'),
+      'metrics.fetcher.update-interval': String(this.options.metricsRefreshMs),
+      [spec.checkpointDirKey]: fileUri(path.join(launch.workDir, 'checkpoints')),
+      [spec.savepointDirKey]: fileUri(launch.snapshotDir),
+      // MSF: a failing job restarts for ever, with a fixed delay.
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': String(2_147_483_647),
+      'restart-strategy.fixed-delay.delay': `${this.options.restartDelayMs} ms`,
+      'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
+    };
+    if (launch.checkpointing.enabled) {
+      config['execution.checkpointing.interval'] = `${launch.checkpointing.intervalMs} ms`;
+      config['execution.checkpointing.min-pause'] = `${launch.checkpointing.minPauseMs} ms`;
+    }
+    return config;
+  }
+
+  private async submit(cluster: AppCluster): Promise<void> {
+    const { launch, client, spec } = cluster;
+    const body: JarRunRequest = { parallelism: launch.parallelism };
+    if (launch.restore) {
+      body.savepointPath = launch.restore.snapshotPath;
+      body.allowNonRestoredState = launch.restore.allowNonRestoredState;
+      body[spec.claimModeField] = 'NO_CLAIM';
+    }
+    try {
+      const jarId = await client.uploadJar(launch.jarPath);
+      cluster.jobId = await client.runJar(jarId, body);
+    } catch (error) {
+      if (error instanceof FlinkRestError) throw new JobStartFailure(toErrorString(error.errors));
+      throw error;
+    }
+  }
+
+  /** Resolves when the job is RUNNING; a job that ends first (or never gets there) is a start failure. */
+  private async awaitRunning(cluster: AppCluster): Promise<void> {
+    const jobId = cluster.jobId as string;
+    let state: string;
+    try {
+      state = await this.awaitJobState(
+        cluster,
+        (s) => s === 'RUNNING' || TERMINAL_JOB_STATES.has(s),
+        this.options.jobStartTimeoutMs,
+      );
+    } catch (error) {
+      throw new JobStartFailure(`java.util.concurrent.TimeoutException: ${(error as Error).message}`);
+    }
+    if (state === 'RUNNING') return;
+    const exceptions = await cluster.client.exceptions(jobId).catch(() => undefined);
+    const trace = exceptions?.exceptionHistory?.entries[0]?.stacktrace ?? exceptions?.['root-exception'];
+    throw new JobStartFailure(
+      trace
+        ? toErrorString(trace)
+        : `java.lang.IllegalStateException: the Flink job ended ${state} before it was RUNNING`,
+    );
+  }
+
+  /** Polls the job until `done(state)`; rejects on timeout or when the cluster JVM is gone. */
+  private async awaitJobState(
+    cluster: AppCluster,
+    done: (state: string) => boolean,
+    timeoutMs: number,
+  ): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = 'UNKNOWN';
+    for (;;) {
+      if (cluster.host.exit) throw new Error(`the Flink cluster JVM exited (see ${cluster.host.logFile})`);
+      const state = await this.jobState(cluster);
+      if (state) {
+        last = state;
+        if (done(state)) return state;
+      }
+      if (Date.now() > deadline) throw new Error(`the Flink job is still ${last} after ${timeoutMs} ms`);
+      await sleep(this.options.pollIntervalMs);
+    }
+  }
+
+  private async jobState(cluster: AppCluster): Promise<string | undefined> {
+    if (!cluster.jobId) return undefined;
+    try {
+      return (await cluster.client.job(cluster.jobId)).state;
+    } catch (error) {
+      if (error instanceof FlinkRestError && error.status === 404) return 'FAILED'; // Flink no longer knows it
+      throw error;
+    }
+  }
+
+  private async awaitTasksRunning(cluster: AppCluster): Promise<void> {
+    const deadline = Date.now() + TASKS_RUNNING_GRACE_MS;
+    while (Date.now() < deadline) {
+      const job = await cluster.client.job(cluster.jobId as string);
+      if (job.state !== 'RUNNING' || job.vertices.every((vertex) => vertex.status === 'RUNNING')) return;
+      await sleep(this.options.pollIntervalMs);
+    }
+  }
+
+  private async savepointCall(trigger: () => Promise<string>): Promise<string> {
+    try {
+      return await trigger();
+    } catch (error) {
+      if (error instanceof FlinkRestError) throw new SnapshotFailure(toErrorString(error.errors));
+      throw error;
+    }
+  }
+
+  /** Polls a savepoint (or stop-with-savepoint) until done; returns the savepoint's local path. */
+  private async awaitSavepoint(cluster: AppCluster, triggerId: string): Promise<string> {
+    const jobId = cluster.jobId as string;
+    const deadline = Date.now() + this.options.savepointTimeoutMs;
+    for (;;) {
+      if (cluster.host.exit)
+        throw new SnapshotFailure(
+          `java.lang.IllegalStateException: the Flink cluster JVM exited (see ${cluster.host.logFile})`,
+        );
+      const status = await cluster.client.savepointStatus(jobId, triggerId);
+      if (status.state === 'COMPLETED') return localPath(status.location);
+      if (status.state === 'FAILED') throw new SnapshotFailure(toErrorString(status.failureCause));
+      if (Date.now() > deadline) {
+        throw new SnapshotFailure(
+          `java.util.concurrent.TimeoutException: the savepoint did not complete within ${this.options.savepointTimeoutMs} ms`,
+        );
+      }
+      await sleep(this.options.pollIntervalMs);
+    }
+  }
+
+  private requireJob(applicationName: string): AppCluster {
+    const cluster = this.clusters.get(applicationName);
+    if (!cluster?.jobId || cluster.host.exit)
+      throw new Error(`application ${applicationName} has no running Flink job`);
+    return cluster;
+  }
+
+  private lostCluster(cluster: AppCluster): JobObservation {
+    const exit = cluster.host.exit;
+    return {
+      state: 'FAILED',
+      allTasksRunning: false,
+      restarts: 0,
+      lastException: `java.lang.IllegalStateException: the Flink cluster JVM exited unexpectedly (code ${exit?.code}, signal ${exit?.signal}); see ${cluster.host.logFile}`,
+    };
+  }
+
+  private async release(cluster: AppCluster): Promise<void> {
+    if (this.clusters.get(cluster.launch.applicationName) === cluster)
+      this.clusters.delete(cluster.launch.applicationName);
+    await cluster.host.stop(this.options.shutdownTimeoutMs);
+  }
+}
+
+function defaultJavaCommand(): string {
+  if (process.env.MSF_LOCAL_JAVA) return process.env.MSF_LOCAL_JAVA;
+  if (process.env.JAVA_HOME) return path.join(process.env.JAVA_HOME, 'bin', 'java');
+  return 'java';
+}
+
+function fileUri(dir: string): string {
+  return pathToFileURL(path.resolve(dir)).href;
+}
+
+/** Flink reports savepoints as `file:/abs/path`; msf-local records plain paths (Flink accepts both on restore). */
+function localPath(location: string): string {
+  return location.startsWith('file:') ? decodeURIComponent(location.replace(/^file:(\/\/)?/, '')) : location;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
