@@ -1,0 +1,242 @@
+import {
+  CreateApplicationCommand,
+  DeleteApplicationCommand,
+  DescribeApplicationCommand,
+  KinesisAnalyticsV2ServiceException,
+  ListApplicationsCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  type CreateApplicationCommandInput,
+} from '@aws-sdk/client-kinesis-analytics-v2';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeJobRuntime } from '../support/fake-job-runtime.js';
+import { startHarness, waitFor, type Harness } from '../support/msf-local-harness.js';
+
+const ROLE = 'arn:aws:iam::000000000000:role/msf-local';
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ runtime: new FakeJobRuntime() });
+  await h.s3.send(new CreateBucketCommand({ Bucket: 'code' }));
+  await h.s3.send(new PutObjectCommand({ Bucket: 'code', Key: 'app.jar', Body: Buffer.from('PK fake jar') }));
+});
+afterAll(() => h.close());
+
+const flinkApp = (name: string, extra: Partial<CreateApplicationCommandInput> = {}): CreateApplicationCommandInput => ({
+  ApplicationName: name,
+  RuntimeEnvironment: 'FLINK-1_19',
+  ServiceExecutionRole: ROLE,
+  ApplicationConfiguration: {
+    ApplicationCodeConfiguration: {
+      CodeContentType: 'ZIPFILE',
+      CodeContent: { S3ContentLocation: { BucketARN: 'arn:aws:s3:::code', FileKey: 'app.jar' } },
+    },
+  },
+  ...extra,
+});
+
+async function error(promise: Promise<unknown>): Promise<KinesisAnalyticsV2ServiceException> {
+  try {
+    await promise;
+  } catch (e) {
+    return e as KinesisAnalyticsV2ServiceException;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('CreateApplication / DescribeApplication', () => {
+  it('creates a READY version-1 application with the service defaults', async () => {
+    const { ApplicationDetail: d } = await h.kda.send(
+      new CreateApplicationCommand({ ApplicationName: 'minimal', RuntimeEnvironment: 'FLINK-1_20', ServiceExecutionRole: ROLE }),
+    );
+    expect(d).toMatchObject({
+      ApplicationName: 'minimal',
+      ApplicationARN: 'arn:aws:kinesisanalytics:us-east-1:000000000000:application/minimal',
+      ApplicationStatus: 'READY',
+      ApplicationVersionId: 1,
+      RuntimeEnvironment: 'FLINK-1_20',
+      ServiceExecutionRole: ROLE,
+      ApplicationMode: 'STREAMING',
+      ApplicationMaintenanceConfigurationDescription: {
+        ApplicationMaintenanceWindowStartTime: '03:00',
+        ApplicationMaintenanceWindowEndTime: '11:00',
+      },
+    });
+    const c = d?.ApplicationConfigurationDescription;
+    expect(c?.ApplicationSnapshotConfigurationDescription?.SnapshotsEnabled).toBe(true);
+    expect(c?.FlinkApplicationConfigurationDescription).toMatchObject({
+      CheckpointConfigurationDescription: {
+        ConfigurationType: 'DEFAULT',
+        CheckpointingEnabled: true,
+        CheckpointInterval: 60000,
+        MinPauseBetweenCheckpoints: 5000,
+      },
+      MonitoringConfigurationDescription: { ConfigurationType: 'DEFAULT', LogLevel: 'INFO', MetricsLevel: 'APPLICATION' },
+      ParallelismConfigurationDescription: {
+        ConfigurationType: 'DEFAULT',
+        Parallelism: 1,
+        ParallelismPerKPU: 1,
+        AutoScalingEnabled: true,
+      },
+    });
+    expect(c?.RunConfigurationDescription).toBeUndefined();
+    expect(c?.ApplicationCodeConfigurationDescription).toBeUndefined();
+    expect(d?.CreateTimestamp?.getMilliseconds()).toBe(0);
+    expect(d?.ConditionalToken).toMatch(/^[a-zA-Z0-9-_+/=]+$/);
+  });
+
+  it('keeps the code location, properties and custom configuration', async () => {
+    await h.kda.send(
+      new CreateApplicationCommand(
+        flinkApp('custom', {
+          ApplicationConfiguration: {
+            ApplicationCodeConfiguration: {
+              CodeContentType: 'ZIPFILE',
+              CodeContent: { S3ContentLocation: { BucketARN: 'arn:aws:s3:::code', FileKey: 'app.jar' } },
+            },
+            EnvironmentProperties: {
+              PropertyGroups: [
+                { PropertyGroupId: 'OutputStream0', PropertyMap: { 'stream.name': 'out', 'aws.region': 'us-east-1' } },
+              ],
+            },
+            FlinkApplicationConfiguration: {
+              ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: 4, ParallelismPerKPU: 2, AutoScalingEnabled: false },
+              MonitoringConfiguration: { ConfigurationType: 'CUSTOM', LogLevel: 'ERROR' },
+              CheckpointConfiguration: { ConfigurationType: 'CUSTOM', CheckpointInterval: 5000 },
+            },
+            ApplicationSystemRollbackConfiguration: { RollbackEnabled: true },
+          },
+          Tags: [{ Key: 'team', Value: 'data' }],
+        }),
+      ),
+    );
+    const { ApplicationDetail: d } = await h.kda.send(new DescribeApplicationCommand({ ApplicationName: 'custom' }));
+    const c = d?.ApplicationConfigurationDescription;
+    expect(c?.ApplicationCodeConfigurationDescription).toEqual({
+      CodeContentType: 'ZIPFILE',
+      CodeContentDescription: {
+        S3ApplicationCodeLocationDescription: { BucketARN: 'arn:aws:s3:::code', FileKey: 'app.jar' },
+      },
+    });
+    expect(c?.EnvironmentPropertyDescriptions?.PropertyGroupDescriptions).toEqual([
+      { PropertyGroupId: 'OutputStream0', PropertyMap: { 'stream.name': 'out', 'aws.region': 'us-east-1' } },
+    ]);
+    expect(c?.FlinkApplicationConfigurationDescription?.ParallelismConfigurationDescription).toEqual({
+      ConfigurationType: 'CUSTOM',
+      Parallelism: 4,
+      ParallelismPerKPU: 2,
+      CurrentParallelism: 4,
+      AutoScalingEnabled: false,
+    });
+    expect(c?.FlinkApplicationConfigurationDescription?.MonitoringConfigurationDescription).toEqual({
+      ConfigurationType: 'CUSTOM',
+      LogLevel: 'ERROR',
+      MetricsLevel: 'APPLICATION',
+    });
+    expect(c?.FlinkApplicationConfigurationDescription?.CheckpointConfigurationDescription).toEqual({
+      ConfigurationType: 'CUSTOM',
+      CheckpointingEnabled: true,
+      CheckpointInterval: 5000,
+      MinPauseBetweenCheckpoints: 5000,
+    });
+    expect(c?.ApplicationSystemRollbackConfigurationDescription?.RollbackEnabled).toBe(true);
+  });
+
+  it('refuses a duplicate name with ResourceInUseException', async () => {
+    await h.kda.send(new CreateApplicationCommand(flinkApp('dup')));
+    const e = await error(h.kda.send(new CreateApplicationCommand(flinkApp('dup'))));
+    expect(e).toBeInstanceOf(ResourceInUseException);
+    expect(e.$metadata.httpStatusCode).toBe(400);
+  });
+
+  it('refuses code that is not in S3 with MSF InvalidArgumentException text', async () => {
+    const input = flinkApp('nocode');
+    input.ApplicationConfiguration!.ApplicationCodeConfiguration!.CodeContent!.S3ContentLocation!.FileKey = 'missing.jar';
+    const e = await error(h.kda.send(new CreateApplicationCommand(input)));
+    expect(e.name).toBe('InvalidArgumentException');
+    expect(e.message).toBe(
+      'Please check the role provided or validity of S3 location you provided. We are unable to get the specified fileKey: missing.jar in the specified bucket: code',
+    );
+  });
+
+  it('refuses more than 64 KPUs with LimitExceededException', async () => {
+    const e = await error(
+      h.kda.send(
+        new CreateApplicationCommand(
+          flinkApp('huge', {
+            ApplicationConfiguration: {
+              FlinkApplicationConfiguration: {
+                ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: 130, ParallelismPerKPU: 2 },
+              },
+            },
+          }),
+        ),
+      ),
+    );
+    expect(e.name).toBe('LimitExceededException');
+    expect(e.message).toContain('65 KPUs');
+  });
+
+  it('answers a missing application with ResourceNotFoundException (400)', async () => {
+    const e = await error(h.kda.send(new DescribeApplicationCommand({ ApplicationName: 'nope' })));
+    expect(e).toBeInstanceOf(ResourceNotFoundException);
+    expect(e.$metadata.httpStatusCode).toBe(400);
+  });
+
+  it('refuses SQL and Studio applications', async () => {
+    const sql = await error(
+      h.kda.send(new CreateApplicationCommand({ ApplicationName: 's', RuntimeEnvironment: 'SQL-1_0', ServiceExecutionRole: ROLE })),
+    );
+    expect(sql.name).toBe('UnsupportedOperationException');
+  });
+});
+
+describe('ListApplications', () => {
+  it('pages with Limit and NextToken, sorted by name', async () => {
+    for (const name of ['list-a', 'list-b', 'list-c']) await h.kda.send(new CreateApplicationCommand(flinkApp(name)));
+    const names: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await h.kda.send(new ListApplicationsCommand({ Limit: 2, NextToken: token }));
+      expect(page.ApplicationSummaries!.length).toBeLessThanOrEqual(2);
+      names.push(...page.ApplicationSummaries!.map((s) => s.ApplicationName!));
+      token = page.NextToken;
+      pages++;
+    } while (token);
+    expect(names).toEqual([...names].sort());
+    expect(names).toEqual(expect.arrayContaining(['list-a', 'list-b', 'list-c']));
+    expect(pages).toBe(Math.ceil(names.length / 2));
+    const all = await h.kda.send(new ListApplicationsCommand({}));
+    expect(all.NextToken).toBeUndefined();
+    expect(all.ApplicationSummaries?.find((s) => s.ApplicationName === 'list-a')).toEqual({
+      ApplicationName: 'list-a',
+      ApplicationARN: 'arn:aws:kinesisanalytics:us-east-1:000000000000:application/list-a',
+      ApplicationStatus: 'READY',
+      ApplicationVersionId: 1,
+      RuntimeEnvironment: 'FLINK-1_19',
+      ApplicationMode: 'STREAMING',
+    });
+  });
+});
+
+describe('DeleteApplication', () => {
+  it('needs the exact CreateTimestamp, then deletes through DELETING', async () => {
+    const { ApplicationDetail: d } = await h.kda.send(new CreateApplicationCommand(flinkApp('to-delete')));
+    const wrong = await error(
+      h.kda.send(
+        new DeleteApplicationCommand({
+          ApplicationName: 'to-delete',
+          CreateTimestamp: new Date(d!.CreateTimestamp!.getTime() - 5000),
+        }),
+      ),
+    );
+    expect(wrong.name).toBe('InvalidArgumentException');
+    await h.kda.send(new DeleteApplicationCommand({ ApplicationName: 'to-delete', CreateTimestamp: d!.CreateTimestamp }));
+    await waitFor(
+      () => error(h.kda.send(new DescribeApplicationCommand({ ApplicationName: 'to-delete' }))).catch(() => undefined),
+      (e) => e instanceof ResourceNotFoundException,
+    );
+  });
+});

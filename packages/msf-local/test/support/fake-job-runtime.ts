@@ -1,0 +1,112 @@
+/**
+ * A test double of the JobRuntime port for control-plane tests (the real one is FlinkJobRuntime, tested on
+ * real Flink). Jobs start after a short delay; tests script failures and health and read what was launched.
+ */
+import { JobStartFailure, SnapshotFailure } from '../../src/control-plane/job-runtime.js';
+import type { JobLaunch, JobMetrics, JobObservation, JobRuntime, JobState } from '../../src/control-plane/job-runtime.js';
+
+interface FakeJob {
+  launch: JobLaunch;
+  state: JobState;
+  restarts: number;
+  lastRestartAt?: number;
+}
+
+export class FakeJobRuntime implements JobRuntime {
+  readonly launches: JobLaunch[] = [];
+  readonly cancels: string[] = [];
+  private readonly jobs = new Map<string, FakeJob>();
+  private readonly startFailures = new Map<string, string[]>();
+  private readonly snapshotFailures = new Set<string>();
+  private savepoints = 0;
+
+  constructor(private readonly delayMs = 30) {}
+
+  /** The next start of `app` fails with `message` (Flink's text). */
+  failNextStart(app: string, message: string): void {
+    const queue = this.startFailures.get(app) ?? [];
+    queue.push(message);
+    this.startFailures.set(app, queue);
+  }
+
+  failSnapshots(app: string, fail = true): void {
+    if (fail) this.snapshotFailures.add(app);
+    else this.snapshotFailures.delete(app);
+  }
+
+  /** Puts the running job of `app` into a fail-and-restart loop (or back to healthy). */
+  setCrashLooping(app: string, looping: boolean): void {
+    const job = this.jobs.get(app);
+    if (!job) throw new Error(`no job for ${app}`);
+    job.state = looping ? 'RESTARTING' : 'RUNNING';
+    if (looping) {
+      job.restarts++;
+      job.lastRestartAt = Date.now();
+    }
+  }
+
+  lastLaunch(app: string): JobLaunch | undefined {
+    return this.launches.filter((l) => l.applicationName === app).at(-1);
+  }
+
+  hasJob(app: string): boolean {
+    return this.jobs.has(app);
+  }
+
+  async start(launch: JobLaunch): Promise<void> {
+    this.launches.push(structuredClone(launch));
+    await delay(this.delayMs);
+    const failure = this.startFailures.get(launch.applicationName)?.shift();
+    if (failure) throw new JobStartFailure(failure);
+    this.jobs.set(launch.applicationName, { launch, state: 'RUNNING', restarts: 0 });
+  }
+
+  async stopWithSnapshot(app: string): Promise<string> {
+    const path = await this.snapshot(app);
+    this.jobs.delete(app);
+    return path;
+  }
+
+  async cancel(app: string): Promise<void> {
+    this.cancels.push(app);
+    await delay(this.delayMs);
+    this.jobs.delete(app);
+  }
+
+  async snapshot(app: string): Promise<string> {
+    const job = this.jobs.get(app);
+    await delay(this.delayMs);
+    if (!job) throw new SnapshotFailure(`No running job for ${app}`);
+    if (this.snapshotFailures.has(app)) throw new SnapshotFailure('Checkpoint Coordinator is suspending.');
+    return `file://${job.launch.snapshotDir}/savepoint-${++this.savepoints}`;
+  }
+
+  async observe(app: string): Promise<JobObservation> {
+    const job = this.jobs.get(app);
+    if (!job) return { state: 'NONE', allTasksRunning: false, restarts: 0 };
+    return {
+      state: job.state,
+      allTasksRunning: job.state === 'RUNNING',
+      restarts: job.restarts,
+      ...(job.lastRestartAt !== undefined ? { lastRestartAt: job.lastRestartAt } : {}),
+    };
+  }
+
+  async metrics(app: string): Promise<JobMetrics | undefined> {
+    const job = this.jobs.get(app);
+    if (!job) return undefined;
+    return { uptime: 1000, downtime: job.state === 'RUNNING' ? 0 : 500, numRestarts: job.restarts };
+  }
+
+  dashboardUrl(app: string): string | undefined {
+    return this.jobs.has(app) ? `http://127.0.0.1:65000/#/${app}` : undefined;
+  }
+
+  async close(): Promise<void> {
+    this.jobs.clear();
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
