@@ -1,8 +1,9 @@
+import type {
+  KinesisAnalyticsV2ServiceException} from '@aws-sdk/client-kinesis-analytics-v2';
 import {
   CreateApplicationCommand,
   DeleteApplicationCommand,
   DescribeApplicationCommand,
-  KinesisAnalyticsV2ServiceException,
   ListApplicationsCommand,
   ResourceInUseException,
   ResourceNotFoundException,
