@@ -54,7 +54,9 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
   const log = options.log ?? ((message: string) => process.stderr.write(`msf-local: ${message}\n`));
   const s3 = await S3Store.open(path.join(dataDir, 's3'), { defaultRegion: region, onWarning: log });
   const runtime =
-    options.runtime === undefined ? new FlinkJobRuntime({ log, ...options.flink }) : (options.runtime ?? undefined);
+    options.runtime === undefined
+      ? new FlinkJobRuntime({ log, ...options.flink })
+      : (options.runtime ?? undefined);
   let endpoint = '';
   const controlPlane = new ControlPlane(new ApplicationStore(dataDir), new S3CodeSource(s3), {
     ...options.controlPlane,

@@ -19,7 +19,9 @@ export function parseJsonBody(req: ServiceRequest): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch {
-    throw serializationError('Start of structure or map found where not expected, or the body is not valid JSON.');
+    throw serializationError(
+      'Start of structure or map found where not expected, or the body is not valid JSON.',
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw serializationError('The request body must be a JSON object.');
@@ -31,14 +33,26 @@ export function jsonResponse(body: unknown, contentType: string): ServiceRespons
   return { status: 200, headers: { 'content-type': contentType }, body: JSON.stringify(body ?? {}) };
 }
 
-export function jsonError(error: unknown, contentType: string, extraHeaders: Record<string, string> = {}): ServiceResponse {
+export function jsonError(
+  error: unknown,
+  contentType: string,
+  extraHeaders: Record<string, string> = {},
+): ServiceResponse {
   const serviceError = ServiceError.is(error)
     ? error
-    : new ServiceError('InternalFailure', `msf-local internal error: ${(error as Error)?.message ?? error}`, 500);
+    : new ServiceError(
+        'InternalFailure',
+        `msf-local internal error: ${(error as Error)?.message ?? error}`,
+        500,
+      );
   return {
     status: serviceError.status,
     headers: { 'content-type': contentType, 'x-amzn-errortype': serviceError.code, ...extraHeaders },
     // Both spellings: the model names the member Message (message for TooManyTagsException).
-    body: JSON.stringify({ __type: serviceError.code, message: serviceError.message, Message: serviceError.message }),
+    body: JSON.stringify({
+      __type: serviceError.code,
+      message: serviceError.message,
+      Message: serviceError.message,
+    }),
   };
 }

@@ -19,13 +19,20 @@ export type Shape =
   /** Accepted as is (shapes msf-local never reads, e.g. SQL-only configuration). */
   | { kind: 'any' };
 
-export const str = (c: { min?: number; max?: number; pattern?: string } = {}): Shape => ({ kind: 'string', ...c });
+export const str = (c: { min?: number; max?: number; pattern?: string } = {}): Shape => ({
+  kind: 'string',
+  ...c,
+});
 export const enumOf = (...values: string[]): Shape => ({ kind: 'string', enum: values });
 export const int = (c: { min?: number; max?: number } = {}): Shape => ({ kind: 'integer', ...c });
 export const bool: Shape = { kind: 'boolean' };
 export const timestamp: Shape = { kind: 'timestamp' };
 export const any: Shape = { kind: 'any' };
-export const list = (member: Shape, c: { min?: number; max?: number } = {}): Shape => ({ kind: 'list', member, ...c });
+export const list = (member: Shape, c: { min?: number; max?: number } = {}): Shape => ({
+  kind: 'list',
+  member,
+  ...c,
+});
 export const map = (key: Shape, value: Shape, c: { min?: number; max?: number } = {}): Shape => ({
   kind: 'map',
   key,
@@ -58,13 +65,16 @@ export function validate(shape: Shape, value: unknown): void {
 function check(shape: Shape, value: unknown, path: string, violations: string[]): void {
   if (value === undefined || value === null) return;
   const fail = (constraint: string) =>
-    violations.push(`Value ${render(value)} at '${path}' failed to satisfy constraint: Member must ${constraint}`);
+    violations.push(
+      `Value ${render(value)} at '${path}' failed to satisfy constraint: Member must ${constraint}`,
+    );
   switch (shape.kind) {
     case 'any':
       return;
     case 'string': {
       if (typeof value !== 'string') throw typeMismatch(path, 'a string', value);
-      if (shape.enum && !shape.enum.includes(value)) fail(`satisfy enum value set: [${shape.enum.join(', ')}]`);
+      if (shape.enum && !shape.enum.includes(value))
+        fail(`satisfy enum value set: [${shape.enum.join(', ')}]`);
       checkLength(value.length, shape, fail);
       if (shape.pattern && !new RegExp(`^(?:${shape.pattern})$`, 'su').test(value)) {
         fail(`satisfy regular expression pattern: ${shape.pattern}`);
@@ -72,8 +82,10 @@ function check(shape: Shape, value: unknown, path: string, violations: string[])
       return;
     }
     case 'integer': {
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw typeMismatch(path, 'an integer', value);
-      if (shape.min !== undefined && value < shape.min) fail(`have value greater than or equal to ${shape.min}`);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        throw typeMismatch(path, 'an integer', value);
+      if (shape.min !== undefined && value < shape.min)
+        fail(`have value greater than or equal to ${shape.min}`);
       if (shape.max !== undefined && value > shape.max) fail(`have value less than or equal to ${shape.max}`);
       return;
     }
@@ -126,7 +138,11 @@ function check(shape: Shape, value: unknown, path: string, violations: string[])
   }
 }
 
-function checkLength(length: number, c: { min?: number; max?: number }, fail: (constraint: string) => void): void {
+function checkLength(
+  length: number,
+  c: { min?: number; max?: number },
+  fail: (constraint: string) => void,
+): void {
   if (c.min !== undefined && length < c.min) fail(`have length greater than or equal to ${c.min}`);
   if (c.max !== undefined && length > c.max) fail(`have length less than or equal to ${c.max}`);
 }

@@ -22,7 +22,11 @@ export const DEFAULT_CHECKPOINT: CheckpointConfig = {
   intervalMs: 60_000,
   minPauseMs: 5_000,
 };
-export const DEFAULT_MONITORING: MonitoringConfig = { type: 'DEFAULT', metricsLevel: 'APPLICATION', logLevel: 'INFO' };
+export const DEFAULT_MONITORING: MonitoringConfig = {
+  type: 'DEFAULT',
+  metricsLevel: 'APPLICATION',
+  logLevel: 'INFO',
+};
 export const DEFAULT_PARALLELISM: ParallelismConfig = {
   type: 'DEFAULT',
   parallelism: 1,
@@ -72,7 +76,10 @@ export interface ConfigUpdate {
   encryption?: { keyType: 'AWS_OWNED_KEY' | 'CUSTOMER_MANAGED_KEY'; keyId?: string };
 }
 
-export function checkpointFrom(input: CheckpointInput | undefined, base = DEFAULT_CHECKPOINT): CheckpointConfig {
+export function checkpointFrom(
+  input: CheckpointInput | undefined,
+  base = DEFAULT_CHECKPOINT,
+): CheckpointConfig {
   const type = input?.type ?? base.type;
   if (type === 'DEFAULT') return DEFAULT_CHECKPOINT;
   const start = base.type === 'DEFAULT' ? { ...DEFAULT_CHECKPOINT } : base;
@@ -84,7 +91,10 @@ export function checkpointFrom(input: CheckpointInput | undefined, base = DEFAUL
   };
 }
 
-export function monitoringFrom(input: MonitoringInput | undefined, base = DEFAULT_MONITORING): MonitoringConfig {
+export function monitoringFrom(
+  input: MonitoringInput | undefined,
+  base = DEFAULT_MONITORING,
+): MonitoringConfig {
   const type = input?.type ?? base.type;
   if (type === 'DEFAULT') return DEFAULT_MONITORING;
   const start = base.type === 'DEFAULT' ? DEFAULT_MONITORING : base;
@@ -95,7 +105,10 @@ export function monitoringFrom(input: MonitoringInput | undefined, base = DEFAUL
   };
 }
 
-export function parallelismFrom(input: ParallelismInput | undefined, base = DEFAULT_PARALLELISM): ParallelismConfig {
+export function parallelismFrom(
+  input: ParallelismInput | undefined,
+  base = DEFAULT_PARALLELISM,
+): ParallelismConfig {
   const type = input?.type ?? base.type;
   if (type === 'DEFAULT') return DEFAULT_PARALLELISM;
   const start = base.type === 'DEFAULT' ? DEFAULT_PARALLELISM : base;

@@ -6,8 +6,20 @@
  * runs in the background in JobSupervisor, which moves the status on only when the job runtime reports.
  */
 import { createHash } from 'node:crypto';
-import { applyUpdate, allocatedKpus, checkpointFrom, monitoringFrom, parallelismFrom } from './configuration.js';
-import type { CheckpointInput, CodeInput, ConfigUpdate, MonitoringInput, ParallelismInput } from './configuration.js';
+import {
+  applyUpdate,
+  allocatedKpus,
+  checkpointFrom,
+  monitoringFrom,
+  parallelismFrom,
+} from './configuration.js';
+import type {
+  CheckpointInput,
+  CodeInput,
+  ConfigUpdate,
+  MonitoringInput,
+  ParallelismInput,
+} from './configuration.js';
 import type { ApplicationStore } from './application-store.js';
 import {
   codeValidation,
@@ -109,8 +121,13 @@ export class ControlPlane {
   ) {
     this.account = options.account ?? '000000000000';
     this.now = options.now ?? Date.now;
-    this.jobs = new JobSupervisor(store, code, options, (app) => this.persist(app), this.now, (name) =>
-      this.forget(name),
+    this.jobs = new JobSupervisor(
+      store,
+      code,
+      options,
+      (app) => this.persist(app),
+      this.now,
+      (name) => this.forget(name),
     );
   }
 
@@ -218,7 +235,9 @@ export class ControlPlane {
     const running = app.status === 'RUNNING';
     const previous = currentVersion(app);
     if (update.runtimeEnvironment && !FLINK_RUNTIME.test(update.runtimeEnvironment)) {
-      throw invalidArgument(`Cannot change the runtime of a Flink application to ${update.runtimeEnvironment}.`);
+      throw invalidArgument(
+        `Cannot change the runtime of a Flink application to ${update.runtimeEnvironment}.`,
+      );
     }
     for (const vpc of update.vpcUpdates ?? []) {
       if (!previous.config.vpcConfigurations.some((v) => v.id === vpc.id)) {
@@ -227,7 +246,9 @@ export class ControlPlane {
     }
     for (const logging of update.loggingUpdates ?? []) {
       if (!previous.config.loggingOptions.some((l) => l.id === logging.id)) {
-        throw resourceNotFound(`CloudWatch logging option ${logging.id} does not exist in application ${name}`);
+        throw resourceNotFound(
+          `CloudWatch logging option ${logging.id} does not exist in application ${name}`,
+        );
       }
     }
     const runtime = update.runtimeEnvironment ?? previous.config.runtimeEnvironment;
@@ -240,7 +261,10 @@ export class ControlPlane {
     if (running && run) this.checkRestoreTarget(app, run);
 
     const version = addVersion(app, config, { updatedFrom: previous.id }, this.now());
-    const operation = addOperation(app, 'UpdateApplication', this.now(), { from: previous.id, to: version.id });
+    const operation = addOperation(app, 'UpdateApplication', this.now(), {
+      from: previous.id,
+      to: version.id,
+    });
     app.status = 'UPDATING';
     await this.persist(app);
     if (running) {
@@ -293,7 +317,8 @@ export class ControlPlane {
     this.checkGuard(app, { currentApplicationVersionId }, true);
     assertAllowed('RollbackApplication', app);
     const current = currentVersion(app);
-    const target = current.updatedFrom !== undefined ? app.versions.find((v) => v.id === current.updatedFrom) : undefined;
+    const target =
+      current.updatedFrom !== undefined ? app.versions.find((v) => v.id === current.updatedFrom) : undefined;
     if (!target) {
       throw unsupportedOperation(
         `Application ${name} cannot be rolled back: version ${current.id} has no previous version.`,
@@ -530,7 +555,10 @@ export class ControlPlane {
     const config = structuredClone(previous.config);
     change(config);
     const version = addVersion(app, config, { updatedFrom: previous.id }, this.now());
-    const operation = addOperation(app, 'UpdateApplication', this.now(), { from: previous.id, to: version.id });
+    const operation = addOperation(app, 'UpdateApplication', this.now(), {
+      from: previous.id,
+      to: version.id,
+    });
     const steady = app.status;
     app.status = 'UPDATING';
     await this.persist(app);
@@ -629,9 +657,14 @@ export class ControlPlane {
 
   private runConfigFrom(run: RunInput, app: Application, forStart: boolean): RunConfig {
     const restoreType =
-      run.restoreType ?? (forStart ? 'RESTORE_FROM_LATEST_SNAPSHOT' : (app.runConfig?.restoreType ?? 'RESTORE_FROM_LATEST_SNAPSHOT'));
+      run.restoreType ??
+      (forStart
+        ? 'RESTORE_FROM_LATEST_SNAPSHOT'
+        : (app.runConfig?.restoreType ?? 'RESTORE_FROM_LATEST_SNAPSHOT'));
     if (restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT' && !run.snapshotName) {
-      throw invalidArgument('SnapshotName is required when ApplicationRestoreType is RESTORE_FROM_CUSTOM_SNAPSHOT.');
+      throw invalidArgument(
+        'SnapshotName is required when ApplicationRestoreType is RESTORE_FROM_CUSTOM_SNAPSHOT.',
+      );
     }
     return {
       restoreType,
@@ -644,7 +677,8 @@ export class ControlPlane {
   private defaultRestartRun(app: Application): RunConfig {
     const restoreType = app.runConfig?.restoreType ?? 'RESTORE_FROM_LATEST_SNAPSHOT';
     return {
-      restoreType: restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT' ? 'RESTORE_FROM_LATEST_SNAPSHOT' : restoreType,
+      restoreType:
+        restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT' ? 'RESTORE_FROM_LATEST_SNAPSHOT' : restoreType,
       allowNonRestoredState: false,
     };
   }
@@ -680,7 +714,9 @@ function bucketName(bucketArn: string): string {
 }
 
 function invalidApplicationConfigurationMissingCode(name: string) {
-  return invalidApplicationConfiguration(`Application ${name} has no application code configured; update it with code first.`);
+  return invalidApplicationConfiguration(
+    `Application ${name} has no application code configured; update it with code first.`,
+  );
 }
 
 function invalidApplicationConfigurationSnapshotsDisabled(name: string) {

@@ -11,7 +11,14 @@ import type { CodeSource } from './control-plane.js';
 import { snapshotDuringDowntime } from './errors.js';
 import type { JobLaunch, JobRuntime } from './job-runtime.js';
 import { currentVersion, JOB_STATUSES } from './model.js';
-import type { Application, ApplicationStatus, ApplicationVersion, Operation, RunConfig, Snapshot } from './model.js';
+import type {
+  Application,
+  ApplicationStatus,
+  ApplicationVersion,
+  Operation,
+  RunConfig,
+  Snapshot,
+} from './model.js';
 
 export interface JobSupervisorOptions {
   /** What runs the jobs. Without one, every start fails with `runtimeUnavailable` as its error. */
@@ -157,7 +164,10 @@ export class JobSupervisor {
       try {
         await this.options.runtime?.cancel(app.name);
         if (!current()) return;
-        await this.launch(app, version, { restoreType: 'RESTORE_FROM_LATEST_SNAPSHOT', allowNonRestoredState: false });
+        await this.launch(app, version, {
+          restoreType: 'RESTORE_FROM_LATEST_SNAPSHOT',
+          allowNonRestoredState: false,
+        });
         if (!current()) return;
         app.status = 'RUNNING';
         finishOperation(operation, 'SUCCESSFUL', this.now());
@@ -253,7 +263,12 @@ export class JobSupervisor {
   async recover(app: Application): Promise<void> {
     const interrupted = app.operations.filter((op) => op.status === 'IN_PROGRESS');
     for (const op of interrupted) {
-      finishOperation(op, 'FAILED', this.now(), 'msf-local was restarted while this operation was in progress.');
+      finishOperation(
+        op,
+        'FAILED',
+        this.now(),
+        'msf-local was restarted while this operation was in progress.',
+      );
     }
     for (const snapshot of app.snapshots) {
       if (snapshot.status === 'CREATING') {
@@ -293,7 +308,8 @@ export class JobSupervisor {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const name of this.generations.keys()) this.generations.set(name, (this.generations.get(name) ?? 0) + 1);
+    for (const name of this.generations.keys())
+      this.generations.set(name, (this.generations.get(name) ?? 0) + 1);
     await this.options.runtime?.close();
     await Promise.allSettled([...this.inFlight]);
   }
@@ -324,7 +340,10 @@ export class JobSupervisor {
     app.status = 'ROLLING_BACK';
     await this.persist(app);
     try {
-      await this.launch(app, version, { restoreType: 'RESTORE_FROM_LATEST_SNAPSHOT', allowNonRestoredState: false });
+      await this.launch(app, version, {
+        restoreType: 'RESTORE_FROM_LATEST_SNAPSHOT',
+        allowNonRestoredState: false,
+      });
       if (!current()) return;
       app.status = 'RUNNING';
       finishOperation(rollbackOp, 'SUCCESSFUL', this.now());
@@ -377,7 +396,11 @@ export class JobSupervisor {
     return latestReadySnapshot(app);
   }
 
-  private async materializeCode(app: Application, version: ApplicationVersion, workDir: string): Promise<string> {
+  private async materializeCode(
+    app: Application,
+    version: ApplicationVersion,
+    workDir: string,
+  ): Promise<string> {
     const code = version.config.code;
     if (code?.zip) return this.store.codePath(code.zip.sha512);
     if (!code?.s3) throw new Error(`Application ${app.name} has no application code configured.`);
@@ -394,11 +417,17 @@ export class JobSupervisor {
     return jar;
   }
 
-  private recordAutoSnapshot(app: Application, reason: string, snapshotPath: string, of: ApplicationVersion): void {
+  private recordAutoSnapshot(
+    app: Application,
+    reason: string,
+    snapshotPath: string,
+    of: ApplicationVersion,
+  ): void {
     const now = this.now();
     const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
     let name = `msf-local-${reason}-${stamp}`;
-    for (let n = 2; app.snapshots.some((s) => s.name === name); n++) name = `msf-local-${reason}-${stamp}-${n}`;
+    for (let n = 2; app.snapshots.some((s) => s.name === name); n++)
+      name = `msf-local-${reason}-${stamp}-${n}`;
     app.snapshots.push({
       name,
       status: 'READY',

@@ -21,9 +21,7 @@ export type ConfigurationType = 'DEFAULT' | 'CUSTOM';
 export type LogLevel = 'INFO' | 'WARN' | 'ERROR' | 'DEBUG';
 export type MetricsLevel = 'APPLICATION' | 'TASK' | 'OPERATOR' | 'PARALLELISM';
 export type RestoreType =
-  | 'SKIP_RESTORE_FROM_SNAPSHOT'
-  | 'RESTORE_FROM_LATEST_SNAPSHOT'
-  | 'RESTORE_FROM_CUSTOM_SNAPSHOT';
+  'SKIP_RESTORE_FROM_SNAPSHOT' | 'RESTORE_FROM_LATEST_SNAPSHOT' | 'RESTORE_FROM_CUSTOM_SNAPSHOT';
 
 export interface CodeLocation {
   bucketArn: string;

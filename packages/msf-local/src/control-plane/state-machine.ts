@@ -21,7 +21,15 @@ const ALLOWED: Record<Action, readonly ApplicationStatus[]> = {
   StartApplication: ['READY'],
   StopApplication: ['RUNNING'],
   // Force stop is the way out of any stuck transient status except DELETING.
-  ForceStopApplication: ['STARTING', 'UPDATING', 'STOPPING', 'AUTOSCALING', 'RUNNING', 'ROLLING_BACK', 'MAINTENANCE'],
+  ForceStopApplication: [
+    'STARTING',
+    'UPDATING',
+    'STOPPING',
+    'AUTOSCALING',
+    'RUNNING',
+    'ROLLING_BACK',
+    'MAINTENANCE',
+  ],
   UpdateApplication: ['READY', 'RUNNING'],
   RollbackApplication: ['UPDATING', 'AUTOSCALING', 'RUNNING'],
   CreateApplicationSnapshot: ['RUNNING'],

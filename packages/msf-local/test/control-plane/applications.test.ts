@@ -1,5 +1,4 @@
-import type {
-  KinesisAnalyticsV2ServiceException} from '@aws-sdk/client-kinesis-analytics-v2';
+import type { KinesisAnalyticsV2ServiceException } from '@aws-sdk/client-kinesis-analytics-v2';
 import {
   CreateApplicationCommand,
   DeleteApplicationCommand,
@@ -24,7 +23,10 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const flinkApp = (name: string, extra: Partial<CreateApplicationCommandInput> = {}): CreateApplicationCommandInput => ({
+const flinkApp = (
+  name: string,
+  extra: Partial<CreateApplicationCommandInput> = {},
+): CreateApplicationCommandInput => ({
   ApplicationName: name,
   RuntimeEnvironment: 'FLINK-1_19',
   ServiceExecutionRole: ROLE,
@@ -49,7 +51,11 @@ async function error(promise: Promise<unknown>): Promise<KinesisAnalyticsV2Servi
 describe('CreateApplication / DescribeApplication', () => {
   it('creates a READY version-1 application with the service defaults', async () => {
     const { ApplicationDetail: d } = await h.kda.send(
-      new CreateApplicationCommand({ ApplicationName: 'minimal', RuntimeEnvironment: 'FLINK-1_20', ServiceExecutionRole: ROLE }),
+      new CreateApplicationCommand({
+        ApplicationName: 'minimal',
+        RuntimeEnvironment: 'FLINK-1_20',
+        ServiceExecutionRole: ROLE,
+      }),
     );
     expect(d).toMatchObject({
       ApplicationName: 'minimal',
@@ -73,7 +79,11 @@ describe('CreateApplication / DescribeApplication', () => {
         CheckpointInterval: 60000,
         MinPauseBetweenCheckpoints: 5000,
       },
-      MonitoringConfigurationDescription: { ConfigurationType: 'DEFAULT', LogLevel: 'INFO', MetricsLevel: 'APPLICATION' },
+      MonitoringConfigurationDescription: {
+        ConfigurationType: 'DEFAULT',
+        LogLevel: 'INFO',
+        MetricsLevel: 'APPLICATION',
+      },
       ParallelismConfigurationDescription: {
         ConfigurationType: 'DEFAULT',
         Parallelism: 1,
@@ -98,11 +108,19 @@ describe('CreateApplication / DescribeApplication', () => {
             },
             EnvironmentProperties: {
               PropertyGroups: [
-                { PropertyGroupId: 'OutputStream0', PropertyMap: { 'stream.name': 'out', 'aws.region': 'us-east-1' } },
+                {
+                  PropertyGroupId: 'OutputStream0',
+                  PropertyMap: { 'stream.name': 'out', 'aws.region': 'us-east-1' },
+                },
               ],
             },
             FlinkApplicationConfiguration: {
-              ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: 4, ParallelismPerKPU: 2, AutoScalingEnabled: false },
+              ParallelismConfiguration: {
+                ConfigurationType: 'CUSTOM',
+                Parallelism: 4,
+                ParallelismPerKPU: 2,
+                AutoScalingEnabled: false,
+              },
               MonitoringConfiguration: { ConfigurationType: 'CUSTOM', LogLevel: 'ERROR' },
               CheckpointConfiguration: { ConfigurationType: 'CUSTOM', CheckpointInterval: 5000 },
             },
@@ -112,7 +130,9 @@ describe('CreateApplication / DescribeApplication', () => {
         }),
       ),
     );
-    const { ApplicationDetail: d } = await h.kda.send(new DescribeApplicationCommand({ ApplicationName: 'custom' }));
+    const { ApplicationDetail: d } = await h.kda.send(
+      new DescribeApplicationCommand({ ApplicationName: 'custom' }),
+    );
     const c = d?.ApplicationConfigurationDescription;
     expect(c?.ApplicationCodeConfigurationDescription).toEqual({
       CodeContentType: 'ZIPFILE',
@@ -153,7 +173,8 @@ describe('CreateApplication / DescribeApplication', () => {
 
   it('refuses code that is not in S3 with MSF InvalidArgumentException text', async () => {
     const input = flinkApp('nocode');
-    input.ApplicationConfiguration!.ApplicationCodeConfiguration!.CodeContent!.S3ContentLocation!.FileKey = 'missing.jar';
+    input.ApplicationConfiguration!.ApplicationCodeConfiguration!.CodeContent!.S3ContentLocation!.FileKey =
+      'missing.jar';
     const e = await error(h.kda.send(new CreateApplicationCommand(input)));
     expect(e.name).toBe('InvalidArgumentException');
     expect(e.message).toBe(
@@ -168,7 +189,11 @@ describe('CreateApplication / DescribeApplication', () => {
           flinkApp('huge', {
             ApplicationConfiguration: {
               FlinkApplicationConfiguration: {
-                ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: 130, ParallelismPerKPU: 2 },
+                ParallelismConfiguration: {
+                  ConfigurationType: 'CUSTOM',
+                  Parallelism: 130,
+                  ParallelismPerKPU: 2,
+                },
               },
             },
           }),
@@ -187,7 +212,13 @@ describe('CreateApplication / DescribeApplication', () => {
 
   it('refuses SQL and Studio applications', async () => {
     const sql = await error(
-      h.kda.send(new CreateApplicationCommand({ ApplicationName: 's', RuntimeEnvironment: 'SQL-1_0', ServiceExecutionRole: ROLE })),
+      h.kda.send(
+        new CreateApplicationCommand({
+          ApplicationName: 's',
+          RuntimeEnvironment: 'SQL-1_0',
+          ServiceExecutionRole: ROLE,
+        }),
+      ),
     );
     expect(sql.name).toBe('UnsupportedOperationException');
   });
@@ -195,7 +226,8 @@ describe('CreateApplication / DescribeApplication', () => {
 
 describe('ListApplications', () => {
   it('pages with Limit and NextToken, sorted by name', async () => {
-    for (const name of ['list-a', 'list-b', 'list-c']) await h.kda.send(new CreateApplicationCommand(flinkApp(name)));
+    for (const name of ['list-a', 'list-b', 'list-c'])
+      await h.kda.send(new CreateApplicationCommand(flinkApp(name)));
     const names: string[] = [];
     let token: string | undefined;
     let pages = 0;
@@ -234,9 +266,14 @@ describe('DeleteApplication', () => {
       ),
     );
     expect(wrong.name).toBe('InvalidArgumentException');
-    await h.kda.send(new DeleteApplicationCommand({ ApplicationName: 'to-delete', CreateTimestamp: d!.CreateTimestamp }));
+    await h.kda.send(
+      new DeleteApplicationCommand({ ApplicationName: 'to-delete', CreateTimestamp: d!.CreateTimestamp }),
+    );
     await waitFor(
-      () => error(h.kda.send(new DescribeApplicationCommand({ ApplicationName: 'to-delete' }))).catch(() => undefined),
+      () =>
+        error(h.kda.send(new DescribeApplicationCommand({ ApplicationName: 'to-delete' }))).catch(
+          () => undefined,
+        ),
       (e) => e instanceof ResourceNotFoundException,
     );
   });

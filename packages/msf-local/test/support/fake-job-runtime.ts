@@ -3,7 +3,13 @@
  * real Flink). Jobs start after a short delay; tests script failures and health and read what was launched.
  */
 import { JobStartFailure, SnapshotFailure } from '../../src/control-plane/job-runtime.js';
-import type { JobLaunch, JobMetrics, JobObservation, JobRuntime, JobState } from '../../src/control-plane/job-runtime.js';
+import type {
+  JobLaunch,
+  JobMetrics,
+  JobObservation,
+  JobRuntime,
+  JobState,
+} from '../../src/control-plane/job-runtime.js';
 
 interface FakeJob {
   launch: JobLaunch;

@@ -154,8 +154,12 @@ const applicationConfigurationUpdate = struct({
     }),
   }),
   EnvironmentPropertyUpdates: struct({ PropertyGroups: propertyGroups }, ['PropertyGroups']),
-  ApplicationSnapshotConfigurationUpdate: struct({ SnapshotsEnabledUpdate: bool }, ['SnapshotsEnabledUpdate']),
-  ApplicationSystemRollbackConfigurationUpdate: struct({ RollbackEnabledUpdate: bool }, ['RollbackEnabledUpdate']),
+  ApplicationSnapshotConfigurationUpdate: struct({ SnapshotsEnabledUpdate: bool }, [
+    'SnapshotsEnabledUpdate',
+  ]),
+  ApplicationSystemRollbackConfigurationUpdate: struct({ RollbackEnabledUpdate: bool }, [
+    'RollbackEnabledUpdate',
+  ]),
   VpcConfigurationUpdates: list(
     struct({ VpcConfigurationId: id, SubnetIdUpdates: subnetIds, SecurityGroupIdUpdates: securityGroupIds }, [
       'VpcConfigurationId',
@@ -317,10 +321,10 @@ export const INPUTS: Record<string, Shape> = {
   ),
   StopApplication: struct({ ApplicationName: applicationName, Force: bool }, ['ApplicationName']),
   TagResource: struct({ ResourceARN: arn, Tags: tags }, ['ResourceARN', 'Tags']),
-  UntagResource: struct({ ResourceARN: arn, TagKeys: list(str({ min: 1, max: 128 }), { min: 1, max: 200 }) }, [
-    'ResourceARN',
-    'TagKeys',
-  ]),
+  UntagResource: struct(
+    { ResourceARN: arn, TagKeys: list(str({ min: 1, max: 128 }), { min: 1, max: 200 }) },
+    ['ResourceARN', 'TagKeys'],
+  ),
   UpdateApplication: struct(
     {
       ApplicationName: applicationName,

@@ -71,7 +71,9 @@ export const OPERATIONS: Record<string, OperationHandler> = {
   },
 
   async StartApplication(cp, body) {
-    return { OperationId: await cp.startApplication(body.ApplicationName, runInputFrom(body.RunConfiguration)) };
+    return {
+      OperationId: await cp.startApplication(body.ApplicationName, runInputFrom(body.RunConfiguration)),
+    };
   },
 
   async StopApplication(cp, body) {
@@ -79,7 +81,10 @@ export const OPERATIONS: Record<string, OperationHandler> = {
   },
 
   async RollbackApplication(cp, body) {
-    const { app, operationId } = await cp.rollbackApplication(body.ApplicationName, body.CurrentApplicationVersionId);
+    const { app, operationId } = await cp.rollbackApplication(
+      body.ApplicationName,
+      body.CurrentApplicationVersionId,
+    );
     return { ApplicationDetail: applicationDetail(app), OperationId: operationId };
   },
 
@@ -98,12 +103,21 @@ export const OPERATIONS: Record<string, OperationHandler> = {
   },
 
   ListApplicationSnapshots(cp, body) {
-    const { page, nextToken } = paginate(cp.listSnapshots(body.ApplicationName), (s) => s.name, body.Limit, body.NextToken);
+    const { page, nextToken } = paginate(
+      cp.listSnapshots(body.ApplicationName),
+      (s) => s.name,
+      body.Limit,
+      body.NextToken,
+    );
     return { SnapshotSummaries: page.map(snapshotDetails), NextToken: nextToken };
   },
 
   async DeleteApplicationSnapshot(cp, body) {
-    await cp.deleteSnapshot(body.ApplicationName, body.SnapshotName, timestampMs(body.SnapshotCreationTimestamp));
+    await cp.deleteSnapshot(
+      body.ApplicationName,
+      body.SnapshotName,
+      timestampMs(body.SnapshotCreationTimestamp),
+    );
     return {};
   },
 
@@ -139,7 +153,11 @@ export const OPERATIONS: Record<string, OperationHandler> = {
   },
 
   DescribeApplicationOperation(cp, body) {
-    return { ApplicationOperationInfoDetails: operationDetails(cp.describeOperation(body.ApplicationName, body.OperationId)) };
+    return {
+      ApplicationOperationInfoDetails: operationDetails(
+        cp.describeOperation(body.ApplicationName, body.OperationId),
+      ),
+    };
   },
 
   ListTagsForResource(cp, body) {

@@ -29,11 +29,16 @@ export class KinesisAnalyticsV2Service implements Service {
       const handler = OPERATIONS[operation];
       const input = INPUTS[operation];
       if (!handler || !input) {
-        throw new ServiceError('UnknownOperationException', `Unknown operation ${TARGET_PREFIX}.${operation}`);
+        throw new ServiceError(
+          'UnknownOperationException',
+          `Unknown operation ${TARGET_PREFIX}.${operation}`,
+        );
       }
       const body = parseJsonBody(req);
       validate(input, body);
-      const result = await handler(this.controlPlane, body, { region: signingRegion(req) ?? this.defaultRegion });
+      const result = await handler(this.controlPlane, body, {
+        region: signingRegion(req) ?? this.defaultRegion,
+      });
       return jsonResponse(result, CONTENT_TYPE);
     } catch (error) {
       return jsonError(error, CONTENT_TYPE);

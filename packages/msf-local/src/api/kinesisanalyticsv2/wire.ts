@@ -51,14 +51,18 @@ export function createInputFrom(body: Json): CreateApplicationInput {
       perKpu: flink.ParallelismConfiguration.ParallelismPerKPU,
       autoScaling: flink.ParallelismConfiguration.AutoScalingEnabled,
     },
-    propertyGroups: config.EnvironmentProperties ? propertyGroupsFrom(config.EnvironmentProperties.PropertyGroups) : undefined,
+    propertyGroups: config.EnvironmentProperties
+      ? propertyGroupsFrom(config.EnvironmentProperties.PropertyGroups)
+      : undefined,
     snapshotsEnabled: config.ApplicationSnapshotConfiguration?.SnapshotsEnabled,
     systemRollbackEnabled: config.ApplicationSystemRollbackConfiguration?.RollbackEnabled,
     vpcConfigurations: (config.VpcConfigurations ?? []).map((v: Json) => ({
       subnetIds: v.SubnetIds,
       securityGroupIds: v.SecurityGroupIds,
     })),
-    loggingOptions: (body.CloudWatchLoggingOptions ?? []).map((l: Json) => ({ logStreamArn: l.LogStreamARN })),
+    loggingOptions: (body.CloudWatchLoggingOptions ?? []).map((l: Json) => ({
+      logStreamArn: l.LogStreamARN,
+    })),
     encryption: config.ApplicationEncryptionConfiguration && {
       keyType: config.ApplicationEncryptionConfiguration.KeyType,
       keyId: config.ApplicationEncryptionConfiguration.KeyId,
@@ -91,7 +95,9 @@ export function configUpdateFrom(body: Json): ConfigUpdate {
       ...(code.CodeContentUpdate?.ZipFileContentUpdate !== undefined
         ? { zipContent: Buffer.from(code.CodeContentUpdate.ZipFileContentUpdate, 'base64') }
         : {}),
-      ...(code.CodeContentUpdate?.TextContentUpdate !== undefined ? { text: code.CodeContentUpdate.TextContentUpdate } : {}),
+      ...(code.CodeContentUpdate?.TextContentUpdate !== undefined
+        ? { text: code.CodeContentUpdate.TextContentUpdate }
+        : {}),
     },
     checkpoint: checkpoint && {
       type: checkpoint.ConfigurationTypeUpdate,
@@ -163,7 +169,9 @@ function codeFrom(code: Json): CodeInput | undefined {
           },
         }
       : {}),
-    ...(content.ZipFileContent !== undefined ? { zipContent: Buffer.from(content.ZipFileContent, 'base64') } : {}),
+    ...(content.ZipFileContent !== undefined
+      ? { zipContent: Buffer.from(content.ZipFileContent, 'base64') }
+      : {}),
     ...(content.TextContent !== undefined ? { text: content.TextContent } : {}),
   };
 }
