@@ -42,6 +42,15 @@ function rootCause(text: string): ThrowableText | undefined {
   const chain = parseChain(text);
   let root = chain.at(-1);
   if (!root) return undefined;
+  // A missing entry class: Flink's ProgramInvocationException explains the bare ClassNotFoundException below it.
+  const parent = chain.at(-2);
+  if (
+    root.header.startsWith('java.lang.ClassNotFoundException') &&
+    parent &&
+    /ProgramInvocationException: /.test(parent.header)
+  ) {
+    root = parent;
+  }
   // A wrapper as root (e.g. `CompletionException: x.y.SomeException: msg`): its message is the real exception.
   const wrapped = /^([\w.$]+): ([\w.$]+(?:Exception|Error|Throwable)(?::[\s\S]*)?)$/.exec(root.header);
   if (wrapped && WRAPPERS.test(wrapped[1] ?? ''))
