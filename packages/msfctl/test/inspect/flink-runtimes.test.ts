@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+
+import { FLINK_RUNTIMES } from '../../../msf-local/src/flink/flink-runtimes.js';
+import {
+  INSPECTOR_FLINK_VERSIONS,
+  assertInspectableRuntime,
+  flinkLineOfRuntime,
+} from '../../src/inspect/flink-runtimes.js';
+import { sandboxEnv } from '../../src/inspect/sandbox.js';
+
+describe('inspector runtimes', () => {
+  it('inspect on exactly the Flink releases msf-local runs', () => {
+    const msfLocal = Object.fromEntries(
+      Object.values(FLINK_RUNTIMES).map((r) => [r.runtimeEnvironment, r.flinkVersion]),
+    );
+    expect(INSPECTOR_FLINK_VERSIONS).toEqual(msfLocal);
+  });
+
+  it('name the Flink line of any MSF runtime environment', () => {
+    expect(flinkLineOfRuntime('FLINK-1_20')).toBe('1.20');
+    expect(flinkLineOfRuntime('FLINK-2_2')).toBe('2.2');
+    expect(flinkLineOfRuntime('FLINK-1_15')).toBe('1.15');
+    expect(flinkLineOfRuntime('SQL-1_0')).toBeNull();
+  });
+
+  it('refuse a runtime they cannot inspect, listing the supported ones', () => {
+    expect(() => assertInspectableRuntime('FLINK-1_15')).toThrow(
+      /FLINK-1_15.*FLINK-1_19, FLINK-1_20, FLINK-2_2/,
+    );
+  });
+});
+
+describe('sandboxEnv', () => {
+  it('drops the caller AWS identity and points the SDKs at a dead loopback endpoint', () => {
+    const env = sandboxEnv({
+      PATH: '/usr/bin',
+      AWS_PROFILE: 'prod',
+      AWS_ACCESS_KEY_ID: 'AKIAREAL',
+      AWS_SESSION_TOKEN: 'token',
+      AWS_REGION: 'eu-west-1',
+    });
+    expect(env.PATH).toBe('/usr/bin');
+    expect(env.AWS_PROFILE).toBeUndefined();
+    expect(env.AWS_SESSION_TOKEN).toBeUndefined();
+    expect(env.AWS_ACCESS_KEY_ID).toBe('msfctl-inspector');
+    expect(env.AWS_REGION).toBe('eu-west-1');
+    expect(env.AWS_ENDPOINT_URL).toBe('http://127.0.0.1:9');
+    expect(env.AWS_EC2_METADATA_DISABLED).toBe('true');
+  });
+});
