@@ -73,7 +73,13 @@ final class StatefulnessClassifier {
             }
         }
         if (node.getStateKeySerializer() != null) {
-            possible.add("keyed operator (keyBy): keyed state if its function uses any");
+            if (operatorClass != null && operatorClass.getSimpleName().startsWith("Keyed")) {
+                // Seen in savepoints: the timer service of a keyed process operator is snapshotted even when the
+                // function registers no state, so Flink needs a home for it on restore.
+                definite.add("keyed operator with a timer service (" + operatorClass.getSimpleName() + ")");
+            } else {
+                possible.add("keyed operator (keyBy): keyed state if its function uses any");
+            }
         }
 
         String className = operatorClass == null ? null : operatorClass.getName();
