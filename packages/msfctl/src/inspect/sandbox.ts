@@ -10,6 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 import type { NetworkSandbox } from './inspection.js';
@@ -41,7 +42,8 @@ export interface SandboxedCommand {
 export async function sandboxJava(javaArgs: string[], workDir: string): Promise<SandboxedCommand> {
   await mkdir(workDir, { recursive: true });
   const hostsFile = join(workDir, 'hosts');
-  await writeFile(hostsFile, '127.0.0.1 localhost\n::1 localhost\n');
+  // Only this machine's own names resolve (logging asks for the local host name); nothing else does.
+  await writeFile(hostsFile, `127.0.0.1 localhost ${hostname()}\n::1 localhost\n`);
   const guards = [
     `-Djdk.net.hosts.file=${hostsFile}`,
     '-DsocksProxyHost=127.0.0.1',

@@ -1,0 +1,186 @@
+/**
+ * The msfctl spec: one application per file, optionally with named environments that override parts of it.
+ * Validated with zod; `describeIssues` (spec/issues.ts) turns zod issues into "path: reason" lines.
+ *
+ * Omitted configuration blocks (parallelism, monitoring, checkpoints) mean the service's DEFAULT configuration.
+ */
+import { z } from 'zod';
+
+const NAME = /^[a-zA-Z0-9_.-]+$/;
+
+export const RUNTIMES = [
+  'FLINK-1_13',
+  'FLINK-1_15',
+  'FLINK-1_18',
+  'FLINK-1_19',
+  'FLINK-1_20',
+  'FLINK-2_2',
+  'FLINK-2_3',
+] as const;
+
+const applicationName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(NAME, 'must contain only letters, digits, "_", "." and "-"');
+
+/** MSF property values are strings; YAML numbers and booleans are accepted and written as strings. */
+const propertyValue = z
+  .union([z.string(), z.number(), z.boolean()], { error: 'must be a string, number or boolean' })
+  .transform(String)
+  .pipe(z.string().min(1, 'must not be empty').max(2048));
+
+const propertyGroups = z
+  .record(
+    z.string().min(1).max(50).regex(NAME, 'property group ids contain only letters, digits, "_", "." and "-"'),
+    z.record(z.string().min(1).max(2048), propertyValue),
+  )
+  .refine((groups) => Object.keys(groups).length <= 50, 'at most 50 property groups')
+  .refine((groups) => Object.values(groups).every((g) => Object.keys(g).length >= 1 && Object.keys(g).length <= 50), {
+    message: 'each property group needs 1 to 50 properties',
+  });
+
+const mavenCode = z.union([
+  z.string().min(1),
+  z.strictObject({
+    dir: z.string().min(1),
+    /** Extra Maven arguments, e.g. ["-Pflink-1.20"]. */
+    args: z.array(z.string()).optional(),
+    /** Glob-free path of the JAR under the project when `target/` holds several. */
+    jar: z.string().optional(),
+  }),
+]);
+
+const codeSchema = z
+  .strictObject({
+    maven: mavenCode.optional(),
+    jar: z.string().min(1).optional(),
+    s3: z
+      .strictObject({
+        bucket: z.string().min(3).max(63),
+        key: z.string().min(1).max(1024),
+        objectVersion: z.string().min(1).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((code, ctx) => {
+    const given = (['maven', 'jar', 's3'] as const).filter((k) => code[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          given.length === 0
+            ? 'needs exactly one of maven (a project directory), jar (a file) or s3 ({bucket, key})'
+            : `needs exactly one of maven, jar or s3, not ${given.join(' and ')}`,
+      });
+    }
+  });
+
+const targetSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { kind: value } : value),
+  z.strictObject({
+    /** `local`: msf-local on this machine, started in the background when not running. */
+    kind: z.enum(['aws', 'local']).default('aws'),
+    region: z.string().min(1).optional(),
+    profile: z.string().min(1).optional(),
+    endpoint: z.url().optional(),
+    /** local only: port of msf-local (default 4577). */
+    port: z.number().int().min(1).max(65535).optional(),
+    /** local only: msf-local's data directory (default ~/.msf-local). */
+    dataDir: z.string().min(1).optional(),
+  }),
+);
+
+const restoreSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { from: value } : value),
+  z
+    .strictObject({
+      from: z.enum(['latest', 'none', 'snapshot']).default('latest'),
+      snapshot: z.string().min(1).max(256).regex(NAME).optional(),
+      allowNonRestoredState: z.boolean().default(false),
+    })
+    .superRefine((restore, ctx) => {
+      if (restore.from === 'snapshot' && !restore.snapshot) {
+        ctx.addIssue({ code: 'custom', path: ['snapshot'], message: 'is required when from is "snapshot"' });
+      }
+      if (restore.from !== 'snapshot' && restore.snapshot) {
+        ctx.addIssue({ code: 'custom', path: ['snapshot'], message: `is only used with from: snapshot (from is "${restore.from}")` });
+      }
+    }),
+);
+
+/** Fields an environment may override: everything but the environments themselves. */
+export const applicationFields = {
+  application: applicationName,
+  description: z.string().max(1024).optional(),
+  runtime: z.enum(RUNTIMES),
+  /** Service execution role ARN. */
+  role: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)'),
+  /** Desired state: true keeps the job RUNNING, false keeps it stopped (READY). */
+  running: z.boolean().default(true),
+  code: codeSchema,
+  artifacts: z
+    .strictObject({
+      bucket: z.string().min(3).max(63),
+      prefix: z.string().default('msfctl/artifacts/'),
+    })
+    .optional(),
+  parallelism: z
+    .strictObject({
+      parallelism: z.number().int().min(1).default(1),
+      perKpu: z.number().int().min(1).max(8).default(1),
+      autoscaling: z.boolean().default(true),
+    })
+    .optional(),
+  monitoring: z
+    .strictObject({
+      logLevel: z.enum(['INFO', 'WARN', 'ERROR', 'DEBUG']).default('INFO'),
+      metricsLevel: z.enum(['APPLICATION', 'TASK', 'OPERATOR', 'PARALLELISM']).default('APPLICATION'),
+    })
+    .optional(),
+  checkpoints: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      intervalMs: z.number().int().min(1).default(60_000),
+      minPauseMs: z.number().int().min(0).default(5_000),
+    })
+    .optional(),
+  /** ApplicationSnapshotConfiguration.SnapshotsEnabled. */
+  snapshots: z.boolean().default(true),
+  /** ApplicationSystemRollbackConfiguration.RollbackEnabled: the service rolls back a failed update itself. */
+  systemRollback: z.boolean().default(false),
+  restore: restoreSchema.default({ from: 'latest', allowNonRestoredState: false }),
+  properties: propertyGroups.default({}),
+  target: targetSchema.default({ kind: 'aws' }),
+  /** Where the ledger and lock live: a directory (default .msfctl) or s3://bucket/prefix. */
+  state: z.string().min(1).optional(),
+  limits: z
+    .strictObject({
+      /** KPU quota per application (the service default is 64). */
+      kpus: z.number().int().min(1).default(64),
+    })
+    .optional(),
+};
+
+export const applicationSpecSchema = z.strictObject(applicationFields).superRefine((spec, ctx) => {
+  if ((spec.code.jar !== undefined || spec.code.maven !== undefined) && !spec.artifacts) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['artifacts', 'bucket'],
+      message: 'is required when code is built or given as a jar: msfctl uploads it there (or use code.s3)',
+    });
+  }
+  if (spec.target.kind === 'aws' && (spec.target.port !== undefined || spec.target.dataDir !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['target'], message: 'port and dataDir only apply to target kind "local"' });
+  }
+});
+
+export type ApplicationSpec = z.output<typeof applicationSpecSchema>;
+export type TargetSpec = ApplicationSpec['target'];
+export type CodeSpec = ApplicationSpec['code'];
+
+/** The file as written: application fields plus `environments`, each a partial override checked after merging. */
+export const specFileSchema = z.looseObject({
+  environments: z.record(z.string().regex(NAME, 'environment names contain only letters, digits, "_", "." and "-"'), z.record(z.string(), z.unknown())).optional(),
+  defaultEnvironment: z.string().optional(),
+});
