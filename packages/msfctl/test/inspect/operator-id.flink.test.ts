@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+
+import { INSPECTOR_FLINK_VERSIONS, type RuntimeEnvironment } from '../../src/inspect/flink-runtimes.js';
+import { flinkOperatorIds } from '../../src/inspect/inspect-jar.js';
+import { operatorIdFromUid } from '../../src/inspect/operator-id.js';
+
+const UIDS = [
+  'windowed-avg-price',
+  'source-stream',
+  '0123456789abcdef',
+  '0123456789abcdef0',
+  'Ünïcödé-Operator',
+  '株価の平均',
+  'emoji-🚀-uid',
+  `long-${'x'.repeat(200)}`,
+];
+
+describe('operatorIdFromUid against Flink itself', () => {
+  for (const runtime of Object.keys(INSPECTOR_FLINK_VERSIONS) as RuntimeEnvironment[]) {
+    it(`equals StreamGraphHasherV2 on ${runtime}`, async () => {
+      const fromFlink = await flinkOperatorIds(UIDS, runtime);
+      expect(Object.keys(fromFlink)).toEqual(UIDS);
+      for (const uid of UIDS) expect(operatorIdFromUid(uid), uid).toBe(fromFlink[uid]);
+    });
+  }
+});
