@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 import {
   JobStartFailure,
@@ -12,8 +11,10 @@ import {
 } from '../control-plane/job-runtime.js';
 import { KeyedMutex } from '../store/keyed-mutex.js';
 import { writeJsonAtomic } from '../store/atomic-file.js';
+import { clusterConfig } from './cluster-config.js';
 import { toErrorString } from './error-string.js';
 import { FlinkHostProcess } from './flink-host-process.js';
+import { fileUri } from './cluster-config.js';
 import {
   FlinkRestClient,
   FlinkRestError,
@@ -28,8 +29,14 @@ import { prepareRuntime } from './runtime-cache.js';
 /**
  * JobRuntime on real Apache Flink: one cluster JVM (java/flink-host, an in-process MiniCluster) per running
  * application, started by `start()` and released by `stopWithSnapshot()`, `cancel()`, a failed start or
- * `close()`. Every start gets a fresh JVM, so a change of runtime, parallelism (= slots), environment, system
- * properties or log level always takes effect, and user class loaders never pile up in a long-lived JVM.
+ * `close()`. A change of runtime, parallelism (= slots), checkpointing, environment, system properties or log
+ * level always gets a fresh JVM.
+ *
+ * Reuse: a JVM released by a stop or a failed start is parked for `clusterReuseGraceMs` (invisible to observe,
+ * metrics and dashboardUrl) and then shut down; a start of the same application with the same JVM-level
+ * settings within that time runs its job on it instead of booting a new JVM. That makes an update (stop with
+ * snapshot, start from it) or a system rollback cost what Flink's REST calls cost, not a JVM boot. A JVM hosts at
+ * most `maxJobsPerCluster` jobs, so user class loaders cannot pile up. `cancel()` (force stop) kills at once.
  *
  * Files under the launch's `workDir`: `application_properties.json` (what getApplicationProperties() returns),
  * `logs/flink.log` (Flink's log), `logs/host.out` (the JVM's stdout/stderr and command line), `flink/` (generated
@@ -57,6 +64,10 @@ export interface FlinkJobRuntimeOptions {
   metricsRefreshMs?: number;
   /** Poll interval for job status and savepoints. Default 200 ms. */
   pollIntervalMs?: number;
+  /** How long a released cluster JVM waits for a start of the same application to reuse it. Default 15 s; 0 = never reuse. */
+  clusterReuseGraceMs?: number;
+  /** Jobs one cluster JVM may run before it is replaced by a fresh one. Default 10. */
+  maxJobsPerCluster?: number;
   /** Progress of first-use runtime downloads; default stderr. */
   log?: ProgressLog;
 }
@@ -66,7 +77,16 @@ interface AppCluster {
   spec: FlinkRuntimeSpec;
   host: FlinkHostProcess;
   client: FlinkRestClient;
+  /** What the JVM was started with: a start with another key needs another JVM. */
+  jvmKey: string;
+  jobsRun: number;
   jobId?: string;
+  jarId?: string;
+}
+
+interface ParkedCluster {
+  cluster: AppCluster;
+  timer: NodeJS.Timeout;
 }
 
 const JOB_METRICS_1X = [
@@ -90,11 +110,12 @@ const TASK_METRICS = [
   'numRecordsOutPerSecond',
 ] as const;
 
-/** How long snapshot() waits for a RUNNING job's tasks to be deployed before letting Flink decide. */
+/** How long start() and snapshots wait for a RUNNING job's tasks to be deployed before going on regardless. */
 const TASKS_RUNNING_GRACE_MS = 15_000;
 
 export class FlinkJobRuntime implements JobRuntime {
   private readonly clusters = new Map<string, AppCluster>();
+  private readonly parked = new Map<string, ParkedCluster>();
   private readonly mutex = new KeyedMutex();
   private readonly options: Required<Omit<FlinkJobRuntimeOptions, 'cacheRoot' | 'log'>> &
     Pick<FlinkJobRuntimeOptions, 'cacheRoot' | 'log'>;
@@ -110,6 +131,8 @@ export class FlinkJobRuntime implements JobRuntime {
       shutdownTimeoutMs: 20_000,
       metricsRefreshMs: 1_000,
       pollIntervalMs: 200,
+      clusterReuseGraceMs: 15_000,
+      maxJobsPerCluster: 10,
       ...options,
     };
   }
@@ -130,38 +153,16 @@ export class FlinkJobRuntime implements JobRuntime {
         await this.release(existing);
       }
 
-      const prepared = await prepareRuntime(launch.runtimeEnvironment, {
-        cacheRoot: this.options.cacheRoot,
-        log: this.options.log,
-      });
       const propertiesFile = path.join(launch.workDir, 'application_properties.json');
       await writeJsonAtomic(propertiesFile, launch.propertyGroups);
-      const host = await FlinkHostProcess.start({
-        runtime: prepared,
-        flinkConfig: this.clusterConfig(launch, prepared.spec),
-        confDir: path.join(launch.workDir, 'flink'),
-        logDir: path.join(launch.workDir, 'logs'),
-        logLevel: launch.logLevel,
-        propertiesFile,
-        heapMb: this.options.heapMb(launch.parallelism),
-        environment: launch.environment,
-        systemProperties: launch.systemProperties,
-        javaCommand: this.options.javaCommand,
-        startTimeoutMs: this.options.clusterStartTimeoutMs,
-      });
-      const cluster: AppCluster = {
-        launch,
-        spec: prepared.spec,
-        host,
-        client: new FlinkRestClient(host.restUrl),
-      };
+      const cluster = (await this.reuseParked(launch)) ?? (await this.bootCluster(launch, propertiesFile));
       this.clusters.set(launch.applicationName, cluster);
       try {
         await this.submit(cluster);
         await this.awaitRunning(cluster);
       } catch (error) {
-        // As on MSF, an application whose job could not start holds no resources.
-        await this.release(cluster);
+        // As on MSF, an application whose job could not start holds no resources (after the reuse grace).
+        await this.park(cluster);
         throw error;
       }
     });
@@ -181,13 +182,14 @@ export class FlinkJobRuntime implements JobRuntime {
         (state) => TERMINAL_JOB_STATES.has(state),
         this.options.shutdownTimeoutMs,
       ).catch(() => undefined);
-      await this.release(cluster);
+      await this.park(cluster);
       return location;
     });
   }
 
   cancel(applicationName: string): Promise<void> {
     return this.mutex.run(applicationName, async () => {
+      await this.unpark(applicationName);
       const cluster = this.clusters.get(applicationName);
       if (!cluster) return;
       if (cluster.jobId && !cluster.host.exit) {
@@ -295,38 +297,85 @@ export class FlinkJobRuntime implements JobRuntime {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.clusters.keys()].map((name) => this.cancel(name)));
+    const names = new Set([...this.clusters.keys(), ...this.parked.keys()]);
+    await Promise.all([...names].map((name) => this.cancel(name)));
   }
 
-  private clusterConfig(launch: JobLaunch, spec: FlinkRuntimeSpec): Record<string, string> {
-    const flinkDir = path.join(launch.workDir, 'flink');
-    const config: Record<string, string> = {
-      'rest.address': '127.0.0.1',
-      'rest.bind-address': '127.0.0.1',
-      'rest.bind-port': '0',
-      'jobmanager.rpc.address': '127.0.0.1',
-      'taskmanager.host': '127.0.0.1',
-      'taskmanager.numberOfTaskSlots': String(launch.parallelism),
-      'parallelism.default': String(launch.parallelism),
-      'web.submit.enable': 'true',
-      'web.cancel.enable': 'true',
-      'web.upload.dir': path.join(flinkDir, 'uploads'),
-      'web.tmpdir': path.join(flinkDir, 'web-tmp'),
-      'io.tmp.dirs': path.join(flinkDir, 'tmp'),
-      'metrics.fetcher.update-interval': String(this.options.metricsRefreshMs),
-      [spec.checkpointDirKey]: fileUri(path.join(launch.workDir, 'checkpoints')),
-      [spec.savepointDirKey]: fileUri(launch.snapshotDir),
-      // MSF: a failing job restarts for ever, with a fixed delay.
-      'restart-strategy.type': 'fixed-delay',
-      'restart-strategy.fixed-delay.attempts': String(2_147_483_647),
-      'restart-strategy.fixed-delay.delay': `${this.options.restartDelayMs} ms`,
-      'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
+  private async bootCluster(launch: JobLaunch, propertiesFile: string): Promise<AppCluster> {
+    const prepared = await prepareRuntime(launch.runtimeEnvironment, {
+      cacheRoot: this.options.cacheRoot,
+      log: this.options.log,
+    });
+    const host = await FlinkHostProcess.start({
+      runtime: prepared,
+      flinkConfig: clusterConfig(launch, prepared.spec, this.options),
+      confDir: path.join(launch.workDir, 'flink'),
+      logDir: path.join(launch.workDir, 'logs'),
+      logLevel: launch.logLevel,
+      propertiesFile,
+      heapMb: this.options.heapMb(launch.parallelism),
+      environment: launch.environment,
+      systemProperties: launch.systemProperties,
+      javaCommand: this.options.javaCommand,
+      startTimeoutMs: this.options.clusterStartTimeoutMs,
+    });
+    return {
+      launch,
+      spec: prepared.spec,
+      host,
+      client: new FlinkRestClient(host.restUrl),
+      jvmKey: jvmKey(launch),
+      jobsRun: 0,
     };
-    if (launch.checkpointing.enabled) {
-      config['execution.checkpointing.interval'] = `${launch.checkpointing.intervalMs} ms`;
-      config['execution.checkpointing.min-pause'] = `${launch.checkpointing.minPauseMs} ms`;
+  }
+
+  /** The application's parked JVM, if it was started with the same JVM-level settings; else stops it. */
+  private async reuseParked(launch: JobLaunch): Promise<AppCluster | undefined> {
+    const entry = this.parked.get(launch.applicationName);
+    if (!entry) return undefined;
+    clearTimeout(entry.timer);
+    this.parked.delete(launch.applicationName);
+    const { cluster } = entry;
+    if (
+      cluster.host.exit ||
+      cluster.jvmKey !== jvmKey(launch) ||
+      cluster.jobsRun >= this.options.maxJobsPerCluster
+    ) {
+      await cluster.host.stop(this.options.shutdownTimeoutMs);
+      return undefined;
     }
-    return config;
+    if (cluster.jarId) await cluster.client.deleteJar(cluster.jarId).catch(() => undefined);
+    return { ...cluster, launch, jobId: undefined, jarId: undefined };
+  }
+
+  /** Releases the application's cluster: parks it for reuse, or stops it when reuse is off or it is spent. */
+  private async park(cluster: AppCluster): Promise<void> {
+    const name = cluster.launch.applicationName;
+    if (this.clusters.get(name) === cluster) this.clusters.delete(name);
+    await this.unpark(name);
+    if (
+      this.options.clusterReuseGraceMs <= 0 ||
+      cluster.host.exit ||
+      cluster.jobsRun >= this.options.maxJobsPerCluster
+    ) {
+      await cluster.host.stop(this.options.shutdownTimeoutMs);
+      return;
+    }
+    const timer = setTimeout(() => {
+      if (this.parked.get(name)?.cluster !== cluster) return;
+      this.parked.delete(name);
+      void cluster.host.stop(this.options.shutdownTimeoutMs);
+    }, this.options.clusterReuseGraceMs);
+    timer.unref(); // a parked JVM must not keep msf-local alive; it exits with msf-local's stdin anyway
+    this.parked.set(name, { cluster, timer });
+  }
+
+  private async unpark(applicationName: string): Promise<void> {
+    const entry = this.parked.get(applicationName);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    this.parked.delete(applicationName);
+    await entry.cluster.host.stop(this.options.shutdownTimeoutMs);
   }
 
   private async submit(cluster: AppCluster): Promise<void> {
@@ -338,15 +387,16 @@ export class FlinkJobRuntime implements JobRuntime {
       body[spec.claimModeField] = 'NO_CLAIM';
     }
     try {
-      const jarId = await client.uploadJar(launch.jarPath);
-      cluster.jobId = await client.runJar(jarId, body);
+      cluster.jarId = await client.uploadJar(launch.jarPath);
+      cluster.jobsRun += 1;
+      cluster.jobId = await client.runJar(cluster.jarId, body);
     } catch (error) {
       if (error instanceof FlinkRestError) throw new JobStartFailure(toErrorString(error.errors));
       throw error;
     }
   }
 
-  /** Resolves when the job is RUNNING; a job that ends first (or never gets there) is a start failure. */
+  /** Resolves when the job and its tasks are RUNNING; a job that ends first (or never gets there) is a start failure. */
   private async awaitRunning(cluster: AppCluster): Promise<void> {
     const jobId = cluster.jobId as string;
     let state: string;
@@ -359,7 +409,12 @@ export class FlinkJobRuntime implements JobRuntime {
     } catch (error) {
       throw new JobStartFailure(`java.util.concurrent.TimeoutException: ${(error as Error).message}`);
     }
-    if (state === 'RUNNING') return;
+    if (state === 'RUNNING') {
+      // Also wait for the tasks to be deployed, so a snapshot right after the start finds them running; a job
+      // that fails meanwhile leaves RUNNING and ends the wait (its restarts are for observe() to report).
+      await this.awaitTasksRunning(cluster);
+      return;
+    }
     const exceptions = await cluster.client.exceptions(jobId).catch(() => undefined);
     const trace = exceptions?.exceptionHistory?.entries[0]?.stacktrace ?? exceptions?.['root-exception'];
     throw new JobStartFailure(
@@ -376,6 +431,7 @@ export class FlinkJobRuntime implements JobRuntime {
     timeoutMs: number,
   ): Promise<string> {
     const deadline = Date.now() + timeoutMs;
+    const pause = this.backoff();
     let last = 'UNKNOWN';
     for (;;) {
       if (cluster.host.exit) throw new Error(`the Flink cluster JVM exited (see ${cluster.host.logFile})`);
@@ -385,7 +441,7 @@ export class FlinkJobRuntime implements JobRuntime {
         if (done(state)) return state;
       }
       if (Date.now() > deadline) throw new Error(`the Flink job is still ${last} after ${timeoutMs} ms`);
-      await sleep(this.options.pollIntervalMs);
+      await pause();
     }
   }
 
@@ -401,10 +457,11 @@ export class FlinkJobRuntime implements JobRuntime {
 
   private async awaitTasksRunning(cluster: AppCluster): Promise<void> {
     const deadline = Date.now() + TASKS_RUNNING_GRACE_MS;
-    while (Date.now() < deadline) {
+    const pause = this.backoff();
+    while (Date.now() < deadline && !cluster.host.exit) {
       const job = await cluster.client.job(cluster.jobId as string);
       if (job.state !== 'RUNNING' || job.vertices.every((vertex) => vertex.status === 'RUNNING')) return;
-      await sleep(this.options.pollIntervalMs);
+      await pause();
     }
   }
 
@@ -421,6 +478,7 @@ export class FlinkJobRuntime implements JobRuntime {
   private async awaitSavepoint(cluster: AppCluster, triggerId: string): Promise<string> {
     const jobId = cluster.jobId as string;
     const deadline = Date.now() + this.options.savepointTimeoutMs;
+    const pause = this.backoff();
     for (;;) {
       if (cluster.host.exit)
         throw new SnapshotFailure(
@@ -434,8 +492,17 @@ export class FlinkJobRuntime implements JobRuntime {
           `java.util.concurrent.TimeoutException: the savepoint did not complete within ${this.options.savepointTimeoutMs} ms`,
         );
       }
-      await sleep(this.options.pollIntervalMs);
+      await pause();
     }
+  }
+
+  /** Short pauses first (most operations finish within a few hundred ms), then every `pollIntervalMs`. */
+  private backoff(): () => Promise<void> {
+    let pauseMs = 25;
+    return async () => {
+      await sleep(Math.min(pauseMs, this.options.pollIntervalMs));
+      pauseMs *= 2;
+    };
   }
 
   private requireJob(applicationName: string): AppCluster {
@@ -462,14 +529,24 @@ export class FlinkJobRuntime implements JobRuntime {
   }
 }
 
+/** Everything a cluster JVM is started with, besides the job itself. */
+function jvmKey(launch: JobLaunch): string {
+  return JSON.stringify([
+    launch.runtimeEnvironment,
+    launch.parallelism,
+    launch.checkpointing,
+    launch.logLevel,
+    path.resolve(launch.workDir),
+    path.resolve(launch.snapshotDir),
+    Object.entries(launch.environment).sort(),
+    Object.entries(launch.systemProperties).sort(),
+  ]);
+}
+
 function defaultJavaCommand(): string {
   if (process.env.MSF_LOCAL_JAVA) return process.env.MSF_LOCAL_JAVA;
   if (process.env.JAVA_HOME) return path.join(process.env.JAVA_HOME, 'bin', 'java');
   return 'java';
-}
-
-function fileUri(dir: string): string {
-  return pathToFileURL(path.resolve(dir)).href;
 }
 
 /** Flink reports savepoints as `file:/abs/path`; msf-local records plain paths (Flink accepts both on restore). */

@@ -5,7 +5,15 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { processExists, scratchDir, waitFor } from '../fixtures/flink-launch.js';
+import { FlinkJobRuntime } from '../../src/flink/index.js';
+import {
+  countFilePath,
+  processExists,
+  scratchDir,
+  testJobLaunch,
+  waitFor,
+  waitForCount,
+} from '../fixtures/flink-launch.js';
 import { buildTestJobs, type TestJobJars } from '../fixtures/test-jobs.js';
 
 const ORPHAN_PARENT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/orphan-parent.ts');
@@ -44,5 +52,35 @@ describe('cluster JVM process hygiene', () => {
     await exited;
     const pid = jvmPid;
     await waitFor('the orphaned JVM to exit', async () => (processExists(pid) ? undefined : true), 30_000);
+  });
+
+  it('a stopped application keeps no JVM beyond the reuse grace; a changed parallelism gets a new JVM', async () => {
+    const runtime = new FlinkJobRuntime({ clusterReuseGraceMs: 1_000 });
+    try {
+      const launch = testJobLaunch(root, 'grace', jobs.counter);
+      await runtime.start(launch);
+      const pid = runtime.clusterPids().grace!;
+      await waitForCount(countFilePath(root, 'grace'), 3);
+      const snapshot = await runtime.stopWithSnapshot('grace');
+
+      // Within the grace, another parallelism (= slots) is a JVM-level change: the parked JVM is not reused.
+      await runtime.start({
+        ...launch,
+        parallelism: 2,
+        restore: { snapshotPath: snapshot, allowNonRestoredState: false },
+      });
+      const second = runtime.clusterPids().grace!;
+      expect(second).not.toBe(pid);
+      expect(processExists(pid)).toBe(false);
+
+      await runtime.stopWithSnapshot('grace');
+      await waitFor(
+        'the parked JVM to exit after the grace',
+        async () => (processExists(second) ? undefined : true),
+        15_000,
+      );
+    } finally {
+      await runtime.close();
+    }
   });
 });
