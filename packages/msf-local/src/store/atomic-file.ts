@@ -67,7 +67,7 @@ export function isTempFileName(name: string): boolean {
   return name.startsWith(TEMP_MARKER);
 }
 
-/** Deletes temp files a crash left in `dir` (not recursive). Call once at start-up, before serving. */
+/** Deletes temp files (and temp directories) a crash left directly in `dir`. Call at start-up, before serving. */
 export async function removeStaleTempFiles(dir: string): Promise<number> {
   let names: string[];
   try {
@@ -77,7 +77,7 @@ export async function removeStaleTempFiles(dir: string): Promise<number> {
     throw error;
   }
   const stale = names.filter(isTempFileName);
-  await Promise.all(stale.map((name) => fs.rm(path.join(dir, name), { force: true })));
+  await Promise.all(stale.map((name) => fs.rm(path.join(dir, name), { force: true, recursive: true })));
   return stale.length;
 }
 
