@@ -17,6 +17,12 @@ export const FlinkVersionSchema = z.object({
   source: z.string().nullable(),
   /** The strongest evidence disagrees (e.g. pom profiles naming different Flink versions). */
   ambiguous: z.boolean(),
+  /**
+   * build-metadata: recorded by the build itself (a Flink-Version manifest entry, bundled Flink metadata);
+   * pom-declaration: the flink.version written in the application's pom.xml, which a -D override or profile may
+   * not have used. null when unknown.
+   */
+  basis: z.enum(['build-metadata', 'pom-declaration']).nullable(),
   evidence: z.array(FlinkVersionEvidence),
 });
 export type JarFlinkVersion = z.infer<typeof FlinkVersionSchema>;

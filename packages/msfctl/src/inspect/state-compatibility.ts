@@ -315,7 +315,7 @@ function versionFindings(version: JarFlinkVersion | undefined, targetRuntime: st
         severity: 'error',
         operator: null,
         replacement: null,
-        message: `the JAR was built against Flink ${version.version} but the target runtime ${targetRuntime} runs Flink ${targetLine}: build it against Flink ${targetLine}, or keep a runtime for Flink ${version.line}`,
+        message: `the JAR was built against Flink ${version.version}${version.basis === 'pom-declaration' ? ' (as declared in its pom.xml; a -Dflink.version override leaves no trace in the JAR, a Flink-Version manifest entry would)' : ''} but the target runtime ${targetRuntime} runs Flink ${targetLine}: build it against Flink ${targetLine}, or keep a runtime for Flink ${version.line}`,
         acceptedBy: null,
         requiresAllowNonRestoredState: false,
       },

@@ -114,7 +114,13 @@ describe('inspectJar', () => {
 
   it('reads the Flink version the JAR was built against', async () => {
     const inspection = await inspectJar({ jarPath: jar, runtime: 'FLINK-1_19', timeoutMs: 60_000 });
-    expect(inspection.flinkVersion).toMatchObject({ version: '1.19.3', line: '1.19', ambiguous: false });
+    expect(inspection.flinkVersion).toMatchObject({
+      version: '1.19.3',
+      line: '1.19',
+      ambiguous: false,
+      basis: 'build-metadata',
+    });
+    expect(inspection.flinkVersion.source).toBe('manifest attribute Flink-Version');
     expect(inspection.inspectorFlinkVersion).toBe('1.19.3');
   });
 

@@ -59,6 +59,7 @@ function version(v: string, line: string | null = v.split('.').slice(0, 2).join(
     line,
     source: 'pom META-INF/maven/com.example/app/pom.xml: flink.version',
     ambiguous: false,
+    basis: line ? 'pom-declaration' : null,
     evidence: line ? [{ source: 'pom', version: v, line }] : [],
   };
 }
@@ -257,6 +258,14 @@ describe('compareStateCompatibility', () => {
       });
       expect(report.findings[0]!.message).toContain('Flink 1.19.1');
       expect(report.findings[0]!.message).toContain('FLINK-1_20 runs Flink 1.20');
+      expect(report.findings[0]!.message).toContain('as declared in its pom.xml');
+      const recorded = version('1.19.1');
+      const exact = compareStateCompatibility(
+        baseline,
+        table(baseline.operators, { ...recorded, basis: 'build-metadata' }),
+        target,
+      );
+      expect(exact.findings[0]!.message).not.toContain('pom.xml');
     });
 
     it('accepts any patch release of the target line, and checks 2.x runtimes too', () => {
@@ -281,6 +290,7 @@ describe('compareStateCompatibility', () => {
         line: null,
         source: null,
         ambiguous: true,
+        basis: null,
         evidence: [
           { source: 'pom profile flink-1.20', version: '1.20.0', line: '1.20' },
           { source: 'pom', version: '1.19.1', line: '1.19' },

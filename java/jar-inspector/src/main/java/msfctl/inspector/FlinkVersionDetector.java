@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  *   <li>{@code org.apache.flink:ARTIFACT:VERSION} coordinates in bundled NOTICE / DEPENDENCIES files;
  *   <li>the application's own {@code pom.xml}: its {@code flink.version} property, else the versions of its
  *       {@code org.apache.flink} dependencies. Maven profiles can change those at build time without changing the
- *       pom text, so when profiles name different versions the pom alone cannot tell which one was built.
+ *       pom text, so when profiles name different versions the pom alone cannot tell which one was built, and
+ *       a {@code -Dflink.version=…} override is invisible (reported as basis "pom-declaration").
  * </ol>
  * Connector versions name their Flink line as a suffix ({@code 4.3.0-1.19} → 1.19). When the strongest evidence
  * disagrees on the Flink line the version is reported as unknown, with all evidence.
@@ -117,6 +118,7 @@ final class FlinkVersionDetector {
             result.put("line", null);
             result.put("source", null);
             result.put("ambiguous", false);
+            result.put("basis", null);
         } else {
             int top = unique.get(0).strength();
             List<Evidence> strongest = unique.stream().filter(e -> e.strength() == top).toList();
@@ -128,6 +130,8 @@ final class FlinkVersionDetector {
             result.put("line", ambiguous ? null : best.line());
             result.put("source", ambiguous ? null : best.source());
             result.put("ambiguous", ambiguous);
+            // A pom's text is only the default: -Dflink.version or a profile may have built something else.
+            result.put("basis", ambiguous ? null : top >= 2 ? "build-metadata" : "pom-declaration");
         }
         result.put("evidence", unique.stream().map(Evidence::toJson).toList());
         return result;
