@@ -62,7 +62,7 @@ export interface FlinkJobRuntimeOptions {
   shutdownTimeoutMs?: number;
   /** How often Flink refreshes the metrics the REST API serves (`metrics.fetcher.update-interval`). Default 1 s. */
   metricsRefreshMs?: number;
-  /** Poll interval for job status and savepoints. Default 200 ms. */
+  /** Longest pause between polls of job status and savepoints. Default 100 ms. */
   pollIntervalMs?: number;
   /** How long a released cluster JVM waits for a start of the same application to reuse it. Default 15 s; 0 = never reuse. */
   clusterReuseGraceMs?: number;
@@ -130,7 +130,7 @@ export class FlinkJobRuntime implements JobRuntime {
       savepointTimeoutMs: 300_000,
       shutdownTimeoutMs: 20_000,
       metricsRefreshMs: 1_000,
-      pollIntervalMs: 200,
+      pollIntervalMs: 100,
       clusterReuseGraceMs: 15_000,
       maxJobsPerCluster: 10,
       ...options,
