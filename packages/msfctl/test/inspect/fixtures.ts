@@ -60,19 +60,16 @@ export async function stockPricesJars(): Promise<Record<StockPricesVariant, stri
 
 /**
  * A real savepoint of the test jobs' SavepointJob, taken by running it on a local MiniCluster of the given
- * runtime (see SavepointJob.java). Returns the savepoint path.
+ * runtime (see SavepointJob.java), under `parentDir`. Returns the savepoint path.
  */
 export async function savepointOfSavepointJob(
   runtime: RuntimeEnvironment,
   flinkVersion: string,
+  parentDir: string,
 ): Promise<string> {
   const jar = await testJobsJar(flinkVersion);
   const build = await ensureInspector(runtime);
-  const dir = join(
-    cacheRoot(),
-    'inspector-test-fixtures',
-    `savepoint-${runtime}-${randomBytes(4).toString('hex')}`,
-  );
+  const dir = join(parentDir, `savepoints-${runtime}`);
   await mkdir(dir, { recursive: true });
   const output = await run('java', [
     '-Xmx512m',

@@ -187,7 +187,7 @@ describe('inspectJar', () => {
 
 describe('readSnapshotState', () => {
   it('lists which OperatorIDs of a real savepoint carry state', async () => {
-    const path = await savepointOfSavepointJob('FLINK-1_20', '1.19.3');
+    const path = await savepointOfSavepointJob('FLINK-1_20', '1.19.3', cacheDir);
     for (const runtime of ['FLINK-1_20', 'FLINK-2_2'] as const) {
       const snapshot = await readSnapshotState({ snapshotPath: path, runtime, timeoutMs: 60_000 });
       const state = Object.fromEntries(snapshot.operators.map((o) => [o.operatorId, o]));

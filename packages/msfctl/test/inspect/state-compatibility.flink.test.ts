@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { JarInspection } from '../../src/inspect/inspection.js';
 import { inspectJar, readSnapshotState } from '../../src/inspect/inspect-jar.js';
@@ -95,10 +98,15 @@ describe.skipIf(!existsSync(STOCK_PRICES))(
 describe('Flink version and snapshot checks (inspector test jobs)', () => {
   let jar119: string;
   let jar120: string;
+  let workDir: string;
 
   beforeAll(async () => {
     jar119 = await testJobsJar('1.19.3');
     jar120 = await testJobsJar('1.20.5');
+    workDir = await mkdtemp(join(tmpdir(), 'msfctl-state-compat-'));
+  });
+  afterAll(async () => {
+    await rm(workDir, { recursive: true, force: true });
   });
 
   it('finds nothing at all for the same JAR on the runtime it was built for', async () => {
@@ -142,7 +150,7 @@ describe('Flink version and snapshot checks (inspector test jobs)', () => {
       entryClass: 'msfctl.inspectorjobs.SavepointJob',
     });
     const snapshot = await readSnapshotState({
-      snapshotPath: await savepointOfSavepointJob('FLINK-1_20', '1.19.3'),
+      snapshotPath: await savepointOfSavepointJob('FLINK-1_20', '1.19.3', workDir),
       runtime: 'FLINK-1_20',
     });
     // The same JAR takes every piece of state in the snapshot.
