@@ -147,7 +147,7 @@ function runMaven(command: string, args: string[], label: string, log: ProgressL
         const line = raw.replace(/\x1b\[[0-9;]*m/g, '').trimEnd();
         tail.push(line);
         if (tail.length > 60) tail.shift();
-        const jar = /^Downloaded from \S+: \S+\/([^/]+\.jar) \(([^)]*)\)/.exec(line);
+        const jar = /^(?:\[INFO\] )?Downloaded from \S+: \S+\/([^/]+\.jar) \(([^)]*)\)/.exec(line);
         if (jar) {
           downloaded += 1;
           log(`${label}: downloaded ${jar[1]} (${(jar[2] ?? '').split(' at ')[0]}) [${downloaded}]`);
