@@ -1,0 +1,146 @@
+import {
+  header,
+  signingService,
+  type Service,
+  type ServiceRequest,
+  type ServiceResponse,
+} from '../server/service.js';
+import { XML_DECLARATION } from '../s3/xml.js';
+import { CloudWatchError, cwErrors } from './errors.js';
+import type { MetricStore } from './metric-store.js';
+import { isOperation, runOperation, type Input, type OperationName } from './operations.js';
+import {
+  jsonError,
+  jsonResponse,
+  JSON_TARGET_PREFIX,
+  parseQueryParams,
+  queryError,
+  queryResponse,
+} from './protocols.js';
+
+/**
+ * CloudWatch (metrics) on the shared edge port, in both protocols its clients send. Captured here:
+ * - @aws-sdk/client-cloudwatch 3.116x and pip botocore 1.43: AWS JSON 1.0, `X-Amz-Target:
+ *   GraniteServiceVersion20100801.<Op>`, `x-amzn-query-mode: true`; errors need `x-amzn-query-error`.
+ * - Debian AWS CLI 2.9.19 and Debian boto3 1.26: query protocol, form-encoded `Action=<Op>&Version=2010-08-01`,
+ *   XML responses.
+ * All sign with SigV4 service `monitoring`.
+ */
+export class CloudWatchService implements Service {
+  readonly name = 'cloudwatch';
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: MetricStore,
+    options: { now?: () => number } = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  accepts(req: ServiceRequest): boolean {
+    if (header(req, 'x-amz-target')?.startsWith(JSON_TARGET_PREFIX)) return true;
+    const service = signingService(req);
+    if (service !== undefined) return service === 'monitoring';
+    // Unsigned query-protocol request: claim it only when it names a CloudWatch action and API version.
+    if (req.method !== 'POST' || req.rawPath !== '/') return false;
+    if (!(header(req, 'content-type') ?? '').includes('x-www-form-urlencoded')) return false;
+    const params = new URLSearchParams(req.body.toString('utf8'));
+    return params.get('Version') === '2010-08-01' && isOperation(params.get('Action') ?? '');
+  }
+
+  async handle(req: ServiceRequest): Promise<ServiceResponse> {
+    const target = header(req, 'x-amz-target');
+    if (target !== undefined) return this.handleJson(req, target);
+    return this.handleQuery(req);
+  }
+
+  private async handleJson(req: ServiceRequest, target: string): Promise<ServiceResponse> {
+    try {
+      const operation = target.startsWith(JSON_TARGET_PREFIX)
+        ? target.slice(JSON_TARGET_PREFIX.length)
+        : target;
+      if (!isOperation(operation)) throw unknownOperation(operation);
+      let input: Input;
+      try {
+        const text = req.body.toString('utf8').trim();
+        input = text === '' ? {} : (JSON.parse(text) as Input);
+      } catch {
+        throw new CloudWatchError(
+          'SerializationException',
+          'SerializationException',
+          400,
+          'Malformed JSON request body',
+        );
+      }
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        throw new CloudWatchError(
+          'SerializationException',
+          'SerializationException',
+          400,
+          'The request body must be a JSON object',
+        );
+      }
+      const output = await this.run(operation, input);
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/x-amz-json-1.0' },
+        body: jsonResponse(output),
+      };
+    } catch (error) {
+      const e = asCloudWatchError(error);
+      const { body, headers } = jsonError(e);
+      return { status: e.status, headers, body };
+    }
+  }
+
+  private async handleQuery(req: ServiceRequest): Promise<ServiceResponse> {
+    const params = new URLSearchParams(req.query);
+    if ((header(req, 'content-type') ?? '').includes('x-www-form-urlencoded') || req.method === 'POST') {
+      for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) params.append(k, v);
+    }
+    const action = params.get('Action');
+    try {
+      if (!action) {
+        throw new CloudWatchError(
+          'MissingAction',
+          'MissingAction',
+          400,
+          'The request must contain the parameter Action.',
+        );
+      }
+      if (!isOperation(action)) throw unknownOperation(action);
+      const output = await this.run(action, parseQueryParams(params));
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/xml' },
+        body: XML_DECLARATION + queryResponse(action, output, req.requestId),
+      };
+    } catch (error) {
+      const e = asCloudWatchError(error);
+      return {
+        status: e.status,
+        headers: { 'content-type': 'text/xml' },
+        body: XML_DECLARATION + queryError(e, req.requestId),
+      };
+    }
+  }
+
+  private run(operation: OperationName, input: Input) {
+    return runOperation(operation, input, { store: this.store, now: this.now });
+  }
+}
+
+function unknownOperation(operation: string): CloudWatchError {
+  return new CloudWatchError(
+    'InvalidAction',
+    'InvalidAction',
+    400,
+    `The action ${operation} is not valid for this web service (msf-local serves GetMetricData, GetMetricStatistics, ListMetrics and PutMetricData).`,
+  );
+}
+
+function asCloudWatchError(error: unknown): CloudWatchError {
+  if (error instanceof CloudWatchError) return error;
+  console.error('msf-local cloudwatch: internal error', error);
+  return cwErrors.internal(`Internal service error: ${(error as Error)?.message ?? String(error)}`);
+}

@@ -1,0 +1,141 @@
+import { el, escapeXml } from '../s3/xml.js';
+import type { CloudWatchError } from './errors.js';
+import { OutputMap, type Input, type Output } from './operations.js';
+
+/**
+ * The two wire protocols CloudWatch clients send (captured, see the module docs of cloudwatch-service.ts):
+ * AWS JSON 1.0 (JS SDK v3, recent botocore) and the query protocol (AWS CLI v2.9, older botocore).
+ */
+
+export const CLOUDWATCH_XMLNS = 'http://monitoring.amazonaws.com/doc/2010-08-01/';
+export const JSON_TARGET_PREFIX = 'GraniteServiceVersion20100801.';
+const ERROR_NAMESPACE = 'com.amazonaws.cloudwatch#';
+
+// ------------------------------------------------------------------ query protocol
+
+/**
+ * Query-protocol fields → nested input: `A.member.2.B=x` becomes `{A: [, {B: 'x'}]}` (then compacted).
+ * Every scalar stays a string; the operations convert.
+ */
+export function parseQueryParams(params: URLSearchParams): Input {
+  const root: Input = {};
+  for (const [name, value] of params) {
+    if (name === 'Action' || name === 'Version') continue;
+    const segments = name.split('.');
+    let node: Record<string, unknown> | unknown[] = root;
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i]!;
+      const isList = segments[i + 1] === 'member' && /^\d+$/.test(segments[i + 2] ?? '');
+      const last = isList ? i + 2 === segments.length - 1 : i === segments.length - 1;
+      const container = node as Record<string, unknown>;
+      if (isList) {
+        if (!Array.isArray(container[segment])) container[segment] = [];
+        const list = container[segment] as unknown[];
+        const index = Number(segments[i + 2]) - 1;
+        if (index < 0 || index > 10_000) break;
+        if (last) {
+          list[index] = value;
+        } else {
+          if (typeof list[index] !== 'object' || list[index] === null) list[index] = {};
+          node = list[index] as Record<string, unknown>;
+        }
+        i += 2;
+        if (last) break;
+      } else if (last) {
+        container[segment] = value;
+      } else {
+        if (
+          typeof container[segment] !== 'object' ||
+          container[segment] === null ||
+          Array.isArray(container[segment])
+        ) {
+          container[segment] = {};
+        }
+        node = container[segment] as Record<string, unknown>;
+      }
+    }
+  }
+  return compactLists(root) as Input;
+}
+
+function compactLists(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(compactLists);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compactLists(v)]));
+  }
+  return value;
+}
+
+export function queryResponse(operation: string, output: Output, requestId: string): string {
+  const result = Object.keys(output).length > 0 ? xmlMember(`${operation}Result`, output) : '';
+  return (
+    `<${operation}Response xmlns="${CLOUDWATCH_XMLNS}">` +
+    result +
+    `<ResponseMetadata>${el('RequestId', requestId)}</ResponseMetadata>` +
+    `</${operation}Response>`
+  );
+}
+
+export function queryError(error: CloudWatchError, requestId: string): string {
+  return (
+    `<ErrorResponse xmlns="${CLOUDWATCH_XMLNS}">` +
+    `<Error>${el('Type', error.fault)}${el('Code', error.code)}${el('Message', error.message)}</Error>` +
+    el('RequestId', requestId) +
+    `</ErrorResponse>`
+  );
+}
+
+function xmlMember(name: string, value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return `<${name}>${value.map((v) => xmlMember('member', v)).join('')}</${name}>`;
+  if (value instanceof OutputMap) {
+    const entries = Object.entries(value.entries)
+      .map(([k, v]) => `<entry>${el('key', k)}${xmlMember('value', v)}</entry>`)
+      .join('');
+    return `<${name}>${entries}</${name}>`;
+  }
+  if (value instanceof Date) return el(name, value.toISOString());
+  if (typeof value === 'object') {
+    const children = Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => xmlMember(k, v))
+      .join('');
+    return `<${name}>${children}</${name}>`;
+  }
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
+}
+
+// ------------------------------------------------------------------ AWS JSON 1.0
+
+export function jsonResponse(output: Output): string {
+  return JSON.stringify(toJsonOutput(output));
+}
+
+/** JSON 1.0 values: timestamps as epoch seconds, maps as objects, undefined members dropped. */
+export function toJsonOutput(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Array.isArray(value)) return value.map(toJsonOutput);
+  if (value instanceof OutputMap) {
+    return Object.fromEntries(Object.entries(value.entries).map(([k, v]) => [k, toJsonOutput(v)]));
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, toJsonOutput(v)]),
+    );
+  }
+  return value;
+}
+
+export function jsonError(error: CloudWatchError): { body: string; headers: Record<string, string> } {
+  return {
+    body: JSON.stringify({
+      __type: `${ERROR_NAMESPACE}${error.shape}`,
+      [error.messageMember]: error.message,
+    }),
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-query-error': `${error.code};${error.fault}`,
+    },
+  };
+}
