@@ -4,7 +4,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../store/atomic-file.js';
 
 /**
@@ -16,7 +16,7 @@ const require = createRequire(import.meta.url);
 const KINESIS_LOCAL_MAIN = require.resolve('kinesis-local/main.js');
 /** The self-signed certificate it ships: its TLS listener always starts and crashes without one. */
 const KINESIS_LOCAL_CERT = path.join(path.dirname(KINESIS_LOCAL_MAIN), 'server.json');
-const LOOPBACK_PRELOAD = fileURLToPath(new URL('./loopback-only.cjs', import.meta.url));
+const LOOPBACK_PRELOAD = fileURLToPath(new URL('./loopback-only.mjs', import.meta.url));
 
 export const KINESIS_LOCAL_HOST = '127.0.0.1';
 const PERSIST_FILE = 'kinesis-data.json';
@@ -33,7 +33,10 @@ export interface KinesisLocalOptions {
   accountId?: string;
   /** How long streams and consumers stay CREATING/UPDATING/DELETING. Default 500 ms (kinesis-mock's default). */
   transitionMs?: number;
-  /** How often it writes its data file while running (it also writes it when stopped). Default 5000 ms. */
+  /**
+   * How often it writes its data file. kinesis-local writes it only on this timer (never when stopped), so stop()
+   * waits for the writes that follow its call: it takes up to two intervals. Default 500 ms.
+   */
   persistIntervalMs?: number;
   startTimeoutMs?: number;
   /** Grace period after SIGTERM before SIGKILL. */
@@ -42,12 +45,16 @@ export interface KinesisLocalOptions {
   onUnexpectedExit?: (exit: KinesisLocalExit) => void;
   /** Node binary that runs it. Default: the one running msf-local. */
   nodePath?: string;
+  /** Where warnings go (a stop that could not wait for the data file). Default: stderr. */
+  log?: (line: string) => void;
 }
 
 export interface KinesisLocalExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   logFile: string;
+  /** Why it could not be spawned at all. */
+  error?: string;
 }
 
 export interface KinesisLocalEndpoint {
@@ -70,6 +77,9 @@ export class KinesisLocal {
   private exited?: Promise<KinesisLocalExit>;
   private stopping = false;
   private readonly logFile: string;
+  /** Completed writes of the data file, as the preload reports them. */
+  private persists = 0;
+  private readonly persistWaiters = new Set<() => void>();
 
   constructor(private readonly options: KinesisLocalOptions) {
     this.logFile = options.logFile ?? path.join(options.dataDir, 'kinesis-local.log');
@@ -102,15 +112,31 @@ export class KinesisLocal {
     }
   }
 
-  /** Stops the process by its PID (SIGTERM, which makes it write its data file; SIGKILL after the grace period). */
+  /**
+   * Stops the process by its PID once its data file holds every change acknowledged before this call: after two
+   * more completed writes (the second began after this call). Then SIGTERM, and SIGKILL after the grace period.
+   */
   async stop(): Promise<void> {
     const child = this.child;
     const exited = this.exited;
     if (!child || !exited) return;
     this.stopping = true;
+    // Keep msf-local alive (and listening to the channel) until the child is gone.
+    child.ref();
+    child.channel?.ref();
     try {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timeout = this.options.stopTimeoutMs ?? 10_000;
+      if (child.exitCode === null && child.signalCode === null) {
+        const interval = this.persistInterval();
+        const persisted = await this.persistsAfterNow(2, 2 * interval + 10_000, exited);
+        if (!persisted && child.exitCode === null && child.signalCode === null) {
+          (this.options.log ?? warnOnStderr)(
+            `kinesis-local (pid ${child.pid}) did not write its data file within ${2 * interval + 10_000} ms; ` +
+              `changes of the last ${interval} ms may be lost`,
+          );
+        }
+        child.kill('SIGTERM');
+      }
+      const timeout = this.options.stopTimeoutMs ?? 5_000;
       const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
       try {
         await exited;
@@ -125,12 +151,34 @@ export class KinesisLocal {
     }
   }
 
+  private persistInterval(): number {
+    return this.options.persistIntervalMs ?? 500;
+  }
+
+  /** True once `count` more writes completed; false on timeout or if the process exits first. */
+  private persistsAfterNow(count: number, timeoutMs: number, exited: Promise<KinesisLocalExit>): Promise<boolean> {
+    const target = this.persists + count;
+    return new Promise<boolean>((resolve) => {
+      const done = (result: boolean): void => {
+        clearTimeout(timer);
+        this.persistWaiters.delete(check);
+        resolve(result);
+      };
+      const check = (): void => {
+        if (this.persists >= target) done(true);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.persistWaiters.add(check);
+      void exited.then(() => done(false));
+    });
+  }
+
   private async startOnce(): Promise<KinesisLocalEndpoint> {
-    const [port, tlsPort] = await freeLoopbackPorts(2);
+    const [port, tlsPort] = await freeLoopbackPorts();
     const logFd = openSync(this.logFile, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(this.options.nodePath ?? process.execPath, ['--require', LOOPBACK_PRELOAD, KINESIS_LOCAL_MAIN], {
+      child = spawn(this.options.nodePath ?? process.execPath, ['--import', pathToFileURL(LOOPBACK_PRELOAD).href, KINESIS_LOCAL_MAIN], {
         cwd: this.options.dataDir,
         // Only what it needs: an inherited NODE_OPTIONS (tsx, vitest) or AWS_* would change how it runs.
         env: {
@@ -141,7 +189,7 @@ export class KinesisLocal {
           SHOULD_PERSIST_DATA: 'true',
           PERSIST_PATH: path.resolve(this.options.dataDir),
           PERSIST_FILE_NAME: PERSIST_FILE,
-          PERSIST_INTERVAL: `${this.options.persistIntervalMs ?? 5000}ms`,
+          PERSIST_INTERVAL: `${this.persistInterval()}ms`,
           LOAD_DATA_IF_EXISTS: 'true',
           AWS_REGION: this.options.region ?? 'us-east-1',
           AWS_ACCOUNT_ID: this.options.accountId ?? '000000000000',
@@ -155,9 +203,16 @@ export class KinesisLocal {
       closeSync(logFd);
     }
     this.child = child;
+    this.persists = 0;
+    child.on('message', (message: unknown) => {
+      if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'persisted') {
+        this.persists++;
+        for (const waiter of [...this.persistWaiters]) waiter();
+      }
+    });
     this.exited = new Promise<KinesisLocalExit>((resolve) => {
-      child.once('exit', (code, signal) => {
-        const exit = { code, signal, logFile: this.logFile };
+      const onEnd = (code: number | null, signal: NodeJS.Signals | null, error?: Error): void => {
+        const exit: KinesisLocalExit = { code, signal, logFile: this.logFile, ...(error ? { error: error.message } : {}) };
         if (this.child === child && !this.stopping) {
           this.child = undefined;
           this.current = undefined;
@@ -165,9 +220,13 @@ export class KinesisLocal {
           this.options.onUnexpectedExit?.(exit);
         }
         resolve(exit);
+      };
+      child.once('exit', (code, signal) => onEnd(code, signal));
+      // A process that could not be spawned at all emits 'error' and no 'exit'.
+      child.once('error', (error) => {
+        if (child.pid === undefined) onEnd(null, null, error);
       });
     });
-    child.once('error', () => undefined); // spawn failures surface as 'exit' too.
     const exited = this.exited;
     // msf-local must not stay alive (or be kept waiting) because of its child.
     child.unref();
@@ -185,9 +244,14 @@ export class KinesisLocal {
       throw new KinesisLocalStartError(`${(error as Error).message}\n${await logTail(this.logFile)}`);
     }
     if (child.pid === undefined) throw new KinesisLocalStartError('kinesis-local started without a PID');
-    this.current = { url: `http://${KINESIS_LOCAL_HOST}:${port}`, host: KINESIS_LOCAL_HOST, port, tlsPort, pid: child.pid };
-    return this.current;
+    const endpoint: KinesisLocalEndpoint = { url: `http://${KINESIS_LOCAL_HOST}:${port}`, host: KINESIS_LOCAL_HOST, port, tlsPort, pid: child.pid };
+    this.current = endpoint;
+    return endpoint;
   }
+}
+
+function warnOnStderr(line: string): void {
+  process.stderr.write(`[msf-local] ${line}\n`);
 }
 
 function transitionDurations(ms: number): Record<string, string> {
@@ -206,10 +270,10 @@ function transitionDurations(ms: number): Record<string, string> {
   return Object.fromEntries(names.map((name) => [name, `${ms}ms`]));
 }
 
-/** Ports free on 127.0.0.1 right now (held together so they differ). */
-async function freeLoopbackPorts(count: number): Promise<number[]> {
+/** Two ports free on 127.0.0.1 right now (held together so they differ). */
+async function freeLoopbackPorts(): Promise<[number, number]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => {
+    [0, 1].map(() => {
       const server = net.createServer();
       return new Promise<net.Server>((resolve, reject) => {
         server.once('error', reject);
@@ -217,9 +281,9 @@ async function freeLoopbackPorts(count: number): Promise<number[]> {
       });
     }),
   );
-  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
+  const [first, second] = servers.map((server) => (server.address() as net.AddressInfo).port) as [number, number];
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
+  return [first, second];
 }
 
 /**
@@ -232,7 +296,8 @@ async function waitUntilServing(port: number, exited: Promise<KinesisLocalExit>,
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (exit) {
-      throw new Error(`kinesis-local exited while starting (code ${exit.code}, signal ${exit.signal}); log: ${exit.logFile}`);
+      const why = exit.error ?? `code ${exit.code}, signal ${exit.signal}`;
+      throw new Error(`kinesis-local exited while starting (${why}); log: ${exit.logFile}`);
     }
     if (await answersAsKinesisLocal(port)) return;
     if (Date.now() > deadline) throw new Error(`kinesis-local did not answer on 127.0.0.1:${port} within ${timeoutMs} ms`);
