@@ -1,7 +1,8 @@
 /**
- * Builds the Java jar-inspector once per Flink version (and the properties agent once) into the msf-local cache,
- * keyed by a digest of their sources so an edited inspector is rebuilt. Concurrent builders each build into a
- * private directory and rename it into place; the first one wins.
+ * Builds the Java jar-inspector once per Flink version into the msf-local cache, keyed by a digest of its
+ * sources so an edited inspector is rebuilt. Concurrent builders each build into a private directory and rename
+ * it into place; the first one wins. The properties agent is msf-local's (java/properties-agent), built and
+ * cached by msf-local's own runtime cache, so both tools share one build of it.
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -11,11 +12,11 @@ import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { preparePropertiesAgent } from '../../../msf-local/src/flink/index.js';
 import { INSPECTOR_FLINK_VERSIONS, type RuntimeEnvironment } from './flink-runtimes.js';
 
 const JAVA_ROOT = fileURLToPath(new URL('../../../../java/', import.meta.url));
 export const INSPECTOR_SOURCE_DIR = join(JAVA_ROOT, 'jar-inspector');
-export const PROPERTIES_AGENT_SOURCE_DIR = join(JAVA_ROOT, 'properties-agent');
 
 /** The cache root shared with msf-local: $MSF_LOCAL_CACHE, else ~/.cache/msf-local. */
 export function cacheRoot(): string {
@@ -26,7 +27,7 @@ export interface InspectorBuild {
   /** Java classpath entries: the inspector jar and its Flink dependencies. */
   classpath: string;
   propertiesAgentJar: string;
-  /** Digest of the inspector and agent sources; part of every result-cache key. */
+  /** Digest of the inspector sources and the agent jar; part of every result-cache key. */
   sourceDigest: string;
 }
 
@@ -45,36 +46,31 @@ export function ensureInspector(runtime: RuntimeEnvironment): Promise<InspectorB
 
 async function buildInspector(runtime: RuntimeEnvironment): Promise<InspectorBuild> {
   const flinkVersion = INSPECTOR_FLINK_VERSIONS[runtime];
-  const [inspectorDigest, agentDigest] = await Promise.all([
-    sourceDigest(INSPECTOR_SOURCE_DIR),
-    sourceDigest(PROPERTIES_AGENT_SOURCE_DIR),
-  ]);
+  const inspectorDigest = await sourceDigest(INSPECTOR_SOURCE_DIR);
   const inspectorDir = join(cacheRoot(), 'jar-inspector', `${flinkVersion}-${inspectorDigest.slice(0, 12)}`);
-  const agentDir = join(cacheRoot(), 'properties-agent', agentDigest.slice(0, 12));
-
-  await buildOnce(inspectorDir, 'jar-inspector.jar', (dir) => [
-    '-B',
-    '-q',
-    '-f',
-    join(INSPECTOR_SOURCE_DIR, 'pom.xml'),
-    `-Dflink.version=${flinkVersion}`,
-    ...(flinkVersion.startsWith('1.') ? [] : ['-Dslf4j2']),
-    `-Dinspector.buildDir=${dir}`,
-    'package',
-    'dependency:copy-dependencies',
-    `-DoutputDirectory=${join(dir, 'lib')}`,
+  const [, propertiesAgentJar] = await Promise.all([
+    buildOnce(inspectorDir, 'jar-inspector.jar', (dir) => [
+      '-B',
+      '-q',
+      '-f',
+      join(INSPECTOR_SOURCE_DIR, 'pom.xml'),
+      `-Dflink.version=${flinkVersion}`,
+      `-Dinspector.buildDir=${dir}`,
+      'package',
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${join(dir, 'lib')}`,
+    ]),
+    preparePropertiesAgent({
+      cacheRoot: cacheRoot(),
+      log: (line) => process.stderr.write(`[msfctl] ${line}\n`),
+    }),
   ]);
-  await buildOnce(agentDir, 'properties-agent.jar', (dir) => [
-    '-B',
-    '-q',
-    '-f',
-    join(PROPERTIES_AGENT_SOURCE_DIR, 'pom.xml'),
-    `-Dagent.buildDir=${dir}`,
-    'package',
-  ]);
+  const agentDigest = createHash('sha256')
+    .update(await readFile(propertiesAgentJar))
+    .digest('hex');
   return {
     classpath: [join(inspectorDir, 'jar-inspector.jar'), join(inspectorDir, 'lib', '*')].join(':'),
-    propertiesAgentJar: join(agentDir, 'properties-agent.jar'),
+    propertiesAgentJar,
     sourceDigest: createHash('sha256').update(inspectorDigest).update(agentDigest).digest('hex'),
   };
 }

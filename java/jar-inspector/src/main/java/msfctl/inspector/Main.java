@@ -60,7 +60,12 @@ public final class Main {
             writeOnce(options.out, error(e.kind, e.getMessage(), e.getCause()));
             code = EXIT_FAILED;
         } catch (Throwable e) {
-            writeOnce(options.out, error(kindOf(e), messageOf(e), e));
+            String kind = kindOf(e);
+            // Flink wraps the application's exception with its classpath and captured output: lead with the cause.
+            String message = kind.equals("program-failed")
+                    ? "the application could not build its job graph: " + rootCause(e)
+                    : messageOf(e);
+            writeOnce(options.out, error(kind, message, e));
             code = EXIT_FAILED;
         }
         // The application may have left non-daemon threads (clients, pools) behind.
@@ -120,6 +125,12 @@ public final class Main {
         if (name.endsWith("ProgramInvocationException") || name.endsWith("ProgramMissingJobException")) return "program-failed";
         if (e instanceof IOException) return "io";
         return "internal";
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root == e ? messageOf(e).lines().findFirst().orElse("") : root.toString();
     }
 
     private static String messageOf(Throwable e) {
