@@ -7,7 +7,11 @@ export {
   type KinesisLocalExit,
   type KinesisLocalOptions,
 } from './kinesis-local.js';
-export { KinesisProxyService, KINESIS_TARGET_PREFIX, type KinesisProxyOptions } from './kinesis-proxy-service.js';
+export {
+  KinesisProxyService,
+  KINESIS_TARGET_PREFIX,
+  type KinesisProxyOptions,
+} from './kinesis-proxy-service.js';
 export {
   jobAwsEnvironment,
   jobPropertyGroups,

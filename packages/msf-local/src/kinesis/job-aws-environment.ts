@@ -35,7 +35,8 @@ export const DEFAULT_JOB_SECRET_ACCESS_KEY = 'msf-local';
 
 export function jobAwsEnvironment(endpoints: JobAwsEndpoints): JobAwsSettings {
   const edge = new URL(endpoints.edgeUrl);
-  if (edge.protocol !== 'http:') throw new Error(`msf-local's endpoint must be plain http://, got ${endpoints.edgeUrl}`);
+  if (edge.protocol !== 'http:')
+    throw new Error(`msf-local's endpoint must be plain http://, got ${endpoints.edgeUrl}`);
   const url = edge.origin;
   const accessKeyId = endpoints.accessKeyId ?? DEFAULT_JOB_ACCESS_KEY_ID;
   const secretAccessKey = endpoints.secretAccessKey ?? DEFAULT_JOB_SECRET_ACCESS_KEY;
@@ -74,13 +75,19 @@ export function jobAwsEnvironment(endpoints: JobAwsEndpoints): JobAwsSettings {
  * and names no endpoint of its own gets `clientProperties`. A group with its own `aws.endpoint` is left exactly as
  * configured. Returns new objects; `groups` is not changed.
  */
-export function jobPropertyGroups(groups: PropertyGroup[], settings: Pick<JobAwsSettings, 'clientProperties'>): PropertyGroup[] {
+export function jobPropertyGroups(
+  groups: PropertyGroup[],
+  settings: Pick<JobAwsSettings, 'clientProperties'>,
+): PropertyGroup[] {
   return groups.map((group) => {
     const keys = Object.keys(group.PropertyMap);
     const configuresAwsClient = keys.some((key) => key.startsWith('aws.'));
     if (!configuresAwsClient || 'aws.endpoint' in group.PropertyMap) {
       return { PropertyGroupId: group.PropertyGroupId, PropertyMap: { ...group.PropertyMap } };
     }
-    return { PropertyGroupId: group.PropertyGroupId, PropertyMap: { ...group.PropertyMap, ...settings.clientProperties } };
+    return {
+      PropertyGroupId: group.PropertyGroupId,
+      PropertyMap: { ...group.PropertyMap, ...settings.clientProperties },
+    };
   });
 }

@@ -156,7 +156,11 @@ export class KinesisLocal {
   }
 
   /** True once `count` more writes completed; false on timeout or if the process exits first. */
-  private persistsAfterNow(count: number, timeoutMs: number, exited: Promise<KinesisLocalExit>): Promise<boolean> {
+  private persistsAfterNow(
+    count: number,
+    timeoutMs: number,
+    exited: Promise<KinesisLocalExit>,
+  ): Promise<boolean> {
     const target = this.persists + count;
     return new Promise<boolean>((resolve) => {
       const done = (result: boolean): void => {
@@ -178,41 +182,54 @@ export class KinesisLocal {
     const logFd = openSync(this.logFile, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(this.options.nodePath ?? process.execPath, ['--import', pathToFileURL(LOOPBACK_PRELOAD).href, KINESIS_LOCAL_MAIN], {
-        cwd: this.options.dataDir,
-        // Only what it needs: an inherited NODE_OPTIONS (tsx, vitest) or AWS_* would change how it runs.
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          KINESIS_MOCK_CERT_PATH: KINESIS_LOCAL_CERT,
-          KINESIS_MOCK_PLAIN_PORT: String(port),
-          KINESIS_MOCK_TLS_PORT: String(tlsPort),
-          SHOULD_PERSIST_DATA: 'true',
-          PERSIST_PATH: path.resolve(this.options.dataDir),
-          PERSIST_FILE_NAME: PERSIST_FILE,
-          PERSIST_INTERVAL: `${this.persistInterval()}ms`,
-          LOAD_DATA_IF_EXISTS: 'true',
-          AWS_REGION: this.options.region ?? 'us-east-1',
-          AWS_ACCOUNT_ID: this.options.accountId ?? '000000000000',
-          ...transitionDurations(this.options.transitionMs ?? 500),
-          LOG_LEVEL: 'WARN',
+      child = spawn(
+        this.options.nodePath ?? process.execPath,
+        ['--import', pathToFileURL(LOOPBACK_PRELOAD).href, KINESIS_LOCAL_MAIN],
+        {
+          cwd: this.options.dataDir,
+          // Only what it needs: an inherited NODE_OPTIONS (tsx, vitest) or AWS_* would change how it runs.
+          env: {
+            PATH: process.env.PATH ?? '/usr/bin:/bin',
+            KINESIS_MOCK_CERT_PATH: KINESIS_LOCAL_CERT,
+            KINESIS_MOCK_PLAIN_PORT: String(port),
+            KINESIS_MOCK_TLS_PORT: String(tlsPort),
+            SHOULD_PERSIST_DATA: 'true',
+            PERSIST_PATH: path.resolve(this.options.dataDir),
+            PERSIST_FILE_NAME: PERSIST_FILE,
+            PERSIST_INTERVAL: `${this.persistInterval()}ms`,
+            LOAD_DATA_IF_EXISTS: 'true',
+            AWS_REGION: this.options.region ?? 'us-east-1',
+            AWS_ACCOUNT_ID: this.options.accountId ?? '000000000000',
+            ...transitionDurations(this.options.transitionMs ?? 500),
+            LOG_LEVEL: 'WARN',
+          },
+          // The IPC channel lets the preload notice msf-local's death and shut kinesis-local down.
+          stdio: ['ignore', logFd, logFd, 'ipc'],
         },
-        // The IPC channel lets the preload notice msf-local's death and shut kinesis-local down.
-        stdio: ['ignore', logFd, logFd, 'ipc'],
-      });
+      );
     } finally {
       closeSync(logFd);
     }
     this.child = child;
     this.persists = 0;
     child.on('message', (message: unknown) => {
-      if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'persisted') {
+      if (
+        typeof message === 'object' &&
+        message !== null &&
+        (message as { type?: unknown }).type === 'persisted'
+      ) {
         this.persists++;
         for (const waiter of [...this.persistWaiters]) waiter();
       }
     });
     this.exited = new Promise<KinesisLocalExit>((resolve) => {
       const onEnd = (code: number | null, signal: NodeJS.Signals | null, error?: Error): void => {
-        const exit: KinesisLocalExit = { code, signal, logFile: this.logFile, ...(error ? { error: error.message } : {}) };
+        const exit: KinesisLocalExit = {
+          code,
+          signal,
+          logFile: this.logFile,
+          ...(error ? { error: error.message } : {}),
+        };
         if (this.child === child && !this.stopping) {
           this.child = undefined;
           this.current = undefined;
@@ -244,7 +261,13 @@ export class KinesisLocal {
       throw new KinesisLocalStartError(`${(error as Error).message}\n${await logTail(this.logFile)}`);
     }
     if (child.pid === undefined) throw new KinesisLocalStartError('kinesis-local started without a PID');
-    const endpoint: KinesisLocalEndpoint = { url: `http://${KINESIS_LOCAL_HOST}:${port}`, host: KINESIS_LOCAL_HOST, port, tlsPort, pid: child.pid };
+    const endpoint: KinesisLocalEndpoint = {
+      url: `http://${KINESIS_LOCAL_HOST}:${port}`,
+      host: KINESIS_LOCAL_HOST,
+      port,
+      tlsPort,
+      pid: child.pid,
+    };
     this.current = endpoint;
     return endpoint;
   }
@@ -281,7 +304,10 @@ async function freeLoopbackPorts(): Promise<[number, number]> {
       });
     }),
   );
-  const [first, second] = servers.map((server) => (server.address() as net.AddressInfo).port) as [number, number];
+  const [first, second] = servers.map((server) => (server.address() as net.AddressInfo).port) as [
+    number,
+    number,
+  ];
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   return [first, second];
 }
@@ -290,7 +316,11 @@ async function freeLoopbackPorts(): Promise<[number, number]> {
  * Resolves once kinesis-local answers on `port` with its own error for an unsigned request (so a stranger that
  * grabbed the port does not count); rejects if the process exits first or the timeout passes.
  */
-async function waitUntilServing(port: number, exited: Promise<KinesisLocalExit>, timeoutMs: number): Promise<void> {
+async function waitUntilServing(
+  port: number,
+  exited: Promise<KinesisLocalExit>,
+  timeoutMs: number,
+): Promise<void> {
   let exit: KinesisLocalExit | undefined;
   void exited.then((value) => (exit = value));
   const deadline = Date.now() + timeoutMs;
@@ -300,7 +330,8 @@ async function waitUntilServing(port: number, exited: Promise<KinesisLocalExit>,
       throw new Error(`kinesis-local exited while starting (${why}); log: ${exit.logFile}`);
     }
     if (await answersAsKinesisLocal(port)) return;
-    if (Date.now() > deadline) throw new Error(`kinesis-local did not answer on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`kinesis-local did not answer on 127.0.0.1:${port} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -315,7 +346,10 @@ function answersAsKinesisLocal(port: number): Promise<boolean> {
         path: '/',
         agent: false,
         timeout: 2000,
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.ListStreams' },
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'Kinesis_20131202.ListStreams',
+        },
       },
       (res) => {
         let body = '';

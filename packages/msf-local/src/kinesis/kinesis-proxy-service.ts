@@ -70,7 +70,9 @@ export class KinesisProxyService implements Service {
           resolve({ status: res.statusCode ?? 502, headers: responseHeaders, body: res });
         },
       );
-      forwarded.on('error', (error) => resolve(unavailable(`kinesis-local at ${upstream} did not answer: ${error.message}`)));
+      forwarded.on('error', (error) =>
+        resolve(unavailable(`kinesis-local at ${upstream} did not answer: ${error.message}`)),
+      );
       forwarded.end(req.body);
     });
   }

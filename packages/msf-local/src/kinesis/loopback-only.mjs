@@ -37,7 +37,13 @@ net.Server.prototype.listen = function listenOnLoopback(...args) {
     options = { port: Number(first), host: HOST, ...(backlog === undefined ? {} : { backlog }) };
   } else if (first === undefined || first === null) {
     options = { port: 0, host: HOST };
-  } else if (typeof first === 'object' && first.path === undefined && first.handle === undefined && first.fd === undefined && !('_handle' in first)) {
+  } else if (
+    typeof first === 'object' &&
+    first.path === undefined &&
+    first.handle === undefined &&
+    first.fd === undefined &&
+    !('_handle' in first)
+  ) {
     options = { ...first, host: HOST };
   } else {
     return originalListen.apply(this, callback ? [...args, callback] : args);
@@ -74,7 +80,8 @@ if (persistFile) {
         return;
       }
       if (process.connected) process.send({ type: 'persisted', at: Date.now() });
-      if (persistsAfterParentGone >= 0 && ++persistsAfterParentGone >= 2) process.kill(process.pid, 'SIGTERM');
+      if (persistsAfterParentGone >= 0 && ++persistsAfterParentGone >= 2)
+        process.kill(process.pid, 'SIGTERM');
     };
     return stream;
   };

@@ -38,7 +38,9 @@ export async function startKinesisBehindEdge(): Promise<KinesisHarness> {
   const dataDir = await makeDataDir();
   const kinesis = new KinesisLocal({ dataDir, transitionMs: 100 });
   await kinesis.start();
-  const proxy = new KinesisProxyService({ upstream: () => (kinesis.running ? kinesis.endpoint.url : undefined) });
+  const proxy = new KinesisProxyService({
+    upstream: () => (kinesis.running ? kinesis.endpoint.url : undefined),
+  });
   const edge = new EdgeServer({ host: '127.0.0.1', port: 0, services: [proxy] });
   const { url } = await edge.listen();
   return {
@@ -62,7 +64,9 @@ export function listeningAddresses(pid: number): string[] {
   try {
     out = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' });
   } catch (error) {
-    throw new Error(`cannot run \`ss -ltnp\` (iproute2) to check listening sockets: ${(error as Error).message}`);
+    throw new Error(
+      `cannot run \`ss -ltnp\` (iproute2) to check listening sockets: ${(error as Error).message}`,
+    );
   }
   return out
     .split('\n')
@@ -79,7 +83,11 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

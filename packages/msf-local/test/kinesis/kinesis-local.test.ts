@@ -24,7 +24,10 @@ async function newDataDir(): Promise<string> {
   return dir;
 }
 
-function kinesisLocal(dataDir: string, extra: Partial<ConstructorParameters<typeof KinesisLocal>[0]> = {}): KinesisLocal {
+function kinesisLocal(
+  dataDir: string,
+  extra: Partial<ConstructorParameters<typeof KinesisLocal>[0]> = {},
+): KinesisLocal {
   const k = new KinesisLocal({ dataDir, transitionMs: 100, ...extra });
   started.push(k);
   return k;
@@ -88,7 +91,11 @@ describe('KinesisLocal', () => {
     expect(late.StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
 
     const iterator = await again.send(
-      new GetShardIteratorCommand({ StreamName: 'kept', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }),
+      new GetShardIteratorCommand({
+        StreamName: 'kept',
+        ShardId: 'shardId-000000000000',
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
     );
     const records = await again.send(new GetRecordsCommand({ ShardIterator: iterator.ShardIterator }));
     expect(records.Records?.map((r) => Buffer.from(r.Data ?? []).toString())).toEqual(payloads);
@@ -114,7 +121,9 @@ describe('KinesisLocal', () => {
         `const k = new KinesisLocal({ dataDir: ${JSON.stringify(path.join(dataDir, 'data'))} });\n` +
         `const e = await k.start();\nconsole.log(JSON.stringify(e));\nsetInterval(() => {}, 1000);\n`,
     );
-    const parent = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(process.execPath, ['--import', 'tsx', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const line = await new Promise<string>((resolve, reject) => {
       let out = '';
       parent.stdout.on('data', (chunk: Buffer) => {
@@ -126,7 +135,11 @@ describe('KinesisLocal', () => {
     const { pid } = JSON.parse(line) as { pid: number };
     expect(isAlive(pid)).toBe(true);
     parent.kill('SIGKILL');
-    await waitFor(() => !isAlive(pid), 15_000, `kinesis-local (pid ${pid}) to exit after its parent was killed`);
+    await waitFor(
+      () => !isAlive(pid),
+      15_000,
+      `kinesis-local (pid ${pid}) to exit after its parent was killed`,
+    );
   });
 
   it('fails with the log tail when kinesis-local cannot start', async () => {
@@ -143,7 +156,10 @@ describe('completeInterruptedTransitions', () => {
     expect(await completeInterruptedTransitions(file)).toBe(0);
     const data = {
       streams: {
-        a: { streamStatus: 'CREATING', consumers: { c1: { ConsumerStatus: 'CREATING' }, c2: { ConsumerStatus: 'DELETING' } } },
+        a: {
+          streamStatus: 'CREATING',
+          consumers: { c1: { ConsumerStatus: 'CREATING' }, c2: { ConsumerStatus: 'DELETING' } },
+        },
         b: { streamStatus: 'DELETING', consumers: {} },
         c: { streamStatus: 'ACTIVE', consumers: {} },
         d: { streamStatus: 'UPDATING', consumers: {} },
