@@ -51,12 +51,15 @@ export interface FlinkHostSpec {
   confDir: string;
   logDir: string;
   logLevel: 'INFO' | 'WARN' | 'ERROR' | 'DEBUG';
-  propertiesFile: string;
+  /** What getApplicationProperties() returns; without it the properties agent is not attached. */
+  propertiesFile?: string;
   heapMb: number;
   environment: Record<string, string>;
   systemProperties: Record<string, string>;
   javaCommand: string;
   startTimeoutMs: number;
+  /** JVM options before the defaults' end, e.g. to record a class data archive. */
+  extraJvmArgs?: string[];
 }
 
 export class FlinkHostProcess {
@@ -94,8 +97,15 @@ export class FlinkHostProcess {
       '-XX:MaxMetaspaceSize=384m',
       '-XX:+UseSerialGC',
       '-XX:+ExitOnOutOfMemoryError',
+      // Boots about a third faster from the runtime's class data archive; a JVM that cannot use it ignores it.
+      ...(spec.runtime.classDataArchive && !spec.extraJvmArgs?.length
+        ? [`-XX:SharedArchiveFile=${spec.runtime.classDataArchive}`]
+        : []),
+      ...(spec.extraJvmArgs ?? []),
       ...JAVA17_MODULE_FLAGS,
-      `-javaagent:${spec.runtime.propertiesAgentJar}=${spec.propertiesFile}`,
+      ...(spec.propertiesFile
+        ? [`-javaagent:${spec.runtime.propertiesAgentJar}=${spec.propertiesFile}`]
+        : []),
       `-Dlog4j.configurationFile=${log4jFile}`,
       `-Dlog.file=${flinkLog}`,
       ...Object.entries(spec.systemProperties).map(([key, value]) => `-D${key}=${value}`),
@@ -245,4 +255,11 @@ function log4jConfig(logFile: string, level: string): string {
     'logger.netty.level = OFF',
     '',
   ].join('\n');
+}
+
+/** Java 17 for cluster JVMs: `$MSF_LOCAL_JAVA`, else `$JAVA_HOME/bin/java`, else `java` on PATH. */
+export function defaultJavaCommand(): string {
+  if (process.env.MSF_LOCAL_JAVA) return process.env.MSF_LOCAL_JAVA;
+  if (process.env.JAVA_HOME) return path.join(process.env.JAVA_HOME, 'bin', 'java');
+  return 'java';
 }

@@ -13,7 +13,7 @@ import { KeyedMutex } from '../store/keyed-mutex.js';
 import { writeJsonAtomic } from '../store/atomic-file.js';
 import { clusterConfig } from './cluster-config.js';
 import { toErrorString } from './error-string.js';
-import { FlinkHostProcess } from './flink-host-process.js';
+import { defaultJavaCommand, FlinkHostProcess } from './flink-host-process.js';
 import { fileUri } from './cluster-config.js';
 import {
   FlinkRestClient,
@@ -541,12 +541,6 @@ function jvmKey(launch: JobLaunch): string {
     Object.entries(launch.environment).sort(),
     Object.entries(launch.systemProperties).sort(),
   ]);
-}
-
-function defaultJavaCommand(): string {
-  if (process.env.MSF_LOCAL_JAVA) return process.env.MSF_LOCAL_JAVA;
-  if (process.env.JAVA_HOME) return path.join(process.env.JAVA_HOME, 'bin', 'java');
-  return 'java';
 }
 
 /** Flink reports savepoints as `file:/abs/path`; msf-local records plain paths (Flink accepts both on restore). */

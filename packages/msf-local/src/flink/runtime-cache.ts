@@ -2,7 +2,14 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 import { runtimeSpec, type FlinkRuntimeSpec } from './flink-runtimes.js';
-import { JAVA_PROJECTS_DIR, cachedMavenBuild, defaultCacheRoot, type ProgressLog } from './maven-build.js';
+import { ensureClassDataArchive } from './class-data-archive.js';
+import {
+  JAVA_PROJECTS_DIR,
+  cachedMavenBuild,
+  defaultCacheRoot,
+  stderrProgress,
+  type ProgressLog,
+} from './maven-build.js';
 
 /**
  * Flink runtimes on disk: for each runtime environment, the flink-host jar compiled against that Flink release
@@ -24,6 +31,8 @@ export interface PreparedRuntime {
   classpath: string;
   /** The Java agent that redirects KinesisAnalyticsRuntime.getApplicationProperties(). */
   propertiesAgentJar: string;
+  /** A CDS archive of the classes a cluster JVM loads while it boots, when one could be recorded. */
+  classDataArchive?: string;
 }
 
 /**
@@ -58,7 +67,9 @@ export async function prepareRuntime(
     path.join(hostDir, 'flink-host.jar'),
     ...libs.map((name) => path.join(hostDir, 'lib', name)),
   ].join(path.delimiter);
-  return { spec, classpath, propertiesAgentJar };
+  const prepared: PreparedRuntime = { spec, classpath, propertiesAgentJar };
+  const classDataArchive = await ensureClassDataArchive(prepared, hostDir, options.log ?? stderrProgress);
+  return classDataArchive ? { ...prepared, classDataArchive } : prepared;
 }
 
 /** Resolves several runtimes ahead of time (e.g. in CI or a global test setup), one after the other. */
