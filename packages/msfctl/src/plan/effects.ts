@@ -85,3 +85,16 @@ export function summarizeEffect(effect: Effect): string[] {
   parts.push(`KPUs ${effect.kpus.before} → ${effect.kpus.after}`);
   return parts;
 }
+
+/** RollbackApplication: back to the previous version, with state from the latest snapshot. */
+export function rollbackEffect(kpus: Effect['kpus']): Effect {
+  return { restart: true, snapshot: false, state: 'restored', stateDetail: 'restored from the latest snapshot (progress after it is lost)', kpus };
+}
+
+export function snapshotEffect(kpus: number): Effect {
+  return { restart: false, snapshot: true, state: 'unchanged', stateDetail: 'the job keeps running', kpus: { before: kpus, after: kpus } };
+}
+
+export function deleteEffect(kpusBefore: number): Effect {
+  return { restart: false, snapshot: false, state: 'dropped', stateDetail: 'the application is deleted', kpus: { before: kpusBefore, after: 0 } };
+}

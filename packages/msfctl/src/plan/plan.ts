@@ -38,7 +38,11 @@ export type PlannedAction =
       effect: Effect;
     }
   | { type: 'start'; run: RestoreSettings; reason: string; effect: Effect }
-  | { type: 'stop'; force: boolean; reason: string; effect: Effect };
+  | { type: 'stop'; force: boolean; reason: string; effect: Effect }
+  // Used by lifecycle commands (rollback, snapshot create, destroy); the planner never emits them.
+  | { type: 'rollback'; fromVersion: number; effect: Effect }
+  | { type: 'snapshot'; name: string; effect: Effect }
+  | { type: 'delete'; effect: Effect };
 
 export type ActionType = PlannedAction['type'];
 
@@ -63,8 +67,9 @@ export interface DriftReport {
 }
 
 export interface ArtifactRef {
-  sha256: string;
-  size: number;
+  /** Content digest; unknown for code.s3 unless the ledger recorded it. */
+  sha256?: string;
+  size?: number;
   bucket: string;
   key: string;
   /** The local JAR to upload (absent for code.s3). */
@@ -83,6 +88,10 @@ export interface Plan {
   basis: { exists: false } | { exists: true; versionId: number; conditionalToken?: string; status: AppStatus };
   specDigest: string;
   artifact?: ArtifactRef;
+  /** The JAR the live application runs, with its digest when the ledger knows it. */
+  deployedArtifact?: { bucket: string; key: string; sha256?: string };
+  /** The live application in brief, for display. */
+  live?: { status: AppStatus; versionId: number; runtime: string; parallelism: number; kpus: number };
   desired: DesiredApplication;
   changes: FieldChange[];
   drift: DriftReport;

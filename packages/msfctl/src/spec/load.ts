@@ -115,6 +115,11 @@ function resolve(
       knownKeys: (p) => knownKeysAt(applicationSpecSchema, p),
       locate: raw.yaml && raw.lines ? locator(raw.yaml, raw.lines, environment) : undefined,
     });
+    for (const issue of issues) {
+      if (issue.path === 'role' && issue.message === 'is required') {
+        issue.message += raw.kind === 'tfvars' ? " (the seed's Terraform creates the role: give --role ARN or set MSFCTL_ROLE_ARN)" : ' (or give --role ARN / MSFCTL_ROLE_ARN)';
+      }
+    }
     throw specInvalid(raw, where, issues, cwd);
   }
   const baseDir = raw.kind === 'spec' ? path.dirname(raw.path) : cwd;

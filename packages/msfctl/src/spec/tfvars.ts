@@ -149,12 +149,13 @@ export function readTfvars(vars: unknown, options: TfvarsOptions = {}): TfvarsRe
     // Like the seed's build.sh: the JAR goes to s3_bucket_name under flink-app/, here named by its digest.
     document.code = options.codeOverride;
     document.artifacts = { bucket, prefix: 'flink-app/' };
+    if (!mapping.some((m) => m.variable === 's3_file_key')) mapping.push({ variable: 's3_file_key', value: undefined, fields: [], source: 'flag' });
     for (const entry of mapping) {
       if (entry.variable === 's3_bucket_name') entry.fields = ['artifacts.bucket'];
       if (entry.variable === 's3_file_key') {
         entry.fields = [];
         entry.source = 'flag';
-        entry.note = `replaced by ${'jar' in options.codeOverride ? '--jar' : '--maven'} (uploaded under a content-digest key)`;
+        entry.note = `replaced by ${'jar' in options.codeOverride ? '--jar' : '--maven'}: ${'jar' in options.codeOverride ? options.codeOverride.jar : options.codeOverride.maven} → code (uploaded to s3_bucket_name under flink-app/<sha256>.jar)`;
       }
     }
   } else if (key === undefined) {

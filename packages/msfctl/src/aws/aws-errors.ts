@@ -1,0 +1,66 @@
+/** Turns AWS SDK errors into MsfctlErrors that say what happened and what to do next. */
+import { MsfctlError } from '../errors.js';
+
+interface SdkError {
+  name?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+  $fault?: string;
+}
+
+export function awsErrorName(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? (error as SdkError).name : undefined;
+}
+
+export const SNAPSHOT_IMPOSSIBLE = /Failed to take snapshot/i;
+
+/** `what` names the call in the message, e.g. "UpdateApplication on stock-prices". */
+export function translateAwsError(error: unknown, what: string): Error {
+  if (MsfctlError.is(error)) return error;
+  const e = (error ?? {}) as SdkError;
+  const name = e.name ?? 'Error';
+  const message = e.message ?? String(error);
+  const details = { awsError: name, requestId: e.$metadata?.requestId, status: e.$metadata?.httpStatusCode };
+  if (name === 'CredentialsProviderError' || /Could not load credentials|Token is expired|SSO session/i.test(message)) {
+    return new MsfctlError('CREDENTIALS', `No usable AWS credentials for ${what}: ${message}`, {
+      hint: 'Set AWS_PROFILE (or --profile), run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. For msf-local use target: local.',
+      cause: error,
+      details,
+    });
+  }
+  if (name === 'ECONNREFUSED' || (error as { code?: string }).code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message)) {
+    return new MsfctlError('AWS', `${what}: cannot connect to the endpoint (${message}).`, {
+      hint: 'Check --endpoint-url / target.endpoint. For msf-local, `msfctl local status` tells whether it runs.',
+      cause: error,
+      details,
+    });
+  }
+  switch (name) {
+    case 'ResourceNotFoundException':
+      return new MsfctlError('APP_NOT_FOUND', `${what}: ${message}`, { cause: error, details });
+    case 'ResourceInUseException':
+      return new MsfctlError('APP_BUSY', `${what}: ${message}`, {
+        hint: 'The application is not in a status that allows this; `msfctl status` shows its status and last operation.',
+        cause: error,
+        details,
+      });
+    case 'ConcurrentModificationException':
+      return new MsfctlError('PLAN_STALE', `${what}: the application changed meanwhile (${message}).`, {
+        hint: 'Someone else updated it. Run `msfctl plan` again to see the current state.',
+        cause: error,
+        details,
+      });
+    case 'InvalidApplicationConfigurationException':
+      if (SNAPSHOT_IMPOSSIBLE.test(message)) {
+        return new MsfctlError('SNAPSHOT', `${what}: the service cannot take a snapshot: ${message}`, {
+          hint: 'The job is failing (see `msfctl status`). `msfctl stop --force` stops it without a snapshot; then apply again (it starts from the latest snapshot).',
+          cause: error,
+          details,
+        });
+      }
+      break;
+    case 'LimitExceededException':
+      return new MsfctlError('QUOTA_EXCEEDED', `${what}: ${message}`, { cause: error, details });
+  }
+  return new MsfctlError('AWS', `${what} failed: ${name}: ${message}`, { cause: error, details });
+}

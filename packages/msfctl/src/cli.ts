@@ -1,0 +1,50 @@
+/**
+ * msfctl's command line. Global options apply to every command; each command lives in commands/ and goes
+ * parse → library → view.
+ */
+import { Command, Option } from 'commander';
+import { registerApply } from './commands/apply.js';
+import { registerDestroy } from './commands/destroy.js';
+import { registerForceUnlock } from './commands/force-unlock.js';
+import { registerImport } from './commands/import.js';
+import { registerLocal } from './commands/local.js';
+import { registerPlan } from './commands/plan.js';
+import { registerScale } from './commands/scale.js';
+import { registerSnapshot } from './commands/snapshot.js';
+import { registerStartStop } from './commands/start-stop.js';
+import { registerStatus } from './commands/status.js';
+import { registerValidate } from './commands/validate.js';
+
+export function buildProgram(): Command {
+  const program = new Command('msfctl')
+    .description('Lifecycle manager for Apache Flink applications on Amazon Managed Service for Apache Flink (and msf-local)')
+    .version('0.1.0')
+    .option('-f, --file <file>', 'spec file (default msfctl.yaml / msfctl.yml / msfctl.json)')
+    .option('--tfvars <file>', "read the seed's terraform config.tfvars.json instead of a spec")
+    .option('-e, --env <name>', 'environment of the spec to use (or MSFCTL_ENV)')
+    .option('--app <name>', 'application name, for lifecycle commands without a spec')
+    .option('--region <region>', 'AWS region (else the spec, AWS_REGION, the profile)')
+    .option('--profile <profile>', 'AWS profile (else the spec, AWS_PROFILE)')
+    .option('--endpoint-url <url>', 'service endpoint (else the spec, AWS_ENDPOINT_URL)')
+    .addOption(new Option('--target <kind>', 'aws, or local: msf-local on this machine, started when not running').choices(['aws', 'local']))
+    .option('--role <arn>', 'service execution role (else the spec, MSFCTL_ROLE_ARN)')
+    .option('--state <location>', 'ledger and lock location: a directory or s3://bucket/prefix (default .msfctl)')
+    .option('--json', 'machine-readable output on stdout (messages go to stderr)')
+    .option('--no-color', 'no colours')
+    .showHelpAfterError()
+    .enablePositionalOptions(false);
+  registerValidate(program);
+  registerPlan(program);
+  registerApply(program);
+  registerStatus(program);
+  registerStartStop(program);
+  registerSnapshot(program);
+  registerScale(program);
+  registerDestroy(program);
+  registerImport(program);
+  registerForceUnlock(program);
+  registerLocal(program);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

@@ -1,0 +1,41 @@
+/** `msfctl destroy`: final snapshot (unless --skip-snapshot), stop, delete; the ledger keeps the history. */
+import type { Command } from 'commander';
+import { destroyApplication } from '../lifecycle/destroy.js';
+import { renderActions } from '../output/views.js';
+import { openContext, type GlobalOptions } from './context.js';
+import { finish, lifecycleContext } from './lifecycle-context.js';
+import { runCommand } from './run.js';
+
+export function registerDestroy(program: Command): void {
+  program
+    .command('destroy')
+    .argument('[app]', "application (default: the spec's)")
+    .description('delete the application, after a final snapshot of a running job')
+    .option('--skip-snapshot', 'no final snapshot: the running state is dropped')
+    .option('--auto-approve', 'do not ask for approval (required when there is no terminal)')
+    .action(async (app: string | undefined, _o, cmd: Command) => {
+      const options = cmd.optsWithGlobals<GlobalOptions & { skipSnapshot?: boolean; autoApprove?: boolean }>();
+      await runCommand(options, async (host) => {
+        const ctx = await openContext(options, { spec: 'optional', ...(app ? { application: app } : {}) }, host);
+        try {
+          const result = await destroyApplication(lifecycleContext(ctx), {
+            skipSnapshot: options.skipSnapshot ?? false,
+            approve: async (actions) => {
+              if (!host.json) {
+                host.notify({ level: 'info', code: 'MSF_DESTROY_I1001', text: `${host.style.bold(`Destroy ${ctx.application}`)}\n${renderActions({ application: ctx.application, ok: true, actions, live: undefined }, host.style)}` });
+              }
+              return options.autoApprove ? true : host.confirm(`Delete ${ctx.application}?`);
+            },
+          });
+          return finish(
+            host,
+            result,
+            `Deleted ${ctx.application}${result.finalSnapshot ? ` (final snapshot ${result.finalSnapshot})` : ''}.`,
+            'The ledger keeps its history: `msfctl history` shows it.',
+          );
+        } finally {
+          ctx.close();
+        }
+      });
+    });
+}

@@ -1,0 +1,35 @@
+/** Builds the LifecycleContext and the default restore settings lifecycle commands share. */
+import type { RestoreSettings } from '../domain/application.js';
+import type { LifecycleContext, LifecycleResult } from '../lifecycle/run-actions.js';
+import type { IoHost } from '../output/io-host.js';
+import { renderActions, renderLifecycleOutcome } from '../output/views.js';
+import type { CommandContext } from './context.js';
+
+export function lifecycleContext(ctx: CommandContext): LifecycleContext {
+  return { gateway: ctx.gateway, host: ctx.host, state: ctx.state, application: ctx.application };
+}
+
+/** The spec's restore settings when there is a spec, else "latest". */
+export function specRestore(ctx: CommandContext): RestoreSettings {
+  const r = ctx.spec?.spec.restore;
+  return r ? { from: r.from, ...(r.snapshot ? { snapshot: r.snapshot } : {}), allowNonRestoredState: r.allowNonRestoredState } : { from: 'latest', allowNonRestoredState: false };
+}
+
+/** Prints the outcome and returns the exit code; a failed operation's ErrorString is in the message. */
+export function finish(host: IoHost, result: LifecycleResult, success: string, note?: string): number {
+  const human = [result.nothing ? '' : renderActions(result, host.style), renderLifecycleOutcome(result, host.style, success), result.ok && note ? host.style.dim(note) : '']
+    .filter(Boolean)
+    .join('\n');
+  host.result(human, {
+    ok: result.ok,
+    application: result.application,
+    ...(result.nothing ? { nothing: result.nothing } : {}),
+    actions: result.actions,
+    status: result.live?.status ?? null,
+    versionId: result.live?.versionId ?? null,
+    operations: result.execution?.operations ?? [],
+    ...(result.error ? { error: result.error.toJSON() } : {}),
+  });
+  if (!result.ok && result.error?.hint && !host.json) host.notify({ level: 'error', code: 'MSF_HINT', text: host.style.dim(`  → ${result.error.hint}`) });
+  return result.ok ? 0 : 1;
+}

@@ -1,0 +1,61 @@
+/** `msfctl plan`: refresh, diff, and print ordered actions with their effect on the job. */
+import type { Command } from 'commander';
+import { describeTarget } from '../aws/target.js';
+import { makePlan } from '../lifecycle/make-plan.js';
+import { renderPlan } from '../output/plan-view.js';
+import { defaultPlanChecks } from '../plan/checks.js';
+import { hasChanges, refusals } from '../plan/plan.js';
+import { writePlanFile } from '../plan/planfile.js';
+import { readLedger } from '../state/ledger-store.js';
+import { openContext, type GlobalOptions } from './context.js';
+import { positiveInt, runCommand } from './run.js';
+
+interface PlanOptions extends GlobalOptions {
+  out?: string;
+  detailedExitcode?: boolean;
+  kpuQuota?: number;
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .description('show what apply would do: ordered actions, each with its effect on the running job (restart, snapshot, state, KPUs)')
+    .option('--out <file>', 'save the plan; `msfctl apply FILE` executes exactly it')
+    .option('--detailed-exitcode', 'exit 0 when there is nothing to do, 2 when there are changes, 1 on error')
+    .option('--kpu-quota <n>', 'KPU quota per application (default: spec limits.kpus, else 64)', positiveInt('--kpu-quota'))
+    .option('--jar <file>', 'deploy this JAR (overrides the spec code / tfvars s3_file_key)')
+    .option('--maven <dir>', 'build this Maven project and deploy its JAR')
+    .action(async (_opts, cmd: Command) => {
+      const options = cmd.optsWithGlobals<PlanOptions>();
+      await runCommand(options, async (host) => {
+        const ctx = await openContext(options, { spec: 'required' }, host);
+        try {
+          const { ledger } = await readLedger(ctx.state, ctx.application);
+          const target = { ...(ctx.target.endpoint ? { endpoint: ctx.target.endpoint } : {}), region: await ctx.clients.region() };
+          const { plan } = await makePlan({
+            spec: ctx.spec!,
+            ledger,
+            gateway: ctx.gateway,
+            clients: ctx.clients,
+            host,
+            target,
+            ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
+            checks: defaultPlanChecks(),
+            flags: options as Record<string, unknown>,
+          });
+          if (options.out) await writePlanFile(options.out, plan);
+          const blocked = refusals(plan);
+          const next = blocked.length
+            ? ''
+            : hasChanges(plan)
+              ? host.style.dim(options.out ? `Saved to ${options.out}. Run \`msfctl apply ${options.out}\` to execute exactly this plan.` : 'Run `msfctl apply` to execute it.')
+              : '';
+          host.result([renderPlan(plan, host.style, describeTarget(ctx.target)), next].filter(Boolean).join('\n'), plan);
+          if (blocked.length) return 1;
+          return options.detailedExitcode && hasChanges(plan) ? 2 : 0;
+        } finally {
+          ctx.close();
+        }
+      });
+    });
+}

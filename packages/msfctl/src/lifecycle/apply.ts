@@ -1,0 +1,166 @@
+/**
+ * apply: under the application's lock, take a fresh plan (or check a saved one is still current), show it,
+ * get approval, upload the JAR once, record the intent, execute, run the after-apply steps, and record the
+ * outcome, the new baseline and (on success) the last known good version.
+ */
+import type { AfterApplyStep } from '../apply/after-apply.js';
+import { executePlan, type ExecutionResult } from '../apply/executor.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { MsfGateway } from '../aws/msf-gateway.js';
+import { uploadArtifact } from '../artifacts/upload.js';
+import type { LiveApplication } from '../domain/application.js';
+import { MsfctlError } from '../errors.js';
+import type { IoHost } from '../output/io-host.js';
+import { renderPlan } from '../output/plan-view.js';
+import type { PlanCheck } from '../plan/checks.js';
+import { hasChanges, refusals, type Plan } from '../plan/plan.js';
+import { assertPlanCurrent } from '../plan/planfile.js';
+import type { LoadedSpec } from '../spec/load.js';
+import { recordArtifact } from '../state/ledger.js';
+import type { ObjectStore } from '../state/object-store.js';
+import { systemClock, type Clock } from '../time/clock.js';
+import { withLockedSession } from './locked-session.js';
+import { makePlan } from './make-plan.js';
+
+export interface ApplyInput {
+  application: string;
+  spec: LoadedSpec | undefined;
+  /** A saved plan; without one, apply plans afresh. */
+  savedPlan?: Plan;
+  gateway: MsfGateway;
+  clients: AwsClients;
+  state: ObjectStore;
+  host: IoHost;
+  target: Plan['target'];
+  targetText: string;
+  autoApprove: boolean;
+  kpuQuota?: number;
+  /** Create the artifacts bucket when missing (local targets). */
+  createBucket?: boolean;
+  checks?: PlanCheck[];
+  afterSteps?: AfterApplyStep[];
+  flags?: Record<string, unknown>;
+  clock?: Clock;
+}
+
+export interface ApplyResult {
+  plan: Plan;
+  /** False when nothing needed doing. */
+  changed: boolean;
+  ok: boolean;
+  execution?: ExecutionResult;
+  live?: LiveApplication | undefined;
+  uploaded: boolean;
+  /** Messages of after-apply steps that failed. */
+  afterFailures: string[];
+  error?: MsfctlError;
+}
+
+export async function apply(input: ApplyInput): Promise<ApplyResult> {
+  const { host, gateway, application } = input;
+  const clock = input.clock ?? systemClock;
+  return withLockedSession(
+    { store: input.state, application, kind: 'apply', summary: 'apply', host },
+    async (session) => {
+      let plan: Plan;
+      if (input.savedPlan) {
+        plan = input.savedPlan;
+        if (plan.application !== application) {
+          throw new MsfctlError('PLAN_INVALID', `The plan is for ${plan.application}, not ${application}.`);
+        }
+        assertPlanCurrent(plan, await gateway.describe(application), input.target);
+      } else {
+        if (!input.spec) throw new MsfctlError('USAGE', 'apply needs a spec (or a saved plan).');
+        plan = (
+          await makePlan({
+            spec: input.spec,
+            ledger: session.ledger.ledger,
+            gateway,
+            clients: input.clients,
+            host,
+            target: input.target,
+            ...(input.kpuQuota !== undefined ? { kpuQuota: input.kpuQuota } : {}),
+            checks: input.checks ?? [],
+            flags: input.flags ?? {},
+          })
+        ).plan;
+      }
+      if (!host.json) host.notify({ level: 'info', code: 'MSF_PLAN_I1000', text: renderPlan(plan, host.style, input.targetText) });
+      const blocked = refusals(plan);
+      if (blocked.length) {
+        throw new MsfctlError('PLAN_REFUSED', `Not applying: ${blocked.map((f) => f.message).join('; ')}.`, {
+          hint: blocked.map((f) => f.hint).filter(Boolean).join(' ') || undefined,
+          details: { findings: blocked },
+        });
+      }
+      if (!hasChanges(plan)) return { plan, changed: false, ok: true, uploaded: false, afterFailures: [] };
+
+      if (!input.autoApprove) {
+        const yes = await host.confirm(`Apply ${plan.actions.length} action${plan.actions.length === 1 ? '' : 's'} to ${application}?`);
+        if (!yes) throw new MsfctlError('ABORTED', 'Apply cancelled: nothing was changed.');
+      }
+
+      const basis = plan.basis.exists ? await gateway.describe(application) : undefined;
+      if (input.savedPlan === undefined && plan.basis.exists) assertPlanCurrent(plan, basis, input.target);
+      const artifact = plan.artifact;
+      await session.begin({
+        summary: plan.actions.map((a) => a.type).join(' + '),
+        specDigest: plan.specDigest,
+        ...(basis ? { versionBefore: basis.versionId } : {}),
+        ...(artifact?.sha256 ? { artifact: { sha256: artifact.sha256, bucket: artifact.bucket, key: artifact.key, ...(artifact.size !== undefined ? { size: artifact.size } : {}) } } : {}),
+        details: { changes: plan.changes.map((c) => c.field), drift: plan.drift.changes.map((c) => c.field) },
+      });
+      let uploaded = false;
+      if (artifact?.localPath && plan.actions.some((a) => a.type === 'create' || (a.type === 'update' && a.update.code))) {
+        uploaded = await uploadArtifact(input.clients.s3, artifact, host, { createBucket: input.createBucket ?? false });
+      }
+      if (artifact?.sha256) {
+        const record = { sha256: artifact.sha256, bucket: artifact.bucket, key: artifact.key, ...(artifact.size !== undefined ? { size: artifact.size } : {}) };
+        await session.ledger.update((l) => recordArtifact(l, record));
+      }
+
+      const execution = await executePlan(plan.actions, {
+        gateway,
+        host,
+        application,
+        basis,
+        clock,
+        onOperation: (op) => session.recordOperation(op),
+        assertLockHeld: () => session.lock.assertHeld(),
+      });
+      let live = await gateway.describe(application);
+      await session.recordExpected(live, 'apply');
+
+      const afterFailures: string[] = [];
+      for (const step of input.afterSteps ?? []) {
+        const result = await step.run({ plan, execution, live, spec: input.spec, gateway, clients: input.clients, host, session, clock, flags: input.flags ?? {} });
+        if (result && 'live' in result) live = result.live;
+        if (result && !result.ok) afterFailures.push(`${step.name}: ${result.message ?? 'failed'}`);
+      }
+
+      const ok = execution.ok && afterFailures.length === 0;
+      const wantRunning = plan.desired.running;
+      if (ok && live && live.status === (wantRunning ? 'RUNNING' : 'READY')) {
+        const good = live;
+        await session.ledger.update((l) => ({
+          ...l,
+          lastGood: {
+            versionId: good.versionId,
+            config: good.config,
+            at: new Date(clock.now()).toISOString(),
+            specDigest: plan.specDigest,
+            ...(session.entry.artifact ? { artifact: session.entry.artifact } : {}),
+          },
+        }));
+      }
+      const error = execution.failure?.error ?? (afterFailures.length ? new MsfctlError('OPERATION_FAILED', `Apply of ${application} failed after the service operations: ${afterFailures.join('; ')}`) : undefined);
+      await session.patch({
+        outcome: ok ? 'succeeded' : 'failed',
+        endedAt: new Date(clock.now()).toISOString(),
+        ...(live ? { versionAfter: live.versionId } : {}),
+        ...(error ? { error: error.message } : {}),
+      });
+      return { plan, changed: true, ok, execution, live, uploaded, afterFailures, ...(error ? { error } : {}) };
+    },
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * Every command that changes an application runs inside a locked session: take the application's lock
+ * (failing fast with the holder's name), open its ledger, mark entries a killed run left in progress as
+ * interrupted, write the intent entry before acting, and release the lock whatever happens.
+ */
+import type { LiveApplication } from '../domain/application.js';
+import type { IoHost } from '../output/io-host.js';
+import { actor } from '../state/actor.js';
+import { appendEntry, markInterrupted, newEntry, updateEntry, type EntryKind, type LedgerEntry, type OperationRecord } from '../state/ledger.js';
+import { LedgerSession } from '../state/ledger-store.js';
+import { acquireLock, type HeldLock, type LockOptions } from '../state/lock.js';
+import type { ObjectStore } from '../state/object-store.js';
+
+export interface LockedSession {
+  ledger: LedgerSession;
+  lock: HeldLock;
+  /** The entry this command writes (its intent, then its outcome). */
+  entry: LedgerEntry;
+  /**
+   * Writes the intent entry (before the first service call). Until then nothing is recorded, so a command
+   * that finds nothing to do leaves no entry behind.
+   */
+  begin(patch?: Partial<LedgerEntry>): Promise<void>;
+  /** Adds or updates an operation of this command's entry. */
+  recordOperation(op: OperationRecord): Promise<void>;
+  /** Patches this command's entry. */
+  patch(patch: Partial<LedgerEntry>): Promise<void>;
+  /** Records what msfctl leaves the application as (the baseline for drift). */
+  recordExpected(live: LiveApplication | undefined, by: EntryKind): Promise<void>;
+}
+
+export interface SessionOptions {
+  lock?: LockOptions;
+  store: ObjectStore;
+  application: string;
+  kind: EntryKind;
+  summary: string;
+  host: IoHost;
+  entry?: Partial<LedgerEntry>;
+}
+
+export async function withLockedSession<T>(options: SessionOptions, body: (session: LockedSession) => Promise<T>): Promise<T> {
+  const { store, application, kind, host } = options;
+  const lock = await acquireLock(store, application, kind, options.lock);
+  if (lock.info.takenOverFrom) {
+    host.notify({ level: 'warn', code: 'MSF_LOCK_W1001', text: `Took over lock ${lock.info.takenOverFrom} on ${application}: its lease had expired or its process was gone.` });
+  }
+  lock.startHeartbeat();
+  try {
+    const ledger = await LedgerSession.open(store, application);
+    const { interrupted } = markInterrupted(ledger.ledger);
+    for (const e of interrupted) {
+      host.notify({ level: 'warn', code: 'MSF_LEDGER_W1001', text: `A previous ${e.kind} by ${e.who} (started ${e.startedAt}) did not finish; msfctl works from the service's current state.` });
+    }
+    if (interrupted.length) await ledger.update((l) => markInterrupted(l).ledger);
+    let current: LedgerEntry = { ...newEntry(kind, options.lock?.who ?? actor(), options.summary), ...options.entry };
+    let begun = false;
+    const session: LockedSession = {
+      ledger,
+      lock,
+      get entry() {
+        return current;
+      },
+      async begin(patch = {}) {
+        if (begun) return session.patch(patch);
+        begun = true;
+        current = { ...current, ...patch, startedAt: new Date().toISOString() };
+        await ledger.update((l) => appendEntry(l, current));
+      },
+      async recordOperation(op) {
+        const ops = [...current.operations];
+        const i = op.id ? ops.findIndex((o) => o.id === op.id) : -1;
+        if (i >= 0) ops[i] = op;
+        else ops.push(op);
+        await session.patch({ operations: ops });
+      },
+      async patch(patch) {
+        current = { ...current, ...patch };
+        if (begun) await ledger.update((l) => updateEntry(l, current.id, patch));
+      },
+      async recordExpected(live, by) {
+        await ledger.update((l) =>
+          live
+            ? { ...l, expected: { versionId: live.versionId, status: live.status, config: live.config, at: new Date().toISOString(), by } }
+            : { ...l, expected: undefined },
+        );
+      },
+    } as LockedSession;
+    try {
+      const result = await body(session);
+      if (begun && current.outcome === 'in-progress') await session.patch({ outcome: 'succeeded', endedAt: new Date().toISOString() });
+      return result;
+    } catch (error) {
+      if (current.outcome === 'in-progress') {
+        // A failure before begin() still leaves a record: it is what the user ran.
+        if (!begun) await session.begin().catch(() => undefined);
+        await session
+          .patch({ outcome: 'failed', endedAt: new Date().toISOString(), error: (error as Error).message })
+          .catch(() => undefined);
+      }
+      throw error;
+    }
+  } finally {
+    await lock.release().catch((error: unknown) => host.notify({ level: 'warn', code: 'MSF_LOCK_W1002', text: `Could not release the lock: ${(error as Error).message}` }));
+  }
+}

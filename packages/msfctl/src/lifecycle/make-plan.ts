@@ -1,0 +1,94 @@
+/**
+ * Making a plan: resolve the artifact (build, digest), observe the live application, diff and plan (pure),
+ * then run the preflight checks. Returns the plan value `apply` executes.
+ */
+import type { AwsClients } from '../aws/clients.js';
+import type { MsfGateway } from '../aws/msf-gateway.js';
+import { resolveArtifact } from '../artifacts/resolve.js';
+import { objectExists } from '../artifacts/upload.js';
+import { kpusInUse } from '../domain/application.js';
+import { MsfctlError } from '../errors.js';
+import { observe, type Observation } from '../observe/refresh.js';
+import type { IoHost } from '../output/io-host.js';
+import type { PlanCheck } from '../plan/checks.js';
+import { PLAN_FORMAT, type Plan } from '../plan/plan.js';
+import { planChanges } from '../plan/planner.js';
+import { desiredFromSpec } from '../spec/desired.js';
+import type { LoadedSpec } from '../spec/load.js';
+import { artifactAt, type Ledger } from '../state/ledger.js';
+
+export const DEFAULT_KPU_QUOTA = 64;
+
+export interface MakePlanInput {
+  spec: LoadedSpec;
+  ledger: Ledger;
+  gateway: MsfGateway;
+  clients: AwsClients;
+  host: IoHost;
+  target: Plan['target'];
+  /** --kpu-quota; else the spec's limits.kpus; else 64. */
+  kpuQuota?: number;
+  checks?: PlanCheck[];
+  flags?: Record<string, unknown>;
+}
+
+export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; observation: Observation }> {
+  const { spec, ledger, gateway, host } = input;
+  const { code, artifact } = await resolveArtifact(spec.spec, host);
+  const desired = desiredFromSpec(spec.spec, code);
+  const observation = await observe(gateway, desired.name, ledger, { restoreFrom: desired.restore.from });
+  const live = observation.live;
+  const kpuQuota = input.kpuQuota ?? spec.spec.limits?.kpus ?? DEFAULT_KPU_QUOTA;
+  const planned = planChanges({ desired, live, ...(observation.snapshots ? { snapshots: observation.snapshots } : {}), kpuQuota });
+
+  // A JAR the ledger knows under this key has a known digest even when given as code.s3.
+  const known = artifactAt(ledger, artifact.bucket, artifact.key);
+  const artifactRef = artifact.sha256 === undefined && known ? { ...artifact, sha256: known.sha256, ...(known.size !== undefined ? { size: known.size } : {}) } : artifact;
+
+  const codeChanges = !live || planned.changes.some((c) => c.section === 'code');
+  if (artifact.source === 's3' && codeChanges && planned.actions.length) {
+    const exists = await objectExists(input.clients.s3, code.bucket, code.key, code.objectVersion);
+    if (!exists) {
+      planned.findings.push({
+        severity: 'refusal',
+        code: 'CODE_MISSING',
+        message: `code.s3 s3://${code.bucket}/${code.key} does not exist`,
+        hint: 'Upload the JAR there first, or use code.jar / code.maven and let msfctl upload it.',
+      });
+    }
+  }
+
+  const plan: Plan = {
+    format: PLAN_FORMAT,
+    createdAt: new Date().toISOString(),
+    application: desired.name,
+    target: input.target,
+    basis: live ? { exists: true, versionId: live.versionId, status: live.status, ...(live.conditionalToken ? { conditionalToken: live.conditionalToken } : {}) } : { exists: false },
+    specDigest: spec.digest,
+    artifact: artifactRef,
+    ...(live
+      ? {
+          deployedArtifact: { bucket: live.config.code.bucket, key: live.config.code.key, ...withSha(artifactAt(ledger, live.config.code.bucket, live.config.code.key)?.sha256) },
+          live: { status: live.status, versionId: live.versionId, runtime: live.config.runtime, parallelism: live.currentParallelism, kpus: kpusInUse(live) },
+        }
+      : {}),
+    desired,
+    changes: planned.changes,
+    drift: observation.drift,
+    actions: planned.actions,
+    findings: planned.findings,
+    kpus: planned.kpus,
+  };
+  for (const check of input.checks ?? []) {
+    try {
+      plan.findings.push(...(await check.run({ plan, observation, spec, ledger, gateway, clients: input.clients, host, flags: input.flags ?? {} })));
+    } catch (error) {
+      throw MsfctlError.is(error) ? error : new MsfctlError('PLAN_REFUSED', `Preflight check ${check.name} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return { plan, observation };
+}
+
+function withSha(sha256: string | undefined): { sha256?: string } {
+  return sha256 ? { sha256 } : {};
+}

@@ -1,0 +1,92 @@
+/**
+ * The shape every imperative lifecycle command shares: lock, describe, decide the actions from the live
+ * application (or decide there is nothing to do), record the intent, execute, record the outcome and the new
+ * baseline for drift.
+ */
+import { executePlan, type ExecutionResult } from '../apply/executor.js';
+import type { MsfGateway } from '../aws/msf-gateway.js';
+import type { LiveApplication } from '../domain/application.js';
+import { MsfctlError } from '../errors.js';
+import type { IoHost } from '../output/io-host.js';
+import type { PlannedAction } from '../plan/plan.js';
+import type { EntryKind } from '../state/ledger.js';
+import type { LockOptions } from '../state/lock.js';
+import type { ObjectStore } from '../state/object-store.js';
+import type { Clock } from '../time/clock.js';
+import { withLockedSession, type LockedSession } from './locked-session.js';
+
+export interface LifecycleContext {
+  gateway: MsfGateway;
+  host: IoHost;
+  state: ObjectStore;
+  application: string;
+  clock?: Clock;
+  lock?: LockOptions;
+}
+
+export type Decision = { actions: PlannedAction[]; details?: Record<string, unknown> } | { nothing: string };
+
+export interface LifecycleResult {
+  application: string;
+  ok: boolean;
+  /** Set when there was nothing to do, saying why. */
+  nothing?: string;
+  actions: PlannedAction[];
+  execution?: ExecutionResult;
+  live: LiveApplication | undefined;
+  error?: MsfctlError;
+}
+
+export function requireLive(live: LiveApplication | undefined, application: string): LiveApplication {
+  if (!live) {
+    throw new MsfctlError('APP_NOT_FOUND', `Application ${application} does not exist.`, {
+      hint: 'Check the name and the target (region, endpoint); `msfctl apply` creates it from the spec.',
+    });
+  }
+  return live;
+}
+
+export async function runLifecycle(
+  ctx: LifecycleContext,
+  kind: EntryKind,
+  decide: (live: LiveApplication | undefined) => Promise<Decision> | Decision,
+  after?: (session: LockedSession, result: ExecutionResult) => Promise<void>,
+): Promise<LifecycleResult> {
+  const { gateway, host, application } = ctx;
+  return withLockedSession({ store: ctx.state, application, kind, summary: kind, host, ...(ctx.lock ? { lock: ctx.lock } : {}) }, async (session) => {
+    const live = await gateway.describe(application);
+    const decision = await decide(live);
+    if ('nothing' in decision) return { application, ok: true, nothing: decision.nothing, actions: [], live };
+    await session.begin({
+      summary: decision.actions.map((a) => a.type).join(' + '),
+      ...(live ? { versionBefore: live.versionId } : {}),
+      ...(decision.details ? { details: decision.details } : {}),
+    });
+    const execution = await executePlan(decision.actions, {
+      gateway,
+      host,
+      application,
+      basis: live,
+      ...(ctx.clock ? { clock: ctx.clock } : {}),
+      onOperation: (op) => session.recordOperation(op),
+      assertLockHeld: () => session.lock.assertHeld(),
+    });
+    const after_ = decision.actions.some((a) => a.type === 'delete') && execution.ok ? undefined : await gateway.describe(application);
+    await session.recordExpected(after_, kind);
+    if (after) await after(session, execution);
+    await session.patch({
+      outcome: execution.ok ? 'succeeded' : 'failed',
+      endedAt: new Date().toISOString(),
+      ...(after_ ? { versionAfter: after_.versionId } : {}),
+      ...(execution.failure ? { error: execution.failure.error.message } : {}),
+    });
+    return {
+      application,
+      ok: execution.ok,
+      actions: decision.actions,
+      execution,
+      live: after_,
+      ...(execution.failure ? { error: execution.failure.error } : {}),
+    };
+  });
+}
