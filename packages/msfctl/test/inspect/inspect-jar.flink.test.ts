@@ -202,6 +202,18 @@ describe('readSnapshotState', () => {
       expect(state[operatorIdFromUid('discard')]?.hasState).toBe(false);
       expect(snapshot.checkpointId).toBeGreaterThan(0);
     }
+    // Flink 2.x writes operator names and uids into the metadata as well.
+    const path22 = await savepointOfSavepointJob('FLINK-2_2', '1.19.3', cacheDir);
+    const snapshot22 = await readSnapshotState({
+      snapshotPath: path22,
+      runtime: 'FLINK-2_2',
+      timeoutMs: 60_000,
+    });
+    expect(snapshot22.operators.find((o) => o.uid === 'counter')).toMatchObject({
+      name: 'counter',
+      operatorId: operatorIdFromUid('counter'),
+      hasState: true,
+    });
     const missing = await readSnapshotState({
       snapshotPath: '/nonexistent/savepoint',
       runtime: 'FLINK-1_20',
