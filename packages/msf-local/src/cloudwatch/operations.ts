@@ -1,4 +1,4 @@
-import { CloudWatchError, cwErrors } from './errors.js';
+import { cwErrors } from './errors.js';
 import type { Dimension, MetricDatum, MetricStore } from './metric-store.js';
 import {
   alignStart,

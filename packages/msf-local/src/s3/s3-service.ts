@@ -63,7 +63,6 @@ const UNSUPPORTED_SUBRESOURCES = [
   'retention',
   'legal-hold',
   'select',
-  'tagging',
   'torrent',
   'website',
   'attributes',
