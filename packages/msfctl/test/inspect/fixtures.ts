@@ -98,10 +98,14 @@ async function cachedBuild(
   await mkdir(scratch, { recursive: true });
   try {
     await build(scratch);
-    await rm(target, { recursive: true, force: true });
+    await writeFile(join(scratch, '.done'), '');
     await mkdir(dirname(target), { recursive: true });
-    await rename(scratch, target);
-    await writeFile(join(target, '.done'), '');
+    try {
+      await rename(scratch, target);
+    } catch (error) {
+      // Another test worker finished the same build first: use theirs (never replace files in use).
+      if (!existsSync(join(target, '.done'))) throw error;
+    }
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
