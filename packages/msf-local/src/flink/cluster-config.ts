@@ -15,8 +15,11 @@ export function clusterConfig(
     'rest.address': '127.0.0.1',
     'rest.bind-address': '127.0.0.1',
     'rest.bind-port': '0',
+    // Every server socket on loopback only (the BLOB server would otherwise listen on all interfaces).
     'jobmanager.rpc.address': '127.0.0.1',
+    'jobmanager.bind-host': '127.0.0.1',
     'taskmanager.host': '127.0.0.1',
+    'taskmanager.bind-host': '127.0.0.1',
     'taskmanager.numberOfTaskSlots': String(launch.parallelism),
     'parallelism.default': String(launch.parallelism),
     'web.submit.enable': 'true',

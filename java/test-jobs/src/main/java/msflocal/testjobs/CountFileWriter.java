@@ -15,10 +15,12 @@ import java.util.TreeMap;
 
 /**
  * Makes the job's state observable from outside: after every count it atomically replaces the output file with
- * {@code {"variant":…,"count":N,"startedFrom":F,"marker":…,"properties":{…}}}, where {@code startedFrom} is the
- * first count this run saw (1 after a start with empty state, N+1 after a restore from a savepoint at count N).
- * {@code marker} and {@code properties} are read here, in the task, with the no-argument
- * getApplicationProperties().
+ * {@code {"variant":…,"count":N,"startedFrom":F,"marker":…,"properties":{…},"systemProperty":…,
+ * "environmentVariable":…}}, where {@code startedFrom} is the first count this run saw (1 after a start with empty
+ * state, N+1 after a restore from a savepoint at count N). {@code marker} and {@code properties} are read here, in
+ * the task, with the no-argument getApplicationProperties(); the JVM system property named by property {@code
+ * echoSystemProperty} and the environment variable named by {@code echoEnvironmentVariable} are echoed (null when
+ * unset), so tests can see what the job's JVM was given.
  */
 final class CountFileWriter extends ProcessFunction<Long, Long> {
     private final String outputFile;
@@ -26,6 +28,7 @@ final class CountFileWriter extends ProcessFunction<Long, Long> {
     private transient long startedFrom;
     private transient String propertiesJson;
     private transient String marker;
+    private transient String echoesJson;
 
     CountFileWriter(String outputFile, String variant) {
         this.outputFile = outputFile;
@@ -45,6 +48,11 @@ final class CountFileWriter extends ProcessFunction<Long, Long> {
             json.append(quote(entry.getKey().toString())).append(':').append(quote(entry.getValue().toString()));
         }
         propertiesJson = json.append('}').toString();
+        String sysProp = props.getProperty("echoSystemProperty");
+        String envVar = props.getProperty("echoEnvironmentVariable");
+        echoesJson =
+                ",\"systemProperty\":" + quoteOrNull(sysProp == null ? null : System.getProperty(sysProp))
+                        + ",\"environmentVariable\":" + quoteOrNull(envVar == null ? null : System.getenv(envVar));
     }
 
     @Override
@@ -54,7 +62,7 @@ final class CountFileWriter extends ProcessFunction<Long, Long> {
         }
         String json =
                 "{\"variant\":" + quote(variant) + ",\"count\":" + count + ",\"startedFrom\":" + startedFrom
-                        + ",\"marker\":" + quote(marker) + ",\"properties\":" + propertiesJson + "}\n";
+                        + ",\"marker\":" + quote(marker) + ",\"properties\":" + propertiesJson + echoesJson + "}\n";
         Path target = Path.of(outputFile);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
@@ -64,6 +72,10 @@ final class CountFileWriter extends ProcessFunction<Long, Long> {
             throw new UncheckedIOException("cannot write " + outputFile, e);
         }
         out.collect(count);
+    }
+
+    private static String quoteOrNull(String s) {
+        return s == null ? "null" : quote(s);
     }
 
     private static String quote(String s) {
