@@ -229,6 +229,8 @@ export class FlinkJobRuntime implements JobRuntime {
     try {
       job = await cluster.client.job(jobId);
     } catch (error) {
+      // A JVM that just died refuses connections before its exit is reported: give that a moment.
+      if (!(error instanceof FlinkRestError)) await Promise.race([cluster.host.exited, sleep(2_000)]);
       if (cluster.host.exit) return this.lostCluster(cluster);
       throw error;
     }

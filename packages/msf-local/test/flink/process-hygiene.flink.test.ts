@@ -54,7 +54,7 @@ describe('cluster JVM process hygiene', () => {
     await waitFor('the orphaned JVM to exit', async () => (processExists(pid) ? undefined : true), 30_000);
   });
 
-  it('a stopped application keeps no JVM beyond the reuse grace; a changed parallelism gets a new JVM', async () => {
+  it('a stopped application keeps no JVM beyond the reuse grace; a changed parallelism gets a new JVM; a dead JVM shows as FAILED', async () => {
     const runtime = new FlinkJobRuntime({ clusterReuseGraceMs: 1_000 });
     try {
       const launch = testJobLaunch(root, 'grace', jobs.counter);
@@ -79,6 +79,21 @@ describe('cluster JVM process hygiene', () => {
         async () => (processExists(second) ? undefined : true),
         15_000,
       );
+
+      // A cluster JVM that dies under a running job: the job is reported FAILED, and cancel cleans up.
+      await runtime.start(launch);
+      const third = runtime.clusterPids().grace!;
+      process.kill(third, 'SIGKILL');
+      const observed = await waitFor('the lost cluster to show', async () => {
+        const o = await runtime.observe('grace');
+        return o.state === 'FAILED' ? o : undefined;
+      });
+      expect(observed.lastException).toMatch(
+        /^java\.lang\.IllegalStateException: the Flink cluster JVM exited unexpectedly \(code null, signal SIGKILL\)/,
+      );
+      expect(await runtime.metrics('grace')).toBeUndefined();
+      await runtime.cancel('grace');
+      expect((await runtime.observe('grace')).state).toBe('NONE');
     } finally {
       await runtime.close();
     }
