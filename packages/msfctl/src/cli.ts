@@ -15,6 +15,10 @@ import { registerStartStop } from './commands/start-stop.js';
 import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
 
+// msfctl supports Node 20 (the repository's engine); the SDK's notice about its future Node 22 floor is
+// noise on every command. Set the variable to "false" to see it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export function buildProgram(): Command {
   const program = new Command('msfctl')
     .description('Lifecycle manager for Apache Flink applications on Amazon Managed Service for Apache Flink (and msf-local)')

@@ -161,7 +161,9 @@ export function createSilentHost(answers: boolean[] = []): IoHost & { messages: 
     },
     confirm: async (question) => {
       const answer = answers.shift();
-      if (answer === undefined) throw new MsfctlError('CONFIRMATION_REQUIRED', `${question} — no terminal to ask on.`);
+      if (answer === undefined) {
+        throw new MsfctlError('CONFIRMATION_REQUIRED', `${question} — no terminal to ask on.`, { hint: 'Re-run with --auto-approve to proceed without a question.' });
+      }
       return answer;
     },
     result: (_human, value) => results.push(value),

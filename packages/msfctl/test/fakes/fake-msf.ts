@@ -1,0 +1,242 @@
+/**
+ * An in-memory MsfGateway for unit tests of the executor, waiters and lifecycle commands. It follows the
+ * msf-api.md state machine in the small: versions increment on update, operations stay IN_PROGRESS for a
+ * few polls with a transient status, stops take snapshots when enabled, failures can be injected.
+ * Integration tests use the real msf-local instead.
+ */
+import type { ApplicationSummary, MsfGateway, Started } from '../../src/aws/msf-gateway.js';
+import type { AppConfig, AppStatus, LiveApplication, OperationInfo, RestoreSettings, SnapshotInfo, VersionSummary } from '../../src/domain/application.js';
+import { MsfctlError } from '../../src/errors.js';
+import type { ConfigUpdate } from '../../src/plan/plan.js';
+
+interface Pending {
+  op: OperationInfo;
+  polls: number;
+  finish: () => void;
+}
+
+interface App {
+  live: LiveApplication;
+  versions: Map<number, LiveApplication>;
+  operations: OperationInfo[];
+  snapshots: SnapshotInfo[];
+  pending?: Pending;
+}
+
+export interface FakeOptions {
+  /** Polls an operation stays IN_PROGRESS. */
+  polls?: number;
+  now?: () => number;
+}
+
+export class FakeMsf implements MsfGateway {
+  readonly apps = new Map<string, App>();
+  readonly calls: string[] = [];
+  /** The next operation of this kind fails with this ErrorString. */
+  readonly failNext: Partial<Record<'StartApplication' | 'UpdateApplication' | 'StopApplication', string>> = {};
+  private seq = 0;
+  private last = 0;
+
+  constructor(private readonly options: FakeOptions = {}) {}
+
+  private now(): number {
+    // Real time (the ledger stamps real time too), strictly increasing.
+    this.last = Math.max(this.options.now?.() ?? Date.now(), this.last + 1);
+    return this.last;
+  }
+
+  private app(name: string): App {
+    const app = this.apps.get(name);
+    if (!app) throw new MsfctlError('APP_NOT_FOUND', `Application ${name} not found`);
+    this.progress(app);
+    return app;
+  }
+
+  /** Moves an in-progress operation on by one poll. */
+  private progress(app: App): void {
+    const p = app.pending;
+    if (!p) return;
+    if (p.polls-- > 0) return;
+    app.pending = undefined;
+    p.finish();
+  }
+
+  private begin(app: App, operation: string, transient: AppStatus, finish: (op: OperationInfo) => void): Started {
+    if (app.pending) throw new MsfctlError('APP_BUSY', `${app.live.name} is ${app.live.status}`);
+    const op: OperationInfo = { id: `op${++this.seq}`, operation, status: 'IN_PROGRESS', startedAt: this.now() };
+    app.operations.unshift(op);
+    app.live = { ...app.live, status: transient };
+    const error = this.failNext[operation as keyof FakeMsf['failNext']];
+    if (error) delete this.failNext[operation as keyof FakeMsf['failNext']];
+    app.pending = {
+      op,
+      polls: this.options.polls ?? 2,
+      finish: () => {
+        op.endedAt = this.now();
+        if (error) {
+          op.status = 'FAILED';
+          op.error = error;
+          app.live = { ...app.live, status: 'READY' };
+        } else {
+          op.status = 'SUCCESSFUL';
+          finish(op);
+        }
+      },
+    };
+    return { operationId: op.id };
+  }
+
+  private newVersion(app: App, config: AppConfig): void {
+    const versionId = app.live.versionId + 1;
+    app.live = { ...app.live, config, versionId, versionUpdatedFrom: app.live.versionId, conditionalToken: `token-${versionId}` };
+    app.versions.set(versionId, app.live);
+  }
+
+  private takeSnapshot(app: App, name = `auto-${++this.seq}`): void {
+    app.snapshots.unshift({ name, status: 'READY', versionId: app.live.versionId, createdAt: this.now() });
+  }
+
+  async describe(name: string): Promise<LiveApplication | undefined> {
+    this.calls.push(`describe ${name}`);
+    const app = this.apps.get(name);
+    if (!app) return undefined;
+    this.progress(app);
+    return structuredClone(app.live);
+  }
+
+  async create(name: string, config: AppConfig): Promise<LiveApplication> {
+    this.calls.push(`create ${name}`);
+    if (this.apps.has(name)) throw new MsfctlError('APP_BUSY', `${name} exists`);
+    const live: LiveApplication = {
+      name,
+      arn: `arn:aws:kinesisanalytics:us-east-1:000000000000:application/${name}`,
+      status: 'READY',
+      versionId: 1,
+      conditionalToken: 'token-1',
+      createdAt: Math.floor(this.now() / 1000) * 1000,
+      config: structuredClone(config),
+      currentParallelism: config.parallelism.parallelism,
+    };
+    this.apps.set(name, { live, versions: new Map([[1, live]]), operations: [], snapshots: [] });
+    return structuredClone(live);
+  }
+
+  async update(name: string, basis: { conditionalToken?: string; versionId: number }, update: ConfigUpdate, _run?: RestoreSettings) {
+    this.calls.push(`update ${name}`);
+    const app = this.app(name);
+    if ((basis.conditionalToken ?? `token-${basis.versionId}`) !== app.live.conditionalToken) {
+      throw new MsfctlError('PLAN_STALE', 'ConcurrentModificationException');
+    }
+    const wasRunning = app.live.status === 'RUNNING';
+    if (wasRunning && app.live.config.snapshotsEnabled) this.takeSnapshot(app);
+    this.newVersion(app, { ...app.live.config, ...structuredClone(update) });
+    const config = app.live.config;
+    const started = this.begin(app, 'UpdateApplication', 'UPDATING', () => {
+      app.live = { ...app.live, status: wasRunning ? 'RUNNING' : 'READY', currentParallelism: config.parallelism.parallelism };
+    });
+    return { ...started, live: structuredClone(app.live) };
+  }
+
+  async start(name: string, run: RestoreSettings): Promise<Started> {
+    this.calls.push(`start ${name} ${run.from}`);
+    const app = this.app(name);
+    if (app.live.status !== 'READY') throw new MsfctlError('APP_BUSY', `${name} is ${app.live.status}`);
+    return this.begin(app, 'StartApplication', 'STARTING', () => {
+      app.live = { ...app.live, status: 'RUNNING', lastRun: run };
+    });
+  }
+
+  async stop(name: string, force: boolean): Promise<Started> {
+    this.calls.push(`stop ${name}${force ? ' force' : ''}`);
+    const app = this.app(name);
+    if (!force && app.live.status !== 'RUNNING') throw new MsfctlError('APP_BUSY', `${name} is ${app.live.status}`);
+    return this.begin(app, 'StopApplication', force ? 'FORCE_STOPPING' : 'STOPPING', () => {
+      if (!force && app.live.config.snapshotsEnabled) this.takeSnapshot(app);
+      app.live = { ...app.live, status: 'READY' };
+    });
+  }
+
+  async rollback(name: string, versionId: number) {
+    this.calls.push(`rollback ${name}`);
+    const app = this.app(name);
+    if (versionId !== app.live.versionId) throw new MsfctlError('PLAN_STALE', 'ConcurrentModificationException');
+    const previous = app.versions.get(app.live.versionUpdatedFrom ?? versionId - 1)!;
+    const from = app.live.versionId;
+    this.newVersion(app, previous.config);
+    app.live = { ...app.live, rolledBackFrom: from, rolledBackTo: previous.versionId };
+    const started = this.begin(app, 'RollbackApplication', 'ROLLING_BACK', () => {
+      app.live = { ...app.live, status: 'RUNNING' };
+    });
+    return { ...started, live: structuredClone(app.live) };
+  }
+
+  async delete(name: string, createdAt: number): Promise<void> {
+    this.calls.push(`delete ${name}`);
+    const app = this.app(name);
+    if (createdAt !== app.live.createdAt) throw new MsfctlError('AWS', 'InvalidArgumentException: CreateTimestamp');
+    this.apps.delete(name);
+  }
+
+  async describeOperation(name: string, operationId: string): Promise<OperationInfo> {
+    const app = this.app(name);
+    const op = app.operations.find((o) => o.id === operationId);
+    if (!op) throw new MsfctlError('APP_NOT_FOUND', `operation ${operationId}`);
+    return { ...op };
+  }
+
+  async listOperations(name: string, limit = 50): Promise<OperationInfo[]> {
+    return this.app(name).operations.slice(0, limit).map((o) => ({ ...o }));
+  }
+
+  async listSnapshots(name: string): Promise<SnapshotInfo[]> {
+    return this.app(name).snapshots.map((s) => ({ ...s }));
+  }
+
+  async createSnapshot(name: string, snapshotName: string): Promise<void> {
+    this.calls.push(`snapshot ${snapshotName}`);
+    const app = this.app(name);
+    if (app.live.status !== 'RUNNING') throw new MsfctlError('APP_BUSY', `${name} is ${app.live.status}`);
+    this.takeSnapshot(app, snapshotName);
+  }
+
+  async deleteSnapshot(name: string, snapshotName: string, createdAt: number): Promise<void> {
+    this.calls.push(`delete-snapshot ${snapshotName}`);
+    const app = this.app(name);
+    const s = app.snapshots.find((x) => x.name === snapshotName);
+    if (!s || s.createdAt !== createdAt) throw new MsfctlError('SNAPSHOT', `snapshot ${snapshotName}`);
+    app.snapshots = app.snapshots.filter((x) => x !== s);
+  }
+
+  async listVersions(name: string): Promise<VersionSummary[]> {
+    return [...this.app(name).versions.values()].map((v) => ({ versionId: v.versionId, status: v.status })).reverse();
+  }
+
+  async describeVersion(name: string, versionId: number): Promise<LiveApplication> {
+    return structuredClone(this.app(name).versions.get(versionId)!);
+  }
+
+  async listApplications(): Promise<ApplicationSummary[]> {
+    return [...this.apps.values()].map((a) => ({ name: a.live.name, status: a.live.status, versionId: a.live.versionId, runtime: a.live.config.runtime }));
+  }
+
+  /** Changes the configuration the way another tool would (console, CLI): a new version. */
+  outOfBand(name: string, change: (c: AppConfig) => AppConfig): void {
+    const app = this.app(name);
+    this.newVersion(app, change(structuredClone(app.live.config)));
+    app.operations.unshift({ id: `op${++this.seq}`, operation: 'UpdateApplication', status: 'SUCCESSFUL', startedAt: this.now(), endedAt: this.now() });
+  }
+}
+
+/** A clock whose sleep returns at once and advances time. */
+export function fakeClock(start = 1_700_000_000_000) {
+  let now = start;
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}

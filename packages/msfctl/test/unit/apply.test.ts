@@ -1,0 +1,180 @@
+/** apply and the executor against an in-memory MSF (the AWS boundary faked; msf-local tests use the real one). */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AwsClients } from '../../src/aws/clients.js';
+import { MsfctlError } from '../../src/errors.js';
+import { apply, type ApplyInput } from '../../src/lifecycle/apply.js';
+import { makePlan } from '../../src/lifecycle/make-plan.js';
+import { createSilentHost } from '../../src/output/io-host.js';
+import type { LoadedSpec } from '../../src/spec/load.js';
+import { applicationSpecSchema } from '../../src/spec/schema.js';
+import { readLedger } from '../../src/state/ledger-store.js';
+import { LocalObjectStore } from '../../src/state/local-object-store.js';
+import { acquireLock } from '../../src/state/lock.js';
+import { FakeMsf, fakeClock } from '../fakes/fake-msf.js';
+
+/** S3 that has every object (code.s3 existence checks). */
+const clients = { s3: { send: async () => ({}) } } as unknown as AwsClients;
+
+function spec(fields: Record<string, unknown> = {}): LoadedSpec {
+  const parsed = applicationSpecSchema.parse({
+    application: 'app',
+    runtime: 'FLINK-1_19',
+    role: 'arn:aws:iam::123456789012:role/r',
+    code: { s3: { bucket: 'code', key: 'v1.jar' } },
+    monitoring: { logLevel: 'ERROR' },
+    ...fields,
+  });
+  return { spec: parsed, source: { kind: 'spec', path: 'msfctl.yaml' }, baseDir: '/tmp', warnings: [], digest: 'digest' };
+}
+
+let msf: FakeMsf;
+let state: LocalObjectStore;
+
+function input(overrides: Partial<ApplyInput> = {}): ApplyInput {
+  return {
+    application: 'app',
+    spec: spec(),
+    gateway: msf,
+    clients,
+    state,
+    host: createSilentHost(),
+    target: { region: 'us-east-1' },
+    targetText: 'test',
+    autoApprove: true,
+    clock: fakeClock(),
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  msf = new FakeMsf();
+  state = new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-apply-')));
+});
+
+describe('apply', () => {
+  it('creates and starts, waits on each operation, and records the deployment', async () => {
+    const result = await apply(input());
+    expect(result.ok).toBe(true);
+    expect(result.live).toMatchObject({ status: 'RUNNING', versionId: 1 });
+    expect(msf.calls.filter((c) => !c.startsWith('describe'))).toEqual(['create app', 'start app latest']);
+    const { ledger } = await readLedger(state, 'app');
+    expect(ledger.entries).toHaveLength(1);
+    expect(ledger.entries[0]).toMatchObject({ kind: 'apply', outcome: 'succeeded', specDigest: 'digest', versionAfter: 1, summary: 'create + start' });
+    expect(ledger.entries[0]!.operations.map((o) => [o.operation, o.status])).toEqual([
+      ['CreateApplication', 'SUCCESSFUL'],
+      ['StartApplication', 'SUCCESSFUL'],
+    ]);
+    expect(ledger.expected).toMatchObject({ versionId: 1, status: 'RUNNING', by: 'apply' });
+    expect(ledger.lastGood?.versionId).toBe(1);
+  });
+
+  it('does nothing, and records nothing, when the application matches the spec', async () => {
+    await apply(input());
+    const again = await apply(input());
+    expect(again).toMatchObject({ changed: false, ok: true });
+    expect((await readLedger(state, 'app')).ledger.entries).toHaveLength(1);
+  });
+
+  it('a code change updates the running application in place', async () => {
+    await apply(input());
+    const result = await apply(input({ spec: spec({ code: { s3: { bucket: 'code', key: 'v2.jar' } } }) }));
+    expect(result.ok).toBe(true);
+    expect(result.plan.actions.map((a) => a.type)).toEqual(['update']);
+    expect(result.live).toMatchObject({ status: 'RUNNING', versionId: 2, config: { code: { key: 'v2.jar' } } });
+    expect((await readLedger(state, 'app')).ledger.lastGood?.versionId).toBe(2);
+  });
+
+  it("prints the failed operation's ErrorString, fails, and keeps the last good version", async () => {
+    await apply(input());
+    await msf.stop('app', false);
+    for (let i = 0; i < 5; i++) await msf.describe('app');
+    msf.failNext.StartApplication = 'java.lang.ClassNotFoundException: com.example.Nope StackTrace: ...';
+    const result = await apply(input());
+    expect(result.ok).toBe(false);
+    expect(result.error?.code).toBe('OPERATION_FAILED');
+    expect(result.error?.message).toContain('StartApplication of app FAILED: java.lang.ClassNotFoundException: com.example.Nope');
+    const { ledger } = await readLedger(state, 'app');
+    expect(ledger.entries.at(-1)).toMatchObject({ outcome: 'failed', error: expect.stringContaining('ClassNotFoundException') });
+    expect(ledger.lastGood?.versionId).toBe(1);
+  });
+
+  it('refuses without a terminal and without --auto-approve, changing nothing', async () => {
+    const error = await apply(input({ autoApprove: false })).catch((e: unknown) => e);
+    expect(MsfctlError.is(error, 'CONFIRMATION_REQUIRED')).toBe(true);
+    expect((error as MsfctlError).hint).toContain('--auto-approve');
+    expect(msf.apps.size).toBe(0);
+  });
+
+  it('asks on a terminal and stops on "no"', async () => {
+    const error = await apply(input({ autoApprove: false, host: createSilentHost([false]) })).catch((e: unknown) => e);
+    expect(MsfctlError.is(error, 'ABORTED')).toBe(true);
+    expect(msf.apps.size).toBe(0);
+    expect((await apply(input({ autoApprove: false, host: createSilentHost([true]) }))).ok).toBe(true);
+  });
+
+  it('refuses a saved plan once the application changed since (version moved)', async () => {
+    await apply(input());
+    const { plan } = await makePlan({ spec: spec({ monitoring: { logLevel: 'INFO' } }), ledger: (await readLedger(state, 'app')).ledger, gateway: msf, clients, host: createSilentHost(), target: { region: 'us-east-1' } });
+    msf.outOfBand('app', (c) => ({ ...c, monitoring: { ...c.monitoring, logLevel: 'WARN' } }));
+    const error = await apply(input({ savedPlan: plan })).catch((e: unknown) => e);
+    expect(MsfctlError.is(error, 'PLAN_STALE')).toBe(true);
+    expect((error as Error).message).toContain('is at version 2, the plan was made at version 1');
+  });
+
+  it('applies exactly a saved plan that is still current', async () => {
+    await apply(input());
+    const { plan } = await makePlan({ spec: spec({ monitoring: { logLevel: 'INFO' } }), ledger: (await readLedger(state, 'app')).ledger, gateway: msf, clients, host: createSilentHost(), target: { region: 'us-east-1' } });
+    const result = await apply(input({ savedPlan: plan, spec: undefined }));
+    expect(result.ok).toBe(true);
+    expect(result.live?.config.monitoring.logLevel).toBe('INFO');
+  });
+
+  it('refuses a saved plan made for another endpoint', async () => {
+    const { plan } = await makePlan({ spec: spec(), ledger: (await readLedger(state, 'app')).ledger, gateway: msf, clients, host: createSilentHost(), target: { region: 'us-east-1', endpoint: 'http://127.0.0.1:4577' } });
+    const error = await apply(input({ savedPlan: plan })).catch((e: unknown) => e);
+    expect(MsfctlError.is(error, 'PLAN_INVALID')).toBe(true);
+  });
+
+  it('shows drift made outside msfctl in the next plan', async () => {
+    await apply(input());
+    msf.outOfBand('app', (c) => ({ ...c, monitoring: { ...c.monitoring, logLevel: 'INFO' } }));
+    const { plan } = await makePlan({ spec: spec(), ledger: (await readLedger(state, 'app')).ledger, gateway: msf, clients, host: createSilentHost(), target: { region: 'us-east-1' } });
+    expect(plan.drift.changes.map((c) => [c.field, c.before, c.after])).toEqual([['monitoring.logLevel', 'ERROR', 'INFO']]);
+    expect(plan.drift.operations).toHaveLength(1);
+    expect(plan.changes.map((c) => [c.field, c.before, c.after])).toEqual([['monitoring.logLevel', 'INFO', 'ERROR']]);
+  });
+
+  it('fails fast while another process holds the lock, naming it', async () => {
+    const held = await acquireLock(state, 'app', 'apply', { who: 'alice@ci' });
+    const error = await apply(input()).catch((e: unknown) => e);
+    expect(MsfctlError.is(error, 'LOCK_HELD')).toBe(true);
+    expect((error as Error).message).toContain('alice@ci');
+    expect(msf.calls).toEqual([]);
+    await held.release();
+  });
+
+  it('refuses a plan over the KPU quota before changing anything', async () => {
+    const error = await apply(input({ spec: spec({ parallelism: { parallelism: 100 } }) })).catch((e: unknown) => e);
+    expect(MsfctlError.is(error, 'PLAN_REFUSED')).toBe(true);
+    expect((error as Error).message).toContain('= 100 KPUs, over the quota of 64');
+    expect(msf.apps.size).toBe(0);
+  });
+
+  it('runs the after-apply steps, and a failing step fails the apply', async () => {
+    const seen: string[] = [];
+    const result = await apply(
+      input({
+        afterSteps: [
+          { name: 'bake', run: async (ctx) => (seen.push(`${ctx.execution.ok} ${ctx.live?.status}`), { ok: false, message: 'crash loop' }) },
+        ],
+      }),
+    );
+    expect(seen).toEqual(['true RUNNING']);
+    expect(result.ok).toBe(false);
+    expect(result.afterFailures).toEqual(['bake: crash loop']);
+    expect((await readLedger(state, 'app')).ledger.lastGood).toBeUndefined();
+  });
+});
