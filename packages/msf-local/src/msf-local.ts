@@ -4,18 +4,20 @@
  */
 import path from 'node:path';
 import { KinesisAnalyticsV2Service } from './api/kinesisanalyticsv2/service.js';
+import { CloudWatchService, MetricStore } from './cloudwatch/index.js';
 import { ApplicationStore } from './control-plane/application-store.js';
 import { ControlPlane } from './control-plane/control-plane.js';
 import type { ControlPlaneOptions } from './control-plane/control-plane.js';
-import type { JobLaunch, JobRuntime } from './control-plane/job-runtime.js';
+import type { JobLaunch, JobRuntime, PropertyGroup } from './control-plane/job-runtime.js';
 import { FlinkJobRuntime } from './flink/index.js';
 import type { FlinkJobRuntimeOptions } from './flink/index.js';
+import { jobAwsEnvironment, jobPropertyGroups, KinesisLocal, KinesisProxyService } from './kinesis/index.js';
+import { MetricsPublisher } from './monitoring/metrics-publisher.js';
 import { S3CodeSource } from './s3/code-source.js';
 import { S3Store } from './s3/object-store.js';
 import { S3Service } from './s3/s3-service.js';
 import { EdgeServer } from './server/edge-server.js';
 import type { RequestLogEntry } from './server/edge-server.js';
-import type { Service } from './server/service.js';
 
 export interface MsfLocalOptions {
   dataDir: string;
@@ -32,7 +34,11 @@ export interface MsfLocalOptions {
   runtime?: JobRuntime | null;
   flink?: FlinkJobRuntimeOptions;
   controlPlane?: Omit<ControlPlaneOptions, 'runtime' | 'jobEnvironment'>;
-  /** Extra environment for job JVMs, merged over msf-local's own. */
+  /** Start kinesis-local for the Kinesis API (default true). */
+  kinesis?: boolean;
+  /** How often running applications' metrics are published to CloudWatch. Default 5 s. */
+  metricsIntervalMs?: number;
+  /** Extra environment / system properties for job JVMs, merged over msf-local's own. */
   jobEnvironment?: Partial<Pick<JobLaunch, 'environment' | 'systemProperties'>>;
   onRequest?: (entry: RequestLogEntry) => void;
   log?: (message: string) => void;
@@ -45,6 +51,9 @@ export interface MsfLocal {
   dataDir: string;
   controlPlane: ControlPlane;
   s3: S3Store;
+  metrics: MetricStore;
+  /** kinesis-local's own endpoint (also reachable through `url`), when started. */
+  kinesisUrl?: string;
   close(): Promise<void>;
 }
 
@@ -52,62 +61,80 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
   const dataDir = path.resolve(options.dataDir);
   const region = options.region ?? 'us-east-1';
   const log = options.log ?? ((message: string) => process.stderr.write(`msf-local: ${message}\n`));
-  const s3 = await S3Store.open(path.join(dataDir, 's3'), { defaultRegion: region, onWarning: log });
-  const runtime =
-    options.runtime === undefined
-      ? new FlinkJobRuntime({ log, ...options.flink })
-      : (options.runtime ?? undefined);
-  let endpoint = '';
-  const controlPlane = new ControlPlane(new ApplicationStore(dataDir), new S3CodeSource(s3), {
-    ...options.controlPlane,
-    runtime,
-    runtimeUnavailable: 'msf-local was started without a job runtime, so it cannot run applications.',
-    jobEnvironment: () => jobAwsEnvironment(endpoint, region, options.jobEnvironment),
-    log,
-  });
-  const services: Service[] = [new KinesisAnalyticsV2Service(controlPlane, region), new S3Service(s3)];
-  const server = new EdgeServer({
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 4577,
-    services,
-    onRequest: options.onRequest,
-  });
-  const address = await server.listen();
-  endpoint = address.url;
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse())
+      await close().catch((error: Error) => log(`while closing: ${error.message}`));
+  };
   try {
+    const s3 = await S3Store.open(path.join(dataDir, 's3'), { defaultRegion: region, onWarning: log });
+    const metrics = await MetricStore.open(path.join(dataDir, 'cloudwatch'), { onWarning: log });
+    closers.push(() => metrics.close());
+
+    const kinesis =
+      options.kinesis === false
+        ? undefined
+        : new KinesisLocal({ dataDir: path.join(dataDir, 'kinesis'), region, log });
+    const kinesisEndpoint = kinesis ? await kinesis.start() : undefined;
+    if (kinesis) closers.push(() => kinesis.stop());
+
+    const runtime =
+      options.runtime === undefined
+        ? new FlinkJobRuntime({ log, ...options.flink })
+        : (options.runtime ?? undefined);
+    let edgeUrl = '';
+    const controlPlane = new ControlPlane(new ApplicationStore(dataDir), new S3CodeSource(s3), {
+      ...options.controlPlane,
+      runtime,
+      runtimeUnavailable: 'msf-local was started without a job runtime, so it cannot run applications.',
+      jobEnvironment: (groups: PropertyGroup[]) => {
+        const aws = jobAwsEnvironment({ edgeUrl, region });
+        return {
+          environment: { ...aws.environment, ...options.jobEnvironment?.environment },
+          systemProperties: { ...aws.systemProperties, ...options.jobEnvironment?.systemProperties },
+          propertyGroups: jobPropertyGroups(groups, aws),
+        };
+      },
+      log,
+    });
+    const proxy = new KinesisProxyService({ upstream: () => kinesisEndpoint?.url });
+    const server = new EdgeServer({
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 4577,
+      // Order matters: target-addressed APIs first; S3 takes what nobody else claims.
+      services: [
+        new KinesisAnalyticsV2Service(controlPlane, region),
+        proxy,
+        new CloudWatchService(metrics),
+        new S3Service(s3),
+      ],
+      onRequest: options.onRequest,
+    });
+    const address = await server.listen();
+    edgeUrl = address.url;
+    closers.push(() => server.close());
+    closers.push(() => controlPlane.close());
     await controlPlane.open();
+
+    const publisher = runtime
+      ? new MetricsPublisher(controlPlane, runtime, metrics, options.metricsIntervalMs ?? 5_000)
+      : undefined;
+    publisher?.start();
+    if (publisher) closers.push(() => publisher.stop());
+
+    return {
+      url: address.url,
+      host: address.host,
+      port: address.port,
+      dataDir,
+      controlPlane,
+      s3,
+      metrics,
+      kinesisUrl: kinesisEndpoint?.url,
+      close: closeAll,
+    };
   } catch (error) {
-    await server.close();
+    await closeAll();
     throw error;
   }
-  return {
-    url: address.url,
-    host: address.host,
-    port: address.port,
-    dataDir,
-    controlPlane,
-    s3,
-    async close() {
-      await server.close();
-      await controlPlane.close();
-    },
-  };
-}
-
-/** How a job's AWS clients reach msf-local with no change to their code or configuration. */
-function jobAwsEnvironment(
-  endpoint: string,
-  region: string,
-  extra: MsfLocalOptions['jobEnvironment'],
-): Pick<JobLaunch, 'environment' | 'systemProperties'> {
-  return {
-    environment: {
-      AWS_REGION: region,
-      AWS_ACCESS_KEY_ID: 'msf-local',
-      AWS_SECRET_ACCESS_KEY: 'msf-local',
-      AWS_ENDPOINT_URL: endpoint,
-      ...extra?.environment,
-    },
-    systemProperties: { ...extra?.systemProperties },
-  };
 }

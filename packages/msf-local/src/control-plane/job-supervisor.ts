@@ -9,7 +9,7 @@ import { addOperation, addRollbackVersion, errorString, finishOperation } from '
 import type { ApplicationStore } from './application-store.js';
 import type { CodeSource } from './control-plane.js';
 import { snapshotDuringDowntime } from './errors.js';
-import type { JobLaunch, JobRuntime } from './job-runtime.js';
+import type { JobLaunch, JobRuntime, PropertyGroup } from './job-runtime.js';
 import { currentVersion, JOB_STATUSES } from './model.js';
 import type {
   Application,
@@ -24,8 +24,13 @@ export interface JobSupervisorOptions {
   /** What runs the jobs. Without one, every start fails with `runtimeUnavailable` as its error. */
   runtime?: JobRuntime;
   runtimeUnavailable?: string;
-  /** Environment and system properties for every job JVM (how jobs reach msf-local's AWS endpoints). */
-  jobEnvironment?: () => Pick<JobLaunch, 'environment' | 'systemProperties'>;
+  /**
+   * What the job JVM gets besides its configuration: environment, system properties and the property groups as
+   * the job sees them (how jobs reach msf-local's AWS endpoints with no change to their code or configuration).
+   */
+  jobEnvironment?: (
+    propertyGroups: PropertyGroup[],
+  ) => Pick<JobLaunch, 'environment' | 'systemProperties' | 'propertyGroups'>;
   /**
    * A job that restarted within this window counts as "experiencing downtime": snapshots, stops with a
    * snapshot and updates of it are refused as on MSF (msf-api.md §4.7). Default 60 s.
@@ -362,7 +367,12 @@ export class JobSupervisor {
     const workDir = this.store.workDirOf(app.name);
     const jarPath = await this.materializeCode(app, version, workDir);
     const snapshot = this.restoreSnapshot(app, run);
-    const environment = this.options.jobEnvironment?.() ?? { environment: {}, systemProperties: {} };
+    const groups = config.propertyGroups ?? [];
+    const job = this.options.jobEnvironment?.(groups) ?? {
+      environment: {},
+      systemProperties: {},
+      propertyGroups: groups,
+    };
     await runtime.start({
       applicationName: app.name,
       runtimeEnvironment: config.runtimeEnvironment,
@@ -377,12 +387,12 @@ export class JobSupervisor {
       ...(snapshot?.path
         ? { restore: { snapshotPath: snapshot.path, allowNonRestoredState: run.allowNonRestoredState } }
         : {}),
-      propertyGroups: config.propertyGroups ?? [],
+      propertyGroups: job.propertyGroups,
       logLevel: config.monitoring.logLevel,
       workDir,
       snapshotDir: path.join(workDir, 'snapshots'),
-      environment: environment.environment,
-      systemProperties: environment.systemProperties,
+      environment: job.environment,
+      systemProperties: job.systemProperties,
     });
   }
 

@@ -19,11 +19,12 @@ import {
   type KinesisAnalyticsV2ServiceException,
   type RuntimeEnvironment,
 } from '@aws-sdk/client-kinesis-analytics-v2';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCountFile, scratchDir, waitFor as poll, waitForCount } from '../fixtures/flink-launch.js';
 import { buildTestJobs, type TestJobJars } from '../fixtures/test-jobs.js';
-import { startHarness, waitFor, type Harness } from '../support/msf-local-harness.js';
+import { startHarness, TEST_CREDENTIALS, waitFor, type Harness } from '../support/msf-local-harness.js';
 
 const ROLE = 'arn:aws:iam::000000000000:role/msf-local';
 let h: Harness;
@@ -33,7 +34,11 @@ let root: string;
 beforeAll(async () => {
   jobs = await buildTestJobs();
   root = await scratchDir('msf-api');
-  h = await startHarness({ flink: { restartDelayMs: 1000 }, controlPlane: { downtimeWindowMs: 30_000 } });
+  h = await startHarness({
+    flink: { restartDelayMs: 1000 },
+    controlPlane: { downtimeWindowMs: 30_000 },
+    metricsIntervalMs: 1000,
+  });
   await h.s3.send(new CreateBucketCommand({ Bucket: 'jobs' }));
   for (const [key, file] of Object.entries(jobs)) {
     await h.s3.send(new PutObjectCommand({ Bucket: 'jobs', Key: `${key}.jar`, Body: await readFile(file) }));
@@ -319,6 +324,41 @@ describe('jobs that cannot start or keep failing', () => {
     );
     expect(refused.message).toContain('The application is currently experiencing downtime');
     expect((await describeApp(app)).ApplicationStatus).toBe('RUNNING');
+
+    // Only the metrics tell: restarts climb in CloudWatch while the status says RUNNING.
+    const cloudwatch = new CloudWatchClient({
+      endpoint: h.server.url,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+    });
+    const restarts = async () => {
+      const now = Date.now();
+      const { MetricDataResults } = await cloudwatch.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(now - 10 * 60_000),
+          EndTime: new Date(now + 60_000),
+          MetricDataQueries: [
+            {
+              Id: 'restarts',
+              MetricStat: {
+                Metric: {
+                  Namespace: 'AWS/KinesisAnalytics',
+                  MetricName: 'fullRestarts',
+                  Dimensions: [{ Name: 'Application', Value: app }],
+                },
+                Period: 60,
+                Stat: 'Maximum',
+              },
+            },
+          ],
+        }),
+      );
+      return Math.max(0, ...(MetricDataResults?.[0]?.Values ?? []));
+    };
+    const first = await waitFor(restarts, (n) => n >= 1, 60_000);
+    expect(await waitFor(restarts, (n) => n > first, 60_000)).toBeGreaterThan(first);
+    cloudwatch.destroy();
+
     const stopRefused = await error(h.kda.send(new StopApplicationCommand({ ApplicationName: app })));
     expect(stopRefused.name).toBe('InvalidApplicationConfigurationException');
     expect((await stop(app, true)).OperationStatus).toBe('SUCCESSFUL');

@@ -25,7 +25,7 @@ export interface Harness {
 export async function startHarness(options: Partial<MsfLocalOptions> = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'msf-local-test-')));
   const start = (extra: Partial<MsfLocalOptions> = {}) =>
-    startMsfLocal({ port: 0, log: () => undefined, ...options, ...extra, dataDir });
+    startMsfLocal({ port: 0, log: () => undefined, kinesis: false, ...options, ...extra, dataDir });
   const harness: Harness = {
     server: await start(),
     dataDir,
