@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import {
   header,
   signingService,
@@ -50,8 +51,20 @@ export class CloudWatchService implements Service {
 
   async handle(req: ServiceRequest): Promise<ServiceResponse> {
     const target = header(req, 'x-amz-target');
-    if (target !== undefined) return this.handleJson(req, target);
-    return this.handleQuery(req);
+    // The SDKs gzip large PutMetricData bodies (the operation's @requestCompression trait).
+    const body = decodeBody(req);
+    if (body instanceof CloudWatchError) {
+      return target !== undefined
+        ? { status: body.status, ...jsonError(body) }
+        : {
+            status: body.status,
+            headers: { 'content-type': 'text/xml' },
+            body: XML_DECLARATION + queryError(body, req.requestId),
+          };
+    }
+    const decoded = { ...req, body };
+    if (target !== undefined) return this.handleJson(decoded, target);
+    return this.handleQuery(decoded);
   }
 
   private async handleJson(req: ServiceRequest, target: string): Promise<ServiceResponse> {
@@ -128,6 +141,34 @@ export class CloudWatchService implements Service {
   private run(operation: OperationName, input: Input) {
     return runOperation(operation, input, { store: this.store, now: this.now });
   }
+}
+
+function decodeBody(req: ServiceRequest): Buffer | CloudWatchError {
+  const encodings = (header(req, 'content-encoding') ?? '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter((e) => e && e !== 'identity');
+  let body = req.body;
+  try {
+    for (const encoding of encodings.reverse()) {
+      if (encoding === 'gzip') body = gunzipSync(body);
+      else
+        return new CloudWatchError(
+          'InvalidParameterValueException',
+          'InvalidParameterValue',
+          400,
+          `Unsupported Content-Encoding ${encoding}`,
+        );
+    }
+  } catch {
+    return new CloudWatchError(
+      'SerializationException',
+      'SerializationException',
+      400,
+      'The request body is not valid gzip',
+    );
+  }
+  return body;
 }
 
 function unknownOperation(operation: string): CloudWatchError {
