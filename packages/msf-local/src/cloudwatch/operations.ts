@@ -1,5 +1,6 @@
 import { cwErrors } from './errors.js';
 import type { Dimension, MetricDatum, MetricStore } from './metric-store.js';
+import { evaluate, referencedIds, type Point } from './metric-math.js';
 import {
   alignStart,
   bucketize,
@@ -156,9 +157,11 @@ function getMetricStatistics(input: Input, ctx: OperationContext): Output {
 // ------------------------------------------------------------------ GetMetricData
 
 interface StatQuery {
+  kind: 'stat';
   id: string;
   label: string;
   returnData: boolean;
+  where: string;
   namespace: string;
   metricName: string;
   dimensions: Dimension[];
@@ -166,6 +169,17 @@ interface StatQuery {
   stat: string;
   unit?: string;
 }
+
+interface ExpressionQuery {
+  kind: 'expression';
+  id: string;
+  label: string;
+  returnData: boolean;
+  where: string;
+  expression: string;
+}
+
+type DataQuery = StatQuery | ExpressionQuery;
 
 function getMetricData(input: Input, ctx: OperationContext): Output {
   const rawQueries = input.MetricDataQueries;
@@ -191,32 +205,65 @@ function getMetricData(input: Input, ctx: OperationContext): Output {
   if (!Number.isInteger(maxDatapoints) || maxDatapoints < 1) {
     throw cwErrors.invalidParameterValue('The parameter MaxDatapoints must be a positive integer.');
   }
-  const queries = rawQueries.map((raw, index) => readStatQuery(raw, index + 1));
-  const ids = new Set<string>();
+  const queries = rawQueries.map((raw, index) => readQuery(raw, index + 1));
+  const byId = new Map<string, DataQuery>();
   for (const q of queries) {
-    if (ids.has(q.id))
+    if (byId.has(q.id)) {
       throw cwErrors.invalidParameterValue(
         'The values for parameter id in MetricDataQueries are not unique.',
       );
-    ids.add(q.id);
+    }
+    byId.set(q.id, q);
   }
   const token = optionalString(input, 'NextToken');
   let cursor = { q: 0, o: 0 };
   if (token !== undefined) cursor = decodeCursor(token, queries.length);
 
+  // Every query's series, ascending; expressions evaluated on demand from the series they name.
   const now = ctx.now();
+  const series = new Map<string, Point[]>();
+  const evaluating = new Set<string>();
+  const seriesOf = (q: DataQuery): Point[] => {
+    const known = series.get(q.id);
+    if (known) return known;
+    let points: Point[];
+    if (q.kind === 'stat') {
+      const aligned = alignStart(start, q.period, now);
+      let samples = ctx.store.query(q.namespace, q.metricName, q.dimensions, aligned, end);
+      if (q.unit !== undefined) samples = samples.filter((s) => s.unit === q.unit);
+      points = bucketize(samples, aligned, q.period * 1000, false)
+        .map((b) => ({ t: b.timestamp, v: statistic(b.samples, q.stat) }))
+        .filter((p): p is Point => p.v !== undefined);
+    } else {
+      if (evaluating.has(q.id)) {
+        throw cwErrors.invalidParameterValue(
+          `Error in expression ${q.id}: circular dependency between expressions.`,
+        );
+      }
+      evaluating.add(q.id);
+      points = evaluate(q.expression, q.id, (id) => {
+        const other = byId.get(id);
+        if (!other)
+          throw cwErrors.invalidParameterValue(
+            `Error in expression ${q.id}: Unrecognized metric or expression id: ${id}.`,
+          );
+        return seriesOf(other);
+      });
+      evaluating.delete(q.id);
+    }
+    series.set(q.id, points);
+    return points;
+  };
+  // Check every expression up front, so a bad one fails the call whatever the page.
+  for (const q of queries) if (q.kind === 'expression') referencedIds(q.expression, q.id);
+
   const results: Output[] = [];
   let budget = maxDatapoints;
   let nextToken: string | undefined;
   const visible = queries.map((q, index) => ({ q, index })).filter(({ q }) => q.returnData);
   for (const { q, index } of visible) {
     if (index < cursor.q) continue;
-    const aligned = alignStart(start, q.period, now);
-    let samples = ctx.store.query(q.namespace, q.metricName, q.dimensions, aligned, end);
-    if (q.unit !== undefined) samples = samples.filter((s) => s.unit === q.unit);
-    let points = bucketize(samples, aligned, q.period * 1000, false)
-      .map((b) => ({ t: b.timestamp, v: statistic(b.samples, q.stat) }))
-      .filter((p): p is { t: number; v: number } => p.v !== undefined);
+    let points = [...seriesOf(q)];
     if (scanBy === 'TimestampDescending') points.reverse();
     const offset = index === cursor.q ? cursor.o : 0;
     points = points.slice(offset);
@@ -245,7 +292,7 @@ function getMetricData(input: Input, ctx: OperationContext): Output {
   return output;
 }
 
-function readStatQuery(raw: unknown, n: number): StatQuery {
+function readQuery(raw: unknown, n: number): DataQuery {
   const where = `MetricDataQueries.member.${n}`;
   if (!isRecord(raw)) throw cwErrors.invalidParameterValue(`The parameter ${where} must be a structure.`);
   const id = requiredString(raw, 'Id', `${where}.Id`);
@@ -261,10 +308,10 @@ function readStatQuery(raw: unknown, n: number): StatQuery {
       `Exactly one of the parameters ${where}.MetricStat and ${where}.Expression must be specified.`,
     );
   }
+  const returnData = optionalBoolean(raw.ReturnData, `${where}.ReturnData`) ?? true;
+  const label = optionalString(raw, 'Label', `${where}.Label`);
   if (expression !== undefined) {
-    throw cwErrors.invalidParameterValue(
-      `msf-local does not evaluate metric math: ${where}.Expression (${expression}) is not supported; query the metrics with MetricStat instead.`,
-    );
+    return { kind: 'expression', id, label: label ?? id, returnData, where, expression };
   }
   const stat = raw.MetricStat;
   if (!isRecord(stat))
@@ -282,11 +329,12 @@ function readStatQuery(raw: unknown, n: number): StatQuery {
       `The value ${statName} for parameter ${where}.MetricStat.Stat is not supported by msf-local (${BASIC_STATISTICS.join(', ')} and pNN.NN are).`,
     );
   }
-  const returnData = optionalBoolean(raw.ReturnData, `${where}.ReturnData`) ?? true;
   return {
+    kind: 'stat',
     id,
-    label: optionalString(raw, 'Label', `${where}.Label`) ?? metricName,
+    label: label ?? metricName,
     returnData,
+    where,
     namespace,
     metricName,
     dimensions: readDimensions(metric.Dimensions, `${where}.MetricStat.Metric.Dimensions`),

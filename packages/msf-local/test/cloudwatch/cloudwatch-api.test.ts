@@ -412,17 +412,92 @@ describe('GetMetricData', () => {
     expect(dup).toBeInstanceOf(InvalidParameterValueException);
     expect(dup.message).toBe('The values for parameter id in MetricDataQueries are not unique.');
     expect(await run([stat('Upper', 'uptime', 'Sum')])).toBeInstanceOf(InvalidParameterValueException);
-    const expression = await run([
-      stat('a', 'uptime', 'Sum', { ReturnData: false }),
-      { Id: 'rate', Expression: 'RATE(a)' },
+    const unknownFunction = await run([
+      stat('a', 'uptime', 'Sum'),
+      { Id: 'e', Expression: 'ANOMALY_DETECTION_BAND(a)' },
     ]);
-    expect(expression).toBeInstanceOf(InvalidParameterValueException);
-    expect(expression.message).toContain('msf-local does not evaluate metric math');
+    expect(unknownFunction).toBeInstanceOf(InvalidParameterValueException);
+    expect(unknownFunction.message).toContain(
+      'does not implement the metric math function ANOMALY_DETECTION_BAND',
+    );
+    const unknownId = await run([{ Id: 'e', Expression: 'RATE(nope)' }]);
+    expect(unknownId.message).toBe('Error in expression e: Unrecognized metric or expression id: nope.');
+    const circular = await run([
+      { Id: 'e1', Expression: 'e2 + 1' },
+      { Id: 'e2', Expression: 'e1 * 2' },
+    ]);
+    expect(circular.message).toContain('circular dependency');
+    expect((await run([{ Id: 'e', Expression: 'a +' }])).message).toContain('unexpected end');
     expect(await run([{ ...stat('a', 'uptime', 'Sum'), Expression: 'a*2' }])).toBeInstanceOf(
       InvalidParameterCombinationException,
     );
     expect(await run([stat('a', 'uptime', 'Median')])).toBeInstanceOf(InvalidParameterValueException);
     expect(await run([])).toBeInstanceOf(InvalidParameterValueException);
+  });
+});
+
+describe('GetMetricData metric math', () => {
+  it('evaluates RATE, DIFF and arithmetic over other queries', async () => {
+    const metric = (name: string) => ({ Namespace: KDA, MetricName: name, Dimensions: app('flow') });
+    const out = await cw.send(
+      new GetMetricDataCommand({
+        StartTime: at(0),
+        EndTime: at(600),
+        ScanBy: 'TimestampAscending',
+        MetricDataQueries: [
+          {
+            Id: 'up',
+            MetricStat: { Metric: metric('uptime'), Period: 60, Stat: 'Maximum' },
+            ReturnData: false,
+          },
+          {
+            Id: 'down',
+            MetricStat: { Metric: metric('downtime'), Period: 60, Stat: 'Sum' },
+            ReturnData: false,
+          },
+          { Id: 'rate', Expression: 'RATE(up)', Label: 'uptime growth ms/s' },
+          { Id: 'jumps', Expression: 'DIFF(down)' },
+          { Id: 'secs', Expression: '(up - 40000) / 1000 + -1 * 0' },
+          { Id: 'bad', Expression: 'down / 0' },
+        ],
+      }),
+    );
+    const byId = Object.fromEntries(out.MetricDataResults!.map((r) => [r.Id, r]));
+    expect(Object.keys(byId)).toEqual(['rate', 'jumps', 'secs', 'bad']);
+    expect(byId.rate!.Label).toBe('uptime growth ms/s');
+    expect(byId.rate!.Values).toEqual(Array(9).fill(1000));
+    expect(byId.rate!.Timestamps![0]).toEqual(at(60));
+    expect(byId.jumps!.Label).toBe('jumps');
+    expect(byId.jumps!.Values).toEqual([0, 0, 0, 0, 1500, -1500, 0, 0, 0]);
+    expect(byId.secs!.Values).toEqual([0, 60, 120, 180, 240, 300, 360, 420, 480, 540]);
+    // Division by zero yields no datapoints, as in CloudWatch.
+    expect(byId.bad!.Values).toEqual([]);
+  });
+
+  it('FILL fills the gaps of a series with a constant', async () => {
+    for (const minute of [0, 1, 4])
+      await h.store.put(KDA, 'gappy', { Application: 'flow' }, T0 + minute * 60_000, minute + 1, 'Count');
+    const out = await cw.send(
+      new GetMetricDataCommand({
+        StartTime: at(0),
+        EndTime: at(600),
+        ScanBy: 'TimestampAscending',
+        MetricDataQueries: [
+          {
+            Id: 'g',
+            MetricStat: {
+              Metric: { Namespace: KDA, MetricName: 'gappy', Dimensions: app('flow') },
+              Period: 60,
+              Stat: 'Sum',
+            },
+            ReturnData: false,
+          },
+          { Id: 'filled', Expression: 'FILL(g, 0)' },
+        ],
+      }),
+    );
+    expect(out.MetricDataResults![0]!.Values).toEqual([1, 2, 0, 0, 5]);
+    expect(out.MetricDataResults![0]!.Timestamps).toEqual([0, 60, 120, 180, 240].map(at));
   });
 });
 
