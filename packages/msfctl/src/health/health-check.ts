@@ -1,0 +1,79 @@
+/**
+ * `msfctl health [APP] [--watch]`: the bake watch's detector on demand. No deploy marks a baseline here, so
+ * the window is the last `windowSeconds` and counters count from its first datapoint; the default tolerates
+ * two restarts in 10 minutes (three is a loop, as AWS's own guidance puts it), one more than a bake does.
+ */
+import type { Clock } from '../time/clock.js';
+import { systemClock } from '../time/clock.js';
+import type { HealthFetcher } from './cloudwatch-fetcher.js';
+import { evaluateHealth, type HealthRules } from './health-evaluator.js';
+import { unknown, withEvidence, type HealthResult } from './health-result.js';
+import type { ExceptionSource, LatestException } from './exception-source.js';
+
+export const DEFAULT_HEALTH_WINDOW_SECONDS = 600;
+export const ON_DEMAND_RULES: Partial<HealthRules> = { maxRestarts: 2 };
+
+export interface HealthCheckOptions {
+  application: string;
+  fetcher: HealthFetcher;
+  clock?: Clock;
+  /** @default 600 */
+  windowSeconds?: number;
+  /** @default ON_DEMAND_RULES */
+  rules?: Partial<HealthRules>;
+  /** The application's status; anything but RUNNING gives "unknown: not running" without reading metrics. */
+  status?: (application: string) => Promise<string | undefined>;
+  exceptions?: ExceptionSource;
+}
+
+export interface HealthCheck {
+  application: string;
+  checkedAt: number;
+  status?: string;
+  result: HealthResult;
+  exception?: LatestException;
+}
+
+export async function checkHealth(options: HealthCheckOptions): Promise<HealthCheck> {
+  const clock = options.clock ?? systemClock;
+  const { application } = options;
+  const checkedAt = clock.now();
+  let status: string | undefined;
+  if (options.status) {
+    try {
+      status = await options.status(application);
+    } catch {
+      status = undefined; // the metrics still tell
+    }
+    if (status !== undefined && status !== 'RUNNING') {
+      const message = `${application} is ${status}: only a RUNNING application publishes metrics`;
+      return { application, checkedAt, status, result: unknown(message, [{ signal: 'status', message }]) };
+    }
+  }
+  const window = (options.windowSeconds ?? DEFAULT_HEALTH_WINDOW_SECONDS) * 1000;
+  const baseline = { at: checkedAt - window, freshJob: false };
+  const observation = await options.fetcher.fetch(application, { start: baseline.at, end: checkedAt });
+  let result = observation.ok
+    ? evaluateHealth(observation.series, baseline, clock, options.rules ?? ON_DEMAND_RULES)
+    : unknown(`metrics could not be read: ${observation.reason}`, [{ signal: 'read-failed', message: observation.reason }]);
+  let exception: LatestException | undefined;
+  if (result.status !== 'healthy' && options.exceptions && (result.facts?.restarts ?? 0) > 0) {
+    const lookup = await options.exceptions.latest(application);
+    if ('found' in lookup) {
+      exception = lookup.found;
+      result = withEvidence(result, { signal: 'exception', message: `latest exception: ${lookup.found.rootCause ?? lookup.found.summary}` });
+    }
+  }
+  return { application, checkedAt, ...(status ? { status } : {}), result, ...(exception ? { exception } : {}) };
+}
+
+/** `--watch`: a check every `intervalSeconds` until the signal aborts, each handed to `onCheck`. */
+export async function watchHealth(options: HealthCheckOptions & { intervalSeconds?: number; signal: AbortSignal; onCheck: (check: HealthCheck) => void }): Promise<void> {
+  const clock = options.clock ?? systemClock;
+  const interval = (options.intervalSeconds ?? (options.fetcher.periodSeconds <= 5 ? 5 : 60)) * 1000;
+  while (!options.signal.aborted) {
+    options.onCheck(await checkHealth(options));
+    if (options.signal.aborted) break;
+    await Promise.race([clock.sleep(interval), new Promise((resolve) => options.signal.addEventListener('abort', resolve, { once: true }))]);
+  }
+}

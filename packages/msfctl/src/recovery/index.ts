@@ -1,0 +1,28 @@
+/**
+ * Recovery after a failed or unhealthy deploy: the policy (pure decisions), the system-rollback detection,
+ * and the executor that runs the decided steps against a small port of MSF calls and waiters.
+ */
+export {
+  DEFAULT_ON_FAILURE,
+  ON_FAILURE_POLICIES,
+  type OnFailurePolicy,
+  type RecoveryPlan,
+  type RecoveryStep,
+  type SituationKind,
+  type StepKind,
+} from './recovery-plan.js';
+export { decideRecovery, configUpdateBetween, type Situation, type RecoveryFacts, type RecoveryOptions } from './recovery-policy.js';
+export { parseOnFailure } from './on-failure.js';
+export { chooseGoodSnapshot, latestSnapshotIsGood, type GoodSnapshot, type GoodSnapshotQuery } from './good-snapshot.js';
+export { findSystemRollback, detectSystemRollback, type SystemRollback, type SystemRollbackQuery, type OperationsReader } from './system-rollback.js';
+export { isSnapshotImpossible } from './snapshot-error.js';
+export {
+  executeRecovery,
+  type RecoveryPort,
+  type RecoveryOutcome,
+  type RecoveryHooks,
+  type StepRecord,
+  type Started,
+} from './recovery-executor.js';
+export { recoveryPortFor, type GatewayPortOptions } from './gateway-port.js';
+export { recoveryPlanMessages, stepStartMessage, stepEndMessage, recoveryOutcomeMessage } from './recovery-messages.js';
