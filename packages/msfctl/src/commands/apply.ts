@@ -27,9 +27,9 @@ export function registerApply(program: Command): void {
       const options = cmd.optsWithGlobals<ApplyOptions>();
       await runCommand(options, async (host) => {
         const savedPlan = planfile ? readPlanFile(planfile) : undefined;
-        const ctx = await openContext(options, savedPlan ? { spec: 'optional', application: savedPlan.application } : { spec: 'required' }, host);
+        const ctx = await openContext(options, savedPlan ? { spec: 'optional', application: savedPlan.application, target: savedPlan.target } : { spec: 'required' }, host);
         try {
-          const target = { ...(ctx.target.endpoint ? { endpoint: ctx.target.endpoint } : {}), region: await ctx.clients.region() };
+          const target = { kind: ctx.target.kind, ...(ctx.target.endpoint ? { endpoint: ctx.target.endpoint } : {}), region: await ctx.clients.region() };
           const result = await apply({
             application: ctx.application,
             spec: ctx.spec,

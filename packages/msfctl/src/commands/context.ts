@@ -66,11 +66,25 @@ export interface ContextNeeds {
   spec: 'required' | 'optional';
   /** Application named on the command line (import APP, status APP). */
   application?: string;
+  /** Where to talk to when no spec says (a saved plan records its target). */
+  target?: { kind?: 'aws' | 'local'; region?: string; endpoint?: string };
 }
 
 export async function openContext(options: GlobalOptions, needs: ContextNeeds, host: IoHost = hostFor(options)): Promise<CommandContext> {
   const hasSpecSource = Boolean(options.file || options.tfvars || findSpecFile(process.cwd()));
-  const spec = needs.spec === 'required' || (hasSpecSource && !needs.application && !options.app) ? loadSpecFrom(options) : undefined;
+  const named = needs.application ?? options.app;
+  let spec: LoadedSpec | undefined;
+  if (needs.spec === 'required') spec = loadSpecFrom(options);
+  else if (hasSpecSource) {
+    try {
+      spec = loadSpecFrom(options);
+    } catch (error) {
+      // A broken spec in the directory must not block a command about a named application.
+      if (!named) throw error;
+    }
+    // A spec for another application says nothing about the named one (not even its target).
+    if (spec && named && spec.spec.application !== named) spec = undefined;
+  }
   for (const warning of spec?.warnings ?? []) host.notify({ level: 'warn', code: 'MSF_SPEC_W1001', text: warning });
   const application = needs.application ?? options.app ?? spec?.spec.application;
   if (!application) {
@@ -78,8 +92,15 @@ export async function openContext(options: GlobalOptions, needs: ContextNeeds, h
       hint: 'Run in a directory with msfctl.yaml, pass -f FILE / --tfvars FILE, or name it with --app NAME.',
     });
   }
-  const targetSpec = spec?.spec.target ?? (options.target ? { kind: options.target } : undefined);
-  const target = resolveTarget(targetSpec, { ...(options.region ? { region: options.region } : {}), ...(options.profile ? { profile: options.profile } : {}), ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}) });
+  const targetSpec = spec?.spec.target ?? (options.target ? { kind: options.target } : needs.target ? { kind: needs.target.kind ?? 'aws' } : undefined);
+  const fromPlan = !spec && needs.target ? { ...(needs.target.region ? { region: needs.target.region } : {}), ...(needs.target.endpoint ? { endpointUrl: needs.target.endpoint } : {}) } : {};
+  const flags = {
+    ...fromPlan,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+  };
+  const target = resolveTarget(targetSpec, flags);
   if (target.kind === 'local' && target.local) {
     await localUp({ ...target.local, endpoint: target.endpoint! }, host);
   }

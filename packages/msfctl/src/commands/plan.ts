@@ -31,7 +31,7 @@ export function registerPlan(program: Command): void {
         const ctx = await openContext(options, { spec: 'required' }, host);
         try {
           const { ledger } = await readLedger(ctx.state, ctx.application);
-          const target = { ...(ctx.target.endpoint ? { endpoint: ctx.target.endpoint } : {}), region: await ctx.clients.region() };
+          const target = { kind: ctx.target.kind, ...(ctx.target.endpoint ? { endpoint: ctx.target.endpoint } : {}), region: await ctx.clients.region() };
           const { plan } = await makePlan({
             spec: ctx.spec!,
             ledger,

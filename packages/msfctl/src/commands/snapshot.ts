@@ -1,7 +1,7 @@
 /** `msfctl snapshot create|list|delete|prune`. */
 import type { Command } from 'commander';
 import { MsfctlError } from '../errors.js';
-import { createSnapshot, defaultSnapshotName, deleteSnapshots, listSnapshots, selectPrunable } from '../lifecycle/snapshots.js';
+import { assertPrunePolicy, createSnapshot, defaultSnapshotName, deleteSnapshots, listSnapshots, selectPrunable } from '../lifecycle/snapshots.js';
 import { renderPrune, renderSnapshots } from '../output/views.js';
 import { parseDuration } from '../time/duration.js';
 import { openContext, type GlobalOptions } from './context.js';
@@ -78,6 +78,7 @@ export function registerSnapshot(program: Command): void {
         if (options.olderThan !== undefined && olderThanMs === undefined) {
           throw new MsfctlError('USAGE', `--older-than ${options.olderThan} is not a duration.`, { hint: 'Use forms like 90s, 30m, 12h, 7d, 2w or 1d12h.' });
         }
+        assertPrunePolicy({ ...(options.keep !== undefined ? { keep: options.keep } : {}), ...(olderThanMs !== undefined ? { olderThanMs } : {}) });
         const ctx = await openContext(options, { spec: 'optional' }, host);
         try {
           const snapshots = await listSnapshots(ctx);

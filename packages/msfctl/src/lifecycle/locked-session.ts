@@ -91,9 +91,8 @@ export async function withLockedSession<T>(options: SessionOptions, body: (sessi
       if (begun && current.outcome === 'in-progress') await session.patch({ outcome: 'succeeded', endedAt: new Date().toISOString() });
       return result;
     } catch (error) {
-      if (current.outcome === 'in-progress') {
-        // A failure before begin() still leaves a record: it is what the user ran.
-        if (!begun) await session.begin().catch(() => undefined);
+      // Failures before begin() (refused, stale, cancelled, build failed) changed nothing: no record.
+      if (begun && current.outcome === 'in-progress') {
         await session
           .patch({ outcome: 'failed', endedAt: new Date().toISOString(), error: (error as Error).message })
           .catch(() => undefined);

@@ -54,10 +54,14 @@ export interface PruneSelection {
   keep: { snapshot: SnapshotInfo; reason: string }[];
 }
 
-export function selectPrunable(snapshots: readonly SnapshotInfo[], policy: PrunePolicy, now: number): PruneSelection {
+export function assertPrunePolicy(policy: PrunePolicy): void {
   if (policy.keep === undefined && policy.olderThanMs === undefined) {
     throw new MsfctlError('USAGE', 'prune needs a policy: --keep N, --older-than DURATION, or both.');
   }
+}
+
+export function selectPrunable(snapshots: readonly SnapshotInfo[], policy: PrunePolicy, now: number): PruneSelection {
+  assertPrunePolicy(policy);
   const sorted = [...snapshots].sort((a, b) => b.createdAt - a.createdAt);
   const ready = sorted.filter((s) => s.status === 'READY');
   const newest = ready[0];

@@ -96,7 +96,7 @@ export function renderPrune(selection: PruneSelection, s: Style, dryRun: boolean
 export function renderMapping(mapping: TfvarsMappingEntry[], s: Style): string {
   const rows = mapping.map((m) => [
     m.variable,
-    JSON.stringify(m.value).slice(0, 60),
+    m.value === undefined ? s.dim('(not set)') : JSON.stringify(m.value).slice(0, 60),
     m.fields.length ? m.fields.join(', ') : s.dim('—'),
     m.source === 'default' ? s.dim("variables.tf default") : m.source === 'flag' ? 'command line' : 'file',
     m.note ? (m.note.startsWith('unknown') ? s.yellow(m.note) : s.dim(m.note)) : '',

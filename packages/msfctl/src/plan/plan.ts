@@ -83,7 +83,7 @@ export interface Plan {
   createdAt: string;
   application: string;
   /** Where the plan was made: a plan is refused on a different endpoint or region. */
-  target: { region?: string; endpoint?: string };
+  target: { kind?: 'aws' | 'local'; region?: string; endpoint?: string };
   /** The live application the plan was computed from; apply refuses the plan if it moved. */
   basis: { exists: false } | { exists: true; versionId: number; conditionalToken?: string; status: AppStatus };
   specDigest: string;

@@ -38,6 +38,7 @@ export function assertPlanCurrent(plan: Plan, live: LiveApplication | undefined,
       details: { basis: plan.basis, live: live ? { versionId: live.versionId, status: live.status } : null },
     });
   if ((plan.target.endpoint ?? '') !== (target.endpoint ?? '') || (plan.target.region ?? '') !== (target.region ?? '')) {
+    // kind is informational: the endpoint says where.
     throw new MsfctlError(
       'PLAN_INVALID',
       `The plan was made for ${describeTarget(plan.target)}, not ${describeTarget(target)}.`,
