@@ -194,7 +194,8 @@ async function runAction(
       ? `: ${application} ended ${live?.status ?? 'deleted'}, expected ${expected}`
       : '';
   const rolledBack = op?.rollbackOperationId ? ` The service rolled back (operation ${op.rollbackOperationId}).` : '';
-  const error = new MsfctlError('OPERATION_FAILED', `${op?.operation ?? operation} of ${application} ${op?.status ?? 'FAILED'}${why}.${rolledBack}`, {
+  const sentence = `${op?.operation ?? operation} of ${application} ${op?.status ?? 'FAILED'}${why}`;
+  const error = new MsfctlError('OPERATION_FAILED', `${sentence}${/[.!?]$/.test(sentence) ? '' : '.'}${rolledBack}`, {
     hint: live
       ? `${application} is now ${live.status} at version ${live.versionId}. Fix the cause, then run msfctl apply again (msfctl history shows the operations).`
       : undefined,

@@ -3,7 +3,7 @@
  * which S3 verifies) only when absent.
  */
 import { createReadStream } from 'node:fs';
-import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { translateAwsError } from '../aws/aws-errors.js';
 import { MsfctlError } from '../errors.js';
 import type { IoHost } from '../output/io-host.js';
@@ -57,15 +57,15 @@ export async function uploadArtifact(s3: S3Client, artifact: ArtifactRef, host: 
       }),
     );
   try {
+    if (options.createBucket && !(await bucketExists(s3, artifact.bucket))) {
+      await s3.send(new CreateBucketCommand({ Bucket: artifact.bucket }));
+      host.notify({ level: 'detail', code: 'MSF_ARTIFACT_I1002', text: `Created bucket ${artifact.bucket}` });
+    }
     try {
       await put();
     } catch (error) {
       if (!isNoSuchBucket(error)) throw error;
-      if (!options.createBucket) {
-        throw new MsfctlError('ARTIFACT', `Bucket ${artifact.bucket} does not exist.`, { hint: 'Create it, or set artifacts.bucket to an existing bucket.' });
-      }
-      await s3.send(new CreateBucketCommand({ Bucket: artifact.bucket }));
-      await put();
+      throw new MsfctlError('ARTIFACT', `Bucket ${artifact.bucket} does not exist.`, { hint: 'Create it, or set artifacts.bucket to an existing bucket.' });
     }
   } catch (error) {
     progress.done('Upload failed', false);
@@ -73,6 +73,16 @@ export async function uploadArtifact(s3: S3Client, artifact: ArtifactRef, host: 
   }
   progress.done(`Uploaded JAR ${short(now.sha256)} (${Math.round(now.size / 1024)} KiB) to s3://${artifact.bucket}/${artifact.key}`);
   return true;
+}
+
+async function bucketExists(s3: S3Client, bucket: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    return true;
+  } catch (error) {
+    if (httpStatus(error) === 404 || (error as { name?: string }).name === 'NotFound') return false;
+    throw translateAwsError(error, `HeadBucket ${bucket}`);
+  }
 }
 
 function isNoSuchBucket(error: unknown): boolean {

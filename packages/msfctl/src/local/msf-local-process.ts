@@ -109,8 +109,12 @@ export async function localStatus(local: LocalRuntime): Promise<LocalStatus> {
 
 function msfLocalBin(): string {
   try {
-    const require = createRequire(import.meta.url);
-    return path.join(path.dirname(require.resolve('msf-local/package.json')), 'bin', 'msf-local.js');
+    // The package exports only its entry; its bin sits next to the package.json above that entry.
+    let dir = path.dirname(createRequire(import.meta.url).resolve('msf-local'));
+    while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    const bin = path.join(dir, 'bin', 'msf-local.js');
+    if (!existsSync(bin)) throw new Error(`no ${bin}`);
+    return bin;
   } catch {
     throw new MsfctlError('LOCAL_RUNTIME', 'msf-local is not installed next to msfctl.', {
       hint: 'Install it (npm i msf-local), or start it yourself and point msfctl at it with --endpoint-url.',
@@ -160,7 +164,7 @@ export async function localUp(local: LocalRuntime, host: IoHost, clock: Clock = 
         hint: `Stop it with \`msfctl local down\` and look at ${log}.`,
       });
     }
-    progress.update(`Starting msf-local on ${local.endpoint}`);
+    progress.update(`Starting msf-local on ${local.endpoint} (data in ${local.dataDir})`);
     await clock.sleep(250);
   }
   progress.done(`msf-local is running on ${local.endpoint} (PID ${child.pid}, log ${log})`);

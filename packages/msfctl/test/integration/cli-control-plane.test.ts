@@ -60,7 +60,7 @@ async function awsCli(args: string[]): Promise<string> {
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'msfctl-it-'));
-  server = await startMsfLocal({ dataDir: path.join(work, 'msf-local'), port: 0, runtime: null, log: () => undefined });
+  server = await startMsfLocal({ dataDir: path.join(work, 'msf-local'), port: 0, runtime: null, kinesis: false, log: () => undefined });
 });
 
 afterAll(async () => {
