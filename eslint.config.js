@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/target/**', '**/dist/**', 'java/**'] },
+  { ignores: ['**/node_modules/**', '**/target/**', '**/dist/**', 'java/**', 'bench/.venv/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

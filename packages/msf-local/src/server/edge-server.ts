@@ -65,11 +65,13 @@ export class EdgeServer {
     let request: ServiceRequest | undefined;
     try {
       const body = await readBody(req);
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      // Split by hand: URL parsing would resolve '.' and '..' segments, and those are legal in S3 keys.
+      const target = req.url ?? '/';
+      const queryStart = target.indexOf('?');
       request = {
         method: req.method ?? 'GET',
-        rawPath: url.pathname,
-        query: url.searchParams,
+        rawPath: queryStart < 0 ? target : target.slice(0, queryStart),
+        query: new URLSearchParams(queryStart < 0 ? '' : target.slice(queryStart + 1)),
         headers: req.headers,
         body,
         requestId,
@@ -86,7 +88,10 @@ export class EdgeServer {
       response = {
         status: 500,
         headers: { 'content-type': 'application/x-amz-json-1.1' },
-        body: JSON.stringify({ __type: 'InternalFailure', message: String((error as Error)?.message ?? error) }),
+        body: JSON.stringify({
+          __type: 'InternalFailure',
+          message: String((error as Error)?.message ?? error),
+        }),
       };
     }
     const headers: Record<string, string> = {
@@ -101,7 +106,8 @@ export class EdgeServer {
       await new Promise<void>((resolve) => res.on('close', () => resolve()));
     } else {
       const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
-      if (payload && !('content-length' in lowerKeys(headers))) headers['content-length'] = String(payload.length);
+      if (payload && !('content-length' in lowerKeys(headers)))
+        headers['content-length'] = String(payload.length);
       res.writeHead(response.status, headers);
       res.end(req.method === 'HEAD' ? undefined : payload);
     }
@@ -131,7 +137,10 @@ function unknownOperation(req: ServiceRequest): ServiceResponse {
   const target = req.headers['x-amz-target'];
   return {
     status: 400,
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'UnknownOperationException' },
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-errortype': 'UnknownOperationException',
+    },
     body: JSON.stringify({
       __type: 'UnknownOperationException',
       message: target ? `Unknown operation ${String(target)}` : 'Unknown operation',
