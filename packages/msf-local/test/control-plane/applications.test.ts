@@ -1,4 +1,3 @@
-import type { KinesisAnalyticsV2ServiceException } from '@aws-sdk/client-kinesis-analytics-v2';
 import {
   CreateApplicationCommand,
   DeleteApplicationCommand,
@@ -11,9 +10,8 @@ import {
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeJobRuntime } from '../support/fake-job-runtime.js';
-import { startHarness, waitFor, type Harness } from '../support/msf-local-harness.js';
+import { startHarness, waitFor, type Harness, failureOf, TEST_ROLE } from '../support/msf-local-harness.js';
 
-const ROLE = 'arn:aws:iam::000000000000:role/msf-local';
 let h: Harness;
 
 beforeAll(async () => {
@@ -29,7 +27,7 @@ const flinkApp = (
 ): CreateApplicationCommandInput => ({
   ApplicationName: name,
   RuntimeEnvironment: 'FLINK-1_19',
-  ServiceExecutionRole: ROLE,
+  ServiceExecutionRole: TEST_ROLE,
   ApplicationConfiguration: {
     ApplicationCodeConfiguration: {
       CodeContentType: 'ZIPFILE',
@@ -39,22 +37,13 @@ const flinkApp = (
   ...extra,
 });
 
-async function error(promise: Promise<unknown>): Promise<KinesisAnalyticsV2ServiceException> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as KinesisAnalyticsV2ServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
-
 describe('CreateApplication / DescribeApplication', () => {
   it('creates a READY version-1 application with the service defaults', async () => {
     const { ApplicationDetail: d } = await h.kda.send(
       new CreateApplicationCommand({
         ApplicationName: 'minimal',
         RuntimeEnvironment: 'FLINK-1_20',
-        ServiceExecutionRole: ROLE,
+        ServiceExecutionRole: TEST_ROLE,
       }),
     );
     expect(d).toMatchObject({
@@ -63,7 +52,7 @@ describe('CreateApplication / DescribeApplication', () => {
       ApplicationStatus: 'READY',
       ApplicationVersionId: 1,
       RuntimeEnvironment: 'FLINK-1_20',
-      ServiceExecutionRole: ROLE,
+      ServiceExecutionRole: TEST_ROLE,
       ApplicationMode: 'STREAMING',
       ApplicationMaintenanceConfigurationDescription: {
         ApplicationMaintenanceWindowStartTime: '03:00',
@@ -166,7 +155,7 @@ describe('CreateApplication / DescribeApplication', () => {
 
   it('refuses a duplicate name with ResourceInUseException', async () => {
     await h.kda.send(new CreateApplicationCommand(flinkApp('dup')));
-    const e = await error(h.kda.send(new CreateApplicationCommand(flinkApp('dup'))));
+    const e = await failureOf(h.kda.send(new CreateApplicationCommand(flinkApp('dup'))));
     expect(e).toBeInstanceOf(ResourceInUseException);
     expect(e.$metadata.httpStatusCode).toBe(400);
   });
@@ -175,7 +164,7 @@ describe('CreateApplication / DescribeApplication', () => {
     const input = flinkApp('nocode');
     input.ApplicationConfiguration!.ApplicationCodeConfiguration!.CodeContent!.S3ContentLocation!.FileKey =
       'missing.jar';
-    const e = await error(h.kda.send(new CreateApplicationCommand(input)));
+    const e = await failureOf(h.kda.send(new CreateApplicationCommand(input)));
     expect(e.name).toBe('InvalidArgumentException');
     expect(e.message).toBe(
       'Please check the role provided or validity of S3 location you provided. We are unable to get the specified fileKey: missing.jar in the specified bucket: code',
@@ -183,7 +172,7 @@ describe('CreateApplication / DescribeApplication', () => {
   });
 
   it('refuses more than 64 KPUs with LimitExceededException', async () => {
-    const e = await error(
+    const e = await failureOf(
       h.kda.send(
         new CreateApplicationCommand(
           flinkApp('huge', {
@@ -205,18 +194,18 @@ describe('CreateApplication / DescribeApplication', () => {
   });
 
   it('answers a missing application with ResourceNotFoundException (400)', async () => {
-    const e = await error(h.kda.send(new DescribeApplicationCommand({ ApplicationName: 'nope' })));
+    const e = await failureOf(h.kda.send(new DescribeApplicationCommand({ ApplicationName: 'nope' })));
     expect(e).toBeInstanceOf(ResourceNotFoundException);
     expect(e.$metadata.httpStatusCode).toBe(400);
   });
 
   it('refuses SQL and Studio applications', async () => {
-    const sql = await error(
+    const sql = await failureOf(
       h.kda.send(
         new CreateApplicationCommand({
           ApplicationName: 's',
           RuntimeEnvironment: 'SQL-1_0',
-          ServiceExecutionRole: ROLE,
+          ServiceExecutionRole: TEST_ROLE,
         }),
       ),
     );
@@ -257,7 +246,7 @@ describe('ListApplications', () => {
 describe('DeleteApplication', () => {
   it('needs the exact CreateTimestamp, then deletes through DELETING', async () => {
     const { ApplicationDetail: d } = await h.kda.send(new CreateApplicationCommand(flinkApp('to-delete')));
-    const wrong = await error(
+    const wrong = await failureOf(
       h.kda.send(
         new DeleteApplicationCommand({
           ApplicationName: 'to-delete',
@@ -271,7 +260,7 @@ describe('DeleteApplication', () => {
     );
     await waitFor(
       () =>
-        error(h.kda.send(new DescribeApplicationCommand({ ApplicationName: 'to-delete' }))).catch(
+        failureOf(h.kda.send(new DescribeApplicationCommand({ ApplicationName: 'to-delete' }))).catch(
           () => undefined,
         ),
       (e) => e instanceof ResourceNotFoundException,

@@ -16,14 +16,12 @@ import {
   StopApplicationCommand,
   UpdateApplicationCommand,
   type ApplicationDetail,
-  type KinesisAnalyticsV2ServiceException,
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeJobRuntime } from '../support/fake-job-runtime.js';
-import { startHarness, waitFor, type Harness } from '../support/msf-local-harness.js';
+import { startHarness, waitFor, type Harness, failureOf, TEST_ROLE } from '../support/msf-local-harness.js';
 
-const ROLE = 'arn:aws:iam::000000000000:role/msf-local';
 const runtime = new FakeJobRuntime();
 let h: Harness;
 
@@ -35,15 +33,6 @@ beforeAll(async () => {
   }
 });
 afterAll(() => h.close());
-
-async function error(promise: Promise<unknown>): Promise<KinesisAnalyticsV2ServiceException> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as KinesisAnalyticsV2ServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const describeApp = async (name: string) =>
   (await h.kda.send(new DescribeApplicationCommand({ ApplicationName: name }))).ApplicationDetail!;
@@ -73,7 +62,7 @@ async function create(
       new CreateApplicationCommand({
         ApplicationName: name,
         RuntimeEnvironment: 'FLINK-1_19',
-        ServiceExecutionRole: ROLE,
+        ServiceExecutionRole: TEST_ROLE,
         ApplicationConfiguration: {
           ApplicationCodeConfiguration: {
             CodeContentType: 'ZIPFILE',
@@ -149,13 +138,13 @@ describe('StartApplication', () => {
 
   it('is refused unless READY', async () => {
     await createRunning('start-twice');
-    const e = await error(h.kda.send(new StartApplicationCommand({ ApplicationName: 'start-twice' })));
+    const e = await failureOf(h.kda.send(new StartApplicationCommand({ ApplicationName: 'start-twice' })));
     expect(e.name).toBe('ResourceInUseException');
   });
 
   it('refuses a custom snapshot that does not exist', async () => {
     await create('start-custom');
-    const e = await error(
+    const e = await failureOf(
       h.kda.send(
         new StartApplicationCommand({
           ApplicationName: 'start-custom',
@@ -216,20 +205,20 @@ describe('StopApplication', () => {
   it('without Force is refused unless RUNNING', async () => {
     await create('stop-ready');
     expect(
-      (await error(h.kda.send(new StopApplicationCommand({ ApplicationName: 'stop-ready' })))).name,
+      (await failureOf(h.kda.send(new StopApplicationCommand({ ApplicationName: 'stop-ready' })))).name,
     ).toBe('ResourceInUseException');
   });
 
   it('refuses (as MSF does) to snapshot a crash-looping job; force stop still works', async () => {
     await createRunning('looping');
     runtime.setCrashLooping('looping', true);
-    const e = await error(h.kda.send(new StopApplicationCommand({ ApplicationName: 'looping' })));
+    const e = await failureOf(h.kda.send(new StopApplicationCommand({ ApplicationName: 'looping' })));
     expect(e.name).toBe('InvalidApplicationConfigurationException');
     expect(e.message).toBe(
       "Failed to take snapshot for the application looping at this moment. The application is currently experiencing downtime. Please check the application's CloudWatch metrics or CloudWatch logs for any possible errors and retry the request. You can also retry the request after disabling the snapshots in the Kinesis Data Analytics console or by updating the ApplicationSnapshotConfiguration through the AWS SDK.",
     );
     expect((await describeApp('looping')).ApplicationStatus).toBe('RUNNING');
-    const upd = await error(updateCode('looping', 1, 'v2.jar'));
+    const upd = await failureOf(updateCode('looping', 1, 'v2.jar'));
     expect(upd.name).toBe('InvalidApplicationConfigurationException');
     const { OperationId } = await h.kda.send(
       new StopApplicationCommand({ ApplicationName: 'looping', Force: true }),
@@ -260,8 +249,10 @@ describe('UpdateApplication', () => {
 
   it('checks CurrentApplicationVersionId and ConditionalToken', async () => {
     const created = await create('upd-guard');
-    expect((await error(updateCode('upd-guard', 7, 'v2.jar'))).name).toBe('ConcurrentModificationException');
-    const stale = await error(
+    expect((await failureOf(updateCode('upd-guard', 7, 'v2.jar'))).name).toBe(
+      'ConcurrentModificationException',
+    );
+    const stale = await failureOf(
       h.kda.send(
         new UpdateApplicationCommand({
           ApplicationName: 'upd-guard',
@@ -283,7 +274,9 @@ describe('UpdateApplication', () => {
       }),
     );
     expect(ok.ApplicationDetail?.ApplicationVersionId).toBe(2);
-    const neither = await error(h.kda.send(new UpdateApplicationCommand({ ApplicationName: 'upd-guard' })));
+    const neither = await failureOf(
+      h.kda.send(new UpdateApplicationCommand({ ApplicationName: 'upd-guard' })),
+    );
     expect(neither.name).toBe('InvalidArgumentException');
   });
 
@@ -380,7 +373,7 @@ describe('UpdateApplication', () => {
 describe('RollbackApplication', () => {
   it('is refused without a previous version or without a snapshot', async () => {
     await createRunning('rb-none', { snapshots: false });
-    const noPrevious = await error(
+    const noPrevious = await failureOf(
       h.kda.send(
         new RollbackApplicationCommand({ ApplicationName: 'rb-none', CurrentApplicationVersionId: 1 }),
       ),
@@ -388,7 +381,7 @@ describe('RollbackApplication', () => {
     expect(noPrevious.name).toBe('UnsupportedOperationException');
     const upd = await updateCode('rb-none', 1, 'v2.jar');
     await waitOperation('rb-none', upd.OperationId!);
-    const noSnapshot = await error(
+    const noSnapshot = await failureOf(
       h.kda.send(
         new RollbackApplicationCommand({ ApplicationName: 'rb-none', CurrentApplicationVersionId: 2 }),
       ),
@@ -402,7 +395,7 @@ describe('RollbackApplication', () => {
     const upd = await updateCode('rb', 1, 'v2.jar');
     await waitOperation('rb', upd.OperationId!);
     runtime.setCrashLooping('rb', true);
-    const stale = await error(
+    const stale = await failureOf(
       h.kda.send(new RollbackApplicationCommand({ ApplicationName: 'rb', CurrentApplicationVersionId: 1 })),
     );
     expect(stale.name).toBe('ConcurrentModificationException');
@@ -422,7 +415,7 @@ describe('RollbackApplication', () => {
 describe('CreateApplicationPresignedUrl', () => {
   it('returns the dashboard URL of a running application and refuses otherwise', async () => {
     await create('dash');
-    const notRunning = await error(
+    const notRunning = await failureOf(
       h.kda.send(
         new CreateApplicationPresignedUrlCommand({ ApplicationName: 'dash', UrlType: 'FLINK_DASHBOARD_URL' }),
       ),

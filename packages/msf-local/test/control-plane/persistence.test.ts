@@ -17,9 +17,14 @@ import {
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeJobRuntime } from '../support/fake-job-runtime.js';
-import { startHarness, TEST_CREDENTIALS, waitFor, type Harness } from '../support/msf-local-harness.js';
+import {
+  startHarness,
+  TEST_CREDENTIALS,
+  waitFor,
+  type Harness,
+  TEST_ROLE,
+} from '../support/msf-local-harness.js';
 
-const ROLE = 'arn:aws:iam::000000000000:role/msf-local';
 const here = path.dirname(fileURLToPath(import.meta.url));
 let h: Harness | undefined;
 afterEach(async () => {
@@ -38,7 +43,7 @@ describe('restart', () => {
       new CreateApplicationCommand({
         ApplicationName: 'durable',
         RuntimeEnvironment: 'FLINK-1_19',
-        ServiceExecutionRole: ROLE,
+        ServiceExecutionRole: TEST_ROLE,
         ApplicationConfiguration: {
           ApplicationCodeConfiguration: {
             CodeContentType: 'ZIPFILE',
@@ -100,7 +105,7 @@ describe('kill -9', () => {
               new CreateApplicationCommand({
                 ApplicationName: name,
                 RuntimeEnvironment: 'FLINK-1_20',
-                ServiceExecutionRole: ROLE,
+                ServiceExecutionRole: TEST_ROLE,
               }),
             );
             await client.send(

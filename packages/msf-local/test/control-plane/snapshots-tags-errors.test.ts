@@ -14,14 +14,12 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
   UpdateApplicationMaintenanceConfigurationCommand,
-  type KinesisAnalyticsV2ServiceException,
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeJobRuntime } from '../support/fake-job-runtime.js';
-import { startHarness, waitFor, type Harness } from '../support/msf-local-harness.js';
+import { startHarness, waitFor, type Harness, failureOf, TEST_ROLE } from '../support/msf-local-harness.js';
 
-const ROLE = 'arn:aws:iam::000000000000:role/msf-local';
 const runtime = new FakeJobRuntime();
 let h: Harness;
 
@@ -32,22 +30,13 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function error(promise: Promise<unknown>): Promise<KinesisAnalyticsV2ServiceException> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as KinesisAnalyticsV2ServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
-
 async function create(name: string) {
   return (
     await h.kda.send(
       new CreateApplicationCommand({
         ApplicationName: name,
         RuntimeEnvironment: 'FLINK-1_20',
-        ServiceExecutionRole: ROLE,
+        ServiceExecutionRole: TEST_ROLE,
         ApplicationConfiguration: {
           ApplicationCodeConfiguration: {
             CodeContentType: 'ZIPFILE',
@@ -90,7 +79,7 @@ describe('snapshots', () => {
     });
     expect(ready.SnapshotDetails?.SnapshotCreationTimestamp?.getMilliseconds()).toBe(0);
 
-    const dup = await error(
+    const dup = await failureOf(
       h.kda.send(new CreateApplicationSnapshotCommand({ ApplicationName: 'snaps', SnapshotName: 'first' })),
     );
     expect(dup.name).toBe('ResourceInUseException');
@@ -113,7 +102,7 @@ describe('snapshots', () => {
     expect(page2.NextToken).toBeUndefined();
 
     const created = ready.SnapshotDetails!.SnapshotCreationTimestamp!;
-    const wrong = await error(
+    const wrong = await failureOf(
       h.kda.send(
         new DeleteApplicationSnapshotCommand({
           ApplicationName: 'snaps',
@@ -131,7 +120,7 @@ describe('snapshots', () => {
       }),
     );
     const gone = await waitFor(
-      () => error(snapshot('snaps', 'first')).catch(() => undefined),
+      () => failureOf(snapshot('snaps', 'first')).catch(() => undefined),
       (e) => e?.name === 'ResourceNotFoundException',
     );
     expect(gone?.$metadata.httpStatusCode).toBe(400);
@@ -151,7 +140,7 @@ describe('snapshots', () => {
 
   it('needs a RUNNING application and stops at the snapshot limit', async () => {
     await create('snap-ready');
-    const notRunning = await error(
+    const notRunning = await failureOf(
       h.kda.send(new CreateApplicationSnapshotCommand({ ApplicationName: 'snap-ready', SnapshotName: 'x' })),
     );
     expect(notRunning.name).toBe('ResourceInUseException');
@@ -166,7 +155,7 @@ describe('snapshots', () => {
         (s) => s.SnapshotDetails?.SnapshotStatus === 'READY',
       );
     }
-    const limit = await error(
+    const limit = await failureOf(
       h.kda.send(new CreateApplicationSnapshotCommand({ ApplicationName: 'snap-limit', SnapshotName: 'd' })),
     );
     expect(limit.name).toBe('LimitExceededException');
@@ -191,9 +180,9 @@ describe('tags', () => {
       { Key: 'a', Value: '3' },
     ]);
     const many = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
-    const e = await error(h.kda.send(new TagResourceCommand({ ResourceARN: arn, Tags: many })));
+    const e = await failureOf(h.kda.send(new TagResourceCommand({ ResourceARN: arn, Tags: many })));
     expect(e.name).toBe('TooManyTagsException');
-    const missing = await error(
+    const missing = await failureOf(
       h.kda.send(
         new ListTagsForResourceCommand({
           ResourceARN: 'arn:aws:kinesisanalytics:us-east-1:000000000000:application/none',
@@ -257,7 +246,7 @@ describe('configuration operations', () => {
 
   it('answers SQL-only operations as MSF does for a Flink application', async () => {
     await create('flink-only');
-    const input = await error(
+    const input = await failureOf(
       h.kda.send(
         new AddApplicationInputCommand({
           ApplicationName: 'flink-only',
@@ -267,7 +256,9 @@ describe('configuration operations', () => {
       ),
     );
     expect(input.name).toBe('InvalidArgumentException');
-    const discover = await error(h.kda.send(new DiscoverInputSchemaCommand({ ServiceExecutionRole: ROLE })));
+    const discover = await failureOf(
+      h.kda.send(new DiscoverInputSchemaCommand({ ServiceExecutionRole: TEST_ROLE })),
+    );
     expect(discover.name).toBe('UnsupportedOperationException');
   });
 });

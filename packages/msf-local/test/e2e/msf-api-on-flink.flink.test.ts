@@ -16,7 +16,6 @@ import {
   StopApplicationCommand,
   UpdateApplicationCommand,
   type ApplicationRestoreType,
-  type KinesisAnalyticsV2ServiceException,
   type RuntimeEnvironment,
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
@@ -24,9 +23,15 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCountFile, scratchDir, waitFor as poll, waitForCount } from '../fixtures/flink-launch.js';
 import { buildTestJobs, type TestJobJars } from '../fixtures/test-jobs.js';
-import { startHarness, TEST_CREDENTIALS, waitFor, type Harness } from '../support/msf-local-harness.js';
+import {
+  startHarness,
+  TEST_CREDENTIALS,
+  waitFor,
+  type Harness,
+  failureOf,
+  TEST_ROLE,
+} from '../support/msf-local-harness.js';
 
-const ROLE = 'arn:aws:iam::000000000000:role/msf-local';
 let h: Harness;
 let jobs: TestJobJars;
 let root: string;
@@ -49,15 +54,6 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-async function error(promise: Promise<unknown>): Promise<KinesisAnalyticsV2ServiceException> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as KinesisAnalyticsV2ServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
-
 const countFile = (app: string) => path.join(root, `${app}.json`);
 const describeApp = async (name: string) =>
   (await h.kda.send(new DescribeApplicationCommand({ ApplicationName: name }))).ApplicationDetail!;
@@ -79,7 +75,7 @@ async function create(
     new CreateApplicationCommand({
       ApplicationName: app,
       RuntimeEnvironment: options.runtime ?? 'FLINK-1_19',
-      ServiceExecutionRole: ROLE,
+      ServiceExecutionRole: TEST_ROLE,
       ApplicationConfiguration: {
         ApplicationCodeConfiguration: {
           CodeContentType: 'ZIPFILE',
@@ -314,7 +310,7 @@ describe('jobs that cannot start or keep failing', () => {
     let attempt = 0;
     const refused = await waitFor(
       () =>
-        error(
+        failureOf(
           h.kda.send(
             new CreateApplicationSnapshotCommand({ ApplicationName: app, SnapshotName: `s${attempt++}` }),
           ),
@@ -359,7 +355,7 @@ describe('jobs that cannot start or keep failing', () => {
     expect(await waitFor(restarts, (n) => n > first, 60_000)).toBeGreaterThan(first);
     cloudwatch.destroy();
 
-    const stopRefused = await error(h.kda.send(new StopApplicationCommand({ ApplicationName: app })));
+    const stopRefused = await failureOf(h.kda.send(new StopApplicationCommand({ ApplicationName: app })));
     expect(stopRefused.name).toBe('InvalidApplicationConfigurationException');
     expect((await stop(app, true)).OperationStatus).toBe('SUCCESSFUL');
     expect((await describeApp(app)).ApplicationStatus).toBe('READY');

@@ -23,9 +23,14 @@ import {
   type StockPrice,
 } from '../../../../examples/stock-prices/tail.js';
 import { awsCliJson } from '../support/aws-cli.js';
-import { startHarness, TEST_CREDENTIALS, waitFor, type Harness } from '../support/msf-local-harness.js';
+import {
+  startHarness,
+  TEST_CREDENTIALS,
+  waitFor,
+  type Harness,
+  TEST_ROLE,
+} from '../support/msf-local-harness.js';
 
-const ROLE = 'arn:aws:iam::000000000000:role/msf-local';
 const TICKERS = ['AAPL', 'AMZN', 'MSFT', 'INTC', 'TBV', 'TSLA'];
 let h: Harness;
 let kinesis: KinesisClient;
@@ -61,7 +66,7 @@ async function createSeedApplication(name: string, streamName: string): Promise<
     new CreateApplicationCommand({
       ApplicationName: name,
       RuntimeEnvironment: 'FLINK-1_19',
-      ServiceExecutionRole: ROLE,
+      ServiceExecutionRole: TEST_ROLE,
       ApplicationConfiguration: {
         ApplicationCodeConfiguration: {
           CodeContentType: 'ZIPFILE',

@@ -74,3 +74,18 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** A role ARN for applications: msf-local checks no IAM. */
+export const TEST_ROLE = 'arn:aws:iam::000000000000:role/msf-local';
+
+/** The error a call fails with; fails the test if the call succeeds. */
+export async function failureOf(
+  promise: Promise<unknown>,
+): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { $metadata: { httpStatusCode?: number } };
+  }
+  throw new Error('expected the call to fail');
+}
