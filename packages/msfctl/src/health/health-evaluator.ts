@@ -8,8 +8,9 @@
  *     fix look bad), so it is left out: on MSF the first usable datapoint is the first whole minute after it.
  *  2. Restarts since the baseline: the rise of the restart counter (numRestarts, else fullRestarts), counting
  *     from 0 when the job was freshly submitted at the baseline (a deploy, start or rollback) and from the
- *     first datapoint otherwise; a counter that goes down was reset by a new job and counts from 0 again. Where
- *     no counter is published, uptime resets (uptime, else runningTime, going down) count instead.
+ *     first datapoint otherwise; a counter that goes down was reset by a new job and counts from 0 again.
+ *     Uptime resets (uptime, else runningTime, dropping to 0 or by more than a second) count too, and are all
+ *     there is where no counter is published; the larger of the two counts.
  *  3. Unhealthy when restarts > maxRestarts (default 1), when an outage (the largest of downtime,
  *     restartingTime, failingTime) reaches maxOutageMs (default 60 s: a job that stays down without cycling),
  *     or when failed checkpoints > maxFailedCheckpoints (default 1).
@@ -48,16 +49,22 @@ export interface Clockish {
   now(): number;
 }
 
-/** How far a counter rose over the points, with resets (a new job) counted from 0. */
+/**
+ * How far a counter rose over the points. A drop to 0, or by more than one, is a new job (its counter starts
+ * at 0, so its value is all rise); a drop by one is read jitter and ignored, which can only undercount.
+ */
 function counterRise(points: HealthPoint[], read: (p: HealthPoint) => number | undefined, fresh: boolean): { rise: number; from?: number; to?: number; rises: HealthPoint[] } {
   const values = points.filter((p) => read(p) !== undefined);
   if (values.length === 0) return { rise: 0, rises: [] };
   let prev = fresh ? 0 : read(values[0]!)!;
   const from = prev;
+  let last = prev;
   let rise = 0;
   const rises: HealthPoint[] = [];
   for (const p of fresh ? values : values.slice(1)) {
     const v = read(p)!;
+    last = v;
+    if (v < prev && v !== 0 && prev - v <= 1) continue;
     const step = v >= prev ? v - prev : v;
     if (step > 0) {
       rise += step;
@@ -65,8 +72,15 @@ function counterRise(points: HealthPoint[], read: (p: HealthPoint) => number | u
     }
     prev = v;
   }
-  return { rise, from, to: prev, rises };
+  return { rise, from, to: last, rises };
 }
+
+/**
+ * Uptime going down means the job restarted: to 0 (the job is down) or by more than a second. Smaller drops are
+ * read jitter (msf-local recorded 22 786 → 22 785 ms on a healthy job); a job that ran less than a second and
+ * failed shows as uptime 0 at the next sample, or in the restart counter.
+ */
+const UPTIME_JITTER_MS = 1000;
 
 function uptimeResets(points: HealthPoint[]): HealthPoint[] {
   const resets: HealthPoint[] = [];
@@ -74,7 +88,7 @@ function uptimeResets(points: HealthPoint[]): HealthPoint[] {
   for (const p of points) {
     if (p.uptimeMin === undefined && p.uptimeMax === undefined) continue;
     const min = p.uptimeMin ?? p.uptimeMax!;
-    if (prevMax !== undefined && prevMax > 0 && min < prevMax) resets.push(p);
+    if (prevMax !== undefined && prevMax > 0 && (min <= 0 || prevMax - min > UPTIME_JITTER_MS)) resets.push(p);
     prevMax = p.uptimeMax ?? min;
   }
   return resets;

@@ -181,7 +181,18 @@ function backToGood(facts: RecoveryFacts, options: Required<RecoveryOptions>): R
   if (!chosen) warnings.push(`No snapshot of a good version of ${application} exists: it starts with empty state.`);
   steps.push(startFrom(application, chosen, false, good));
   steps.push(verify(application, options.verifySeconds, good));
-  return { steps, warnings, how: `force-stop, revert to version ${lastGood.versionId}'s configuration and start it from its latest good snapshot (RollbackApplication is not possible: ${notRollback})`, target: { ...target, ...(chosen ? { restoreFrom: chosen.snapshot.name } : {}) } };
+  const actions = [
+    ...(steps[0]?.kind === 'force-stop' ? ['force-stop'] : []),
+    ...(changes.length ? [`revert to version ${lastGood.versionId}'s configuration`] : []),
+    chosen ? 'start it from its latest good snapshot' : 'start it with empty state',
+  ];
+  const how = `${actions.slice(0, -1).join(', ')}${actions.length > 1 ? ' and ' : ''}${actions.at(-1)} (RollbackApplication is not possible: ${notRollback})`;
+  return { steps, warnings, how, target: { ...target, ...(chosen ? { restoreFrom: chosen.snapshot.name } : {}) } };
+}
+
+/** An ErrorString without its stack trace and final full stop (ErrorString is `<class>: <message> StackTrace: ...`). */
+function firstPart(error: string): string {
+  return error.split(' StackTrace:')[0]!.trim().replace(/\.$/, '');
 }
 
 function onGoodVersion(facts: RecoveryFacts): boolean {
@@ -225,7 +236,7 @@ export function decideRecovery(policy: OnFailurePolicy, situation: Situation, fa
 
     case 'system-rollback': {
       const { rollback } = situation;
-      const opText = `${rollback.failed.operation} ${rollback.failed.id} failed${rollback.failed.error ? ` (${rollback.failed.error.split(' StackTrace:')[0]})` : ''}`;
+      const opText = `${rollback.failed.operation} ${rollback.failed.id} failed${rollback.failed.error ? ` (${firstPart(rollback.failed.error)})` : ''}`;
       const steps: RecoveryStep[] = [];
       if (rollback.state === 'in-progress' && rollback.failed.rollbackOperationId) {
         steps.push({ kind: 'wait', description: `Wait for the service's rollback (operation ${rollback.failed.rollbackOperationId}) to finish`, operationId: rollback.failed.rollbackOperationId });
@@ -245,7 +256,7 @@ export function decideRecovery(policy: OnFailurePolicy, situation: Situation, fa
 
     case 'operation-failed': {
       const op = situation.operation;
-      const opText = op ? `${op.operation} ${op.id} failed${op.error ? `: ${op.error.split(' StackTrace:')[0]}` : ''}` : 'The deploy failed';
+      const opText = op ? `${op.operation} ${op.id} failed${op.error ? `: ${firstPart(op.error)}` : ''}` : 'The deploy failed';
       if (live?.status === 'ROLLING_BACK' || op?.rollbackOperationId) {
         const rollback: SystemRollback = { failed: op ?? { id: '', operation: 'UpdateApplication', status: 'FAILED' }, state: live?.status === 'ROLLING_BACK' ? 'in-progress' : live?.status === 'READY' ? 'failed' : 'succeeded' };
         return decideRecovery(policy, { kind: 'system-rollback', rollback }, facts, opts);

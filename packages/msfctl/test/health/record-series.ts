@@ -2,7 +2,7 @@
  * Records the CloudWatch metric series of real jobs on msf-local (real Flink, restart delay 10 s as on MSF,
  * metrics published every second) into test/health/fixtures/<case>.json. Run by hand:
  *
- *   npx tsx packages/msfctl/test/health/record-series.ts [case ...]     (default: every case)
+ *   npx tsx packages/msfctl/test/health/record-series.ts [case ...]     (default: every case; ~20 min)
  *
  * Each case runs in its own msf-local. The series are read back through msf-local's CloudWatch endpoint with
  * the AWS SDK (GetMetricData, Period 1, Maximum and Minimum of every metric the application published), so a
@@ -32,8 +32,11 @@ import {
 
 const RESTART_DELAY_MS = 10_000;
 const METRICS_INTERVAL_MS = 1_000;
-/** How long each deploy under test is watched. */
-const WATCH_MS = 90_000;
+/**
+ * How long each deploy under test is watched: long enough for two whole 1-minute periods after the deploy,
+ * so tests can re-aggregate the series the way MSF publishes it (RECORD_WATCH_SECONDS overrides).
+ */
+const WATCH_MS = Number(process.env.RECORD_WATCH_SECONDS ?? 150) * 1000;
 const NAMESPACE = 'AWS/KinesisAnalytics';
 
 interface Timeline {
@@ -245,12 +248,17 @@ async function readExceptions(local: LocalMsf, app: string): Promise<unknown> {
   return { jobState: job.state, exceptions: trimTraces(exceptions) };
 }
 
-/** Stack traces cut to their first lines: the fixture keeps the shape, not kilobytes of frames. */
+/** Stack traces cut to their first frames and their "Caused by:" lines: the shape, not kilobytes of frames. */
+function trimTrace(trace: string): string {
+  const lines = trace.split('\n');
+  return lines.filter((line, i) => i < 3 || line.startsWith('Caused by: ')).join('\n');
+}
+
 function trimTraces(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(trimTraces);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, ['stacktrace', 'root-exception', 'exception'].includes(k) && typeof v === 'string' ? v.split('\n').slice(0, 6).join('\n') : trimTraces(v)]),
+      Object.entries(value).map(([k, v]) => [k, ['stacktrace', 'root-exception', 'exception'].includes(k) && typeof v === 'string' ? trimTrace(v) : trimTraces(v)]),
     );
   }
   return value;

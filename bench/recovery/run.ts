@@ -1,0 +1,207 @@
+/**
+ * Safe-deploy benchmark on msf-local (real Flink, restart delay 10 s as on MSF, metrics every second). Prints,
+ * in one run:
+ *  1. crash-loop detection latency, in restart cycles: the bake watch on (a) the failing test job and (b) the
+ *     stock-prices sample after scenario 7's update (output stream that does not exist), measured from the
+ *     bake's start and from the loop's first restart (read back from CloudWatch at 1 s);
+ *  2. scenario 7's time to healthy — UpdateApplication sent → bad version RUNNING → loop detected → recovery
+ *     (policy rollback: RollbackApplication) → recovered version confirmed healthy by a bake — against a
+ *     normal deploy's time (UpdateApplication sent → RUNNING → the same bake confirms it healthy).
+ *
+ *   npx tsx bench/recovery/run.ts [--bake 30] [--runs 1]
+ *
+ * This drives the library (health + recovery modules, msfctl's SdkMsfGateway and waiters) with the AWS SDK, not
+ * the msfctl binary: `msfctl apply` does not run the bake watch and recovery yet. Both sides of the comparison
+ * use the same calls and the same bake length, so the difference is detection + recovery.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { buildStockPrices } from '../../examples/stock-prices/build.js';
+import { SdkMsfGateway } from '../../packages/msfctl/src/aws/msf-gateway.js';
+import { bakeWatch, type BakeOutcome } from '../../packages/msfctl/src/health/bake-watch.js';
+import { CloudWatchHealthFetcher } from '../../packages/msfctl/src/health/cloudwatch-fetcher.js';
+import { FlinkDashboardExceptionSource } from '../../packages/msfctl/src/health/exception-source.js';
+import { executeRecovery } from '../../packages/msfctl/src/recovery/recovery-executor.js';
+import { decideRecovery } from '../../packages/msfctl/src/recovery/recovery-policy.js';
+import { recoveryPortFor } from '../../packages/msfctl/src/recovery/gateway-port.js';
+import { buildTestJobs } from '../../packages/msf-local/test/fixtures/test-jobs.js';
+import {
+  createApplication,
+  createStream,
+  describeApplication,
+  forceStop,
+  startApplication,
+  startLocalMsf,
+  stockPricesProperties,
+  testJobProperties,
+  updateProperties,
+  uploadJar,
+  type LocalMsf,
+} from '../../packages/msfctl/test/health/support/local-msf.js';
+
+const { values } = parseArgs({ options: { bake: { type: 'string', default: '30' }, runs: { type: 'string', default: '1' } } });
+const BAKE_SECONDS = Number(values.bake);
+const RUNS = Number(values.runs);
+const RESTART_DELAY_MS = 10_000;
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function fetcher(local: LocalMsf) {
+  return new CloudWatchHealthFetcher(local.cloudwatch, { periodSeconds: 1 });
+}
+
+/** When the restart counter first rose after `since`, from the 1-second CloudWatch series. */
+async function firstRestartAt(local: LocalMsf, app: string, since: number): Promise<number | undefined> {
+  const out = await local.cloudwatch.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(since - 1000),
+      EndTime: new Date(Date.now() + 1000),
+      ScanBy: 'TimestampAscending',
+      MetricDataQueries: [{ Id: 'r', MetricStat: { Metric: { Namespace: 'AWS/KinesisAnalytics', MetricName: 'numRestarts', Dimensions: [{ Name: 'Application', Value: app }] }, Period: 1, Stat: 'Maximum' } }],
+    }),
+  );
+  const r = out.MetricDataResults?.[0];
+  const i = (r?.Values ?? []).findIndex((v, k) => v > 0 && r!.Timestamps![k]!.getTime() >= since - 1000);
+  return i >= 0 ? r!.Timestamps![i]!.getTime() : undefined;
+}
+
+interface Detection {
+  job: string;
+  fromBakeStart: number;
+  fromFirstRestart?: number;
+  reason: string;
+}
+
+async function detection(local: LocalMsf, app: string, job: string, bake: BakeOutcome): Promise<Detection> {
+  if (bake.result.status !== 'unhealthy' || bake.detectedAt === undefined) throw new Error(`${app}: the loop was not detected (${bake.result.status}: ${bake.result.reason})`);
+  const first = await firstRestartAt(local, app, bake.baseline.at);
+  return { job, fromBakeStart: bake.detectedAt - bake.startedAt, ...(first !== undefined ? { fromFirstRestart: bake.detectedAt - first } : {}), reason: bake.result.reason };
+}
+
+async function failingJobDetection(local: LocalMsf, scratch: string, run: number): Promise<Detection> {
+  const app = `failing-${run}`;
+  await createApplication(local, app, { jarKey: 'failing.jar', properties: testJobProperties(path.join(scratch, `${app}.json`)) });
+  const started = await startApplication(local, app);
+  if (started.status !== 'SUCCESSFUL') throw new Error(`start of ${app}: ${started.status} ${started.error ?? ''}`);
+  const bake = await bakeWatch({ application: app, fetcher: fetcher(local), bakeSeconds: 120 });
+  const result = await detection(local, app, 'failing test job', bake);
+  await forceStop(local, app);
+  return result;
+}
+
+interface Scenario7 {
+  normal: { update: number; bake: number; total: number };
+  broken: { update: number; detect: number; recover: number; verify: number; total: number; how: string };
+  detection: Detection;
+}
+
+async function scenario7(local: LocalMsf, gateway: SdkMsfGateway, run: number): Promise<Scenario7> {
+  const app = `stock-prices-${run}`;
+  const good = stockPricesProperties('prices');
+  await createApplication(local, app, { jarKey: 'stock-prices.jar', properties: good });
+  const started = await startApplication(local, app);
+  if (started.status !== 'SUCCESSFUL') throw new Error(`start of ${app}: ${started.status} ${started.error ?? ''}`);
+  log(`${app}: v1 RUNNING; baking it before the normal deploy`);
+  await bakeWatch({ application: app, fetcher: fetcher(local), bakeSeconds: 20 });
+
+  // A normal deploy: a harmless configuration change, then the bake.
+  const normalSent = Date.now();
+  const normalOp = await updateProperties(local, app, { ...good, Bench: { run: String(run) } });
+  if (normalOp.status !== 'SUCCESSFUL') throw new Error(`normal update: ${normalOp.status} ${normalOp.error ?? ''}`);
+  const normalBake = await bakeWatch({ application: app, fetcher: fetcher(local), bakeSeconds: BAKE_SECONDS });
+  if (normalBake.result.status !== 'healthy') throw new Error(`normal deploy not healthy: ${normalBake.result.reason}`);
+  const normalDone = Date.now();
+  const lastGood = await gateway.describe(app);
+  log(`${app}: normal deploy healthy at version ${lastGood!.versionId}`);
+
+  // Scenario 7: the output stream does not exist; the update succeeds and the job loops.
+  const brokenSent = Date.now();
+  const brokenOp = await updateProperties(local, app, { ...stockPricesProperties('no-such-stream'), Bench: { run: String(run) } });
+  if (brokenOp.status !== 'SUCCESSFUL') throw new Error(`scenario 7 update: ${brokenOp.status} ${brokenOp.error ?? ''}`);
+  const bake = await bakeWatch({ application: app, fetcher: fetcher(local), bakeSeconds: 120, exceptions: new FlinkDashboardExceptionSource(local.msf) });
+  const detected = await detection(local, app, 'stock-prices, scenario 7', bake);
+  const detectedAt = Date.now();
+  log(`${app}: ${bake.result.reason}`);
+
+  const plan = decideRecovery(
+    'rollback',
+    { kind: 'crash-loop', health: bake.result },
+    { application: app, live: await gateway.describe(app), lastGood: { versionId: lastGood!.versionId, config: lastGood!.config }, snapshots: await gateway.listSnapshots(app), deployStartedAt: brokenSent },
+    { verifySeconds: BAKE_SECONDS },
+  );
+  log(`${app}: ${plan.summary}`);
+  let verifyMs = 0;
+  const outcome = await executeRecovery(
+    plan,
+    recoveryPortFor(gateway, {
+      verify: async (application, seconds) => {
+        const began = Date.now();
+        const verdict = await bakeWatch({ application, fetcher: fetcher(local), bakeSeconds: seconds });
+        verifyMs = Date.now() - began;
+        return verdict.result;
+      },
+    }),
+    { onStepEnd: (r, i) => void log(`${app}: step ${i + 1} ${r.step.kind} ${r.ok ? 'ok' : `FAILED: ${r.error}`} in ${s(r.endedAt - r.startedAt)}`) },
+  );
+  if (!outcome.ok || outcome.steps.at(-1)?.health?.status !== 'healthy') throw new Error(`recovery did not end healthy: ${outcome.failed?.error ?? outcome.steps.at(-1)?.skipped}`);
+  const recoveredAt = Date.now();
+  const status = (await describeApplication(local, app)).ApplicationStatus;
+  if (status !== 'RUNNING') throw new Error(`${app} is ${status} after recovery`);
+  await forceStop(local, app);
+  return {
+    normal: { update: normalOp.endedAt - normalSent, bake: normalDone - normalOp.endedAt, total: normalDone - normalSent },
+    broken: {
+      update: brokenOp.endedAt - brokenSent,
+      detect: detectedAt - brokenOp.endedAt,
+      recover: recoveredAt - detectedAt - verifyMs,
+      verify: verifyMs,
+      total: recoveredAt - brokenSent,
+      how: plan.steps.map((st) => st.kind).join(' → '),
+    },
+    detection: detected,
+  };
+}
+
+const scratch = await mkdtemp(path.join(os.tmpdir(), 'bench-recovery-'));
+const local = await startLocalMsf({ restartDelayMs: RESTART_DELAY_MS, metricsIntervalMs: 1000, kinesis: true, log: (m) => log(`msf-local: ${m}`) });
+const gateway = new SdkMsfGateway(local.msf);
+try {
+  const jobs = await buildTestJobs();
+  await uploadJar(local, 'failing.jar', jobs.failing);
+  await uploadJar(local, 'stock-prices.jar', await buildStockPrices({ flink: '1.19', log: (l) => log(`stock-prices: ${l}`) }));
+  await createStream(local, 'prices');
+
+  const detections: Detection[] = [];
+  const scenarios: Scenario7[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    log(`run ${run}/${RUNS}: failing test job`);
+    detections.push(await failingJobDetection(local, scratch, run));
+    log(`run ${run}/${RUNS}: scenario 7 on stock-prices`);
+    const result = await scenario7(local, gateway, run);
+    scenarios.push(result);
+    detections.push(result.detection);
+  }
+
+  console.log(`\nmsf-local, real Flink 1.19, restart delay ${RESTART_DELAY_MS / 1000} s, metrics every 1 s, bake polls every 2 s; ${RUNS} run(s)`);
+  console.log('\n1. Crash-loop detection latency (one restart cycle = the 10 s restart delay)');
+  for (const d of detections) {
+    const cycles = (ms: number) => (ms / RESTART_DELAY_MS).toFixed(2);
+    const first = d.fromFirstRestart !== undefined ? `${s(d.fromFirstRestart)} = ${cycles(d.fromFirstRestart)} cycles after the first restart` : 'first restart not found';
+    console.log(`   ${d.job.padEnd(26)} ${s(d.fromBakeStart)} = ${cycles(d.fromBakeStart)} cycles after the deploy; ${first}`);
+  }
+  console.log(`\n2. Scenario 7 time to healthy vs a normal deploy (bake ${BAKE_SECONDS} s on both)`);
+  for (const [i, r] of scenarios.entries()) {
+    console.log(`   run ${i + 1} normal deploy:  ${s(r.normal.total)}  (update ${s(r.normal.update)} + bake ${s(r.normal.bake)})`);
+    console.log(
+      `   run ${i + 1} scenario 7:     ${s(r.broken.total)}  (update ${s(r.broken.update)} + detect ${s(r.broken.detect)} + recover ${s(r.broken.recover)} [${r.broken.how}] + verify bake ${s(r.broken.verify)})  = ${(r.broken.total / r.normal.total).toFixed(2)}× the normal deploy`,
+    );
+  }
+  console.log('\n   Library calls, not the msfctl binary: the end-to-end `msfctl apply` measurement needs apply to run the bake and recovery.');
+} finally {
+  await local.close();
+  await rm(scratch, { recursive: true, force: true });
+}

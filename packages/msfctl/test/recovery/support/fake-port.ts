@@ -1,0 +1,132 @@
+/**
+ * An in-memory RecoveryPort: one application that follows the MSF rules recovery relies on (force stop from
+ * a running status, update only READY/RUNNING with the current version, start only from READY, rollback to
+ * the previous version's configuration), with injectable failures. Every call is logged.
+ */
+import type { AppConfig, LiveApplication, OperationInfo, RestoreSettings } from '../../../src/domain/application.js';
+import type { HealthResult } from '../../../src/health/health-result.js';
+import { healthy } from '../../../src/health/health-result.js';
+import type { ConfigUpdate } from '../../../src/plan/plan.js';
+import type { RecoveryPort, Started } from '../../../src/recovery/recovery-executor.js';
+
+type Call = 'stop' | 'update' | 'start' | 'rollback';
+
+export class FakeRecoveryPort implements RecoveryPort {
+  readonly calls: string[] = [];
+  readonly operations = new Map<string, OperationInfo>();
+  /** Configurations by version. */
+  readonly versions = new Map<number, AppConfig>();
+  /** The next call of this kind ends FAILED with this ErrorString (the application ends READY). */
+  readonly failNext: Partial<Record<Call, string>> = {};
+  /** The next call of this kind is refused (rejects). */
+  readonly refuseNext: Partial<Record<Call, Error>> = {};
+  /** Verdicts the verify steps return, in order (then healthy). */
+  readonly verdicts: HealthResult[] = [];
+  lastRun?: RestoreSettings;
+  private seq = 0;
+
+  constructor(public app: LiveApplication, history: Record<number, AppConfig> = {}) {
+    for (const [v, c] of Object.entries(history)) this.versions.set(Number(v), c);
+    this.versions.set(app.versionId, app.config);
+  }
+
+  private operation(name: string, status: OperationInfo['status'], error?: string): Started {
+    const id = `op${++this.seq}`;
+    this.operations.set(id, { id, operation: name, status, ...(error ? { error } : {}) });
+    return { operationId: id };
+  }
+
+  private refused(call: Call): void {
+    const error = this.refuseNext[call];
+    if (error) {
+      delete this.refuseNext[call];
+      throw error;
+    }
+  }
+
+  private failure(call: Call): string | undefined {
+    const error = this.failNext[call];
+    delete this.failNext[call];
+    return error;
+  }
+
+  private newVersion(config: AppConfig, links: Partial<LiveApplication> = {}): void {
+    const versionId = Math.max(...this.versions.keys()) + 1;
+    this.versions.set(versionId, config);
+    this.app = { ...this.app, versionId, config, conditionalToken: `token-${versionId}`, ...links };
+  }
+
+  async describe(_app?: string): Promise<LiveApplication | undefined> {
+    this.calls.push('describe');
+    return structuredClone(this.app);
+  }
+
+  async stop(_app: string, force: boolean): Promise<Started> {
+    this.calls.push(`stop${force ? ' --force' : ''}`);
+    this.refused('stop');
+    if (!['RUNNING', 'STARTING', 'UPDATING', 'AUTOSCALING'].includes(this.app.status)) throw Object.assign(new Error(`is ${this.app.status}`), { name: 'ResourceInUseException' });
+    this.app.status = 'READY';
+    return this.operation('StopApplication', 'SUCCESSFUL');
+  }
+
+  async update(_app: string, basis: { conditionalToken?: string; versionId: number }, update: ConfigUpdate): Promise<Started> {
+    this.calls.push(`update ${Object.keys(update).join(',')}`);
+    this.refused('update');
+    if (basis.versionId !== this.app.versionId) throw Object.assign(new Error('version mismatch'), { name: 'ConcurrentModificationException' });
+    if (!['READY', 'RUNNING'].includes(this.app.status)) throw Object.assign(new Error(`is ${this.app.status}`), { name: 'ResourceInUseException' });
+    this.newVersion({ ...this.app.config, ...update }, { versionUpdatedFrom: this.app.versionId });
+    const error = this.failure('update');
+    if (error) this.app.status = 'READY';
+    return this.operation('UpdateApplication', error ? 'FAILED' : 'SUCCESSFUL', error);
+  }
+
+  async start(_app: string, run: RestoreSettings): Promise<Started> {
+    this.calls.push(`start ${run.from}${run.snapshot ? ` ${run.snapshot}` : ''}`);
+    this.refused('start');
+    if (this.app.status !== 'READY') throw Object.assign(new Error(`is ${this.app.status}`), { name: 'ResourceInUseException' });
+    this.lastRun = run;
+    const error = this.failure('start');
+    this.app.status = error ? 'READY' : 'RUNNING';
+    return this.operation('StartApplication', error ? 'FAILED' : 'SUCCESSFUL', error);
+  }
+
+  async rollback(_app: string, versionId: number): Promise<Started> {
+    this.calls.push(`rollback ${versionId}`);
+    this.refused('rollback');
+    const previous = this.app.versionUpdatedFrom === undefined ? undefined : this.versions.get(this.app.versionUpdatedFrom);
+    if (!previous) throw Object.assign(new Error('no previous version'), { name: 'UnsupportedOperationException' });
+    const error = this.failure('rollback');
+    if (error) {
+      this.app.status = 'READY';
+      return this.operation('RollbackApplication', 'FAILED', error);
+    }
+    this.newVersion(previous, { rolledBackFrom: this.app.versionId, rolledBackTo: this.app.versionUpdatedFrom! });
+    this.app.status = 'RUNNING';
+    return this.operation('RollbackApplication', 'SUCCESSFUL');
+  }
+
+  async waitForOutcome(_app: string, operationId: string | undefined): Promise<{ live: LiveApplication | undefined; operation?: OperationInfo }> {
+    this.calls.push(`wait ${operationId ?? '-'}`);
+    const operation = operationId ? this.operations.get(operationId) : undefined;
+    return { live: structuredClone(this.app), ...(operation ? { operation } : {}) };
+  }
+
+  /** This fake as a plain port, with some methods replaced (or removed with undefined). */
+  with(overrides: Partial<RecoveryPort>): RecoveryPort {
+    const port: RecoveryPort = {
+      describe: (a) => this.describe(a),
+      stop: (a, f) => this.stop(a, f),
+      update: (a, b, u) => this.update(a, b, u),
+      start: (a, r) => this.start(a, r),
+      rollback: (a, v) => this.rollback(a, v),
+      waitForOutcome: (a, id) => this.waitForOutcome(a, id),
+      verify: (a, s) => this.verify(a, s),
+    };
+    return { ...port, ...overrides };
+  }
+
+  async verify(_app: string, seconds: number): Promise<HealthResult> {
+    this.calls.push(`verify ${seconds}s`);
+    return this.verdicts.shift() ?? healthy('0 restarts since the job started, up 1m, 0 failed');
+  }
+}
