@@ -118,6 +118,11 @@ export interface JobRuntime {
   observe(applicationName: string): Promise<JobObservation>;
   /** Job-level metrics, or undefined when the application has no running job. */
   metrics(applicationName: string): Promise<JobMetrics | undefined>;
+  /**
+   * The newest completed checkpoint that an earlier run left under `workDir` (checkpoints are retained when a
+   * job is cancelled or its cluster dies), for bringing applications back after msf-local itself restarts.
+   */
+  retainedCheckpoint(workDir: string): Promise<{ path: string; completedAt: number } | undefined>;
   /** The live Flink dashboard of the application, when its cluster runs. */
   dashboardUrl(applicationName: string): string | undefined;
   /** Stops every cluster this runtime started. */

@@ -298,10 +298,19 @@ export class JobSupervisor {
     await this.persist(app);
     this.spawn(app, async (current) => {
       try {
-        await this.launch(app, currentVersion(app), {
-          restoreType: 'RESTORE_FROM_LATEST_SNAPSHOT',
-          allowNonRestoredState: app.runConfig?.allowNonRestoredState ?? false,
-        });
+        // As MSF recovers a job: from its latest checkpoint when that is newer than the latest snapshot.
+        const checkpoint = await this.options.runtime?.retainedCheckpoint(this.store.workDirOf(app.name));
+        const snapshot = latestReadySnapshot(app);
+        const fromCheckpoint = checkpoint && (!snapshot || checkpoint.completedAt > snapshot.createdAt);
+        await this.launch(
+          app,
+          currentVersion(app),
+          {
+            restoreType: 'RESTORE_FROM_LATEST_SNAPSHOT',
+            allowNonRestoredState: app.runConfig?.allowNonRestoredState ?? false,
+          },
+          fromCheckpoint ? checkpoint.path : undefined,
+        );
       } catch (error) {
         if (!current()) return;
         this.log(`could not bring ${app.name} back after a restart: ${messageOf(error)}`);
@@ -360,13 +369,18 @@ export class JobSupervisor {
     await this.persist(app);
   }
 
-  /** Starts `version`'s job, restoring as `run` says; resolves when the runtime reports it RUNNING. */
-  private async launch(app: Application, version: ApplicationVersion, run: RunConfig): Promise<void> {
+  /** Starts `version`'s job, restoring as `run` says (or from `restorePath`); resolves once RUNNING. */
+  private async launch(
+    app: Application,
+    version: ApplicationVersion,
+    run: RunConfig,
+    restorePath?: string,
+  ): Promise<void> {
     const runtime = this.runtime();
     const config = version.config;
     const workDir = this.store.workDirOf(app.name);
     const jarPath = await this.materializeCode(app, version, workDir);
-    const snapshot = this.restoreSnapshot(app, run);
+    const restoreFrom = restorePath ?? this.restoreSnapshot(app, run)?.path;
     const groups = config.propertyGroups ?? [];
     const job = this.options.jobEnvironment?.(groups) ?? {
       environment: {},
@@ -384,8 +398,8 @@ export class JobSupervisor {
         intervalMs: config.checkpoint.intervalMs,
         minPauseMs: config.checkpoint.minPauseMs,
       },
-      ...(snapshot?.path
-        ? { restore: { snapshotPath: snapshot.path, allowNonRestoredState: run.allowNonRestoredState } }
+      ...(restoreFrom
+        ? { restore: { snapshotPath: restoreFrom, allowNonRestoredState: run.allowNonRestoredState } }
         : {}),
       propertyGroups: job.propertyGroups,
       logLevel: config.monitoring.logLevel,

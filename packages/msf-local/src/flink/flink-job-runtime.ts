@@ -24,6 +24,7 @@ import {
 } from './flink-rest-client.js';
 import type { FlinkRuntimeSpec } from './flink-runtimes.js';
 import type { ProgressLog } from './maven-build.js';
+import { newestRetainedCheckpoint } from './retained-checkpoints.js';
 import { prepareRuntime } from './runtime-cache.js';
 
 /**
@@ -286,6 +287,10 @@ export class FlinkJobRuntime implements JobRuntime {
       metrics[name] = (metrics[name] ?? 0) + metric.sum;
     }
     return metrics;
+  }
+
+  retainedCheckpoint(workDir: string): Promise<{ path: string; completedAt: number } | undefined> {
+    return newestRetainedCheckpoint(workDir);
   }
 
   dashboardUrl(applicationName: string): string | undefined {

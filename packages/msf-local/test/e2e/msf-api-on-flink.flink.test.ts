@@ -69,7 +69,7 @@ const waitOperation = (app: string, id: string) =>
 async function create(
   app: string,
   jar: keyof TestJobJars,
-  options: { rollback?: boolean; runtime?: RuntimeEnvironment } = {},
+  options: { rollback?: boolean; runtime?: RuntimeEnvironment; checkpointMs?: number } = {},
 ) {
   await h.kda.send(
     new CreateApplicationCommand({
@@ -85,6 +85,17 @@ async function create(
           PropertyGroups: [{ PropertyGroupId: 'TestJob', PropertyMap: { outputFile: countFile(app) } }],
         },
         ApplicationSystemRollbackConfiguration: { RollbackEnabled: options.rollback ?? false },
+        ...(options.checkpointMs
+          ? {
+              FlinkApplicationConfiguration: {
+                CheckpointConfiguration: {
+                  ConfigurationType: 'CUSTOM',
+                  CheckpointInterval: options.checkpointMs,
+                  MinPauseBetweenCheckpoints: 0,
+                },
+              },
+            }
+          : {}),
       },
     }),
   );
@@ -379,6 +390,23 @@ describe('runtime upgrade', () => {
     );
     const overview = (await (await fetch(`${AuthorizedUrl}/overview`)).json()) as Record<string, unknown>;
     expect(String(overview['flink-version'])).toMatch(/^1\.20\./);
+    await stop(app, true);
+  });
+});
+
+describe('msf-local restarts', () => {
+  it('brings a RUNNING application back from its latest checkpoint', async () => {
+    const app = 'survivor';
+    await create(app, 'counter', { checkpointMs: 1000 });
+    await start(app);
+    await waitForCount(countFile(app), 30);
+    // Let a checkpoint complete after the count passed 30.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await h.restart();
+    expect((await describeApp(app)).ApplicationStatus).toBe('RUNNING');
+    await rm(countFile(app), { force: true });
+    const resumed = await waitForCount(countFile(app), 1);
+    expect(resumed.startedFrom).toBeGreaterThan(30);
     await stop(app, true);
   });
 });

@@ -104,6 +104,10 @@ export class FakeJobRuntime implements JobRuntime {
     return { uptime: 1000, downtime: job.state === 'RUNNING' ? 0 : 500, numRestarts: job.restarts };
   }
 
+  async retainedCheckpoint(): Promise<undefined> {
+    return undefined;
+  }
+
   dashboardUrl(app: string): string | undefined {
     return this.jobs.has(app) ? `http://127.0.0.1:65000/#/${app}` : undefined;
   }
