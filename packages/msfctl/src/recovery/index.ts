@@ -26,3 +26,4 @@ export {
 } from './recovery-executor.js';
 export { recoveryPortFor, type GatewayPortOptions } from './gateway-port.js';
 export { recoveryPlanMessages, stepStartMessage, stepEndMessage, recoveryOutcomeMessage } from './recovery-messages.js';
+export { deployGuardStep, type DeployGuardOptions } from './deploy-guard.js';
