@@ -36,6 +36,12 @@ export interface BakeOptions {
   baseline?: Partial<HealthBaseline>;
   /** Time between polls. @default 2 s for periods up to 5 s (msf-local), 20 s otherwise (MSF's 1-minute data) */
   pollSeconds?: number;
+  /**
+   * When the bake is over without a single datapoint yet, keep watching this much longer for the first one.
+   * MSF's first usable datapoint covers the first whole minute after the deploy and arrives a minute or so
+   * after it, which a 2-minute bake can miss. @default 3 periods when the period is 60 s or more, else 0
+   */
+  graceSeconds?: number;
   rules?: Partial<HealthRules>;
   /** The application's status (DescribeApplication). A status other than RUNNING is unhealthy; a failed read is ignored. */
   status?: (application: string) => Promise<string | undefined>;
@@ -75,6 +81,8 @@ export async function bakeWatch(options: BakeOptions): Promise<BakeOutcome> {
   const bakeMs = Math.max(0, (options.bakeSeconds ?? DEFAULT_BAKE_SECONDS) * 1000);
   const pollMs = (options.pollSeconds ?? (fetcher.periodSeconds <= 5 ? 2 : 20)) * 1000;
   const endsAt = startedAt + bakeMs;
+  const graceMs = (options.graceSeconds ?? (fetcher.periodSeconds >= 60 ? 3 * fetcher.periodSeconds : 0)) * 1000;
+  const noData = (r: HealthResult) => r.status === 'unknown' && r.evidence.some((e) => e.signal === 'no-data');
   let polls = 0;
   let lastGood: HealthResult | undefined;
 
@@ -116,9 +124,10 @@ export async function bakeWatch(options: BakeOptions): Promise<BakeOutcome> {
       }
       return { application, result, early: clock.now() < endsAt, startedAt, endedAt: clock.now(), baseline, polls, detectedAt, ...(exception ? { exception } : {}) };
     }
-    if (clock.now() >= endsAt || options.signal?.aborted) {
+    const deadline = noData(result) ? endsAt + graceMs : endsAt;
+    if (clock.now() >= deadline || options.signal?.aborted) {
       return { application, result, early: false, startedAt, endedAt: clock.now(), baseline, polls };
     }
-    await clock.sleep(Math.min(pollMs, endsAt - clock.now()));
+    await clock.sleep(Math.min(pollMs, deadline - clock.now()));
   }
 }

@@ -102,11 +102,25 @@ describe('bakeWatch', () => {
     expect(flaky.result.status).toBe('healthy');
   });
 
+  it('waits up to graceSeconds past the bake for a first datapoint, and no longer', async () => {
+    const clock = new FakeClock(T0);
+    const late = await bakeWatch({ application: 'app', fetcher: scripted(clock, (s) => (s >= 130 ? up(s - 130) : undefined)), clock, bakeSeconds: 120, graceSeconds: 60, pollSeconds: 10 });
+    expect(late.result.status).toBe('unknown'); // first datapoint at 130 s: uptime 0, not running yet
+    expect(late.endedAt).toBe(T0 + 130_000);
+    expect(late.result.reason).toMatch(/not running yet/);
+
+    const clock2 = new FakeClock(T0);
+    const never = await bakeWatch({ application: 'app', fetcher: scripted(clock2, () => undefined), clock: clock2, bakeSeconds: 120, graceSeconds: 60, pollSeconds: 10 });
+    expect(never.endedAt).toBe(T0 + 180_000);
+    expect(never.result.reason).toMatch(/^no datapoints for app since 12:00:00 yet/);
+  });
+
   it('polls every 20 s at MSF resolution and counts from the baseline it is given', async () => {
     const clock = new FakeClock(T0 + 5000);
     const fetcher = { ...scripted(clock, (s) => up(s)), periodSeconds: 60 };
     const outcome = await bakeWatch({ application: 'app', fetcher, clock, bakeSeconds: 60, baseline: { at: T0, freshJob: false } });
     expect(outcome.polls).toBe(4);
+    expect(outcome.endedAt).toBe(T0 + 65_000); // data from the start: no grace needed
     expect(outcome.baseline).toEqual({ at: T0, freshJob: false });
   });
 });
