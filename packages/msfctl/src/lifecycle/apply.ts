@@ -82,6 +82,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
             ...(input.kpuQuota !== undefined ? { kpuQuota: input.kpuQuota } : {}),
             checks: input.checks ?? [],
             flags: input.flags ?? {},
+            clock,
           })
         ).plan;
       }

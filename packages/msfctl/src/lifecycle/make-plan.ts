@@ -6,7 +6,8 @@ import type { AwsClients } from '../aws/clients.js';
 import type { MsfGateway } from '../aws/msf-gateway.js';
 import { resolveArtifact } from '../artifacts/resolve.js';
 import { objectExists } from '../artifacts/upload.js';
-import { kpusInUse } from '../domain/application.js';
+import { waitUntilSteady } from '../apply/wait.js';
+import { isSteady, kpusInUse } from '../domain/application.js';
 import { MsfctlError } from '../errors.js';
 import { observe, type Observation } from '../observe/refresh.js';
 import type { IoHost } from '../output/io-host.js';
@@ -16,6 +17,7 @@ import { planChanges } from '../plan/planner.js';
 import { desiredFromSpec } from '../spec/desired.js';
 import type { LoadedSpec } from '../spec/load.js';
 import { artifactAt, type Ledger } from '../state/ledger.js';
+import type { Clock } from '../time/clock.js';
 
 export const DEFAULT_KPU_QUOTA = 64;
 
@@ -30,13 +32,21 @@ export interface MakePlanInput {
   kpuQuota?: number;
   checks?: PlanCheck[];
   flags?: Record<string, unknown>;
+  clock?: Clock;
 }
 
 export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; observation: Observation }> {
   const { spec, ledger, gateway, host } = input;
   const { code, artifact } = await resolveArtifact(spec.spec, host);
   const desired = desiredFromSpec(spec.spec, code);
-  const observation = await observe(gateway, desired.name, ledger, { restoreFrom: desired.restore.from });
+  let observation = await observe(gateway, desired.name, ledger, { restoreFrom: desired.restore.from });
+  if (observation.live && !isSteady(observation.live.status) && observation.live.status !== 'DELETING') {
+    // An operation is under way (maybe not ours): plan against where it ends, not against a moving target.
+    const progress = host.progress(`${desired.name} is ${observation.live.status}: waiting for the operation in progress to finish before planning`);
+    const settled = await waitUntilSteady(gateway, desired.name, { progress, label: `Waiting for ${desired.name}`, ...(input.clock ? { clock: input.clock } : {}) });
+    progress.done(`${desired.name} is ${settled?.status ?? 'gone'}`);
+    observation = await observe(gateway, desired.name, ledger, { restoreFrom: desired.restore.from });
+  }
   const live = observation.live;
   const kpuQuota = input.kpuQuota ?? spec.spec.limits?.kpus ?? DEFAULT_KPU_QUOTA;
   const planned = planChanges({ desired, live, ...(observation.snapshots ? { snapshots: observation.snapshots } : {}), kpuQuota });

@@ -147,6 +147,17 @@ describe('apply', () => {
     expect(plan.changes.map((c) => [c.field, c.before, c.after])).toEqual([['monitoring.logLevel', 'INFO', 'ERROR']]);
   });
 
+  it('waits for an operation already in progress to finish before planning', async () => {
+    await apply(input());
+    await msf.update('app', { versionId: 1, conditionalToken: 'token-1' }, { monitoring: { custom: true, logLevel: 'WARN', metricsLevel: 'APPLICATION' } });
+    expect((await msf.describe('app'))?.status).toBe('UPDATING');
+    const host = createSilentHost();
+    const { plan } = await makePlan({ spec: spec(), ledger: (await readLedger(state, 'app')).ledger, gateway: msf, clients, host, target: { region: 'us-east-1' }, clock: fakeClock() });
+    expect(plan.basis).toMatchObject({ status: 'RUNNING', versionId: 2 });
+    expect(plan.changes.map((c) => c.field)).toEqual(['monitoring.logLevel']);
+    expect(host.messages.some((m) => m.text.includes('is UPDATING: waiting for the operation in progress to finish'))).toBe(true);
+  });
+
   it('fails fast while another process holds the lock, naming it', async () => {
     const held = await acquireLock(state, 'app', 'apply', { who: 'alice@ci' });
     const error = await apply(input()).catch((e: unknown) => e);
