@@ -19,7 +19,9 @@ const say = (text: string) => process.stdout.write(`\n\x1b[1m▶ ${text}\x1b[0m\
 function need(command: string, args: string[], what: string): void {
   const result = spawnSync(command, args, { stdio: 'ignore' });
   if (result.error || result.status !== 0) {
-    process.stderr.write(`The demo needs ${what} (\`${command}\` was not found or failed). Install it and run npm run demo again.\n`);
+    process.stderr.write(
+      `The demo needs ${what} (\`${command}\` was not found or failed). Install it and run npm run demo again.\n`,
+    );
     process.exit(1);
   }
 }
@@ -51,10 +53,14 @@ await waitUntilStreamExists({ client: kinesis, maxWaitTime: 60 }, { StreamName: 
 say('msfctl plan: what apply will do (msfctl builds the JAR with Maven first)');
 await msfctl('plan');
 
-say('msfctl apply: upload the JAR once (by its SHA-256), create the application, start it, wait until RUNNING');
+say(
+  'msfctl apply: upload the JAR once (by its SHA-256), create the application, start it, wait until RUNNING',
+);
 const deployedAt = Date.now();
 if ((await msfctl('apply', '--auto-approve')) !== 0) {
-  process.stderr.write('\nThe deploy failed (see above). msf-local keeps running: `npx msfctl -f scripts/demo/msfctl.yaml status` shows why.\n');
+  process.stderr.write(
+    '\nThe deploy failed (see above). msf-local keeps running: `npx msfctl -f scripts/demo/msfctl.yaml status` shows why.\n',
+  );
   process.exit(1);
 }
 
@@ -62,17 +68,25 @@ say('Waiting for averaged prices in the output stream (10-second windows)');
 const shown: StockPrice[] = [];
 const stop = new AbortController();
 const timer = setTimeout(() => stop.abort(), 120_000);
-for await (const record of tailStream(kinesis, stream, { from: 'trim-horizon', pollMs: 500, signal: stop.signal })) {
+for await (const record of tailStream(kinesis, stream, {
+  from: 'trim-horizon',
+  pollMs: 500,
+  signal: stop.signal,
+})) {
   const price = record.value as StockPrice;
   if (price.eventTime < deployedAt - 10_000) continue; // records from an earlier run of the demo
   shown.push(price);
-  process.stdout.write(`  ${new Date(price.eventTime).toISOString()}  ${price.ticker.padEnd(5)} ${price.price.toFixed(2)}\n`);
+  process.stdout.write(
+    `  ${new Date(price.eventTime).toISOString()}  ${price.ticker.padEnd(5)} ${price.price.toFixed(2)}\n`,
+  );
   if (shown.length >= 12) break;
 }
 clearTimeout(timer);
 kinesis.destroy();
 if (shown.length === 0) {
-  process.stderr.write('No averages arrived within 2 minutes; `npx msfctl -f scripts/demo/msfctl.yaml status` shows the job.\n');
+  process.stderr.write(
+    'No averages arrived within 2 minutes; `npx msfctl -f scripts/demo/msfctl.yaml status` shows the job.\n',
+  );
   process.exit(1);
 }
 
@@ -80,7 +94,8 @@ say('msfctl status');
 await msfctl('status');
 
 say('Done. Try next');
-process.stdout.write(`  npx msfctl -f ${spec} history             # what msfctl did, merged with the service's operations
+process.stdout
+  .write(`  npx msfctl -f ${spec} history             # what msfctl did, merged with the service's operations
   npx msfctl -f ${spec} snapshot create        # take a snapshot of the running job
   npx msfctl -f ${spec} restart --no-restore   # restart with empty state
   npx tsx examples/stock-prices/tail.ts --endpoint ${endpoint}   # follow the averages

@@ -16,7 +16,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { CreateApplicationCommand, DescribeApplicationCommand, KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
+import {
+  CreateApplicationCommand,
+  DescribeApplicationCommand,
+  KinesisAnalyticsV2Client,
+} from '@aws-sdk/client-kinesis-analytics-v2';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { stringify } from 'yaml';
 import { artifactKey, fileDigest } from '../../packages/msfctl/src/artifacts/digest.js';
@@ -42,7 +46,13 @@ function stats(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
   const total = samples.reduce((a, b) => a + b, 0);
-  return { total, mean: total / samples.length, p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1]! };
+  return {
+    total,
+    mean: total / samples.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    max: sorted[sorted.length - 1]!,
+  };
 }
 
 async function timeEach(n: number, step: (i: number) => Promise<unknown>): Promise<number[]> {
@@ -56,9 +66,21 @@ async function timeEach(n: number, step: (i: number) => Promise<unknown>): Promi
 }
 
 async function startMsfLocalProcess(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(root, 'packages/msf-local/bin/msf-local.js'), 'start', '--port', '0', '--data-dir', dataDir, '--quiet'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(root, 'packages/msf-local/bin/msf-local.js'),
+      'start',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--quiet',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -99,11 +121,30 @@ try {
         RuntimeEnvironment: 'FLINK-1_19',
         ServiceExecutionRole: ROLE,
         ApplicationConfiguration: {
-          ApplicationCodeConfiguration: { CodeContentType: 'ZIPFILE', CodeContent: { S3ContentLocation: { BucketARN: `arn:aws:s3:::${BUCKET}`, FileKey: key } } },
-          EnvironmentProperties: { PropertyGroups: [{ PropertyGroupId: 'OutputStream0', PropertyMap: { 'stream.name': `${name}-out`, 'aws.region': 'us-east-1' } }] },
+          ApplicationCodeConfiguration: {
+            CodeContentType: 'ZIPFILE',
+            CodeContent: { S3ContentLocation: { BucketARN: `arn:aws:s3:::${BUCKET}`, FileKey: key } },
+          },
+          EnvironmentProperties: {
+            PropertyGroups: [
+              {
+                PropertyGroupId: 'OutputStream0',
+                PropertyMap: { 'stream.name': `${name}-out`, 'aws.region': 'us-east-1' },
+              },
+            ],
+          },
           FlinkApplicationConfiguration: {
-            MonitoringConfiguration: { ConfigurationType: 'CUSTOM', LogLevel: 'ERROR', MetricsLevel: 'APPLICATION' },
-            ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: 1, ParallelismPerKPU: 1, AutoScalingEnabled: false },
+            MonitoringConfiguration: {
+              ConfigurationType: 'CUSTOM',
+              LogLevel: 'ERROR',
+              MetricsLevel: 'APPLICATION',
+            },
+            ParallelismConfiguration: {
+              ConfigurationType: 'CUSTOM',
+              Parallelism: 1,
+              ParallelismPerKPU: 1,
+              AutoScalingEnabled: false,
+            },
           },
           ApplicationSnapshotConfiguration: { SnapshotsEnabled: true },
         },
@@ -133,7 +174,9 @@ try {
   // Warm both paths once (connection, lazy module loading), outside the measurements.
   await kda.send(new DescribeApplicationCommand({ ApplicationName: names[0]! }));
 
-  const describe = await timeEach(N, (i) => kda.send(new DescribeApplicationCommand({ ApplicationName: names[i]! })));
+  const describe = await timeEach(N, (i) =>
+    kda.send(new DescribeApplicationCommand({ ApplicationName: names[i]! })),
+  );
 
   process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
@@ -144,7 +187,14 @@ try {
   const library = await timeEach(N, async (i) => {
     const spec = loadSpec({ cwd: dirs[i]!, env: {} });
     const { ledger } = await readLedger(new LocalObjectStore(path.join(dirs[i]!, '.msfctl')), names[i]!);
-    const { plan } = await makePlan({ spec, ledger, gateway, clients, host, target: { region: 'us-east-1', endpoint: server.url } });
+    const { plan } = await makePlan({
+      spec,
+      ledger,
+      gateway,
+      clients,
+      host,
+      target: { region: 'us-east-1', endpoint: server.url },
+    });
     if (plan.actions.length) changed++;
   });
   clients.destroy();
@@ -168,14 +218,22 @@ try {
     [`${N} × msfctl plan (binary, a process each)`, cli],
   ];
   const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
-  console.log(`\nplan-fleet: ${N} applications in msf-local (${os.cpus().length} CPUs, Node ${process.version})\n`);
-  console.log(`${'what'.padEnd(46)}${'wall'.padStart(10)}${'mean'.padStart(11)}${'p50'.padStart(11)}${'p95'.padStart(11)}${'max'.padStart(11)}`);
+  console.log(
+    `\nplan-fleet: ${N} applications in msf-local (${os.cpus().length} CPUs, Node ${process.version})\n`,
+  );
+  console.log(
+    `${'what'.padEnd(46)}${'wall'.padStart(10)}${'mean'.padStart(11)}${'p50'.padStart(11)}${'p95'.padStart(11)}${'max'.padStart(11)}`,
+  );
   for (const [label, samples] of rows) {
     const s = stats(samples);
-    console.log(`${label.padEnd(46)}${fmt(s.total).padStart(10)}${fmt(s.mean).padStart(11)}${fmt(s.p50).padStart(11)}${fmt(s.p95).padStart(11)}${fmt(s.max).padStart(11)}`);
+    console.log(
+      `${label.padEnd(46)}${fmt(s.total).padStart(10)}${fmt(s.mean).padStart(11)}${fmt(s.p50).padStart(11)}${fmt(s.p95).padStart(11)}${fmt(s.max).padStart(11)}`,
+    );
   }
   const floor = stats(describe).total;
-  console.log(`\nmsfctl plan over the fleet: ${(stats(library).total / floor).toFixed(1)}× the bare DescribeApplication time in process, ${(stats(cli).total / floor).toFixed(1)}× as separate processes.`);
+  console.log(
+    `\nmsfctl plan over the fleet: ${(stats(library).total / floor).toFixed(1)}× the bare DescribeApplication time in process, ${(stats(cli).total / floor).toFixed(1)}× as separate processes.`,
+  );
 } finally {
   await server.stop();
   await rm(work, { recursive: true, force: true });

@@ -21,7 +21,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export function buildProgram(): Command {
   const program = new Command('msfctl')
-    .description('Lifecycle manager for Apache Flink applications on Amazon Managed Service for Apache Flink (and msf-local)')
+    .description(
+      'Lifecycle manager for Apache Flink applications on Amazon Managed Service for Apache Flink (and msf-local)',
+    )
     .version('0.1.0')
     .option('-f, --file <file>', 'spec file (default msfctl.yaml / msfctl.yml / msfctl.json)')
     .option('--tfvars <file>', "read the seed's terraform config.tfvars.json instead of a spec")
@@ -30,9 +32,17 @@ export function buildProgram(): Command {
     .option('--region <region>', 'AWS region (else the spec, AWS_REGION, the profile)')
     .option('--profile <profile>', 'AWS profile (else the spec, AWS_PROFILE)')
     .option('--endpoint-url <url>', 'service endpoint (else the spec, AWS_ENDPOINT_URL)')
-    .addOption(new Option('--target <kind>', 'aws, or local: msf-local on this machine, started when not running').choices(['aws', 'local']))
+    .addOption(
+      new Option(
+        '--target <kind>',
+        'aws, or local: msf-local on this machine, started when not running',
+      ).choices(['aws', 'local']),
+    )
     .option('--role <arn>', 'service execution role (else the spec, MSFCTL_ROLE_ARN)')
-    .option('--state <location>', 'ledger and lock location: a directory or s3://bucket/prefix (default .msfctl)')
+    .option(
+      '--state <location>',
+      'ledger and lock location: a directory or s3://bucket/prefix (default .msfctl)',
+    )
     .option('--json', 'machine-readable output on stdout (messages go to stderr)')
     .option('--no-color', 'no colours')
     .showHelpAfterError()

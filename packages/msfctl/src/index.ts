@@ -14,7 +14,12 @@ export { createClients } from './aws/clients.js';
 export { resolveTarget } from './aws/target.js';
 export { makePlan } from './lifecycle/make-plan.js';
 export { apply } from './lifecycle/apply.js';
-export { startApplication, stopApplication, restartApplication, rollbackApplication } from './lifecycle/start-stop.js';
+export {
+  startApplication,
+  stopApplication,
+  restartApplication,
+  rollbackApplication,
+} from './lifecycle/start-stop.js';
 export { createSnapshot, deleteSnapshots, selectPrunable } from './lifecycle/snapshots.js';
 export { scaleApplication } from './lifecycle/scale.js';
 export { destroyApplication } from './lifecycle/destroy.js';

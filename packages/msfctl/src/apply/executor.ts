@@ -76,7 +76,10 @@ function expectedStatus(action: PlannedAction, before: LiveApplication | undefin
   }
 }
 
-export async function executePlan(actions: readonly PlannedAction[], ctx: ExecutionContext): Promise<ExecutionResult> {
+export async function executePlan(
+  actions: readonly PlannedAction[],
+  ctx: ExecutionContext,
+): Promise<ExecutionResult> {
   const { host, application } = ctx;
   let live = ctx.basis;
   const completed: PlannedAction[] = [];
@@ -104,8 +107,11 @@ export async function executePlan(actions: readonly PlannedAction[], ctx: Execut
       completed.push(action);
     } catch (error) {
       progress.done(`${label} failed`, false);
-      const e = MsfctlError.is(error) ? error : new MsfctlError('AWS', (error as Error).message, { cause: error });
-      if (!e.message.startsWith(OPERATION[action.type])) await record({ operation: OPERATION[action.type], status: 'FAILED', error: e.message });
+      const e = MsfctlError.is(error)
+        ? error
+        : new MsfctlError('AWS', (error as Error).message, { cause: error });
+      if (!e.message.startsWith(OPERATION[action.type]))
+        await record({ operation: OPERATION[action.type], status: 'FAILED', error: e.message });
       return { ok: false, live, completed, operations, failure: { action, error: e } };
     }
   }
@@ -119,7 +125,10 @@ async function runAction(
   progress: Progress,
   label: string,
   record: (op: OperationRecord) => Promise<void>,
-): Promise<{ live: LiveApplication | undefined; failure?: { error: MsfctlError; operation?: OperationInfo } }> {
+): Promise<{
+  live: LiveApplication | undefined;
+  failure?: { error: MsfctlError; operation?: OperationInfo };
+}> {
   const { gateway, application } = ctx;
   const wait: WaitOptions = { ...ctx.wait, ...(ctx.clock ? { clock: ctx.clock } : {}), progress, label };
   const operation = OPERATION[action.type];
@@ -142,7 +151,15 @@ async function runAction(
       await record({ operation, status: snapshot.status === 'READY' ? 'SUCCESSFUL' : 'FAILED' });
       const live = await gateway.describe(application);
       if (snapshot.status !== 'READY') {
-        return { live, failure: { error: new MsfctlError('SNAPSHOT', `Snapshot ${action.name} of ${application} ended ${snapshot.status}.`) } };
+        return {
+          live,
+          failure: {
+            error: new MsfctlError(
+              'SNAPSHOT',
+              `Snapshot ${action.name} of ${application} ended ${snapshot.status}.`,
+            ),
+          },
+        };
       }
       return { live };
     }
@@ -156,7 +173,10 @@ async function runAction(
       const current = need();
       const out = await gateway.update(
         application,
-        { versionId: current.versionId, ...(current.conditionalToken ? { conditionalToken: current.conditionalToken } : {}) },
+        {
+          versionId: current.versionId,
+          ...(current.conditionalToken ? { conditionalToken: current.conditionalToken } : {}),
+        },
         action.update,
         action.run,
       );
@@ -174,7 +194,11 @@ async function runAction(
       break;
   }
 
-  await record({ ...(started.operationId ? { id: started.operationId } : {}), operation, status: 'IN_PROGRESS' });
+  await record({
+    ...(started.operationId ? { id: started.operationId } : {}),
+    operation,
+    status: 'IN_PROGRESS',
+  });
   const outcome = await waitForOutcome(gateway, application, started.operationId, wait);
   const op = outcome.operation;
   const live = outcome.live;
@@ -193,13 +217,19 @@ async function runAction(
     : statusWrong
       ? `: ${application} ended ${live?.status ?? 'deleted'}, expected ${expected}`
       : '';
-  const rolledBack = op?.rollbackOperationId ? ` The service rolled back (operation ${op.rollbackOperationId}).` : '';
+  const rolledBack = op?.rollbackOperationId
+    ? ` The service rolled back (operation ${op.rollbackOperationId}).`
+    : '';
   const sentence = `${op?.operation ?? operation} of ${application} ${op?.status ?? 'FAILED'}${why}`;
-  const error = new MsfctlError('OPERATION_FAILED', `${sentence}${/[.!?]$/.test(sentence) ? '' : '.'}${rolledBack}`, {
-    hint: live
-      ? `${application} is now ${live.status} at version ${live.versionId}. Fix the cause, then run msfctl apply again (msfctl history shows the operations).`
-      : undefined,
-    details: { operation: op, status: live?.status, versionId: live?.versionId },
-  });
+  const error = new MsfctlError(
+    'OPERATION_FAILED',
+    `${sentence}${/[.!?]$/.test(sentence) ? '' : '.'}${rolledBack}`,
+    {
+      hint: live
+        ? `${application} is now ${live.status} at version ${live.versionId}. Fix the cause, then run msfctl apply again (msfctl history shows the operations).`
+        : undefined,
+      details: { operation: op, status: live?.status, versionId: live?.versionId },
+    },
+  );
   return { live, failure: { error, ...(op ? { operation: op } : {}) } };
 }

@@ -4,7 +4,13 @@
  * `maxPollMs`, and every poll updates the progress display. Time comes from an injected clock.
  */
 import type { MsfGateway } from '../aws/msf-gateway.js';
-import { isSteady, type AppStatus, type LiveApplication, type OperationInfo, type SnapshotInfo } from '../domain/application.js';
+import {
+  isSteady,
+  type AppStatus,
+  type LiveApplication,
+  type OperationInfo,
+  type SnapshotInfo,
+} from '../domain/application.js';
 import { MsfctlError } from '../errors.js';
 import type { Progress } from '../output/io-host.js';
 import { systemClock, type Clock } from '../time/clock.js';
@@ -25,7 +31,11 @@ export interface WaitOptions {
 
 const DEFAULTS = { pollMs: 500, maxPollMs: 3_000, timeoutMs: 30 * 60_000 };
 
-async function poll<T>(options: WaitOptions, what: string, step: () => Promise<{ done: true; value: T } | { done: false; text: string }>): Promise<T> {
+async function poll<T>(
+  options: WaitOptions,
+  what: string,
+  step: () => Promise<{ done: true; value: T } | { done: false; text: string }>,
+): Promise<T> {
   const clock = options.clock ?? systemClock;
   const started = clock.now();
   const timeout = options.timeoutMs ?? DEFAULTS.timeoutMs;
@@ -35,9 +45,13 @@ async function poll<T>(options: WaitOptions, what: string, step: () => Promise<{
     if (result.done) return result.value;
     options.progress?.update(options.label ? `${options.label}: ${result.text}` : result.text);
     if (clock.now() - started >= timeout) {
-      throw new MsfctlError('TIMEOUT', `Gave up waiting for ${what} after ${formatDuration(clock.now() - started)} (last seen: ${result.text}).`, {
-        hint: 'The operation may still finish: check `msfctl status`.',
-      });
+      throw new MsfctlError(
+        'TIMEOUT',
+        `Gave up waiting for ${what} after ${formatDuration(clock.now() - started)} (last seen: ${result.text}).`,
+        {
+          hint: 'The operation may still finish: check `msfctl status`.',
+        },
+      );
     }
     await clock.sleep(interval);
     interval = Math.min(options.maxPollMs ?? DEFAULTS.maxPollMs, Math.round(interval * 1.5));
@@ -45,7 +59,12 @@ async function poll<T>(options: WaitOptions, what: string, step: () => Promise<{
 }
 
 /** Resolves with the operation once it is no longer IN_PROGRESS. */
-export function waitForOperation(gateway: MsfGateway, application: string, operationId: string, options: WaitOptions = {}): Promise<OperationInfo> {
+export function waitForOperation(
+  gateway: MsfGateway,
+  application: string,
+  operationId: string,
+  options: WaitOptions = {},
+): Promise<OperationInfo> {
   return poll(options, `operation ${operationId} of ${application}`, async () => {
     const op = await gateway.describeOperation(application, operationId);
     if (op.status !== 'IN_PROGRESS') return { done: true, value: op };
@@ -68,7 +87,11 @@ export function waitForStatus(
   });
 }
 
-export function waitUntilSteady(gateway: MsfGateway, application: string, options: WaitOptions = {}): Promise<LiveApplication | undefined> {
+export function waitUntilSteady(
+  gateway: MsfGateway,
+  application: string,
+  options: WaitOptions = {},
+): Promise<LiveApplication | undefined> {
   return waitForStatus(gateway, application, (s) => s === undefined || isSteady(s), options);
 }
 
@@ -82,23 +105,36 @@ export async function waitForOutcome(
   operationId: string | undefined,
   options: WaitOptions = {},
 ): Promise<{ live: LiveApplication | undefined; operation?: OperationInfo }> {
-  let operation = operationId ? await waitForOperation(gateway, application, operationId, options) : undefined;
+  let operation = operationId
+    ? await waitForOperation(gateway, application, operationId, options)
+    : undefined;
   const live = await waitUntilSteady(gateway, application, options);
   if (!operation && live) operation = (await gateway.listOperations(application, 1))[0];
   return { live, ...(operation ? { operation } : {}) };
 }
 
 /** Resolves with the snapshot once it is READY or FAILED. */
-export function waitForSnapshot(gateway: MsfGateway, application: string, name: string, options: WaitOptions = {}): Promise<SnapshotInfo> {
+export function waitForSnapshot(
+  gateway: MsfGateway,
+  application: string,
+  name: string,
+  options: WaitOptions = {},
+): Promise<SnapshotInfo> {
   return poll(options, `snapshot ${name} of ${application}`, async () => {
     const snapshot = (await gateway.listSnapshots(application)).find((s) => s.name === name);
-    if (snapshot && (snapshot.status === 'READY' || snapshot.status === 'FAILED')) return { done: true, value: snapshot };
+    if (snapshot && (snapshot.status === 'READY' || snapshot.status === 'FAILED'))
+      return { done: true, value: snapshot };
     return { done: false, text: `snapshot ${name} ${snapshot?.status ?? 'requested'}` };
   });
 }
 
 /** Resolves once the snapshot no longer exists (deletion is asynchronous: DELETING → gone). */
-export function waitForSnapshotGone(gateway: MsfGateway, application: string, name: string, options: WaitOptions = {}): Promise<void> {
+export function waitForSnapshotGone(
+  gateway: MsfGateway,
+  application: string,
+  name: string,
+  options: WaitOptions = {},
+): Promise<void> {
   return poll(options, `snapshot ${name} of ${application} to be deleted`, async () => {
     const snapshot = (await gateway.listSnapshots(application)).find((s) => s.name === name);
     if (!snapshot) return { done: true, value: undefined };

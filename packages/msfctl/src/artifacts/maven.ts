@@ -17,9 +17,15 @@ export interface MavenBuild {
 
 const NOT_APPLICATION_JAR = /^original-|-(sources|javadoc|tests)\.jar$/;
 
-export async function buildWithMaven(build: MavenBuild, progress?: Progress, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function buildWithMaven(
+  build: MavenBuild,
+  progress?: Progress,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   if (!existsSync(path.join(build.dir, 'pom.xml'))) {
-    throw new MsfctlError('BUILD_FAILED', `No pom.xml in ${build.dir}.`, { hint: 'code.maven must name a Maven project directory.' });
+    throw new MsfctlError('BUILD_FAILED', `No pom.xml in ${build.dir}.`, {
+      hint: 'code.maven must name a Maven project directory.',
+    });
   }
   const mvn = env.MSFCTL_MVN ?? 'mvn';
   const args = ['-B', 'package', '-DskipTests', ...(build.args ?? [])];
@@ -49,9 +55,13 @@ export async function buildWithMaven(build: MavenBuild, progress?: Progress, env
     child.on('close', (c) => resolve(c ?? 1));
   });
   if (code !== 0) {
-    throw new MsfctlError('BUILD_FAILED', `Maven build in ${build.dir} failed (exit ${code}):\n${tail.slice(-25).join('\n')}`, {
-      hint: `Run \`mvn ${args.join(' ')}\` in ${build.dir} to see the whole output.`,
-    });
+    throw new MsfctlError(
+      'BUILD_FAILED',
+      `Maven build in ${build.dir} failed (exit ${code}):\n${tail.slice(-25).join('\n')}`,
+      {
+        hint: `Run \`mvn ${args.join(' ')}\` in ${build.dir} to see the whole output.`,
+      },
+    );
   }
   return findJar(build);
 }
@@ -63,15 +73,24 @@ export function findJar(build: MavenBuild): string {
     return jar;
   }
   const target = path.join(build.dir, 'target');
-  const jars = existsSync(target) ? readdirSync(target).filter((f) => f.endsWith('.jar') && !NOT_APPLICATION_JAR.test(f)) : [];
-  if (jars.length === 0) throw new MsfctlError('BUILD_FAILED', `The Maven build produced no JAR in ${target}.`);
+  const jars = existsSync(target)
+    ? readdirSync(target).filter((f) => f.endsWith('.jar') && !NOT_APPLICATION_JAR.test(f))
+    : [];
+  if (jars.length === 0)
+    throw new MsfctlError('BUILD_FAILED', `The Maven build produced no JAR in ${target}.`);
   if (jars.length > 1) {
     // Several candidates: the newest is the one just built, unless told otherwise.
-    const newest = jars.map((f) => ({ f, t: statSync(path.join(target, f)).mtimeMs })).sort((a, b) => b.t - a.t);
+    const newest = jars
+      .map((f) => ({ f, t: statSync(path.join(target, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
     if (newest[0]!.t - newest[1]!.t < 1_000) {
-      throw new MsfctlError('BUILD_FAILED', `The Maven build produced several JARs in ${target}: ${jars.join(', ')}.`, {
-        hint: 'Say which one with code.maven: { dir, jar: target/<name>.jar }.',
-      });
+      throw new MsfctlError(
+        'BUILD_FAILED',
+        `The Maven build produced several JARs in ${target}: ${jars.join(', ')}.`,
+        {
+          hint: 'Say which one with code.maven: { dir, jar: target/<name>.jar }.',
+        },
+      );
     }
     return path.join(target, newest[0]!.f);
   }

@@ -19,7 +19,11 @@ export interface ResolvedArtifact {
 export async function resolveArtifact(spec: ApplicationSpec, host: IoHost): Promise<ResolvedArtifact> {
   const code = spec.code;
   if (code.s3) {
-    const location: CodeLocation = { bucket: code.s3.bucket, key: code.s3.key, ...(code.s3.objectVersion ? { objectVersion: code.s3.objectVersion } : {}) };
+    const location: CodeLocation = {
+      bucket: code.s3.bucket,
+      key: code.s3.key,
+      ...(code.s3.objectVersion ? { objectVersion: code.s3.objectVersion } : {}),
+    };
     return { code: location, artifact: { bucket: location.bucket, key: location.key, source: 's3' } };
   }
   let jar: string;
@@ -37,11 +41,17 @@ export async function resolveArtifact(spec: ApplicationSpec, host: IoHost): Prom
     source = 'maven';
   } else {
     jar = code.jar!;
-    if (!existsSync(jar)) throw new MsfctlError('ARTIFACT', `code.jar ${jar} does not exist.`, { hint: 'Build it first, or use code.maven to let msfctl build it.' });
+    if (!existsSync(jar))
+      throw new MsfctlError('ARTIFACT', `code.jar ${jar} does not exist.`, {
+        hint: 'Build it first, or use code.maven to let msfctl build it.',
+      });
     source = 'jar';
   }
   const artifacts = spec.artifacts!;
   const { sha256, size } = await fileDigest(jar);
   const key = artifactKey(artifacts.prefix, sha256);
-  return { code: { bucket: artifacts.bucket, key }, artifact: { sha256, size, bucket: artifacts.bucket, key, localPath: jar, source } };
+  return {
+    code: { bucket: artifacts.bucket, key },
+    artifact: { sha256, size, bucket: artifacts.bucket, key, localPath: jar, source },
+  };
 }

@@ -3,7 +3,13 @@
  * which S3 verifies) only when absent.
  */
 import { createReadStream } from 'node:fs';
-import { CreateBucketCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { translateAwsError } from '../aws/aws-errors.js';
 import { MsfctlError } from '../errors.js';
 import type { IoHost } from '../output/io-host.js';
@@ -14,9 +20,16 @@ function httpStatus(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 }
 
-export async function objectExists(s3: S3Client, bucket: string, key: string, versionId?: string): Promise<boolean> {
+export async function objectExists(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  versionId?: string,
+): Promise<boolean> {
   try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
+    await s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
+    );
     return true;
   } catch (error) {
     const name = (error as { name?: string }).name;
@@ -31,20 +44,39 @@ export interface UploadOptions {
 }
 
 /** Returns true when the JAR was uploaded, false when it was already there. */
-export async function uploadArtifact(s3: S3Client, artifact: ArtifactRef, host: IoHost, options: UploadOptions = {}): Promise<boolean> {
+export async function uploadArtifact(
+  s3: S3Client,
+  artifact: ArtifactRef,
+  host: IoHost,
+  options: UploadOptions = {},
+): Promise<boolean> {
   if (!artifact.localPath) return false;
-  if (await objectExists(s3, artifact.bucket, artifact.key).catch((e: unknown) => (isNoSuchBucket(e) ? false : Promise.reject(e)))) {
-    host.notify({ level: 'detail', code: 'MSF_ARTIFACT_I1001', text: `JAR ${short(artifact.sha256)} already in s3://${artifact.bucket}/${artifact.key}: not uploaded again` });
+  if (
+    await objectExists(s3, artifact.bucket, artifact.key).catch((e: unknown) =>
+      isNoSuchBucket(e) ? false : Promise.reject(e),
+    )
+  ) {
+    host.notify({
+      level: 'detail',
+      code: 'MSF_ARTIFACT_I1001',
+      text: `JAR ${short(artifact.sha256)} already in s3://${artifact.bucket}/${artifact.key}: not uploaded again`,
+    });
     return false;
   }
   // The file must still be the one the plan was made with.
   const now = await fileDigest(artifact.localPath);
   if (artifact.sha256 && now.sha256 !== artifact.sha256) {
-    throw new MsfctlError('ARTIFACT', `${artifact.localPath} changed since the plan (sha256 ${short(now.sha256)}, plan has ${short(artifact.sha256)}).`, {
-      hint: 'Run msfctl plan again.',
-    });
+    throw new MsfctlError(
+      'ARTIFACT',
+      `${artifact.localPath} changed since the plan (sha256 ${short(now.sha256)}, plan has ${short(artifact.sha256)}).`,
+      {
+        hint: 'Run msfctl plan again.',
+      },
+    );
   }
-  const progress = host.progress(`Uploading ${artifact.localPath} to s3://${artifact.bucket}/${artifact.key}`);
+  const progress = host.progress(
+    `Uploading ${artifact.localPath} to s3://${artifact.bucket}/${artifact.key}`,
+  );
   const put = () =>
     s3.send(
       new PutObjectCommand({
@@ -65,13 +97,19 @@ export async function uploadArtifact(s3: S3Client, artifact: ArtifactRef, host: 
       await put();
     } catch (error) {
       if (!isNoSuchBucket(error)) throw error;
-      throw new MsfctlError('ARTIFACT', `Bucket ${artifact.bucket} does not exist.`, { hint: 'Create it, or set artifacts.bucket to an existing bucket.' });
+      throw new MsfctlError('ARTIFACT', `Bucket ${artifact.bucket} does not exist.`, {
+        hint: 'Create it, or set artifacts.bucket to an existing bucket.',
+      });
     }
   } catch (error) {
     progress.done('Upload failed', false);
-    throw MsfctlError.is(error) ? error : translateAwsError(error, `PutObject s3://${artifact.bucket}/${artifact.key}`);
+    throw MsfctlError.is(error)
+      ? error
+      : translateAwsError(error, `PutObject s3://${artifact.bucket}/${artifact.key}`);
   }
-  progress.done(`Uploaded JAR ${short(now.sha256)} (${Math.round(now.size / 1024)} KiB) to s3://${artifact.bucket}/${artifact.key}`);
+  progress.done(
+    `Uploaded JAR ${short(now.sha256)} (${Math.round(now.size / 1024)} KiB) to s3://${artifact.bucket}/${artifact.key}`,
+  );
   return true;
 }
 

@@ -21,14 +21,21 @@ export function translateAwsError(error: unknown, what: string): Error {
   const name = e.name ?? 'Error';
   const message = e.message ?? String(error);
   const details = { awsError: name, requestId: e.$metadata?.requestId, status: e.$metadata?.httpStatusCode };
-  if (name === 'CredentialsProviderError' || /Could not load credentials|Token is expired|SSO session/i.test(message)) {
+  if (
+    name === 'CredentialsProviderError' ||
+    /Could not load credentials|Token is expired|SSO session/i.test(message)
+  ) {
     return new MsfctlError('CREDENTIALS', `No usable AWS credentials for ${what}: ${message}`, {
       hint: 'Set AWS_PROFILE (or --profile), run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. For msf-local use target: local.',
       cause: error,
       details,
     });
   }
-  if (name === 'ECONNREFUSED' || (error as { code?: string }).code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message)) {
+  if (
+    name === 'ECONNREFUSED' ||
+    (error as { code?: string }).code === 'ECONNREFUSED' ||
+    /ECONNREFUSED/.test(message)
+  ) {
     return new MsfctlError('AWS', `${what}: cannot connect to the endpoint (${message}).`, {
       hint: 'Check --endpoint-url / target.endpoint. For msf-local, `msfctl local status` tells whether it runs.',
       cause: error,

@@ -27,7 +27,10 @@ export interface AwsClients {
 
 function credentialsFor(target: ResolvedTarget): typeof LOCAL_CREDENTIALS | CredentialProvider {
   if (target.kind === 'local') return LOCAL_CREDENTIALS;
-  return fromNodeProviderChain({ ...(target.profile ? { profile: target.profile } : {}), ...(target.region ? { clientConfig: { region: target.region } } : {}) });
+  return fromNodeProviderChain({
+    ...(target.profile ? { profile: target.profile } : {}),
+    ...(target.region ? { clientConfig: { region: target.region } } : {}),
+  });
 }
 
 /** Clients are created on first use: a command that only needs one of them builds only that one. */
@@ -40,14 +43,18 @@ export function createClients(target: ResolvedTarget): AwsClients {
     credentials,
   };
   const made: Partial<Record<'msf' | 's3' | 'cloudwatch' | 'kinesis', { destroy(): void }>> = {};
-  const lazy = <T extends { destroy(): void }>(key: keyof typeof made, build: () => T): T => (made[key] ??= build()) as T;
+  const lazy = <T extends { destroy(): void }>(key: keyof typeof made, build: () => T): T =>
+    (made[key] ??= build()) as T;
   return {
     get msf() {
       return lazy('msf', () => new KinesisAnalyticsV2Client(common));
     },
     get s3() {
       // A custom endpoint (msf-local, MinIO, LocalStack) serves buckets by path, not by host name.
-      return lazy('s3', () => new S3Client({ ...common, ...(target.endpoint ? { forcePathStyle: true } : {}) }));
+      return lazy(
+        's3',
+        () => new S3Client({ ...common, ...(target.endpoint ? { forcePathStyle: true } : {}) }),
+      );
     },
     get cloudwatch() {
       return lazy('cloudwatch', () => new CloudWatchClient(common));

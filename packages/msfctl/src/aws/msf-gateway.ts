@@ -128,20 +128,27 @@ export class SdkMsfGateway implements MsfGateway {
       const out = await this.client.send(
         new UpdateApplicationCommand({
           ApplicationName: name,
-          ...(basis.conditionalToken ? { ConditionalToken: basis.conditionalToken } : { CurrentApplicationVersionId: basis.versionId }),
+          ...(basis.conditionalToken
+            ? { ConditionalToken: basis.conditionalToken }
+            : { CurrentApplicationVersionId: basis.versionId }),
           ...(configuration ? { ApplicationConfigurationUpdate: configuration } : {}),
           ...(update.role ? { ServiceExecutionRoleUpdate: update.role } : {}),
           ...(update.runtime ? { RuntimeEnvironmentUpdate: update.runtime as never } : {}),
           ...(run ? { RunConfigurationUpdate: toRunConfigurationUpdate(run) } : {}),
         }),
       );
-      return { live: toLiveApplication(out.ApplicationDetail!), ...(out.OperationId ? { operationId: out.OperationId } : {}) };
+      return {
+        live: toLiveApplication(out.ApplicationDetail!),
+        ...(out.OperationId ? { operationId: out.OperationId } : {}),
+      };
     });
   }
 
   start(name: string, run: RestoreSettings): Promise<Started> {
     return call(`StartApplication ${name}`, async () => {
-      const out = await this.client.send(new StartApplicationCommand({ ApplicationName: name, RunConfiguration: toRunConfiguration(run) }));
+      const out = await this.client.send(
+        new StartApplicationCommand({ ApplicationName: name, RunConfiguration: toRunConfiguration(run) }),
+      );
       return out.OperationId ? { operationId: out.OperationId } : {};
     });
   }
@@ -155,21 +162,31 @@ export class SdkMsfGateway implements MsfGateway {
 
   rollback(name: string, versionId: number): Promise<Started & { live: LiveApplication }> {
     return call(`RollbackApplication ${name}`, async () => {
-      const out = await this.client.send(new RollbackApplicationCommand({ ApplicationName: name, CurrentApplicationVersionId: versionId }));
-      return { live: toLiveApplication(out.ApplicationDetail!), ...(out.OperationId ? { operationId: out.OperationId } : {}) };
+      const out = await this.client.send(
+        new RollbackApplicationCommand({ ApplicationName: name, CurrentApplicationVersionId: versionId }),
+      );
+      return {
+        live: toLiveApplication(out.ApplicationDetail!),
+        ...(out.OperationId ? { operationId: out.OperationId } : {}),
+      };
     });
   }
 
   delete(name: string, createdAt: number): Promise<void> {
     return call(`DeleteApplication ${name}`, async () => {
-      await this.client.send(new DeleteApplicationCommand({ ApplicationName: name, CreateTimestamp: new Date(createdAt) }));
+      await this.client.send(
+        new DeleteApplicationCommand({ ApplicationName: name, CreateTimestamp: new Date(createdAt) }),
+      );
     });
   }
 
   describeOperation(name: string, operationId: string): Promise<OperationInfo> {
     return call(`DescribeApplicationOperation ${operationId}`, async () => {
-      const out = await this.client.send(new DescribeApplicationOperationCommand({ ApplicationName: name, OperationId: operationId }));
-      if (!out.ApplicationOperationInfoDetails) throw new MsfctlError('AWS', `Operation ${operationId} of ${name} has no details.`);
+      const out = await this.client.send(
+        new DescribeApplicationOperationCommand({ ApplicationName: name, OperationId: operationId }),
+      );
+      if (!out.ApplicationOperationInfoDetails)
+        throw new MsfctlError('AWS', `Operation ${operationId} of ${name} has no details.`);
       return toOperationInfo(operationId, out.ApplicationOperationInfoDetails);
     });
   }
@@ -180,9 +197,14 @@ export class SdkMsfGateway implements MsfGateway {
       let token: string | undefined;
       do {
         const page = await this.client.send(
-          new ListApplicationOperationsCommand({ ApplicationName: name, Limit: Math.min(50, limit - out.length), ...(token ? { NextToken: token } : {}) }),
+          new ListApplicationOperationsCommand({
+            ApplicationName: name,
+            Limit: Math.min(50, limit - out.length),
+            ...(token ? { NextToken: token } : {}),
+          }),
         );
-        for (const op of page.ApplicationOperationInfoList ?? []) out.push(toOperationInfo(op.OperationId ?? '', op));
+        for (const op of page.ApplicationOperationInfoList ?? [])
+          out.push(toOperationInfo(op.OperationId ?? '', op));
         token = page.NextToken;
       } while (token && out.length < limit);
       return out.sort((a, b) => (b.startedAt ?? 0) - (a.startedAt ?? 0));
@@ -194,7 +216,13 @@ export class SdkMsfGateway implements MsfGateway {
       const out: SnapshotInfo[] = [];
       let token: string | undefined;
       do {
-        const page = await this.client.send(new ListApplicationSnapshotsCommand({ ApplicationName: name, Limit: 50, ...(token ? { NextToken: token } : {}) }));
+        const page = await this.client.send(
+          new ListApplicationSnapshotsCommand({
+            ApplicationName: name,
+            Limit: 50,
+            ...(token ? { NextToken: token } : {}),
+          }),
+        );
         out.push(...(page.SnapshotSummaries ?? []).map(toSnapshotInfo));
         token = page.NextToken;
       } while (token);
@@ -204,14 +232,20 @@ export class SdkMsfGateway implements MsfGateway {
 
   createSnapshot(name: string, snapshotName: string): Promise<void> {
     return call(`CreateApplicationSnapshot ${snapshotName}`, async () => {
-      await this.client.send(new CreateApplicationSnapshotCommand({ ApplicationName: name, SnapshotName: snapshotName }));
+      await this.client.send(
+        new CreateApplicationSnapshotCommand({ ApplicationName: name, SnapshotName: snapshotName }),
+      );
     });
   }
 
   deleteSnapshot(name: string, snapshotName: string, createdAt: number): Promise<void> {
     return call(`DeleteApplicationSnapshot ${snapshotName}`, async () => {
       await this.client.send(
-        new DeleteApplicationSnapshotCommand({ ApplicationName: name, SnapshotName: snapshotName, SnapshotCreationTimestamp: new Date(createdAt) }),
+        new DeleteApplicationSnapshotCommand({
+          ApplicationName: name,
+          SnapshotName: snapshotName,
+          SnapshotCreationTimestamp: new Date(createdAt),
+        }),
       );
     });
   }
@@ -221,9 +255,18 @@ export class SdkMsfGateway implements MsfGateway {
       const out: VersionSummary[] = [];
       let token: string | undefined;
       do {
-        const page = await this.client.send(new ListApplicationVersionsCommand({ ApplicationName: name, Limit: 50, ...(token ? { NextToken: token } : {}) }));
+        const page = await this.client.send(
+          new ListApplicationVersionsCommand({
+            ApplicationName: name,
+            Limit: 50,
+            ...(token ? { NextToken: token } : {}),
+          }),
+        );
         for (const v of page.ApplicationVersionSummaries ?? []) {
-          out.push({ versionId: v.ApplicationVersionId ?? 0, status: (v.ApplicationStatus ?? 'READY') as AppStatus });
+          out.push({
+            versionId: v.ApplicationVersionId ?? 0,
+            status: (v.ApplicationStatus ?? 'READY') as AppStatus,
+          });
         }
         token = page.NextToken;
       } while (token);
@@ -233,7 +276,9 @@ export class SdkMsfGateway implements MsfGateway {
 
   describeVersion(name: string, versionId: number): Promise<LiveApplication> {
     return call(`DescribeApplicationVersion ${name} ${versionId}`, async () => {
-      const out = await this.client.send(new DescribeApplicationVersionCommand({ ApplicationName: name, ApplicationVersionId: versionId }));
+      const out = await this.client.send(
+        new DescribeApplicationVersionCommand({ ApplicationName: name, ApplicationVersionId: versionId }),
+      );
       return toLiveApplication(out.ApplicationVersionDetail!);
     });
   }
@@ -243,9 +288,16 @@ export class SdkMsfGateway implements MsfGateway {
       const out: ApplicationSummary[] = [];
       let token: string | undefined;
       do {
-        const page = await this.client.send(new ListApplicationsCommand({ Limit: 50, ...(token ? { NextToken: token } : {}) }));
+        const page = await this.client.send(
+          new ListApplicationsCommand({ Limit: 50, ...(token ? { NextToken: token } : {}) }),
+        );
         for (const a of page.ApplicationSummaries ?? []) {
-          out.push({ name: a.ApplicationName ?? '', status: (a.ApplicationStatus ?? 'READY') as AppStatus, versionId: a.ApplicationVersionId ?? 0, runtime: a.RuntimeEnvironment ?? '' });
+          out.push({
+            name: a.ApplicationName ?? '',
+            status: (a.ApplicationStatus ?? 'READY') as AppStatus,
+            versionId: a.ApplicationVersionId ?? 0,
+            runtime: a.RuntimeEnvironment ?? '',
+          });
         }
         token = page.NextToken;
       } while (token);

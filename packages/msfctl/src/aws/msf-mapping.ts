@@ -43,7 +43,9 @@ export function toLiveApplication(detail: ApplicationDetail): LiveApplication {
   const par = flink.ParallelismConfigurationDescription;
   const mon = flink.MonitoringConfigurationDescription;
   const cp = flink.CheckpointConfigurationDescription;
-  const s3 = conf.ApplicationCodeConfigurationDescription?.CodeContentDescription?.S3ApplicationCodeLocationDescription;
+  const s3 =
+    conf.ApplicationCodeConfigurationDescription?.CodeContentDescription
+      ?.S3ApplicationCodeLocationDescription;
   const code = conf.ApplicationCodeConfigurationDescription?.CodeContentDescription;
   const properties: PropertyGroups = {};
   for (const group of conf.EnvironmentPropertyDescriptions?.PropertyGroupDescriptions ?? []) {
@@ -68,7 +70,8 @@ export function toLiveApplication(detail: ApplicationDetail): LiveApplication {
     monitoring: {
       custom: mon?.ConfigurationType === 'CUSTOM',
       logLevel: (mon?.LogLevel as LogLevel | undefined) ?? SERVICE_DEFAULTS.monitoring.logLevel,
-      metricsLevel: (mon?.MetricsLevel as MetricsLevel | undefined) ?? SERVICE_DEFAULTS.monitoring.metricsLevel,
+      metricsLevel:
+        (mon?.MetricsLevel as MetricsLevel | undefined) ?? SERVICE_DEFAULTS.monitoring.metricsLevel,
     },
     checkpoints: {
       custom: cp?.ConfigurationType === 'CUSTOM',
@@ -81,7 +84,12 @@ export function toLiveApplication(detail: ApplicationDetail): LiveApplication {
   };
   const run = conf.RunConfigurationDescription;
   const restoreType = run?.ApplicationRestoreConfigurationDescription?.ApplicationRestoreType;
-  const from = restoreType === 'SKIP_RESTORE_FROM_SNAPSHOT' ? 'none' : restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT' ? 'snapshot' : 'latest';
+  const from =
+    restoreType === 'SKIP_RESTORE_FROM_SNAPSHOT'
+      ? 'none'
+      : restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT'
+        ? 'snapshot'
+        : 'latest';
   const snapshotName = run?.ApplicationRestoreConfigurationDescription?.SnapshotName;
   return {
     name: detail.ApplicationName ?? '',
@@ -103,9 +111,15 @@ export function toLiveApplication(detail: ApplicationDetail): LiveApplication {
           },
         }
       : {}),
-    ...(detail.ApplicationVersionUpdatedFrom !== undefined ? { versionUpdatedFrom: detail.ApplicationVersionUpdatedFrom } : {}),
-    ...(detail.ApplicationVersionRolledBackFrom !== undefined ? { rolledBackFrom: detail.ApplicationVersionRolledBackFrom } : {}),
-    ...(detail.ApplicationVersionRolledBackTo !== undefined ? { rolledBackTo: detail.ApplicationVersionRolledBackTo } : {}),
+    ...(detail.ApplicationVersionUpdatedFrom !== undefined
+      ? { versionUpdatedFrom: detail.ApplicationVersionUpdatedFrom }
+      : {}),
+    ...(detail.ApplicationVersionRolledBackFrom !== undefined
+      ? { rolledBackFrom: detail.ApplicationVersionRolledBackFrom }
+      : {}),
+    ...(detail.ApplicationVersionRolledBackTo !== undefined
+      ? { rolledBackTo: detail.ApplicationVersionRolledBackTo }
+      : {}),
     ...(code?.CodeMD5 ? { codeMd5: code.CodeMD5 } : {}),
     ...(code?.CodeSize !== undefined ? { codeSize: code.CodeSize } : {}),
   };
@@ -130,16 +144,28 @@ export function toApplicationConfiguration(config: AppConfig): ApplicationConfig
     },
     FlinkApplicationConfiguration: {
       ParallelismConfiguration: p.custom
-        ? { ConfigurationType: 'CUSTOM', Parallelism: p.parallelism, ParallelismPerKPU: p.perKpu, AutoScalingEnabled: p.autoscaling }
+        ? {
+            ConfigurationType: 'CUSTOM',
+            Parallelism: p.parallelism,
+            ParallelismPerKPU: p.perKpu,
+            AutoScalingEnabled: p.autoscaling,
+          }
         : { ConfigurationType: 'DEFAULT' },
       MonitoringConfiguration: m.custom
         ? { ConfigurationType: 'CUSTOM', LogLevel: m.logLevel, MetricsLevel: m.metricsLevel }
         : { ConfigurationType: 'DEFAULT' },
       CheckpointConfiguration: c.custom
-        ? { ConfigurationType: 'CUSTOM', CheckpointingEnabled: c.enabled, CheckpointInterval: c.intervalMs, MinPauseBetweenCheckpoints: c.minPauseMs }
+        ? {
+            ConfigurationType: 'CUSTOM',
+            CheckpointingEnabled: c.enabled,
+            CheckpointInterval: c.intervalMs,
+            MinPauseBetweenCheckpoints: c.minPauseMs,
+          }
         : { ConfigurationType: 'DEFAULT' },
     },
-    ...(Object.keys(config.properties).length ? { EnvironmentProperties: { PropertyGroups: propertyGroups(config.properties) } } : {}),
+    ...(Object.keys(config.properties).length
+      ? { EnvironmentProperties: { PropertyGroups: propertyGroups(config.properties) } }
+      : {}),
     ApplicationSnapshotConfiguration: { SnapshotsEnabled: config.snapshotsEnabled },
     ApplicationSystemRollbackConfiguration: { RollbackEnabled: config.systemRollback },
   };
@@ -163,7 +189,12 @@ export function toConfigurationUpdate(update: ConfigUpdate): ApplicationConfigur
   if (update.parallelism) {
     const p = update.parallelism;
     flink.ParallelismConfigurationUpdate = p.custom
-      ? { ConfigurationTypeUpdate: 'CUSTOM', ParallelismUpdate: p.parallelism, ParallelismPerKPUUpdate: p.perKpu, AutoScalingEnabledUpdate: p.autoscaling }
+      ? {
+          ConfigurationTypeUpdate: 'CUSTOM',
+          ParallelismUpdate: p.parallelism,
+          ParallelismPerKPUUpdate: p.perKpu,
+          AutoScalingEnabledUpdate: p.autoscaling,
+        }
       : { ConfigurationTypeUpdate: 'DEFAULT' };
   }
   if (update.monitoring) {
@@ -184,9 +215,12 @@ export function toConfigurationUpdate(update: ConfigUpdate): ApplicationConfigur
       : { ConfigurationTypeUpdate: 'DEFAULT' };
   }
   if (Object.keys(flink).length) out.FlinkApplicationConfigurationUpdate = flink;
-  if (update.properties) out.EnvironmentPropertyUpdates = { PropertyGroups: propertyGroups(update.properties) };
-  if (update.snapshotsEnabled !== undefined) out.ApplicationSnapshotConfigurationUpdate = { SnapshotsEnabledUpdate: update.snapshotsEnabled };
-  if (update.systemRollback !== undefined) out.ApplicationSystemRollbackConfigurationUpdate = { RollbackEnabledUpdate: update.systemRollback };
+  if (update.properties)
+    out.EnvironmentPropertyUpdates = { PropertyGroups: propertyGroups(update.properties) };
+  if (update.snapshotsEnabled !== undefined)
+    out.ApplicationSnapshotConfigurationUpdate = { SnapshotsEnabledUpdate: update.snapshotsEnabled };
+  if (update.systemRollback !== undefined)
+    out.ApplicationSystemRollbackConfigurationUpdate = { RollbackEnabledUpdate: update.systemRollback };
   return Object.keys(out).length ? out : undefined;
 }
 
@@ -214,7 +248,10 @@ export function toSnapshotInfo(s: SnapshotDetails): SnapshotInfo {
   };
 }
 
-export function toOperationInfo(id: string, op: ApplicationOperationInfo | ApplicationOperationInfoDetails): OperationInfo {
+export function toOperationInfo(
+  id: string,
+  op: ApplicationOperationInfo | ApplicationOperationInfoDetails,
+): OperationInfo {
   const details = op as ApplicationOperationInfoDetails;
   const error = details.OperationFailureDetails?.ErrorInfo?.ErrorString;
   const rollback = details.OperationFailureDetails?.RollbackOperationId;

@@ -29,7 +29,11 @@ export function defaultLocalDataDir(env: NodeJS.ProcessEnv = process.env): strin
   return env.MSF_LOCAL_DATA_DIR ?? path.join(os.homedir(), '.msf-local');
 }
 
-export function resolveTarget(spec: TargetSpec | undefined, flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): ResolvedTarget {
+export function resolveTarget(
+  spec: TargetSpec | undefined,
+  flags: TargetFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedTarget {
   const kind = spec?.kind ?? 'aws';
   if (kind === 'local') {
     const port = spec?.port ?? DEFAULT_LOCAL_PORT;
@@ -43,12 +47,21 @@ export function resolveTarget(spec: TargetSpec | undefined, flags: TargetFlags, 
   const region = flags.region ?? spec?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const profile = flags.profile ?? spec?.profile ?? env.AWS_PROFILE;
   const endpoint = flags.endpointUrl ?? spec?.endpoint ?? env.AWS_ENDPOINT_URL;
-  return { kind, ...(region ? { region } : {}), ...(profile ? { profile } : {}), ...(endpoint ? { endpoint } : {}) };
+  return {
+    kind,
+    ...(region ? { region } : {}),
+    ...(profile ? { profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  };
 }
 
 export function describeTarget(target: ResolvedTarget): string {
   if (target.kind === 'local') return `msf-local at ${target.endpoint}`;
-  return [target.endpoint ?? 'AWS', target.region ? `region ${target.region}` : undefined, target.profile ? `profile ${target.profile}` : undefined]
+  return [
+    target.endpoint ?? 'AWS',
+    target.region ? `region ${target.region}` : undefined,
+    target.profile ? `profile ${target.profile}` : undefined,
+  ]
     .filter(Boolean)
     .join(', ');
 }

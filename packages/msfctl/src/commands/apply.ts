@@ -18,18 +18,34 @@ export function registerApply(program: Command): void {
   program
     .command('apply')
     .argument('[planfile]', 'a plan saved with `msfctl plan --out`; without it, apply plans afresh')
-    .description('make the application match the spec: create, update, start or stop it, waiting on every operation')
+    .description(
+      'make the application match the spec: create, update, start or stop it, waiting on every operation',
+    )
     .option('--auto-approve', 'do not ask for approval (required when there is no terminal)')
-    .option('--kpu-quota <n>', 'KPU quota per application (default: spec limits.kpus, else 64)', positiveInt('--kpu-quota'))
+    .option(
+      '--kpu-quota <n>',
+      'KPU quota per application (default: spec limits.kpus, else 64)',
+      positiveInt('--kpu-quota'),
+    )
     .option('--jar <file>', 'deploy this JAR (overrides the spec code / tfvars s3_file_key)')
     .option('--maven <dir>', 'build this Maven project and deploy its JAR')
     .action(async (planfile: string | undefined, _opts, cmd: Command) => {
       const options = cmd.optsWithGlobals<ApplyOptions>();
       await runCommand(options, async (host) => {
         const savedPlan = planfile ? readPlanFile(planfile) : undefined;
-        const ctx = await openContext(options, savedPlan ? { spec: 'optional', application: savedPlan.application, target: savedPlan.target } : { spec: 'required' }, host);
+        const ctx = await openContext(
+          options,
+          savedPlan
+            ? { spec: 'optional', application: savedPlan.application, target: savedPlan.target }
+            : { spec: 'required' },
+          host,
+        );
         try {
-          const target = { kind: ctx.target.kind, ...(ctx.target.endpoint ? { endpoint: ctx.target.endpoint } : {}), region: await ctx.clients.region() };
+          const target = {
+            kind: ctx.target.kind,
+            ...(ctx.target.endpoint ? { endpoint: ctx.target.endpoint } : {}),
+            region: await ctx.clients.region(),
+          };
           const result = await apply({
             application: ctx.application,
             spec: ctx.spec,

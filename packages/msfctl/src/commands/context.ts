@@ -48,7 +48,11 @@ export function specOverrides(options: GlobalOptions): SpecOverrides {
   return {
     ...(options.role ? { role: options.role } : {}),
     ...(options.target ? { targetKind: options.target } : {}),
-    ...(options.jar ? { code: { jar: options.jar } } : options.maven ? { code: { maven: options.maven } } : {}),
+    ...(options.jar
+      ? { code: { jar: options.jar } }
+      : options.maven
+        ? { code: { maven: options.maven } }
+        : {}),
   };
 }
 
@@ -70,7 +74,11 @@ export interface ContextNeeds {
   target?: { kind?: 'aws' | 'local'; region?: string; endpoint?: string };
 }
 
-export async function openContext(options: GlobalOptions, needs: ContextNeeds, host: IoHost = hostFor(options)): Promise<CommandContext> {
+export async function openContext(
+  options: GlobalOptions,
+  needs: ContextNeeds,
+  host: IoHost = hostFor(options),
+): Promise<CommandContext> {
   const hasSpecSource = Boolean(options.file || options.tfvars || findSpecFile(process.cwd()));
   const named = needs.application ?? options.app;
   let spec: LoadedSpec | undefined;
@@ -85,15 +93,28 @@ export async function openContext(options: GlobalOptions, needs: ContextNeeds, h
     // A spec for another application says nothing about the named one (not even its target).
     if (spec && named && spec.spec.application !== named) spec = undefined;
   }
-  for (const warning of spec?.warnings ?? []) host.notify({ level: 'warn', code: 'MSF_SPEC_W1001', text: warning });
+  for (const warning of spec?.warnings ?? [])
+    host.notify({ level: 'warn', code: 'MSF_SPEC_W1001', text: warning });
   const application = needs.application ?? options.app ?? spec?.spec.application;
   if (!application) {
     throw new MsfctlError('USAGE', 'Which application? No spec here and no application named.', {
       hint: 'Run in a directory with msfctl.yaml, pass -f FILE / --tfvars FILE, or name it with --app NAME.',
     });
   }
-  const targetSpec = spec?.spec.target ?? (options.target ? { kind: options.target } : needs.target ? { kind: needs.target.kind ?? 'aws' } : undefined);
-  const fromPlan = !spec && needs.target ? { ...(needs.target.region ? { region: needs.target.region } : {}), ...(needs.target.endpoint ? { endpointUrl: needs.target.endpoint } : {}) } : {};
+  const targetSpec =
+    spec?.spec.target ??
+    (options.target
+      ? { kind: options.target }
+      : needs.target
+        ? { kind: needs.target.kind ?? 'aws' }
+        : undefined);
+  const fromPlan =
+    !spec && needs.target
+      ? {
+          ...(needs.target.region ? { region: needs.target.region } : {}),
+          ...(needs.target.endpoint ? { endpointUrl: needs.target.endpoint } : {}),
+        }
+      : {};
   const flags = {
     ...fromPlan,
     ...(options.region ? { region: options.region } : {}),

@@ -14,15 +14,25 @@ export function registerDestroy(program: Command): void {
     .option('--skip-snapshot', 'no final snapshot: the running state is dropped')
     .option('--auto-approve', 'do not ask for approval (required when there is no terminal)')
     .action(async (app: string | undefined, _o, cmd: Command) => {
-      const options = cmd.optsWithGlobals<GlobalOptions & { skipSnapshot?: boolean; autoApprove?: boolean }>();
+      const options = cmd.optsWithGlobals<
+        GlobalOptions & { skipSnapshot?: boolean; autoApprove?: boolean }
+      >();
       await runCommand(options, async (host) => {
-        const ctx = await openContext(options, { spec: 'optional', ...(app ? { application: app } : {}) }, host);
+        const ctx = await openContext(
+          options,
+          { spec: 'optional', ...(app ? { application: app } : {}) },
+          host,
+        );
         try {
           const result = await destroyApplication(lifecycleContext(ctx), {
             skipSnapshot: options.skipSnapshot ?? false,
             approve: async (actions) => {
               if (!host.json) {
-                host.notify({ level: 'info', code: 'MSF_DESTROY_I1001', text: `${host.style.bold(`Destroy ${ctx.application}`)}\n${renderActions({ application: ctx.application, ok: true, actions, live: undefined }, host.style)}` });
+                host.notify({
+                  level: 'info',
+                  code: 'MSF_DESTROY_I1001',
+                  text: `${host.style.bold(`Destroy ${ctx.application}`)}\n${renderActions({ application: ctx.application, ok: true, actions, live: undefined }, host.style)}`,
+                });
               }
               return options.autoApprove ? true : host.confirm(`Delete ${ctx.application}?`);
             },

@@ -16,10 +16,20 @@ export function registerForceUnlock(program: Command): void {
         const ctx = await openContext(options, { spec: 'optional' }, host);
         try {
           const removed = await forceUnlock(ctx.state, ctx.application, id);
-          await withLockedSession({ store: ctx.state, application: ctx.application, kind: 'force-unlock', summary: `removed lock ${id} of ${removed.who}`, host }, (s) =>
-            s.begin({ details: { removed } }),
+          await withLockedSession(
+            {
+              store: ctx.state,
+              application: ctx.application,
+              kind: 'force-unlock',
+              summary: `removed lock ${id} of ${removed.who}`,
+              host,
+            },
+            (s) => s.begin({ details: { removed } }),
           );
-          host.result(`Removed lock ${id} on ${ctx.application} (held by ${removed.who} for ${removed.operation} since ${removed.createdAt}).`, { application: ctx.application, removed });
+          host.result(
+            `Removed lock ${id} on ${ctx.application} (held by ${removed.who} for ${removed.operation} since ${removed.createdAt}).`,
+            { application: ctx.application, removed },
+          );
         } finally {
           ctx.close();
         }

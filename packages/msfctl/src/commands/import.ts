@@ -19,23 +19,51 @@ export function registerImport(program: Command): void {
       const options = cmd.optsWithGlobals<GlobalOptions & { out: string; force?: boolean }>();
       await runCommand(options, async (host) => {
         if (options.out !== '-' && existsSync(options.out) && !options.force) {
-          throw new MsfctlError('USAGE', `${options.out} exists.`, { hint: 'Use --force to overwrite it, or --out FILE.' });
+          throw new MsfctlError('USAGE', `${options.out} exists.`, {
+            hint: 'Use --force to overwrite it, or --out FILE.',
+          });
         }
         const ctx = await openContext(options, { spec: 'optional', application: app }, host);
         try {
           const live = await ctx.gateway.describe(app);
-          if (!live) throw new MsfctlError('APP_NOT_FOUND', `Application ${app} does not exist (${ctx.target.endpoint ?? ctx.target.region ?? 'AWS'}).`);
+          if (!live)
+            throw new MsfctlError(
+              'APP_NOT_FOUND',
+              `Application ${app} does not exist (${ctx.target.endpoint ?? ctx.target.region ?? 'AWS'}).`,
+            );
           const spec = specFromLive(live, ctx.target);
           const check = applicationSpecSchema.safeParse(spec);
-          const text = specYaml(spec, ` msfctl spec imported from ${app} version ${live.versionId} on ${new Date().toISOString()}.\n The code stays where it is (code.s3); switch to code.maven or code.jar to let msfctl build and upload it.`);
-          await withLockedSession({ store: ctx.state, application: app, kind: 'import', summary: `import at version ${live.versionId}`, host }, async (session) => {
-            await session.begin({ versionBefore: live.versionId, versionAfter: live.versionId });
-            await session.recordExpected(live, 'import');
-          });
+          const text = specYaml(
+            spec,
+            ` msfctl spec imported from ${app} version ${live.versionId} on ${new Date().toISOString()}.\n The code stays where it is (code.s3); switch to code.maven or code.jar to let msfctl build and upload it.`,
+          );
+          await withLockedSession(
+            {
+              store: ctx.state,
+              application: app,
+              kind: 'import',
+              summary: `import at version ${live.versionId}`,
+              host,
+            },
+            async (session) => {
+              await session.begin({ versionBefore: live.versionId, versionAfter: live.versionId });
+              await session.recordExpected(live, 'import');
+            },
+          );
           if (options.out === '-') process.stdout.write(text);
           else writeFileSync(options.out, text);
-          if (!check.success) host.notify({ level: 'warn', code: 'MSF_IMPORT_W1001', text: `The imported spec needs edits before use: ${check.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
-          host.result(options.out === '-' ? '' : `Wrote ${options.out} for ${app} (version ${live.versionId}, ${live.status}). \`msfctl plan\` should now show no changes.`, { application: app, versionId: live.versionId, file: options.out, spec });
+          if (!check.success)
+            host.notify({
+              level: 'warn',
+              code: 'MSF_IMPORT_W1001',
+              text: `The imported spec needs edits before use: ${check.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+            });
+          host.result(
+            options.out === '-'
+              ? ''
+              : `Wrote ${options.out} for ${app} (version ${live.versionId}, ${live.status}). \`msfctl plan\` should now show no changes.`,
+            { application: app, versionId: live.versionId, file: options.out, spec },
+          );
         } finally {
           ctx.close();
         }

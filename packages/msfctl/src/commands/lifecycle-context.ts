@@ -12,12 +12,22 @@ export function lifecycleContext(ctx: CommandContext): LifecycleContext {
 /** The spec's restore settings when there is a spec, else "latest". */
 export function specRestore(ctx: CommandContext): RestoreSettings {
   const r = ctx.spec?.spec.restore;
-  return r ? { from: r.from, ...(r.snapshot ? { snapshot: r.snapshot } : {}), allowNonRestoredState: r.allowNonRestoredState } : { from: 'latest', allowNonRestoredState: false };
+  return r
+    ? {
+        from: r.from,
+        ...(r.snapshot ? { snapshot: r.snapshot } : {}),
+        allowNonRestoredState: r.allowNonRestoredState,
+      }
+    : { from: 'latest', allowNonRestoredState: false };
 }
 
 /** Prints the outcome and returns the exit code; a failed operation's ErrorString is in the message. */
 export function finish(host: IoHost, result: LifecycleResult, success: string, note?: string): number {
-  const human = [result.nothing ? '' : renderActions(result, host.style), renderLifecycleOutcome(result, host.style, success), result.ok && note ? host.style.dim(note) : '']
+  const human = [
+    result.nothing ? '' : renderActions(result, host.style),
+    renderLifecycleOutcome(result, host.style, success),
+    result.ok && note ? host.style.dim(note) : '',
+  ]
     .filter(Boolean)
     .join('\n');
   host.result(human, {
@@ -30,6 +40,7 @@ export function finish(host: IoHost, result: LifecycleResult, success: string, n
     operations: result.execution?.operations ?? [],
     ...(result.error ? { error: result.error.toJSON() } : {}),
   });
-  if (!result.ok && result.error?.hint && !host.json) host.notify({ level: 'error', code: 'MSF_HINT', text: host.style.dim(`  → ${result.error.hint}`) });
+  if (!result.ok && result.error?.hint && !host.json)
+    host.notify({ level: 'error', code: 'MSF_HINT', text: host.style.dim(`  → ${result.error.hint}`) });
   return result.ok ? 0 : 1;
 }

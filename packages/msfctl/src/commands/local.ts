@@ -14,23 +14,44 @@ interface LocalOptions extends GlobalOptions {
 /** Port and data dir: flags, then the spec's local target, then the defaults (4577, ~/.msf-local). */
 function runtimeFor(options: LocalOptions): LocalRuntime {
   const spec = options.file || findSpecFile(process.cwd()) ? loadSpecFrom(options).spec.target : undefined;
-  const base = resolveTarget({ ...(spec?.kind === 'local' ? spec : { kind: 'local' as const }), ...(options.port ? { port: options.port } : {}), ...(options.dataDir ? { dataDir: options.dataDir } : {}) }, {});
+  const base = resolveTarget(
+    {
+      ...(spec?.kind === 'local' ? spec : { kind: 'local' as const }),
+      ...(options.port ? { port: options.port } : {}),
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    },
+    {},
+  );
   return { port: base.local!.port, dataDir: base.local!.dataDir, endpoint: base.endpoint! };
 }
 
 export function registerLocal(program: Command): void {
-  const local = program.command('local').description('manage msf-local, the local Managed Service for Apache Flink');
-  const common = (c: Command) => c.option('--port <port>', 'port (default 4577)', (v) => Number(v)).option('--data-dir <dir>', 'data directory (default ~/.msf-local)');
+  const local = program
+    .command('local')
+    .description('manage msf-local, the local Managed Service for Apache Flink');
+  const common = (c: Command) =>
+    c
+      .option('--port <port>', 'port (default 4577)', (v) => Number(v))
+      .option('--data-dir <dir>', 'data directory (default ~/.msf-local)');
 
-  common(local.command('up').description('start msf-local in the background (nothing happens if it already runs)')).action(async (_o, cmd: Command) => {
+  common(
+    local.command('up').description('start msf-local in the background (nothing happens if it already runs)'),
+  ).action(async (_o, cmd: Command) => {
     const options = cmd.optsWithGlobals<LocalOptions>();
     await runCommand(options, async (host) => {
       const status = await localUp(runtimeFor(options), host);
-      host.result(status.started ? '' : `msf-local already answers on ${status.endpoint}${status.pid ? ` (PID ${status.pid})` : ''}.`, status);
+      host.result(
+        status.started
+          ? ''
+          : `msf-local already answers on ${status.endpoint}${status.pid ? ` (PID ${status.pid})` : ''}.`,
+        status,
+      );
     });
   });
 
-  common(local.command('down').description('stop the msf-local msfctl started (and its Flink clusters)')).action(async (_o, cmd: Command) => {
+  common(
+    local.command('down').description('stop the msf-local msfctl started (and its Flink clusters)'),
+  ).action(async (_o, cmd: Command) => {
     const options = cmd.optsWithGlobals<LocalOptions>();
     await runCommand(options, async (host) => {
       const result = await localDown(runtimeFor(options), host);
@@ -38,7 +59,9 @@ export function registerLocal(program: Command): void {
     });
   });
 
-  common(local.command('status').description('is msf-local running, where, with how many applications')).action(async (_o, cmd: Command) => {
+  common(
+    local.command('status').description('is msf-local running, where, with how many applications'),
+  ).action(async (_o, cmd: Command) => {
     const options = cmd.optsWithGlobals<LocalOptions>();
     await runCommand(options, async (host) => {
       const status = await localStatus(runtimeFor(options));

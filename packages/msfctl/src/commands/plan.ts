@@ -19,10 +19,16 @@ interface PlanOptions extends GlobalOptions {
 export function registerPlan(program: Command): void {
   program
     .command('plan')
-    .description('show what apply would do: ordered actions, each with its effect on the running job (restart, snapshot, state, KPUs)')
+    .description(
+      'show what apply would do: ordered actions, each with its effect on the running job (restart, snapshot, state, KPUs)',
+    )
     .option('--out <file>', 'save the plan; `msfctl apply FILE` executes exactly it')
     .option('--detailed-exitcode', 'exit 0 when there is nothing to do, 2 when there are changes, 1 on error')
-    .option('--kpu-quota <n>', 'KPU quota per application (default: spec limits.kpus, else 64)', positiveInt('--kpu-quota'))
+    .option(
+      '--kpu-quota <n>',
+      'KPU quota per application (default: spec limits.kpus, else 64)',
+      positiveInt('--kpu-quota'),
+    )
     .option('--jar <file>', 'deploy this JAR (overrides the spec code / tfvars s3_file_key)')
     .option('--maven <dir>', 'build this Maven project and deploy its JAR')
     .action(async (_opts, cmd: Command) => {
@@ -31,7 +37,11 @@ export function registerPlan(program: Command): void {
         const ctx = await openContext(options, { spec: 'required' }, host);
         try {
           const { ledger } = await readLedger(ctx.state, ctx.application);
-          const target = { kind: ctx.target.kind, ...(ctx.target.endpoint ? { endpoint: ctx.target.endpoint } : {}), region: await ctx.clients.region() };
+          const target = {
+            kind: ctx.target.kind,
+            ...(ctx.target.endpoint ? { endpoint: ctx.target.endpoint } : {}),
+            region: await ctx.clients.region(),
+          };
           const { plan } = await makePlan({
             spec: ctx.spec!,
             ledger,
@@ -48,9 +58,16 @@ export function registerPlan(program: Command): void {
           const next = blocked.length
             ? ''
             : hasChanges(plan)
-              ? host.style.dim(options.out ? `Saved to ${options.out}. Run \`msfctl apply ${options.out}\` to execute exactly this plan.` : 'Run `msfctl apply` to execute it.')
+              ? host.style.dim(
+                  options.out
+                    ? `Saved to ${options.out}. Run \`msfctl apply ${options.out}\` to execute exactly this plan.`
+                    : 'Run `msfctl apply` to execute it.',
+                )
               : '';
-          host.result([renderPlan(plan, host.style, describeTarget(ctx.target)), next].filter(Boolean).join('\n'), plan);
+          host.result(
+            [renderPlan(plan, host.style, describeTarget(ctx.target)), next].filter(Boolean).join('\n'),
+            plan,
+          );
           if (blocked.length) return 1;
           return options.detailedExitcode && hasChanges(plan) ? 2 : 0;
         } finally {

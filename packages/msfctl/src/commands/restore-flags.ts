@@ -15,14 +15,20 @@ export function addRestoreFlags(command: Command): Command {
     .option('--snapshot <name>', 'restore from this snapshot')
     .option('--latest', 'restore from the latest snapshot')
     .option('--no-restore', 'start with empty state (no snapshot restored)')
-    .option('--allow-non-restored-state', 'let the job start even if some snapshot state maps to no operator');
+    .option(
+      '--allow-non-restored-state',
+      'let the job start even if some snapshot state maps to no operator',
+    );
 }
 
 export function restoreFrom(flags: RestoreFlags, fallback: RestoreSettings): RestoreSettings {
-  const chosen = [flags.snapshot !== undefined, flags.latest === true, flags.restore === false].filter(Boolean).length;
+  const chosen = [flags.snapshot !== undefined, flags.latest === true, flags.restore === false].filter(
+    Boolean,
+  ).length;
   if (chosen > 1) throw new MsfctlError('USAGE', 'Choose one of --snapshot NAME, --latest and --no-restore.');
   const allow = flags.allowNonRestoredState ?? fallback.allowNonRestoredState;
-  if (flags.snapshot !== undefined) return { from: 'snapshot', snapshot: flags.snapshot, allowNonRestoredState: allow };
+  if (flags.snapshot !== undefined)
+    return { from: 'snapshot', snapshot: flags.snapshot, allowNonRestoredState: allow };
   if (flags.latest) return { from: 'latest', allowNonRestoredState: allow };
   if (flags.restore === false) return { from: 'none', allowNonRestoredState: allow };
   return { ...fallback, allowNonRestoredState: allow };

@@ -7,7 +7,10 @@ import { MsfctlError } from '../errors.js';
 import type { IoHost } from '../output/io-host.js';
 import { hostFor, type GlobalOptions } from './context.js';
 
-export async function runCommand(options: GlobalOptions, body: (host: IoHost) => Promise<number | void>): Promise<void> {
+export async function runCommand(
+  options: GlobalOptions,
+  body: (host: IoHost) => Promise<number | void>,
+): Promise<void> {
   const host = hostFor(options);
   try {
     const code = await body(host);
@@ -21,23 +24,36 @@ export async function runCommand(options: GlobalOptions, body: (host: IoHost) =>
 export function reportError(host: IoHost, error: unknown): void {
   const e = MsfctlError.is(error) ? error : undefined;
   if (host.json) {
-    host.result('', { ok: false, error: e ? e.toJSON() : { code: 'INTERNAL', message: (error as Error)?.message ?? String(error) } });
+    host.result('', {
+      ok: false,
+      error: e ? e.toJSON() : { code: 'INTERNAL', message: (error as Error)?.message ?? String(error) },
+    });
     return;
   }
   if (e) {
     host.notify({ level: 'error', code: `MSF_${e.code}`, text: e.message });
-    if (e.hint) host.notify({ level: 'error', code: `MSF_${e.code}_HINT`, text: host.style.dim(`  → ${e.hint}`) });
+    if (e.hint)
+      host.notify({ level: 'error', code: `MSF_${e.code}_HINT`, text: host.style.dim(`  → ${e.hint}`) });
     return;
   }
-  host.notify({ level: 'error', code: 'MSF_INTERNAL', text: `Unexpected error: ${(error as Error)?.stack ?? String(error)}` });
-  host.notify({ level: 'error', code: 'MSF_INTERNAL_HINT', text: '  → This is a bug in msfctl; please report it with the command you ran.' });
+  host.notify({
+    level: 'error',
+    code: 'MSF_INTERNAL',
+    text: `Unexpected error: ${(error as Error)?.stack ?? String(error)}`,
+  });
+  host.notify({
+    level: 'error',
+    code: 'MSF_INTERNAL_HINT',
+    text: '  → This is a bug in msfctl; please report it with the command you ran.',
+  });
 }
 
 /** Parses a positive integer option, or fails with a usage error naming the option. */
 export function positiveInt(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new MsfctlError('USAGE', `${name} must be a positive integer (got ${value}).`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new MsfctlError('USAGE', `${name} must be a positive integer (got ${value}).`);
     return n;
   };
 }

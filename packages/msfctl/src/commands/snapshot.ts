@@ -1,7 +1,14 @@
 /** `msfctl snapshot create|list|delete|prune`. */
 import type { Command } from 'commander';
 import { MsfctlError } from '../errors.js';
-import { assertPrunePolicy, createSnapshot, defaultSnapshotName, deleteSnapshots, listSnapshots, selectPrunable } from '../lifecycle/snapshots.js';
+import {
+  assertPrunePolicy,
+  createSnapshot,
+  defaultSnapshotName,
+  deleteSnapshots,
+  listSnapshots,
+  selectPrunable,
+} from '../lifecycle/snapshots.js';
 import { renderPrune, renderSnapshots } from '../output/views.js';
 import { parseDuration } from '../time/duration.js';
 import { openContext, type GlobalOptions } from './context.js';
@@ -58,7 +65,10 @@ export function registerSnapshot(program: Command): void {
         const ctx = await openContext(options, { spec: 'optional' }, host);
         try {
           const { deleted } = await deleteSnapshots(lifecycleContext(ctx), names, 'snapshot delete');
-          host.result(`Deleted ${deleted.length} snapshot${deleted.length === 1 ? '' : 's'} of ${ctx.application}.`, { application: ctx.application, deleted });
+          host.result(
+            `Deleted ${deleted.length} snapshot${deleted.length === 1 ? '' : 's'} of ${ctx.application}.`,
+            { application: ctx.application, deleted },
+          );
         } finally {
           ctx.close();
         }
@@ -72,30 +82,61 @@ export function registerSnapshot(program: Command): void {
     .option('--older-than <duration>', 'delete only snapshots older than this (e.g. 7d, 12h, 30m)')
     .option('--dry-run', 'show what would be deleted, delete nothing')
     .action(async (_o, cmd: Command) => {
-      const options = cmd.optsWithGlobals<GlobalOptions & { keep?: number; olderThan?: string; dryRun?: boolean }>();
+      const options = cmd.optsWithGlobals<
+        GlobalOptions & { keep?: number; olderThan?: string; dryRun?: boolean }
+      >();
       await runCommand(options, async (host) => {
         const olderThanMs = options.olderThan === undefined ? undefined : parseDuration(options.olderThan);
         if (options.olderThan !== undefined && olderThanMs === undefined) {
-          throw new MsfctlError('USAGE', `--older-than ${options.olderThan} is not a duration.`, { hint: 'Use forms like 90s, 30m, 12h, 7d, 2w or 1d12h.' });
+          throw new MsfctlError('USAGE', `--older-than ${options.olderThan} is not a duration.`, {
+            hint: 'Use forms like 90s, 30m, 12h, 7d, 2w or 1d12h.',
+          });
         }
-        assertPrunePolicy({ ...(options.keep !== undefined ? { keep: options.keep } : {}), ...(olderThanMs !== undefined ? { olderThanMs } : {}) });
+        assertPrunePolicy({
+          ...(options.keep !== undefined ? { keep: options.keep } : {}),
+          ...(olderThanMs !== undefined ? { olderThanMs } : {}),
+        });
         const ctx = await openContext(options, { spec: 'optional' }, host);
         try {
           const snapshots = await listSnapshots(ctx);
           const protect = ctx.spec?.spec.restore.snapshot ? [ctx.spec.spec.restore.snapshot] : [];
-          const selection = selectPrunable(snapshots, { ...(options.keep !== undefined ? { keep: options.keep } : {}), ...(olderThanMs !== undefined ? { olderThanMs } : {}), protect }, Date.now());
-          if (!host.json) host.notify({ level: 'info', code: 'MSF_PRUNE_I1001', text: renderPrune(selection, host.style, options.dryRun ?? false) });
+          const selection = selectPrunable(
+            snapshots,
+            {
+              ...(options.keep !== undefined ? { keep: options.keep } : {}),
+              ...(olderThanMs !== undefined ? { olderThanMs } : {}),
+              protect,
+            },
+            Date.now(),
+          );
+          if (!host.json)
+            host.notify({
+              level: 'info',
+              code: 'MSF_PRUNE_I1001',
+              text: renderPrune(selection, host.style, options.dryRun ?? false),
+            });
           let deleted: string[] = [];
           if (!options.dryRun && selection.delete.length) {
-            deleted = (await deleteSnapshots(lifecycleContext(ctx), selection.delete.map((s) => s.name), 'snapshot prune')).deleted;
+            deleted = (
+              await deleteSnapshots(
+                lifecycleContext(ctx),
+                selection.delete.map((s) => s.name),
+                'snapshot prune',
+              )
+            ).deleted;
           }
-          host.result(options.dryRun ? 'Dry run: nothing deleted.' : `Pruned ${deleted.length} snapshot${deleted.length === 1 ? '' : 's'}; ${selection.keep.length} kept.`, {
-            application: ctx.application,
-            dryRun: options.dryRun ?? false,
-            deleted: options.dryRun ? [] : deleted,
-            wouldDelete: selection.delete.map((s) => s.name),
-            kept: selection.keep.map((k) => ({ name: k.snapshot.name, reason: k.reason })),
-          });
+          host.result(
+            options.dryRun
+              ? 'Dry run: nothing deleted.'
+              : `Pruned ${deleted.length} snapshot${deleted.length === 1 ? '' : 's'}; ${selection.keep.length} kept.`,
+            {
+              application: ctx.application,
+              dryRun: options.dryRun ?? false,
+              deleted: options.dryRun ? [] : deleted,
+              wouldDelete: selection.delete.map((s) => s.name),
+              kept: selection.keep.map((k) => ({ name: k.snapshot.name, reason: k.reason })),
+            },
+          );
         } finally {
           ctx.close();
         }

@@ -1,6 +1,11 @@
 /** `msfctl start | stop | restart | rollback`: the imperative lifecycle. */
 import type { Command } from 'commander';
-import { restartApplication, rollbackApplication, startApplication, stopApplication } from '../lifecycle/start-stop.js';
+import {
+  restartApplication,
+  rollbackApplication,
+  startApplication,
+  stopApplication,
+} from '../lifecycle/start-stop.js';
 import { openContext, type GlobalOptions } from './context.js';
 import { finish, lifecycleContext, specRestore } from './lifecycle-context.js';
 import { addRestoreFlags, restoreFrom, type RestoreFlags } from './restore-flags.js';
@@ -8,11 +13,18 @@ import { runCommand } from './run.js';
 
 export function registerStartStop(program: Command): void {
   addRestoreFlags(
-    program.command('start').argument('[app]', 'application (default: the spec\'s)').description('start a READY application (restores per the spec, or as the flags say)'),
+    program
+      .command('start')
+      .argument('[app]', "application (default: the spec's)")
+      .description('start a READY application (restores per the spec, or as the flags say)'),
   ).action(async (app: string | undefined, _o, cmd: Command) => {
     const options = cmd.optsWithGlobals<GlobalOptions & RestoreFlags>();
     await runCommand(options, async (host) => {
-      const ctx = await openContext(options, { spec: 'optional', ...(app ? { application: app } : {}) }, host);
+      const ctx = await openContext(
+        options,
+        { spec: 'optional', ...(app ? { application: app } : {}) },
+        host,
+      );
       try {
         const result = await startApplication(lifecycleContext(ctx), restoreFrom(options, specRestore(ctx)));
         return finish(host, result, `Started ${ctx.application}.`);
@@ -26,14 +38,23 @@ export function registerStartStop(program: Command): void {
     .command('stop')
     .argument('[app]', "application (default: the spec's)")
     .description('stop a RUNNING application (a snapshot is taken when snapshots are enabled)')
-    .option('--force', 'stop without a snapshot, from any transient status (state since the last snapshot is lost)')
+    .option(
+      '--force',
+      'stop without a snapshot, from any transient status (state since the last snapshot is lost)',
+    )
     .action(async (app: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions & { force?: boolean }>();
       await runCommand(options, async (host) => {
-        const ctx = await openContext(options, { spec: 'optional', ...(app ? { application: app } : {}) }, host);
+        const ctx = await openContext(
+          options,
+          { spec: 'optional', ...(app ? { application: app } : {}) },
+          host,
+        );
         try {
           const result = await stopApplication(lifecycleContext(ctx), options.force ?? false);
-          const note = ctx.spec?.spec.running ? 'The spec says running: true: the next `msfctl apply` starts it again.' : undefined;
+          const note = ctx.spec?.spec.running
+            ? 'The spec says running: true: the next `msfctl apply` starts it again.'
+            : undefined;
           return finish(host, result, `Stopped ${ctx.application}.`, note);
         } finally {
           ctx.close();
@@ -45,13 +66,25 @@ export function registerStartStop(program: Command): void {
     program
       .command('restart')
       .argument('[app]', "application (default: the spec's)")
-      .description('stop (with a snapshot) and start again, restoring from the latest snapshot, a named one, or none'),
+      .description(
+        'stop (with a snapshot) and start again, restoring from the latest snapshot, a named one, or none',
+      ),
   ).action(async (app: string | undefined, _o, cmd: Command) => {
     const options = cmd.optsWithGlobals<GlobalOptions & RestoreFlags>();
     await runCommand(options, async (host) => {
-      const ctx = await openContext(options, { spec: 'optional', ...(app ? { application: app } : {}) }, host);
+      const ctx = await openContext(
+        options,
+        { spec: 'optional', ...(app ? { application: app } : {}) },
+        host,
+      );
       try {
-        const result = await restartApplication(lifecycleContext(ctx), restoreFrom(options, { from: 'latest', allowNonRestoredState: specRestore(ctx).allowNonRestoredState }));
+        const result = await restartApplication(
+          lifecycleContext(ctx),
+          restoreFrom(options, {
+            from: 'latest',
+            allowNonRestoredState: specRestore(ctx).allowNonRestoredState,
+          }),
+        );
         return finish(host, result, `Restarted ${ctx.application}.`);
       } finally {
         ctx.close();
@@ -66,10 +99,19 @@ export function registerStartStop(program: Command): void {
     .action(async (app: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions>();
       await runCommand(options, async (host) => {
-        const ctx = await openContext(options, { spec: 'optional', ...(app ? { application: app } : {}) }, host);
+        const ctx = await openContext(
+          options,
+          { spec: 'optional', ...(app ? { application: app } : {}) },
+          host,
+        );
         try {
           const result = await rollbackApplication(lifecycleContext(ctx));
-          return finish(host, result, `Rolled back ${ctx.application}.`, 'The service now differs from the spec: `msfctl plan` shows the difference, `msfctl apply` re-applies the spec.');
+          return finish(
+            host,
+            result,
+            `Rolled back ${ctx.application}.`,
+            'The service now differs from the spec: `msfctl plan` shows the difference, `msfctl apply` re-applies the spec.',
+          );
         } finally {
           ctx.close();
         }

@@ -16,9 +16,16 @@ export function registerStatus(program: Command): void {
     .action(async (app: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions>();
       await runCommand(options, async (host) => {
-        const ctx = await openContext(options, { spec: 'optional', ...(app ? { application: app } : {}) }, host);
+        const ctx = await openContext(
+          options,
+          { spec: 'optional', ...(app ? { application: app } : {}) },
+          host,
+        );
         try {
-          const [{ ledger }, lock] = await Promise.all([readLedger(ctx.state, ctx.application), readLock(ctx.state, ctx.application)]);
+          const [{ ledger }, lock] = await Promise.all([
+            readLedger(ctx.state, ctx.application),
+            readLock(ctx.state, ctx.application),
+          ]);
           const report = await getStatus(ctx.gateway, ctx.application, ledger, lock);
           host.result(renderStatus(report, host.style), report);
           return report.exists ? 0 : 1;
@@ -36,7 +43,11 @@ export function registerStatus(program: Command): void {
     .action(async (app: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions & { limit: number }>();
       await runCommand(options, async (host) => {
-        const ctx = await openContext(options, { spec: 'optional', ...(app ? { application: app } : {}) }, host);
+        const ctx = await openContext(
+          options,
+          { spec: 'optional', ...(app ? { application: app } : {}) },
+          host,
+        );
         try {
           const { ledger } = await readLedger(ctx.state, ctx.application);
           const report = await getHistory(ctx.gateway, ctx.application, ledger, options.limit);

@@ -156,7 +156,9 @@ export function bucketArn(bucket: string): string {
 }
 
 export function bucketFromArn(arn: string): string {
-  return arn.startsWith('arn:aws:s3:::') ? arn.slice('arn:aws:s3:::'.length) : arn.replace(/^arn:[^:]+:s3:::/, '');
+  return arn.startsWith('arn:aws:s3:::')
+    ? arn.slice('arn:aws:s3:::'.length)
+    : arn.replace(/^arn:[^:]+:s3:::/, '');
 }
 
 export function describeCode(code: CodeLocation): string {

@@ -86,18 +86,29 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
           })
         ).plan;
       }
-      if (!host.json) host.notify({ level: 'info', code: 'MSF_PLAN_I1000', text: renderPlan(plan, host.style, input.targetText) });
+      if (!host.json)
+        host.notify({
+          level: 'info',
+          code: 'MSF_PLAN_I1000',
+          text: renderPlan(plan, host.style, input.targetText),
+        });
       const blocked = refusals(plan);
       if (blocked.length) {
         throw new MsfctlError('PLAN_REFUSED', `Not applying: ${blocked.map((f) => f.message).join('; ')}.`, {
-          hint: blocked.map((f) => f.hint).filter(Boolean).join(' ') || undefined,
+          hint:
+            blocked
+              .map((f) => f.hint)
+              .filter(Boolean)
+              .join(' ') || undefined,
           details: { findings: blocked },
         });
       }
       if (!hasChanges(plan)) return { plan, changed: false, ok: true, uploaded: false, afterFailures: [] };
 
       if (!input.autoApprove) {
-        const yes = await host.confirm(`Apply ${plan.actions.length} action${plan.actions.length === 1 ? '' : 's'} to ${application}?`);
+        const yes = await host.confirm(
+          `Apply ${plan.actions.length} action${plan.actions.length === 1 ? '' : 's'} to ${application}?`,
+        );
         if (!yes) throw new MsfctlError('ABORTED', 'Apply cancelled: nothing was changed.');
       }
 
@@ -108,15 +119,34 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
         summary: plan.actions.map((a) => a.type).join(' + '),
         specDigest: plan.specDigest,
         ...(basis ? { versionBefore: basis.versionId } : {}),
-        ...(artifact?.sha256 ? { artifact: { sha256: artifact.sha256, bucket: artifact.bucket, key: artifact.key, ...(artifact.size !== undefined ? { size: artifact.size } : {}) } } : {}),
+        ...(artifact?.sha256
+          ? {
+              artifact: {
+                sha256: artifact.sha256,
+                bucket: artifact.bucket,
+                key: artifact.key,
+                ...(artifact.size !== undefined ? { size: artifact.size } : {}),
+              },
+            }
+          : {}),
         details: { changes: plan.changes.map((c) => c.field), drift: plan.drift.changes.map((c) => c.field) },
       });
       let uploaded = false;
-      if (artifact?.localPath && plan.actions.some((a) => a.type === 'create' || (a.type === 'update' && a.update.code))) {
-        uploaded = await uploadArtifact(input.clients.s3, artifact, host, { createBucket: input.createBucket ?? false });
+      if (
+        artifact?.localPath &&
+        plan.actions.some((a) => a.type === 'create' || (a.type === 'update' && a.update.code))
+      ) {
+        uploaded = await uploadArtifact(input.clients.s3, artifact, host, {
+          createBucket: input.createBucket ?? false,
+        });
       }
       if (artifact?.sha256) {
-        const record = { sha256: artifact.sha256, bucket: artifact.bucket, key: artifact.key, ...(artifact.size !== undefined ? { size: artifact.size } : {}) };
+        const record = {
+          sha256: artifact.sha256,
+          bucket: artifact.bucket,
+          key: artifact.key,
+          ...(artifact.size !== undefined ? { size: artifact.size } : {}),
+        };
         await session.ledger.update((l) => recordArtifact(l, record));
       }
 
@@ -134,7 +164,18 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
 
       const afterFailures: string[] = [];
       for (const step of input.afterSteps ?? []) {
-        const result = await step.run({ plan, execution, live, spec: input.spec, gateway, clients: input.clients, host, session, clock, flags: input.flags ?? {} });
+        const result = await step.run({
+          plan,
+          execution,
+          live,
+          spec: input.spec,
+          gateway,
+          clients: input.clients,
+          host,
+          session,
+          clock,
+          flags: input.flags ?? {},
+        });
         if (result && 'live' in result) live = result.live;
         if (result && !result.ok) afterFailures.push(`${step.name}: ${result.message ?? 'failed'}`);
       }
@@ -154,14 +195,30 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
           },
         }));
       }
-      const error = execution.failure?.error ?? (afterFailures.length ? new MsfctlError('OPERATION_FAILED', `Apply of ${application} failed after the service operations: ${afterFailures.join('; ')}`) : undefined);
+      const error =
+        execution.failure?.error ??
+        (afterFailures.length
+          ? new MsfctlError(
+              'OPERATION_FAILED',
+              `Apply of ${application} failed after the service operations: ${afterFailures.join('; ')}`,
+            )
+          : undefined);
       await session.patch({
         outcome: ok ? 'succeeded' : 'failed',
         endedAt: new Date(clock.now()).toISOString(),
         ...(live ? { versionAfter: live.versionId } : {}),
         ...(error ? { error: error.message } : {}),
       });
-      return { plan, changed: true, ok, execution, live, uploaded, afterFailures, ...(error ? { error } : {}) };
+      return {
+        plan,
+        changed: true,
+        ok,
+        execution,
+        live,
+        uploaded,
+        afterFailures,
+        ...(error ? { error } : {}),
+      };
     },
   );
 }

@@ -17,7 +17,10 @@ export interface DestroyOptions {
   now?: Date;
 }
 
-export async function destroyApplication(ctx: LifecycleContext, options: DestroyOptions): Promise<LifecycleResult & { finalSnapshot?: string }> {
+export async function destroyApplication(
+  ctx: LifecycleContext,
+  options: DestroyOptions,
+): Promise<LifecycleResult & { finalSnapshot?: string }> {
   let finalSnapshot: string | undefined;
   const result = await runLifecycle(
     ctx,
@@ -38,17 +41,29 @@ export async function destroyApplication(ctx: LifecycleContext, options: Destroy
           type: 'stop',
           force: true,
           reason: 'destroy',
-          effect: finalSnapshot ? { ...stop, state: 'saved', stateDetail: `state kept in the final snapshot ${finalSnapshot}` } : stop,
+          effect: finalSnapshot
+            ? { ...stop, state: 'saved', stateDetail: `state kept in the final snapshot ${finalSnapshot}` }
+            : stop,
         });
       }
       actions.push({ type: 'delete', effect: deleteEffect(0) });
-      if (!(await options.approve(actions))) throw new MsfctlError('ABORTED', 'Destroy cancelled: nothing was changed.');
-      return { actions, details: { finalSnapshot: finalSnapshot ?? null, skipSnapshot: options.skipSnapshot } };
+      if (!(await options.approve(actions)))
+        throw new MsfctlError('ABORTED', 'Destroy cancelled: nothing was changed.');
+      return {
+        actions,
+        details: { finalSnapshot: finalSnapshot ?? null, skipSnapshot: options.skipSnapshot },
+      };
     },
     async (session, execution) => {
       const tookSnapshot = finalSnapshot && execution.completed.some((a) => a.type === 'snapshot');
       await session.ledger.update((l) => ({
-        ...(tookSnapshot ? recordSnapshot(l, { name: finalSnapshot!, takenAt: new Date().toISOString(), reason: 'destroy: final snapshot' }) : l),
+        ...(tookSnapshot
+          ? recordSnapshot(l, {
+              name: finalSnapshot!,
+              takenAt: new Date().toISOString(),
+              reason: 'destroy: final snapshot',
+            })
+          : l),
         ...(execution.ok ? { deletedAt: new Date().toISOString(), expected: undefined } : {}),
       }));
     },

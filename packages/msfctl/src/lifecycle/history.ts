@@ -27,14 +27,24 @@ export interface HistoryReport {
   rows: HistoryRow[];
 }
 
-export async function getHistory(gateway: MsfGateway, application: string, ledger: Ledger | undefined, limit = 30): Promise<HistoryReport> {
+export async function getHistory(
+  gateway: MsfGateway,
+  application: string,
+  ledger: Ledger | undefined,
+  limit = 30,
+): Promise<HistoryReport> {
   const live = await gateway.describe(application);
   let versions: VersionSummary[] = [];
   let operations: OperationInfo[] = [];
   if (live) {
-    [versions, operations] = await Promise.all([gateway.listVersions(application), gateway.listOperations(application, limit)]);
+    [versions, operations] = await Promise.all([
+      gateway.listVersions(application),
+      gateway.listOperations(application, limit),
+    ]);
     // Versions and errors are only in the operation details.
-    operations = await Promise.all(operations.map((op) => (op.id ? gateway.describeOperation(application, op.id).catch(() => op) : op)));
+    operations = await Promise.all(
+      operations.map((op) => (op.id ? gateway.describeOperation(application, op.id).catch(() => op) : op)),
+    );
   }
   const byOperation = new Map<string, LedgerEntry>();
   for (const e of ledger?.entries ?? []) for (const op of e.operations) if (op.id) byOperation.set(op.id, e);
@@ -46,7 +56,11 @@ export async function getHistory(gateway: MsfGateway, application: string, ledge
       status: op.status,
       ...(op.versionFrom !== undefined ? { versionFrom: op.versionFrom } : {}),
       ...(op.versionTo !== undefined ? { versionTo: op.versionTo } : {}),
-      by: entry ? `msfctl ${entry.kind} (${entry.who})` : op.operation === 'RollbackApplication' && !entry ? 'service or outside msfctl' : 'outside msfctl',
+      by: entry
+        ? `msfctl ${entry.kind} (${entry.who})`
+        : op.operation === 'RollbackApplication' && !entry
+          ? 'service or outside msfctl'
+          : 'outside msfctl',
       ...(op.error ? { error: op.error } : {}),
       ...(op.id ? { operationId: op.id } : {}),
       source: 'service',

@@ -14,21 +14,46 @@ export function specFromLive(live: LiveApplication, target: ResolvedTarget): Rec
     runtime: c.runtime,
     role: c.role,
     running: live.status === 'RUNNING',
-    code: { s3: { bucket: c.code.bucket, key: c.code.key, ...(c.code.objectVersion ? { objectVersion: c.code.objectVersion } : {}) } },
+    code: {
+      s3: {
+        bucket: c.code.bucket,
+        key: c.code.key,
+        ...(c.code.objectVersion ? { objectVersion: c.code.objectVersion } : {}),
+      },
+    },
   };
-  if (c.parallelism.custom) spec.parallelism = { parallelism: c.parallelism.parallelism, perKpu: c.parallelism.perKpu, autoscaling: c.parallelism.autoscaling };
-  if (c.monitoring.custom) spec.monitoring = { logLevel: c.monitoring.logLevel, metricsLevel: c.monitoring.metricsLevel };
-  if (c.checkpoints.custom) spec.checkpoints = { enabled: c.checkpoints.enabled, intervalMs: c.checkpoints.intervalMs, minPauseMs: c.checkpoints.minPauseMs };
+  if (c.parallelism.custom)
+    spec.parallelism = {
+      parallelism: c.parallelism.parallelism,
+      perKpu: c.parallelism.perKpu,
+      autoscaling: c.parallelism.autoscaling,
+    };
+  if (c.monitoring.custom)
+    spec.monitoring = { logLevel: c.monitoring.logLevel, metricsLevel: c.monitoring.metricsLevel };
+  if (c.checkpoints.custom)
+    spec.checkpoints = {
+      enabled: c.checkpoints.enabled,
+      intervalMs: c.checkpoints.intervalMs,
+      minPauseMs: c.checkpoints.minPauseMs,
+    };
   spec.snapshots = c.snapshotsEnabled;
   spec.systemRollback = c.systemRollback;
   if (live.lastRun) {
-    spec.restore = { from: live.lastRun.from, ...(live.lastRun.snapshot ? { snapshot: live.lastRun.snapshot } : {}), allowNonRestoredState: live.lastRun.allowNonRestoredState };
+    spec.restore = {
+      from: live.lastRun.from,
+      ...(live.lastRun.snapshot ? { snapshot: live.lastRun.snapshot } : {}),
+      allowNonRestoredState: live.lastRun.allowNonRestoredState,
+    };
   }
   if (Object.keys(c.properties).length) spec.properties = c.properties;
   spec.target =
     target.kind === 'local'
       ? 'local'
-      : { ...(target.region ? { region: target.region } : {}), ...(target.profile ? { profile: target.profile } : {}), ...(target.endpoint ? { endpoint: target.endpoint } : {}) };
+      : {
+          ...(target.region ? { region: target.region } : {}),
+          ...(target.profile ? { profile: target.profile } : {}),
+          ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+        };
   return spec;
 }
 

@@ -6,7 +6,15 @@
 import type { LiveApplication } from '../domain/application.js';
 import type { IoHost } from '../output/io-host.js';
 import { actor } from '../state/actor.js';
-import { appendEntry, markInterrupted, newEntry, updateEntry, type EntryKind, type LedgerEntry, type OperationRecord } from '../state/ledger.js';
+import {
+  appendEntry,
+  markInterrupted,
+  newEntry,
+  updateEntry,
+  type EntryKind,
+  type LedgerEntry,
+  type OperationRecord,
+} from '../state/ledger.js';
 import { LedgerSession } from '../state/ledger-store.js';
 import { acquireLock, type HeldLock, type LockOptions } from '../state/lock.js';
 import type { ObjectStore } from '../state/object-store.js';
@@ -39,21 +47,35 @@ export interface SessionOptions {
   entry?: Partial<LedgerEntry>;
 }
 
-export async function withLockedSession<T>(options: SessionOptions, body: (session: LockedSession) => Promise<T>): Promise<T> {
+export async function withLockedSession<T>(
+  options: SessionOptions,
+  body: (session: LockedSession) => Promise<T>,
+): Promise<T> {
   const { store, application, kind, host } = options;
   const lock = await acquireLock(store, application, kind, options.lock);
   if (lock.info.takenOverFrom) {
-    host.notify({ level: 'warn', code: 'MSF_LOCK_W1001', text: `Took over lock ${lock.info.takenOverFrom} on ${application}: its lease had expired or its process was gone.` });
+    host.notify({
+      level: 'warn',
+      code: 'MSF_LOCK_W1001',
+      text: `Took over lock ${lock.info.takenOverFrom} on ${application}: its lease had expired or its process was gone.`,
+    });
   }
   lock.startHeartbeat();
   try {
     const ledger = await LedgerSession.open(store, application);
     const { interrupted } = markInterrupted(ledger.ledger);
     for (const e of interrupted) {
-      host.notify({ level: 'warn', code: 'MSF_LEDGER_W1001', text: `A previous ${e.kind} by ${e.who} (started ${e.startedAt}) did not finish; msfctl works from the service's current state.` });
+      host.notify({
+        level: 'warn',
+        code: 'MSF_LEDGER_W1001',
+        text: `A previous ${e.kind} by ${e.who} (started ${e.startedAt}) did not finish; msfctl works from the service's current state.`,
+      });
     }
     if (interrupted.length) await ledger.update((l) => markInterrupted(l).ledger);
-    let current: LedgerEntry = { ...newEntry(kind, options.lock?.who ?? actor(), options.summary), ...options.entry };
+    let current: LedgerEntry = {
+      ...newEntry(kind, options.lock?.who ?? actor(), options.summary),
+      ...options.entry,
+    };
     let begun = false;
     const session: LockedSession = {
       ledger,
@@ -81,14 +103,24 @@ export async function withLockedSession<T>(options: SessionOptions, body: (sessi
       async recordExpected(live, by) {
         await ledger.update((l) =>
           live
-            ? { ...l, expected: { versionId: live.versionId, status: live.status, config: live.config, at: new Date().toISOString(), by } }
+            ? {
+                ...l,
+                expected: {
+                  versionId: live.versionId,
+                  status: live.status,
+                  config: live.config,
+                  at: new Date().toISOString(),
+                  by,
+                },
+              }
             : { ...l, expected: undefined },
         );
       },
     } as LockedSession;
     try {
       const result = await body(session);
-      if (begun && current.outcome === 'in-progress') await session.patch({ outcome: 'succeeded', endedAt: new Date().toISOString() });
+      if (begun && current.outcome === 'in-progress')
+        await session.patch({ outcome: 'succeeded', endedAt: new Date().toISOString() });
       return result;
     } catch (error) {
       // Failures before begin() (refused, stale, cancelled, build failed) changed nothing: no record.
@@ -100,6 +132,14 @@ export async function withLockedSession<T>(options: SessionOptions, body: (sessi
       throw error;
     }
   } finally {
-    await lock.release().catch((error: unknown) => host.notify({ level: 'warn', code: 'MSF_LOCK_W1002', text: `Could not release the lock: ${(error as Error).message}` }));
+    await lock
+      .release()
+      .catch((error: unknown) =>
+        host.notify({
+          level: 'warn',
+          code: 'MSF_LOCK_W1002',
+          text: `Could not release the lock: ${(error as Error).message}`,
+        }),
+      );
   }
 }

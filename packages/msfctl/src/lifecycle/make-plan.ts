@@ -42,18 +42,32 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
   let observation = await observe(gateway, desired.name, ledger, { restoreFrom: desired.restore.from });
   if (observation.live && !isSteady(observation.live.status) && observation.live.status !== 'DELETING') {
     // An operation is under way (maybe not ours): plan against where it ends, not against a moving target.
-    const progress = host.progress(`${desired.name} is ${observation.live.status}: waiting for the operation in progress to finish before planning`);
-    const settled = await waitUntilSteady(gateway, desired.name, { progress, label: `Waiting for ${desired.name}`, ...(input.clock ? { clock: input.clock } : {}) });
+    const progress = host.progress(
+      `${desired.name} is ${observation.live.status}: waiting for the operation in progress to finish before planning`,
+    );
+    const settled = await waitUntilSteady(gateway, desired.name, {
+      progress,
+      label: `Waiting for ${desired.name}`,
+      ...(input.clock ? { clock: input.clock } : {}),
+    });
     progress.done(`${desired.name} is ${settled?.status ?? 'gone'}`);
     observation = await observe(gateway, desired.name, ledger, { restoreFrom: desired.restore.from });
   }
   const live = observation.live;
   const kpuQuota = input.kpuQuota ?? spec.spec.limits?.kpus ?? DEFAULT_KPU_QUOTA;
-  const planned = planChanges({ desired, live, ...(observation.snapshots ? { snapshots: observation.snapshots } : {}), kpuQuota });
+  const planned = planChanges({
+    desired,
+    live,
+    ...(observation.snapshots ? { snapshots: observation.snapshots } : {}),
+    kpuQuota,
+  });
 
   // A JAR the ledger knows under this key has a known digest even when given as code.s3.
   const known = artifactAt(ledger, artifact.bucket, artifact.key);
-  const artifactRef = artifact.sha256 === undefined && known ? { ...artifact, sha256: known.sha256, ...(known.size !== undefined ? { size: known.size } : {}) } : artifact;
+  const artifactRef =
+    artifact.sha256 === undefined && known
+      ? { ...artifact, sha256: known.sha256, ...(known.size !== undefined ? { size: known.size } : {}) }
+      : artifact;
 
   const codeChanges = !live || planned.changes.some((c) => c.section === 'code');
   if (artifact.source === 's3' && codeChanges && planned.actions.length) {
@@ -73,13 +87,30 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
     createdAt: new Date().toISOString(),
     application: desired.name,
     target: input.target,
-    basis: live ? { exists: true, versionId: live.versionId, status: live.status, ...(live.conditionalToken ? { conditionalToken: live.conditionalToken } : {}) } : { exists: false },
+    basis: live
+      ? {
+          exists: true,
+          versionId: live.versionId,
+          status: live.status,
+          ...(live.conditionalToken ? { conditionalToken: live.conditionalToken } : {}),
+        }
+      : { exists: false },
     specDigest: spec.digest,
     artifact: artifactRef,
     ...(live
       ? {
-          deployedArtifact: { bucket: live.config.code.bucket, key: live.config.code.key, ...withSha(artifactAt(ledger, live.config.code.bucket, live.config.code.key)?.sha256) },
-          live: { status: live.status, versionId: live.versionId, runtime: live.config.runtime, parallelism: live.currentParallelism, kpus: kpusInUse(live) },
+          deployedArtifact: {
+            bucket: live.config.code.bucket,
+            key: live.config.code.key,
+            ...withSha(artifactAt(ledger, live.config.code.bucket, live.config.code.key)?.sha256),
+          },
+          live: {
+            status: live.status,
+            versionId: live.versionId,
+            runtime: live.config.runtime,
+            parallelism: live.currentParallelism,
+            kpus: kpusInUse(live),
+          },
         }
       : {}),
     desired,
@@ -91,9 +122,26 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
   };
   for (const check of input.checks ?? []) {
     try {
-      plan.findings.push(...(await check.run({ plan, observation, spec, ledger, gateway, clients: input.clients, host, flags: input.flags ?? {} })));
+      plan.findings.push(
+        ...(await check.run({
+          plan,
+          observation,
+          spec,
+          ledger,
+          gateway,
+          clients: input.clients,
+          host,
+          flags: input.flags ?? {},
+        })),
+      );
     } catch (error) {
-      throw MsfctlError.is(error) ? error : new MsfctlError('PLAN_REFUSED', `Preflight check ${check.name} failed: ${(error as Error).message}`, { cause: error });
+      throw MsfctlError.is(error)
+        ? error
+        : new MsfctlError(
+            'PLAN_REFUSED',
+            `Preflight check ${check.name} failed: ${(error as Error).message}`,
+            { cause: error },
+          );
     }
   }
   return { plan, observation };

@@ -53,40 +53,47 @@ export async function runLifecycle(
   after?: (session: LockedSession, result: ExecutionResult) => Promise<void>,
 ): Promise<LifecycleResult> {
   const { gateway, host, application } = ctx;
-  return withLockedSession({ store: ctx.state, application, kind, summary: kind, host, ...(ctx.lock ? { lock: ctx.lock } : {}) }, async (session) => {
-    const live = await gateway.describe(application);
-    const decision = await decide(live);
-    if ('nothing' in decision) return { application, ok: true, nothing: decision.nothing, actions: [], live };
-    await session.begin({
-      summary: decision.actions.map((a) => a.type).join(' + '),
-      ...(live ? { versionBefore: live.versionId } : {}),
-      ...(decision.details ? { details: decision.details } : {}),
-    });
-    const execution = await executePlan(decision.actions, {
-      gateway,
-      host,
-      application,
-      basis: live,
-      ...(ctx.clock ? { clock: ctx.clock } : {}),
-      onOperation: (op) => session.recordOperation(op),
-      assertLockHeld: () => session.lock.assertHeld(),
-    });
-    const after_ = decision.actions.some((a) => a.type === 'delete') && execution.ok ? undefined : await gateway.describe(application);
-    await session.recordExpected(after_, kind);
-    if (after) await after(session, execution);
-    await session.patch({
-      outcome: execution.ok ? 'succeeded' : 'failed',
-      endedAt: new Date().toISOString(),
-      ...(after_ ? { versionAfter: after_.versionId } : {}),
-      ...(execution.failure ? { error: execution.failure.error.message } : {}),
-    });
-    return {
-      application,
-      ok: execution.ok,
-      actions: decision.actions,
-      execution,
-      live: after_,
-      ...(execution.failure ? { error: execution.failure.error } : {}),
-    };
-  });
+  return withLockedSession(
+    { store: ctx.state, application, kind, summary: kind, host, ...(ctx.lock ? { lock: ctx.lock } : {}) },
+    async (session) => {
+      const live = await gateway.describe(application);
+      const decision = await decide(live);
+      if ('nothing' in decision)
+        return { application, ok: true, nothing: decision.nothing, actions: [], live };
+      await session.begin({
+        summary: decision.actions.map((a) => a.type).join(' + '),
+        ...(live ? { versionBefore: live.versionId } : {}),
+        ...(decision.details ? { details: decision.details } : {}),
+      });
+      const execution = await executePlan(decision.actions, {
+        gateway,
+        host,
+        application,
+        basis: live,
+        ...(ctx.clock ? { clock: ctx.clock } : {}),
+        onOperation: (op) => session.recordOperation(op),
+        assertLockHeld: () => session.lock.assertHeld(),
+      });
+      const after_ =
+        decision.actions.some((a) => a.type === 'delete') && execution.ok
+          ? undefined
+          : await gateway.describe(application);
+      await session.recordExpected(after_, kind);
+      if (after) await after(session, execution);
+      await session.patch({
+        outcome: execution.ok ? 'succeeded' : 'failed',
+        endedAt: new Date().toISOString(),
+        ...(after_ ? { versionAfter: after_.versionId } : {}),
+        ...(execution.failure ? { error: execution.failure.error.message } : {}),
+      });
+      return {
+        application,
+        ok: execution.ok,
+        actions: decision.actions,
+        execution,
+        live: after_,
+        ...(execution.failure ? { error: execution.failure.error } : {}),
+      };
+    },
+  );
 }

@@ -18,7 +18,9 @@ export function scaleApplication(ctx: LifecycleContext, request: ScaleRequest): 
   return runLifecycle(ctx, 'scale', (found) => {
     const live = requireLive(found, ctx.application);
     if (live.status !== 'RUNNING' && live.status !== 'READY') {
-      throw new MsfctlError('APP_BUSY', `Cannot scale ${ctx.application}: it is ${live.status}.`, { hint: 'Wait for it to settle (`msfctl status`).' });
+      throw new MsfctlError('APP_BUSY', `Cannot scale ${ctx.application}: it is ${live.status}.`, {
+        hint: 'Wait for it to settle (`msfctl status`).',
+      });
     }
     const parallelism = {
       custom: true,
@@ -31,11 +33,16 @@ export function scaleApplication(ctx: LifecycleContext, request: ScaleRequest): 
       throw new MsfctlError(
         'QUOTA_EXCEEDED',
         `parallelism ${parallelism.parallelism} at ${parallelism.perKpu} per KPU needs ⌈${parallelism.parallelism} ÷ ${parallelism.perKpu}⌉ = ${kpus} KPUs, over the quota of ${request.kpuQuota}.`,
-        { hint: `Use at most parallelism ${request.kpuQuota * parallelism.perKpu}, a higher --per-kpu (max 8), or --kpu-quota if your account's quota is higher.` },
+        {
+          hint: `Use at most parallelism ${request.kpuQuota * parallelism.perKpu}, a higher --per-kpu (max 8), or --kpu-quota if your account's quota is higher.`,
+        },
       );
     }
     const changes = diffConfig(live.config, { ...live.config, parallelism });
-    if (!changes.length) return { nothing: `${ctx.application} already runs with parallelism ${parallelism.parallelism} (${parallelism.perKpu} per KPU, autoscaling ${parallelism.autoscaling ? 'on' : 'off'}).` };
+    if (!changes.length)
+      return {
+        nothing: `${ctx.application} already runs with parallelism ${parallelism.parallelism} (${parallelism.perKpu} per KPU, autoscaling ${parallelism.autoscaling ? 'on' : 'off'}).`,
+      };
     const running = live.status === 'RUNNING';
     return {
       actions: [
@@ -45,7 +52,12 @@ export function scaleApplication(ctx: LifecycleContext, request: ScaleRequest): 
           changes,
           update: { parallelism },
           ...(running ? { run: request.restore } : {}),
-          effect: running ? updateRunningEffect(live.config.snapshotsEnabled, request.restore, { before: kpusInUse(live), after: kpus }) : updateReadyEffect(),
+          effect: running
+            ? updateRunningEffect(live.config.snapshotsEnabled, request.restore, {
+                before: kpusInUse(live),
+                after: kpus,
+              })
+            : updateReadyEffect(),
         },
       ],
       details: { parallelism },

@@ -15,28 +15,51 @@ export function defaultSnapshotName(now: Date = new Date()): string {
   return `msfctl-${t}`;
 }
 
-export function createSnapshot(ctx: LifecycleContext, name: string, reason = 'msfctl snapshot create'): Promise<LifecycleResult> {
+export function createSnapshot(
+  ctx: LifecycleContext,
+  name: string,
+  reason = 'msfctl snapshot create',
+): Promise<LifecycleResult> {
   return runLifecycle(
     ctx,
     'snapshot',
     (found) => {
       const live = requireLive(found, ctx.application);
       if (live.status !== 'RUNNING') {
-        throw new MsfctlError('APP_BUSY', `Cannot snapshot ${ctx.application}: it is ${live.status}; a snapshot needs a RUNNING job.`, {
-          hint: live.status === 'READY' ? 'Its state is in its latest snapshot already (`msfctl snapshot list`).' : 'Wait for it to settle.',
-        });
+        throw new MsfctlError(
+          'APP_BUSY',
+          `Cannot snapshot ${ctx.application}: it is ${live.status}; a snapshot needs a RUNNING job.`,
+          {
+            hint:
+              live.status === 'READY'
+                ? 'Its state is in its latest snapshot already (`msfctl snapshot list`).'
+                : 'Wait for it to settle.',
+          },
+        );
       }
-      return { actions: [{ type: 'snapshot', name, effect: snapshotEffect(kpusInUse(live)) }], details: { snapshot: name } };
+      return {
+        actions: [{ type: 'snapshot', name, effect: snapshotEffect(kpusInUse(live)) }],
+        details: { snapshot: name },
+      };
     },
     async (session, result) => {
       if (result.ok) {
-        await session.ledger.update((l) => recordSnapshot(l, { name, takenAt: new Date().toISOString(), ...(result.live ? { versionId: result.live.versionId } : {}), reason }));
+        await session.ledger.update((l) =>
+          recordSnapshot(l, {
+            name,
+            takenAt: new Date().toISOString(),
+            ...(result.live ? { versionId: result.live.versionId } : {}),
+            reason,
+          }),
+        );
       }
     },
   );
 }
 
-export function listSnapshots(ctx: Pick<LifecycleContext, 'gateway' | 'application'>): Promise<SnapshotInfo[]> {
+export function listSnapshots(
+  ctx: Pick<LifecycleContext, 'gateway' | 'application'>,
+): Promise<SnapshotInfo[]> {
   return ctx.gateway.listSnapshots(ctx.application);
 }
 
@@ -60,7 +83,11 @@ export function assertPrunePolicy(policy: PrunePolicy): void {
   }
 }
 
-export function selectPrunable(snapshots: readonly SnapshotInfo[], policy: PrunePolicy, now: number): PruneSelection {
+export function selectPrunable(
+  snapshots: readonly SnapshotInfo[],
+  policy: PrunePolicy,
+  now: number,
+): PruneSelection {
   assertPrunePolicy(policy);
   const sorted = [...snapshots].sort((a, b) => b.createdAt - a.createdAt);
   const ready = sorted.filter((s) => s.status === 'READY');
@@ -74,37 +101,52 @@ export function selectPrunable(snapshots: readonly SnapshotInfo[], policy: Prune
     else if (s.name === newest?.name) reason = 'newest READY snapshot (never deleted)';
     else if (protect.has(s.name)) reason = 'named in the spec (restore.snapshot)';
     else if (policy.keep !== undefined && keepNewest.has(s.name)) reason = `among the newest ${policy.keep}`;
-    else if (policy.olderThanMs !== undefined && now - s.createdAt <= policy.olderThanMs) reason = 'not old enough';
+    else if (policy.olderThanMs !== undefined && now - s.createdAt <= policy.olderThanMs)
+      reason = 'not old enough';
     if (reason) selection.keep.push({ snapshot: s, reason });
     else selection.delete.push(s);
   }
   return selection;
 }
 
-export async function deleteSnapshots(ctx: LifecycleContext, names: string[], reason: string): Promise<{ deleted: string[] }> {
+export async function deleteSnapshots(
+  ctx: LifecycleContext,
+  names: string[],
+  reason: string,
+): Promise<{ deleted: string[] }> {
   const deleted: string[] = [];
-  await withLockedSession({ store: ctx.state, application: ctx.application, kind: 'snapshot', summary: reason, host: ctx.host }, async (session) => {
-    const snapshots = await ctx.gateway.listSnapshots(ctx.application);
-    const targets = names.map((n) => {
-      const s = snapshots.find((x) => x.name === n);
-      if (!s) throw new MsfctlError('SNAPSHOT', `Snapshot ${n} of ${ctx.application} does not exist.`, { hint: '`msfctl snapshot list` shows the snapshots.' });
-      return s;
-    });
-    await session.begin({ summary: `${reason}: ${names.join(', ')}`, details: { delete: names } });
-    for (const s of targets) {
-      const progress = ctx.host.progress(`Deleting snapshot ${s.name}`);
-      try {
-        await ctx.gateway.deleteSnapshot(ctx.application, s.name, s.createdAt);
-        // Deletion is asynchronous (DELETING → gone).
-        await waitForSnapshotGone(ctx.gateway, ctx.application, s.name, { ...(ctx.clock ? { clock: ctx.clock } : {}), progress, label: `Deleting snapshot ${s.name}` });
-      } catch (error) {
-        progress.done(`Deleting snapshot ${s.name} failed`, false);
-        throw error;
+  await withLockedSession(
+    { store: ctx.state, application: ctx.application, kind: 'snapshot', summary: reason, host: ctx.host },
+    async (session) => {
+      const snapshots = await ctx.gateway.listSnapshots(ctx.application);
+      const targets = names.map((n) => {
+        const s = snapshots.find((x) => x.name === n);
+        if (!s)
+          throw new MsfctlError('SNAPSHOT', `Snapshot ${n} of ${ctx.application} does not exist.`, {
+            hint: '`msfctl snapshot list` shows the snapshots.',
+          });
+        return s;
+      });
+      await session.begin({ summary: `${reason}: ${names.join(', ')}`, details: { delete: names } });
+      for (const s of targets) {
+        const progress = ctx.host.progress(`Deleting snapshot ${s.name}`);
+        try {
+          await ctx.gateway.deleteSnapshot(ctx.application, s.name, s.createdAt);
+          // Deletion is asynchronous (DELETING → gone).
+          await waitForSnapshotGone(ctx.gateway, ctx.application, s.name, {
+            ...(ctx.clock ? { clock: ctx.clock } : {}),
+            progress,
+            label: `Deleting snapshot ${s.name}`,
+          });
+        } catch (error) {
+          progress.done(`Deleting snapshot ${s.name} failed`, false);
+          throw error;
+        }
+        await session.recordOperation({ operation: 'DeleteApplicationSnapshot', status: 'SUCCESSFUL' });
+        progress.done(`Deleted snapshot ${s.name}`);
+        deleted.push(s.name);
       }
-      await session.recordOperation({ operation: 'DeleteApplicationSnapshot', status: 'SUCCESSFUL' });
-      progress.done(`Deleted snapshot ${s.name}`);
-      deleted.push(s.name);
-    }
-  });
+    },
+  );
   return { deleted };
 }

@@ -1,14 +1,34 @@
 /** start, stop [--force], restart and rollback: the imperative lifecycle, independent of any config change. */
-import { kpusFor, kpusInUse, type AppStatus, type LiveApplication, type RestoreSettings } from '../domain/application.js';
+import {
+  kpusFor,
+  kpusInUse,
+  type AppStatus,
+  type LiveApplication,
+  type RestoreSettings,
+} from '../domain/application.js';
 import { MsfctlError } from '../errors.js';
 import { newestReady, rollbackEffect, startEffect, stopEffect } from '../plan/effects.js';
 import type { PlannedAction } from '../plan/plan.js';
 import { requireLive, runLifecycle, type LifecycleContext, type LifecycleResult } from './run-actions.js';
 
 /** Statuses a force stop can leave (msf-api.md §4.1). */
-const FORCE_STOPPABLE: AppStatus[] = ['STARTING', 'UPDATING', 'STOPPING', 'AUTOSCALING', 'RUNNING', 'ROLLING_BACK', 'MAINTENANCE', 'FORCE_STOPPING'];
+const FORCE_STOPPABLE: AppStatus[] = [
+  'STARTING',
+  'UPDATING',
+  'STOPPING',
+  'AUTOSCALING',
+  'RUNNING',
+  'ROLLING_BACK',
+  'MAINTENANCE',
+  'FORCE_STOPPING',
+];
 
-function startAction(live: LiveApplication, run: RestoreSettings, reason: string, snapshotsKnown: Parameters<typeof newestReady>[0]): PlannedAction {
+function startAction(
+  live: LiveApplication,
+  run: RestoreSettings,
+  reason: string,
+  snapshotsKnown: Parameters<typeof newestReady>[0],
+): PlannedAction {
   const kpus = kpusFor(live.config.parallelism.parallelism, live.config.parallelism.perKpu);
   return { type: 'start', run, reason, effect: startEffect(run, newestReady(snapshotsKnown), kpus, false) };
 }
@@ -18,9 +38,13 @@ async function checkSnapshot(ctx: LifecycleContext, run: RestoreSettings) {
   if (run.from === 'snapshot') {
     const named = snapshots.find((s) => s.name === run.snapshot);
     if (!named || named.status !== 'READY') {
-      throw new MsfctlError('SNAPSHOT', `Snapshot ${run.snapshot} of ${ctx.application} ${named ? `is ${named.status}` : 'does not exist'}.`, {
-        hint: '`msfctl snapshot list` shows the snapshots you can restore from.',
-      });
+      throw new MsfctlError(
+        'SNAPSHOT',
+        `Snapshot ${run.snapshot} of ${ctx.application} ${named ? `is ${named.status}` : 'does not exist'}.`,
+        {
+          hint: '`msfctl snapshot list` shows the snapshots you can restore from.',
+        },
+      );
     }
   }
   return snapshots;
@@ -40,9 +64,17 @@ export function stopApplication(ctx: LifecycleContext, force: boolean): Promise<
   return runLifecycle(ctx, 'stop', (found) => {
     const live = requireLive(found, ctx.application);
     if (live.status === 'READY') return { nothing: `${ctx.application} is already stopped (READY).` };
-    if (force ? !FORCE_STOPPABLE.includes(live.status) : live.status !== 'RUNNING') throw busy(live, force ? 'force-stop' : 'stop');
+    if (force ? !FORCE_STOPPABLE.includes(live.status) : live.status !== 'RUNNING')
+      throw busy(live, force ? 'force-stop' : 'stop');
     return {
-      actions: [{ type: 'stop', force, reason: force ? 'msfctl stop --force' : 'msfctl stop', effect: stopEffect(live.config.snapshotsEnabled, force, kpusInUse(live)) }],
+      actions: [
+        {
+          type: 'stop',
+          force,
+          reason: force ? 'msfctl stop --force' : 'msfctl stop',
+          effect: stopEffect(live.config.snapshotsEnabled, force, kpusInUse(live)),
+        },
+      ],
       details: { force },
     };
   });
@@ -56,12 +88,28 @@ export function restartApplication(ctx: LifecycleContext, run: RestoreSettings):
     const snapshots = await checkSnapshot(ctx, run);
     const actions: PlannedAction[] = [];
     if (live.status === 'RUNNING') {
-      actions.push({ type: 'stop', force: false, reason: 'msfctl restart', effect: stopEffect(live.config.snapshotsEnabled, false, kpusInUse(live)) });
+      actions.push({
+        type: 'stop',
+        force: false,
+        reason: 'msfctl restart',
+        effect: stopEffect(live.config.snapshotsEnabled, false, kpusInUse(live)),
+      });
     }
     // After the stop, "latest" is the snapshot the stop just took.
-    const start = startAction(live, run, 'msfctl restart', live.status === 'RUNNING' && run.from === 'latest' && live.config.snapshotsEnabled ? undefined : snapshots);
+    const start = startAction(
+      live,
+      run,
+      'msfctl restart',
+      live.status === 'RUNNING' && run.from === 'latest' && live.config.snapshotsEnabled
+        ? undefined
+        : snapshots,
+    );
     if (live.status === 'RUNNING' && run.from === 'latest' && live.config.snapshotsEnabled) {
-      start.effect = { ...start.effect, state: 'restored', stateDetail: 'restored from the snapshot the stop takes' };
+      start.effect = {
+        ...start.effect,
+        state: 'restored',
+        stateDetail: 'restored from the snapshot the stop takes',
+      };
     }
     actions.push(start);
     return { actions, details: { restore: run } };
@@ -73,21 +121,43 @@ export function rollbackApplication(ctx: LifecycleContext): Promise<LifecycleRes
   return runLifecycle(ctx, 'rollback', async (found) => {
     const live = requireLive(found, ctx.application);
     if (!['RUNNING', 'UPDATING', 'AUTOSCALING'].includes(live.status)) {
-      throw new MsfctlError('APP_BUSY', `${ctx.application} is ${live.status}: the service rolls back only a RUNNING, UPDATING or AUTOSCALING application.`, {
-        hint: live.status === 'READY' ? 'Start it first (`msfctl start`), or apply the previous spec.' : 'Wait for it to settle (`msfctl status`).',
-      });
+      throw new MsfctlError(
+        'APP_BUSY',
+        `${ctx.application} is ${live.status}: the service rolls back only a RUNNING, UPDATING or AUTOSCALING application.`,
+        {
+          hint:
+            live.status === 'READY'
+              ? 'Start it first (`msfctl start`), or apply the previous spec.'
+              : 'Wait for it to settle (`msfctl status`).',
+        },
+      );
     }
     if (live.versionId <= 1) {
-      throw new MsfctlError('APP_BUSY', `${ctx.application} is at version ${live.versionId}: there is no previous version to roll back to.`);
+      throw new MsfctlError(
+        'APP_BUSY',
+        `${ctx.application} is at version ${live.versionId}: there is no previous version to roll back to.`,
+      );
     }
     const snapshots = await ctx.gateway.listSnapshots(ctx.application);
     if (!snapshots.some((s) => s.status === 'READY')) {
-      throw new MsfctlError('SNAPSHOT', `${ctx.application} has no snapshot: RollbackApplication restores the previous version's state from one.`, {
-        hint: 'Apply the previous spec instead, or take a snapshot first (`msfctl snapshot create`).',
-      });
+      throw new MsfctlError(
+        'SNAPSHOT',
+        `${ctx.application} has no snapshot: RollbackApplication restores the previous version's state from one.`,
+        {
+          hint: 'Apply the previous spec instead, or take a snapshot first (`msfctl snapshot create`).',
+        },
+      );
     }
     const kpus = kpusInUse(live);
-    return { actions: [{ type: 'rollback', fromVersion: live.versionId, effect: rollbackEffect({ before: kpus, after: kpus }) }] };
+    return {
+      actions: [
+        {
+          type: 'rollback',
+          fromVersion: live.versionId,
+          effect: rollbackEffect({ before: kpus, after: kpus }),
+        },
+      ],
+    };
   });
 }
 

@@ -1,6 +1,12 @@
 /** status: the application at a glance — status, version, runtime, scale, last operation, snapshots, code. */
 import type { MsfGateway } from '../aws/msf-gateway.js';
-import { describeCode, kpusFor, kpusInUse, type AppStatus, type OperationInfo } from '../domain/application.js';
+import {
+  describeCode,
+  kpusFor,
+  kpusInUse,
+  type AppStatus,
+  type OperationInfo,
+} from '../domain/application.js';
 import { detectDrift, hasDrift } from '../plan/drift.js';
 import { artifactAt, msfctlOperationIds, type Ledger } from '../state/ledger.js';
 import type { LockInfo } from '../state/lock.js';
@@ -11,7 +17,14 @@ export interface StatusReport {
   status?: AppStatus;
   versionId?: number;
   runtime?: string;
-  parallelism?: { configured: number; current: number; perKpu: number; autoscaling: boolean; kpus: number; kpusConfigured: number };
+  parallelism?: {
+    configured: number;
+    current: number;
+    perKpu: number;
+    autoscaling: boolean;
+    kpus: number;
+    kpusConfigured: number;
+  };
   code?: { location: string; sha256?: string };
   lastOperation?: OperationInfo;
   snapshots?: { count: number; newest?: { name: string; createdAt: string } };
@@ -23,14 +36,28 @@ export interface StatusReport {
   deletedAt?: string;
 }
 
-export async function getStatus(gateway: MsfGateway, application: string, ledger: Ledger | undefined, lock: LockInfo | undefined): Promise<StatusReport> {
+export async function getStatus(
+  gateway: MsfGateway,
+  application: string,
+  ledger: Ledger | undefined,
+  lock: LockInfo | undefined,
+): Promise<StatusReport> {
   const live = await gateway.describe(application);
   if (!live) {
-    return { application, exists: false, ...(ledger?.deletedAt ? { deletedAt: ledger.deletedAt } : {}), ...(lock ? { lock } : {}) };
+    return {
+      application,
+      exists: false,
+      ...(ledger?.deletedAt ? { deletedAt: ledger.deletedAt } : {}),
+      ...(lock ? { lock } : {}),
+    };
   }
-  const [operations, snapshots] = await Promise.all([gateway.listOperations(application, 20), gateway.listSnapshots(application)]);
+  const [operations, snapshots] = await Promise.all([
+    gateway.listOperations(application, 20),
+    gateway.listSnapshots(application),
+  ]);
   let lastOperation = operations[0];
-  if (lastOperation?.id) lastOperation = await gateway.describeOperation(application, lastOperation.id).catch(() => lastOperation);
+  if (lastOperation?.id)
+    lastOperation = await gateway.describeOperation(application, lastOperation.id).catch(() => lastOperation);
   const ready = snapshots.filter((s) => s.status === 'READY');
   const p = live.config.parallelism;
   const sha256 = artifactAt(ledger, live.config.code.bucket, live.config.code.key)?.sha256;
@@ -40,12 +67,26 @@ export async function getStatus(gateway: MsfGateway, application: string, ledger
     status: live.status,
     versionId: live.versionId,
     runtime: live.config.runtime,
-    parallelism: { configured: p.parallelism, current: live.currentParallelism, perKpu: p.perKpu, autoscaling: p.autoscaling, kpus: kpusInUse(live), kpusConfigured: kpusFor(p.parallelism, p.perKpu) },
+    parallelism: {
+      configured: p.parallelism,
+      current: live.currentParallelism,
+      perKpu: p.perKpu,
+      autoscaling: p.autoscaling,
+      kpus: kpusInUse(live),
+      kpusConfigured: kpusFor(p.parallelism, p.perKpu),
+    },
     code: { location: describeCode(live.config.code), ...(sha256 ? { sha256 } : {}) },
     ...(lastOperation ? { lastOperation } : {}),
-    snapshots: { count: snapshots.length, ...(ready[0] ? { newest: { name: ready[0].name, createdAt: new Date(ready[0].createdAt).toISOString() } } : {}) },
+    snapshots: {
+      count: snapshots.length,
+      ...(ready[0]
+        ? { newest: { name: ready[0].name, createdAt: new Date(ready[0].createdAt).toISOString() } }
+        : {}),
+    },
     ...(ledger?.lastGood ? { lastGoodVersion: ledger.lastGood.versionId } : {}),
-    ...(ledger?.expected ? { drift: hasDrift(detectDrift(ledger.expected, live, operations, msfctlOperationIds(ledger))) } : {}),
+    ...(ledger?.expected
+      ? { drift: hasDrift(detectDrift(ledger.expected, live, operations, msfctlOperationIds(ledger))) }
+      : {}),
     ...(lock ? { lock } : {}),
   };
 }

@@ -53,7 +53,10 @@ export async function probe(endpoint: string): Promise<number | undefined> {
   try {
     const response = await fetch(`${endpoint.replace(/\/$/, '')}/`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'KinesisAnalytics_20180523.ListApplications' },
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'KinesisAnalytics_20180523.ListApplications',
+      },
       body: '{}',
       signal: AbortSignal.timeout(3_000),
     });
@@ -131,38 +134,61 @@ function tail(file: string, lines = 20): string {
 }
 
 /** Starts msf-local in the background unless something already answers on its endpoint. */
-export async function localUp(local: LocalRuntime, host: IoHost, clock: Clock = systemClock): Promise<LocalStatus & { started: boolean }> {
+export async function localUp(
+  local: LocalRuntime,
+  host: IoHost,
+  clock: Clock = systemClock,
+): Promise<LocalStatus & { started: boolean }> {
   const before = await localStatus(local);
   if (before.answering) return { ...before, started: false };
   mkdirSync(local.dataDir, { recursive: true });
   const log = logFilePath(local.dataDir);
   const fd = openSync(log, 'a');
   let exited: number | null | undefined;
-  const child = spawn(process.execPath, [msfLocalBin(), 'start', '--port', String(local.port), '--data-dir', local.dataDir], {
-    detached: true,
-    stdio: ['ignore', fd, fd],
-    env: process.env,
-  });
+  const child = spawn(
+    process.execPath,
+    [msfLocalBin(), 'start', '--port', String(local.port), '--data-dir', local.dataDir],
+    {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: process.env,
+    },
+  );
   closeSync(fd);
   child.on('exit', (code) => (exited = code));
   child.unref();
-  await writeFileAtomic(pidFilePath(local.dataDir), JSON.stringify({ pid: child.pid ?? -1, port: local.port, startedAt: new Date(clock.now()).toISOString() } satisfies PidFile));
+  await writeFileAtomic(
+    pidFilePath(local.dataDir),
+    JSON.stringify({
+      pid: child.pid ?? -1,
+      port: local.port,
+      startedAt: new Date(clock.now()).toISOString(),
+    } satisfies PidFile),
+  );
   const progress = host.progress(`Starting msf-local on ${local.endpoint} (data in ${local.dataDir})`);
   const started = clock.now();
   for (;;) {
     if (exited !== undefined) {
       progress.done('msf-local did not start', false);
       rmSync(pidFilePath(local.dataDir), { force: true });
-      throw new MsfctlError('LOCAL_RUNTIME', `msf-local exited during start (code ${exited}). Last lines of ${log}:\n${tail(log)}`, {
-        hint: `Is port ${local.port} taken by something else? Try target.port, or run \`npx msf-local start\` to see it fail in the foreground.`,
-      });
+      throw new MsfctlError(
+        'LOCAL_RUNTIME',
+        `msf-local exited during start (code ${exited}). Last lines of ${log}:\n${tail(log)}`,
+        {
+          hint: `Is port ${local.port} taken by something else? Try target.port, or run \`npx msf-local start\` to see it fail in the foreground.`,
+        },
+      );
     }
     if ((await probe(local.endpoint)) !== undefined) break;
     if (clock.now() - started > START_TIMEOUT_MS) {
       progress.done('msf-local did not answer', false);
-      throw new MsfctlError('LOCAL_RUNTIME', `msf-local (PID ${child.pid}) did not answer on ${local.endpoint} within ${START_TIMEOUT_MS / 1000}s. Last lines of ${log}:\n${tail(log)}`, {
-        hint: `Stop it with \`msfctl local down\` and look at ${log}.`,
-      });
+      throw new MsfctlError(
+        'LOCAL_RUNTIME',
+        `msf-local (PID ${child.pid}) did not answer on ${local.endpoint} within ${START_TIMEOUT_MS / 1000}s. Last lines of ${log}:\n${tail(log)}`,
+        {
+          hint: `Stop it with \`msfctl local down\` and look at ${log}.`,
+        },
+      );
     }
     progress.update(`Starting msf-local on ${local.endpoint} (data in ${local.dataDir})`);
     await clock.sleep(250);
@@ -172,14 +198,22 @@ export async function localUp(local: LocalRuntime, host: IoHost, clock: Clock = 
 }
 
 /** Stops the msf-local msfctl started (by its PID); it stops its Flink clusters on the way out. */
-export async function localDown(local: LocalRuntime, host: IoHost, clock: Clock = systemClock): Promise<{ stopped: boolean; pid?: number }> {
+export async function localDown(
+  local: LocalRuntime,
+  host: IoHost,
+  clock: Clock = systemClock,
+): Promise<{ stopped: boolean; pid?: number }> {
   const pid = managedPid(local.dataDir);
   if (pid === undefined) {
     rmSync(pidFilePath(local.dataDir), { force: true });
     if ((await probe(local.endpoint)) !== undefined) {
-      throw new MsfctlError('LOCAL_RUNTIME', `msf-local on ${local.endpoint} was not started by msfctl (no live pid file in ${local.dataDir}).`, {
-        hint: 'Stop it where it was started (Ctrl-C in its terminal).',
-      });
+      throw new MsfctlError(
+        'LOCAL_RUNTIME',
+        `msf-local on ${local.endpoint} was not started by msfctl (no live pid file in ${local.dataDir}).`,
+        {
+          hint: 'Stop it where it was started (Ctrl-C in its terminal).',
+        },
+      );
     }
     return { stopped: false };
   }

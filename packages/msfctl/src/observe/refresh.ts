@@ -23,11 +23,17 @@ export interface ObserveOptions {
   restoreFrom?: 'latest' | 'none' | 'snapshot';
 }
 
-export async function observe(gateway: MsfGateway, name: string, ledger: Ledger | undefined, options: ObserveOptions = {}): Promise<Observation> {
+export async function observe(
+  gateway: MsfGateway,
+  name: string,
+  ledger: Ledger | undefined,
+  options: ObserveOptions = {},
+): Promise<Observation> {
   const live = await gateway.describe(name);
   if (!live) return { live, drift: { changes: [], operations: [], notes: [] } };
   const expected = ledger?.expected;
-  const moved = expected !== undefined && (expected.versionId !== live.versionId || expected.status !== live.status);
+  const moved =
+    expected !== undefined && (expected.versionId !== live.versionId || expected.status !== live.status);
   const needSnapshots = options.snapshots || live.status === 'READY' || options.restoreFrom === 'snapshot';
   const [snapshots, operations] = await Promise.all([
     needSnapshots ? gateway.listSnapshots(name) : Promise.resolve(undefined),

@@ -91,7 +91,10 @@ export function createHost(options: HostOptions = {}): IoHost {
       let current = text;
       if (tty) {
         let frame = 0;
-        const draw = () => messages.write(`\r\x1b[2K${style.cyan(SPINNER[frame++ % SPINNER.length]!)} ${current} ${style.dim(elapsed())}`);
+        const draw = () =>
+          messages.write(
+            `\r\x1b[2K${style.cyan(SPINNER[frame++ % SPINNER.length]!)} ${current} ${style.dim(elapsed())}`,
+          );
         draw();
         const timer = setInterval(draw, 100);
         timer.unref();
@@ -101,7 +104,9 @@ export function createHost(options: HostOptions = {}): IoHost {
           },
           done(t, ok = true) {
             clearInterval(timer);
-            messages.write(`\r\x1b[2K${ok ? style.green('✓') : style.red('✗')} ${t} ${style.dim(`(${elapsed()})`)}\n`);
+            messages.write(
+              `\r\x1b[2K${ok ? style.green('✓') : style.red('✗')} ${t} ${style.dim(`(${elapsed()})`)}\n`,
+            );
           },
         };
       }
@@ -142,7 +147,9 @@ export function createHost(options: HostOptions = {}): IoHost {
 }
 
 /** A host that records everything: for tests and for library callers that want no output. */
-export function createSilentHost(answers: boolean[] = []): IoHost & { messages: IoMessage[]; results: unknown[] } {
+export function createSilentHost(
+  answers: boolean[] = [],
+): IoHost & { messages: IoMessage[]; results: unknown[] } {
   const messages: IoMessage[] = [];
   const results: unknown[] = [];
   return {
@@ -156,13 +163,16 @@ export function createSilentHost(answers: boolean[] = []): IoHost & { messages: 
       messages.push({ level: 'detail', code: 'PROGRESS', text });
       return {
         update: (t) => messages.push({ level: 'detail', code: 'PROGRESS', text: t }),
-        done: (t, ok = true) => messages.push({ level: ok ? 'success' : 'error', code: 'PROGRESS_DONE', text: t }),
+        done: (t, ok = true) =>
+          messages.push({ level: ok ? 'success' : 'error', code: 'PROGRESS_DONE', text: t }),
       };
     },
     confirm: async (question) => {
       const answer = answers.shift();
       if (answer === undefined) {
-        throw new MsfctlError('CONFIRMATION_REQUIRED', `${question} — no terminal to ask on.`, { hint: 'Re-run with --auto-approve to proceed without a question.' });
+        throw new MsfctlError('CONFIRMATION_REQUIRED', `${question} — no terminal to ask on.`, {
+          hint: 'Re-run with --auto-approve to proceed without a question.',
+        });
       }
       return answer;
     },

@@ -11,13 +11,20 @@ export function renderPlan(plan: Plan, s: Style, targetText: string): string {
   const out: string[] = [];
   out.push(s.bold(`Plan for ${plan.application}`) + s.dim(` (${targetText})`));
   if (plan.live) {
-    out.push(`  live: version ${plan.live.versionId}, ${s.status(plan.live.status)}, ${plan.live.runtime}, parallelism ${plan.live.parallelism} (${plan.live.kpus} KPU${plan.live.kpus === 1 ? '' : 's'} in use)`);
+    out.push(
+      `  live: version ${plan.live.versionId}, ${s.status(plan.live.status)}, ${plan.live.runtime}, parallelism ${plan.live.parallelism} (${plan.live.kpus} KPU${plan.live.kpus === 1 ? '' : 's'} in use)`,
+    );
   } else {
     out.push(`  live: ${s.yellow('does not exist yet')}`);
   }
   if (plan.artifact) {
     const a = plan.artifact;
-    const from = a.source === 'maven' ? `built from ${a.localPath}` : a.source === 'jar' ? `from ${a.localPath}` : 'given as code.s3';
+    const from =
+      a.source === 'maven'
+        ? `built from ${a.localPath}`
+        : a.source === 'jar'
+          ? `from ${a.localPath}`
+          : 'given as code.s3';
     out.push(`  JAR: ${short(a.sha256)} ${from} → s3://${a.bucket}/${a.key}`);
   }
 
@@ -27,7 +34,10 @@ export function renderPlan(plan: Plan, s: Style, targetText: string): string {
     if (d.versions) out.push(`  version ${d.versions.expected} → ${d.versions.actual} outside msfctl`);
     if (d.status) out.push(`  status ${d.status.expected} → ${d.status.actual} outside msfctl`);
     for (const c of d.changes) out.push(`  ${s.magenta('~')} ${fieldLine(c, s)}`);
-    for (const op of d.operations) out.push(`  ${op.operation} ${op.id} ${s.status(op.status)}${op.at ? ` at ${op.at}` : ''} (not run by msfctl)`);
+    for (const op of d.operations)
+      out.push(
+        `  ${op.operation} ${op.id} ${s.status(op.status)}${op.at ? ` at ${op.at}` : ''} (not run by msfctl)`,
+      );
     for (const note of d.notes) out.push(`  ${s.dim(note)}`);
   }
 
@@ -35,7 +45,9 @@ export function renderPlan(plan: Plan, s: Style, targetText: string): string {
     out.push('', s.bold('Changes') + s.dim(' (service → spec)'));
     for (const c of plan.changes) {
       if (c.field === 'code') {
-        const before = plan.deployedArtifact?.sha256 ? `${short(plan.deployedArtifact.sha256)} (${c.before})` : c.before;
+        const before = plan.deployedArtifact?.sha256
+          ? `${short(plan.deployedArtifact.sha256)} (${c.before})`
+          : c.before;
         const after = plan.artifact?.sha256 ? `${short(plan.artifact.sha256)} (${c.after})` : c.after;
         out.push(`  ${s.yellow('~')} code: ${before} → ${after}`);
       } else out.push(`  ${s.yellow('~')} ${fieldLine(c, s)}`);
@@ -53,7 +65,8 @@ export function renderPlan(plan: Plan, s: Style, targetText: string): string {
   if (plan.findings.length) {
     out.push('', s.bold('Findings'));
     for (const f of plan.findings) {
-      const mark = f.severity === 'refusal' ? s.red('✗') : f.severity === 'warning' ? s.yellow('!') : s.cyan('i');
+      const mark =
+        f.severity === 'refusal' ? s.red('✗') : f.severity === 'warning' ? s.yellow('!') : s.cyan('i');
       out.push(`  ${mark} ${f.message}`);
       if (f.hint) out.push(`    ${s.dim(f.hint)}`);
     }
@@ -89,7 +102,10 @@ export function actionTitle(a: PlannedAction): string {
 
 export function planSummary(plan: Plan, s: Style): string {
   const blocked = refusals(plan);
-  if (blocked.length) return s.red(`Plan refused: ${blocked.length} finding${blocked.length === 1 ? '' : 's'} above must be resolved first.`);
+  if (blocked.length)
+    return s.red(
+      `Plan refused: ${blocked.length} finding${blocked.length === 1 ? '' : 's'} above must be resolved first.`,
+    );
   if (!plan.actions.length) return s.green(`No changes: ${plan.application} matches the spec.`);
   const counts = new Map<string, number>();
   for (const a of plan.actions) counts.set(a.type, (counts.get(a.type) ?? 0) + 1);

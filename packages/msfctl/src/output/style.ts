@@ -18,7 +18,8 @@ export function createStyle(enabled: boolean) {
     /** A status word coloured by what it means. */
     status(status: string): string {
       if (['RUNNING', 'SUCCESSFUL', 'READY', 'succeeded'].includes(status)) return c.green(status);
-      if (['FAILED', 'failed', 'ROLLED_BACK', 'interrupted', 'CANCELLED'].includes(status)) return c.red(status);
+      if (['FAILED', 'failed', 'ROLLED_BACK', 'interrupted', 'CANCELLED'].includes(status))
+        return c.red(status);
       return c.yellow(status);
     },
     /** A table with borders on a terminal, tab-free aligned columns otherwise. */
@@ -39,6 +40,11 @@ function plainTable(head: string[], rows: (string | number)[][]): string {
   const all = [head, ...rows.map((r) => r.map(String))];
   const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').replace(ANSI, '').length)));
   return all
-    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }

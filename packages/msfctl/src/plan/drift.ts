@@ -26,7 +26,9 @@ export function detectDrift(
   const report: DriftReport = { changes: [], operations: [], notes: [] };
   if (!expected || !live) return report;
   if (expected.by !== 'apply' && expected.by !== 'import') {
-    report.notes.push(`msfctl ${expected.by} changed the application at ${expected.at}; the plan returns it to the spec`);
+    report.notes.push(
+      `msfctl ${expected.by} changed the application at ${expected.at}; the plan returns it to the spec`,
+    );
   }
   if (live.versionId !== expected.versionId) {
     report.versions = { expected: expected.versionId, actual: live.versionId };
@@ -50,5 +52,10 @@ export function detectDrift(
 }
 
 export function hasDrift(report: DriftReport): boolean {
-  return report.changes.length > 0 || report.status !== undefined || report.versions !== undefined || report.operations.length > 0;
+  return (
+    report.changes.length > 0 ||
+    report.status !== undefined ||
+    report.versions !== undefined ||
+    report.operations.length > 0
+  );
 }

@@ -51,16 +51,61 @@ const RULES: Rule[] = [
   { field: 'runtime', section: 'runtime', kind: 'runtime', read: (c) => c.runtime },
   { field: 'code', section: 'code', kind: 'code', read: (c) => describeCode(c.code) },
   { field: 'role', section: 'role', kind: 'config', read: (c) => c.role },
-  { field: 'parallelism.parallelism', section: 'parallelism', kind: 'scale', read: (c) => String(c.parallelism.parallelism) },
-  { field: 'parallelism.perKpu', section: 'parallelism', kind: 'scale', read: (c) => String(c.parallelism.perKpu) },
-  { field: 'parallelism.autoscaling', section: 'parallelism', kind: 'scale', read: (c) => String(c.parallelism.autoscaling) },
+  {
+    field: 'parallelism.parallelism',
+    section: 'parallelism',
+    kind: 'scale',
+    read: (c) => String(c.parallelism.parallelism),
+  },
+  {
+    field: 'parallelism.perKpu',
+    section: 'parallelism',
+    kind: 'scale',
+    read: (c) => String(c.parallelism.perKpu),
+  },
+  {
+    field: 'parallelism.autoscaling',
+    section: 'parallelism',
+    kind: 'scale',
+    read: (c) => String(c.parallelism.autoscaling),
+  },
   { field: 'monitoring.logLevel', section: 'monitoring', kind: 'config', read: (c) => c.monitoring.logLevel },
-  { field: 'monitoring.metricsLevel', section: 'monitoring', kind: 'config', read: (c) => c.monitoring.metricsLevel },
-  { field: 'checkpoints.enabled', section: 'checkpoints', kind: 'config', read: (c) => String(c.checkpoints.enabled) },
-  { field: 'checkpoints.intervalMs', section: 'checkpoints', kind: 'config', read: (c) => String(c.checkpoints.intervalMs) },
-  { field: 'checkpoints.minPauseMs', section: 'checkpoints', kind: 'config', read: (c) => String(c.checkpoints.minPauseMs) },
-  { field: 'snapshots', section: 'snapshotsEnabled', kind: 'config', read: (c) => String(c.snapshotsEnabled) },
-  { field: 'systemRollback', section: 'systemRollback', kind: 'config', read: (c) => String(c.systemRollback) },
+  {
+    field: 'monitoring.metricsLevel',
+    section: 'monitoring',
+    kind: 'config',
+    read: (c) => c.monitoring.metricsLevel,
+  },
+  {
+    field: 'checkpoints.enabled',
+    section: 'checkpoints',
+    kind: 'config',
+    read: (c) => String(c.checkpoints.enabled),
+  },
+  {
+    field: 'checkpoints.intervalMs',
+    section: 'checkpoints',
+    kind: 'config',
+    read: (c) => String(c.checkpoints.intervalMs),
+  },
+  {
+    field: 'checkpoints.minPauseMs',
+    section: 'checkpoints',
+    kind: 'config',
+    read: (c) => String(c.checkpoints.minPauseMs),
+  },
+  {
+    field: 'snapshots',
+    section: 'snapshotsEnabled',
+    kind: 'config',
+    read: (c) => String(c.snapshotsEnabled),
+  },
+  {
+    field: 'systemRollback',
+    section: 'systemRollback',
+    kind: 'config',
+    read: (c) => String(c.systemRollback),
+  },
 ];
 
 /**
@@ -72,7 +117,8 @@ export function diffConfig(from: AppConfig, to: AppConfig): FieldChange[] {
   for (const rule of RULES) {
     const before = rule.read(from);
     const after = rule.read(to);
-    if (before !== after) changes.push({ field: rule.field, kind: rule.kind, section: rule.section, before, after });
+    if (before !== after)
+      changes.push({ field: rule.field, kind: rule.kind, section: rule.section, before, after });
   }
   changes.push(...diffProperties(from.properties, to.properties));
   return changes;
@@ -87,7 +133,13 @@ function diffProperties(from: AppConfig['properties'], to: AppConfig['properties
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     for (const key of keys) {
       if (a[key] !== b[key]) {
-        changes.push({ field: `properties.${group}[${JSON.stringify(key)}]`, kind: 'config', section: 'properties', before: a[key], after: b[key] });
+        changes.push({
+          field: `properties.${group}[${JSON.stringify(key)}]`,
+          kind: 'config',
+          section: 'properties',
+          before: a[key],
+          after: b[key],
+        });
       }
     }
   }

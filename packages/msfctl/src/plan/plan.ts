@@ -24,7 +24,20 @@ export interface Effect {
   kpus: { before: number; after: number };
 }
 
-export type ConfigUpdate = Partial<Pick<AppConfig, 'runtime' | 'role' | 'code' | 'properties' | 'parallelism' | 'monitoring' | 'checkpoints' | 'snapshotsEnabled' | 'systemRollback'>>;
+export type ConfigUpdate = Partial<
+  Pick<
+    AppConfig,
+    | 'runtime'
+    | 'role'
+    | 'code'
+    | 'properties'
+    | 'parallelism'
+    | 'monitoring'
+    | 'checkpoints'
+    | 'snapshotsEnabled'
+    | 'systemRollback'
+  >
+>;
 
 export type PlannedAction =
   | { type: 'create'; config: AppConfig; description?: string; effect: Effect }
@@ -85,7 +98,8 @@ export interface Plan {
   /** Where the plan was made: a plan is refused on a different endpoint or region. */
   target: { kind?: 'aws' | 'local'; region?: string; endpoint?: string };
   /** The live application the plan was computed from; apply refuses the plan if it moved. */
-  basis: { exists: false } | { exists: true; versionId: number; conditionalToken?: string; status: AppStatus };
+  basis:
+    { exists: false } | { exists: true; versionId: number; conditionalToken?: string; status: AppStatus };
   specDigest: string;
   artifact?: ArtifactRef;
   /** The JAR the live application runs, with its digest when the ledger knows it. */

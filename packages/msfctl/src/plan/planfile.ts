@@ -22,7 +22,12 @@ export function readPlanFile(file: string): Plan {
     });
   }
   const plan = value as Partial<Plan>;
-  if (plan.format !== PLAN_FORMAT || !Array.isArray(plan.actions) || typeof plan.application !== 'string' || !plan.basis) {
+  if (
+    plan.format !== PLAN_FORMAT ||
+    !Array.isArray(plan.actions) ||
+    typeof plan.application !== 'string' ||
+    !plan.basis
+  ) {
     throw new MsfctlError('PLAN_INVALID', `${file} is not an msfctl plan (expected format ${PLAN_FORMAT}).`, {
       hint: 'Make a plan with `msfctl plan --out FILE`.',
     });
@@ -31,13 +36,20 @@ export function readPlanFile(file: string): Plan {
 }
 
 /** Throws PLAN_STALE when the live application is not the one the plan was computed from. */
-export function assertPlanCurrent(plan: Plan, live: LiveApplication | undefined, target: Plan['target']): void {
+export function assertPlanCurrent(
+  plan: Plan,
+  live: LiveApplication | undefined,
+  target: Plan['target'],
+): void {
   const stale = (why: string) =>
     new MsfctlError('PLAN_STALE', `Saved plan is stale: ${why}.`, {
       hint: 'Run `msfctl plan --out FILE` again and apply the new plan.',
       details: { basis: plan.basis, live: live ? { versionId: live.versionId, status: live.status } : null },
     });
-  if ((plan.target.endpoint ?? '') !== (target.endpoint ?? '') || (plan.target.region ?? '') !== (target.region ?? '')) {
+  if (
+    (plan.target.endpoint ?? '') !== (target.endpoint ?? '') ||
+    (plan.target.region ?? '') !== (target.region ?? '')
+  ) {
     // kind is informational: the endpoint says where.
     throw new MsfctlError(
       'PLAN_INVALID',
@@ -46,21 +58,35 @@ export function assertPlanCurrent(plan: Plan, live: LiveApplication | undefined,
     );
   }
   if (!plan.basis.exists) {
-    if (live) throw stale(`application ${plan.application} was created since (now version ${live.versionId}, ${live.status})`);
+    if (live)
+      throw stale(
+        `application ${plan.application} was created since (now version ${live.versionId}, ${live.status})`,
+      );
     return;
   }
   if (!live) throw stale(`application ${plan.application} no longer exists`);
   if (live.versionId !== plan.basis.versionId) {
-    throw stale(`application ${plan.application} is at version ${live.versionId}, the plan was made at version ${plan.basis.versionId}`);
+    throw stale(
+      `application ${plan.application} is at version ${live.versionId}, the plan was made at version ${plan.basis.versionId}`,
+    );
   }
-  if (plan.basis.conditionalToken && live.conditionalToken && live.conditionalToken !== plan.basis.conditionalToken) {
+  if (
+    plan.basis.conditionalToken &&
+    live.conditionalToken &&
+    live.conditionalToken !== plan.basis.conditionalToken
+  ) {
     throw stale(`application ${plan.application} changed since the plan (ConditionalToken differs)`);
   }
   if (live.status !== plan.basis.status) {
-    throw stale(`application ${plan.application} is ${live.status}, the plan was made while it was ${plan.basis.status}`);
+    throw stale(
+      `application ${plan.application} is ${live.status}, the plan was made while it was ${plan.basis.status}`,
+    );
   }
 }
 
 function describeTarget(t: Plan['target']): string {
-  return [t.region ? `region ${t.region}` : 'the default region', t.endpoint ? `endpoint ${t.endpoint}` : 'the AWS endpoint'].join(', ');
+  return [
+    t.region ? `region ${t.region}` : 'the default region',
+    t.endpoint ? `endpoint ${t.endpoint}` : 'the AWS endpoint',
+  ].join(', ');
 }

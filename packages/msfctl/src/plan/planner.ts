@@ -11,7 +11,14 @@ import {
   type SnapshotInfo,
 } from '../domain/application.js';
 import { MsfctlError } from '../errors.js';
-import { createEffect, newestReady, startEffect, stopEffect, updateReadyEffect, updateRunningEffect } from './effects.js';
+import {
+  createEffect,
+  newestReady,
+  startEffect,
+  stopEffect,
+  updateReadyEffect,
+  updateRunningEffect,
+} from './effects.js';
 import { diffConfig, sectionsOf, type ChangeKind, type FieldChange } from './fields.js';
 import type { ConfigUpdate, Finding, PlannedAction } from './plan.js';
 
@@ -61,21 +68,37 @@ export function planChanges(input: PlannerInput): PlannerOutput {
   }
 
   if (!live) {
-    const actions: PlannedAction[] = [{ type: 'create', config: desired.config, ...(desired.description ? { description: desired.description } : {}), effect: createEffect() }];
+    const actions: PlannedAction[] = [
+      {
+        type: 'create',
+        config: desired.config,
+        ...(desired.description ? { description: desired.description } : {}),
+        effect: createEffect(),
+      },
+    ];
     if (desired.running) {
-      actions.push({ type: 'start', run: desired.restore, reason: 'running: true', effect: startEffect(desired.restore, { known: true }, kpusWanted, true) });
+      actions.push({
+        type: 'start',
+        run: desired.restore,
+        reason: 'running: true',
+        effect: startEffect(desired.restore, { known: true }, kpusWanted, true),
+      });
     }
     return { changes: [], actions, findings, kpus };
   }
 
   if (!isSteady(live.status)) {
-    throw new MsfctlError('APP_BUSY', `Application ${live.name} is ${live.status}: msfctl plans only from READY or RUNNING.`, {
-      hint:
-        live.status === 'DELETING'
-          ? 'It is being deleted.'
-          : 'Wait for the current operation (msfctl status shows it). If it is stuck, `msfctl stop --force` brings it to READY.',
-      details: { status: live.status },
-    });
+    throw new MsfctlError(
+      'APP_BUSY',
+      `Application ${live.name} is ${live.status}: msfctl plans only from READY or RUNNING.`,
+      {
+        hint:
+          live.status === 'DELETING'
+            ? 'It is being deleted.'
+            : 'Wait for the current operation (msfctl status shows it). If it is stuck, `msfctl stop --force` brings it to READY.',
+        details: { status: live.status },
+      },
+    );
   }
 
   const changes = diffConfig(live.config, desired.config);
@@ -88,7 +111,12 @@ export function planChanges(input: PlannerInput): PlannerOutput {
   if (live.status === 'RUNNING') {
     if (!desired.running) {
       // Stop first: the update then needs no restart of its own.
-      actions.push({ type: 'stop', force: false, reason: 'running: false', effect: stopEffect(live.config.snapshotsEnabled, false, liveKpus) });
+      actions.push({
+        type: 'stop',
+        force: false,
+        reason: 'running: false',
+        effect: stopEffect(live.config.snapshotsEnabled, false, liveKpus),
+      });
       if (update) actions.push({ type: 'update', kinds, changes, update, effect: updateReadyEffect() });
     } else if (update) {
       actions.push({
@@ -97,13 +125,21 @@ export function planChanges(input: PlannerInput): PlannerOutput {
         changes,
         update,
         run: desired.restore,
-        effect: updateRunningEffect(live.config.snapshotsEnabled, desired.restore, { before: liveKpus, after: kpusWanted }),
+        effect: updateRunningEffect(live.config.snapshotsEnabled, desired.restore, {
+          before: liveKpus,
+          after: kpusWanted,
+        }),
       });
     }
   } else {
     if (update) actions.push({ type: 'update', kinds, changes, update, effect: updateReadyEffect() });
     if (desired.running) {
-      actions.push({ type: 'start', run: desired.restore, reason: 'running: true', effect: startEffect(desired.restore, newest, kpusWanted, false) });
+      actions.push({
+        type: 'start',
+        run: desired.restore,
+        reason: 'running: true',
+        effect: startEffect(desired.restore, newest, kpusWanted, false),
+      });
     }
   }
   return { changes, actions, findings, kpus };

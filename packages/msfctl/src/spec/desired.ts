@@ -17,9 +17,13 @@ export function desiredFromSpec(spec: ApplicationSpec, code: CodeLocation): Desi
       role: spec.role,
       code,
       properties: spec.properties,
-      parallelism: spec.parallelism ? { custom: true, ...spec.parallelism } : { ...SERVICE_DEFAULTS.parallelism },
+      parallelism: spec.parallelism
+        ? { custom: true, ...spec.parallelism }
+        : { ...SERVICE_DEFAULTS.parallelism },
       monitoring: spec.monitoring ? { custom: true, ...spec.monitoring } : { ...SERVICE_DEFAULTS.monitoring },
-      checkpoints: spec.checkpoints ? { custom: true, ...spec.checkpoints } : { ...SERVICE_DEFAULTS.checkpoints },
+      checkpoints: spec.checkpoints
+        ? { custom: true, ...spec.checkpoints }
+        : { ...SERVICE_DEFAULTS.checkpoints },
       snapshotsEnabled: spec.snapshots,
       systemRollback: spec.systemRollback,
     },

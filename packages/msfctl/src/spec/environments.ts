@@ -17,7 +17,8 @@ export function mergeEnvironment(base: Plain, override: Plain, depth = 0): Plain
   for (const [key, value] of Object.entries(override)) {
     if (value === null) delete out[key];
     else if (depth === 0 && REPLACE_WHOLE.has(key)) out[key] = value;
-    else if (isPlain(value) && isPlain(out[key])) out[key] = mergeEnvironment(out[key] as Plain, value, depth + 1);
+    else if (isPlain(value) && isPlain(out[key]))
+      out[key] = mergeEnvironment(out[key] as Plain, value, depth + 1);
     else out[key] = value;
   }
   return out;

@@ -25,11 +25,17 @@ export function formatPath(path: readonly PathSegment[]): string {
 }
 
 /** Locates a path in the source file; returns undefined when it cannot. */
-export type Locator = (path: readonly PathSegment[], keyOf?: string) => { line: number; column: number } | undefined;
+export type Locator = (
+  path: readonly PathSegment[],
+  keyOf?: string,
+) => { line: number; column: number } | undefined;
 
 export function describeIssues(
   issues: readonly z.core.$ZodIssue[],
-  options: { knownKeys?: (path: readonly PathSegment[]) => readonly string[] | undefined; locate?: Locator } = {},
+  options: {
+    knownKeys?: (path: readonly PathSegment[]) => readonly string[] | undefined;
+    locate?: Locator;
+  } = {},
 ): SpecIssue[] {
   const out: SpecIssue[] = [];
   for (const issue of issues) {
@@ -69,7 +75,9 @@ function reason(issue: z.core.$ZodIssue): string {
         ? `must be at most ${issue.maximum} characters`
         : `must be ${issue.inclusive ? '≤' : '<'} ${issue.maximum}`;
     case 'invalid_format':
-      return issue.format === 'regex' ? issue.message.replace(/^Invalid string: /, 'must match ') : `must be a valid ${issue.format}`;
+      return issue.format === 'regex'
+        ? issue.message.replace(/^Invalid string: /, 'must match ')
+        : `must be a valid ${issue.format}`;
     case 'invalid_union':
       return issue.message === 'Invalid input' ? 'has an unexpected form' : issue.message;
     default:
@@ -111,6 +119,8 @@ function editDistance(a: string, b: string): number {
 
 export function formatIssues(file: string, issues: readonly SpecIssue[]): string {
   return issues
-    .map((i) => `  ${file}${i.line !== undefined ? `:${i.line}:${i.column ?? 1}` : ''}: ${i.path}: ${i.message}`)
+    .map(
+      (i) => `  ${file}${i.line !== undefined ? `:${i.line}:${i.column ?? 1}` : ''}: ${i.path}: ${i.message}`,
+    )
     .join('\n');
 }

@@ -68,17 +68,28 @@ export function loadSpec(options: LoadSpecOptions = {}): LoadedSpec {
   const raw = readSource(options, cwd);
   const environments = raw.kind === 'spec' ? readEnvironments(raw) : {};
   const names = Object.keys(environments);
-  const choice = chooseEnvironment(names, options.environment ?? undefined, stringField(raw.document.defaultEnvironment), env.MSFCTL_ENV);
+  const choice = chooseEnvironment(
+    names,
+    options.environment ?? undefined,
+    stringField(raw.document.defaultEnvironment),
+    env.MSFCTL_ENV,
+  );
   if (choice.name !== undefined && !names.includes(choice.name)) {
-    throw new MsfctlError('SPEC_INVALID', `${rel(raw.path, cwd)} has no environment "${choice.name}" (from ${choice.source}).`, {
-      hint: names.length ? `Known environments: ${names.join(', ')}.` : 'The file defines no environments.',
-    });
+    throw new MsfctlError(
+      'SPEC_INVALID',
+      `${rel(raw.path, cwd)} has no environment "${choice.name}" (from ${choice.source}).`,
+      {
+        hint: names.length ? `Known environments: ${names.join(', ')}.` : 'The file defines no environments.',
+      },
+    );
   }
   return resolve(raw, choice.name, environments, options, cwd, env);
 }
 
 /** Validates the base spec and every environment; used by `msfctl validate`. */
-export function loadAllEnvironments(options: LoadSpecOptions = {}): { name: string | undefined; result: LoadedSpec | MsfctlError }[] {
+export function loadAllEnvironments(
+  options: LoadSpecOptions = {},
+): { name: string | undefined; result: LoadedSpec | MsfctlError }[] {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const raw = readSource(options, cwd);
@@ -117,7 +128,10 @@ function resolve(
     });
     for (const issue of issues) {
       if (issue.path === 'role' && issue.message === 'is required') {
-        issue.message += raw.kind === 'tfvars' ? " (the seed's Terraform creates the role: give --role ARN or set MSFCTL_ROLE_ARN)" : ' (or give --role ARN / MSFCTL_ROLE_ARN)';
+        issue.message +=
+          raw.kind === 'tfvars'
+            ? " (the seed's Terraform creates the role: give --role ARN or set MSFCTL_ROLE_ARN)"
+            : ' (or give --role ARN / MSFCTL_ROLE_ARN)';
       }
     }
     throw specInvalid(raw, where, issues, cwd);
@@ -149,12 +163,17 @@ function applyOverrides(
   }
   // tfvars code overrides were applied while reading the file (they also move s3_bucket_name).
   if (overrides.code && kind === 'spec') {
-    out.code = 'jar' in overrides.code ? { jar: path.resolve(cwd, overrides.code.jar) } : { maven: path.resolve(cwd, overrides.code.maven) };
+    out.code =
+      'jar' in overrides.code
+        ? { jar: path.resolve(cwd, overrides.code.jar) }
+        : { maven: path.resolve(cwd, overrides.code.maven) };
   }
   const role = overrides.role ?? env.MSFCTL_ROLE_ARN;
   if (role) out.role = role;
   const target = out.target;
-  const isLocal = target === 'local' || (typeof target === 'object' && target !== null && (target as { kind?: unknown }).kind === 'local');
+  const isLocal =
+    target === 'local' ||
+    (typeof target === 'object' && target !== null && (target as { kind?: unknown }).kind === 'local');
   if (isLocal && out.role === undefined) out.role = LOCAL_PLACEHOLDER_ROLE;
   return out;
 }
@@ -167,26 +186,51 @@ function readSource(options: LoadSpecOptions, cwd: string): RawSource {
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new MsfctlError('TFVARS_INVALID', `${rel(file, cwd)} is not valid JSON: ${(error as Error).message}`, {
-        hint: 'msfctl reads the JSON form of tfvars (config.tfvars.json); HCL .tfvars files are not supported.',
-      });
+      throw new MsfctlError(
+        'TFVARS_INVALID',
+        `${rel(file, cwd)} is not valid JSON: ${(error as Error).message}`,
+        {
+          hint: 'msfctl reads the JSON form of tfvars (config.tfvars.json); HCL .tfvars files are not supported.',
+        },
+      );
     }
     const code = options.overrides?.code;
-    const result = readTfvars(json, code ? { codeOverride: 'jar' in code ? { jar: path.resolve(cwd, code.jar) } : { maven: path.resolve(cwd, code.maven) } } : {});
+    const result = readTfvars(
+      json,
+      code
+        ? {
+            codeOverride:
+              'jar' in code ? { jar: path.resolve(cwd, code.jar) } : { maven: path.resolve(cwd, code.maven) },
+          }
+        : {},
+    );
     if (result.problems.length) {
       throw new MsfctlError(
         'TFVARS_INVALID',
         `${rel(file, cwd)} cannot be used:\n${result.problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`,
-        { hint: 'Fix the variables above; `msfctl validate --tfvars FILE` shows how each variable maps to the spec.', details: { problems: result.problems } },
+        {
+          hint: 'Fix the variables above; `msfctl validate --tfvars FILE` shows how each variable maps to the spec.',
+          details: { problems: result.problems },
+        },
       );
     }
-    return { kind: 'tfvars', path: file, document: result.document, warnings: result.warnings, mapping: result.mapping };
+    return {
+      kind: 'tfvars',
+      path: file,
+      document: result.document,
+      warnings: result.warnings,
+      mapping: result.mapping,
+    };
   }
   const file = options.file ? path.resolve(cwd, options.file) : findSpecFile(cwd);
   if (!file) {
-    throw new MsfctlError('SPEC_NOT_FOUND', `No spec found in ${cwd} (looked for ${DEFAULT_SPEC_FILES.join(', ')}).`, {
-      hint: 'Write one (see `msfctl import APP` to start from an existing application), or pass -f FILE or --tfvars FILE.',
-    });
+    throw new MsfctlError(
+      'SPEC_NOT_FOUND',
+      `No spec found in ${cwd} (looked for ${DEFAULT_SPEC_FILES.join(', ')}).`,
+      {
+        hint: 'Write one (see `msfctl import APP` to start from an existing application), or pass -f FILE or --tfvars FILE.',
+      },
+    );
   }
   const text = readText(file, 'spec');
   const lines = new LineCounter();
@@ -194,15 +238,29 @@ function readSource(options: LoadSpecOptions, cwd: string): RawSource {
   if (yaml.errors.length) {
     const first = yaml.errors[0]!;
     const pos = first.linePos?.[0];
-    throw new MsfctlError('SPEC_INVALID', `${rel(file, cwd)}${pos ? `:${pos.line}:${pos.col}` : ''} cannot be parsed: ${first.message.split('\n')[0]}`, {
-      hint: 'The spec is YAML (or JSON). Check indentation and quoting around the reported line.',
-    });
+    throw new MsfctlError(
+      'SPEC_INVALID',
+      `${rel(file, cwd)}${pos ? `:${pos.line}:${pos.col}` : ''} cannot be parsed: ${first.message.split('\n')[0]}`,
+      {
+        hint: 'The spec is YAML (or JSON). Check indentation and quoting around the reported line.',
+      },
+    );
   }
   const document = yaml.toJS() as unknown;
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw new MsfctlError('SPEC_INVALID', `${rel(file, cwd)} must be a mapping of fields (application, runtime, code, ...).`);
+    throw new MsfctlError(
+      'SPEC_INVALID',
+      `${rel(file, cwd)} must be a mapping of fields (application, runtime, code, ...).`,
+    );
   }
-  return { kind: 'spec', path: file, document: document as Record<string, unknown>, yaml, lines, warnings: [] };
+  return {
+    kind: 'spec',
+    path: file,
+    document: document as Record<string, unknown>,
+    yaml,
+    lines,
+    warnings: [],
+  };
 }
 
 function readEnvironments(raw: RawSource): Record<string, Record<string, unknown>> {
@@ -213,9 +271,15 @@ function readEnvironments(raw: RawSource): Record<string, Record<string, unknown
     issues.push({ path: 'environments', message: 'must be a mapping of environment names to overrides' });
   } else {
     for (const [name, body] of Object.entries(value)) {
-      if (!/^[a-zA-Z0-9_.-]+$/.test(name)) issues.push({ path: `environments.${name}`, message: 'environment names contain only letters, digits, "_", "." and "-"' });
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) issues.push({ path: `environments.${name}`, message: 'must be a mapping of fields to override' });
-      else if ('environments' in body) issues.push({ path: `environments.${name}.environments`, message: 'environments cannot be nested' });
+      if (!/^[a-zA-Z0-9_.-]+$/.test(name))
+        issues.push({
+          path: `environments.${name}`,
+          message: 'environment names contain only letters, digits, "_", "." and "-"',
+        });
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        issues.push({ path: `environments.${name}`, message: 'must be a mapping of fields to override' });
+      else if ('environments' in body)
+        issues.push({ path: `environments.${name}.environments`, message: 'environments cannot be nested' });
     }
   }
   if (issues.length) throw specInvalid(raw, raw.path, issues, process.cwd());
@@ -223,13 +287,17 @@ function readEnvironments(raw: RawSource): Record<string, Record<string, unknown
 }
 
 function specInvalid(raw: RawSource, where: string, issues: SpecIssue[], cwd: string): MsfctlError {
-  return new MsfctlError('SPEC_INVALID', `${where} is not a valid spec:\n${formatIssues(rel(raw.path, cwd), issues)}`, {
-    hint:
-      raw.kind === 'tfvars'
-        ? 'These fields come from the tfvars mapping; `msfctl validate --tfvars FILE` shows which variable became which field.'
-        : 'Fix the fields above and run `msfctl validate`.',
-    details: { issues },
-  });
+  return new MsfctlError(
+    'SPEC_INVALID',
+    `${where} is not a valid spec:\n${formatIssues(rel(raw.path, cwd), issues)}`,
+    {
+      hint:
+        raw.kind === 'tfvars'
+          ? 'These fields come from the tfvars mapping; `msfctl validate --tfvars FILE` shows which variable became which field.'
+          : 'Fix the fields above and run `msfctl validate`.',
+      details: { issues },
+    },
+  );
 }
 
 /** Finds a path in the YAML source: in the environment's override first, then in the base. */
@@ -248,7 +316,8 @@ function locator(doc: Document, lines: LineCounter, environment: string | undefi
     return range ? lines.linePos(range[0]) : undefined;
   };
   return (p, keyOf) => {
-    const pos = (environment ? find(['environments', environment, ...p], keyOf) : undefined) ?? find(p, keyOf);
+    const pos =
+      (environment ? find(['environments', environment, ...p], keyOf) : undefined) ?? find(p, keyOf);
     return pos ? { line: pos.line, column: pos.col } : undefined;
   };
 }
@@ -258,7 +327,9 @@ function absolutize(spec: ApplicationSpec, baseDir: string): ApplicationSpec {
   if (code.jar) code.jar = path.resolve(baseDir, code.jar);
   if (typeof code.maven === 'string') code.maven = path.resolve(baseDir, code.maven);
   else if (code.maven) code.maven = { ...code.maven, dir: path.resolve(baseDir, code.maven.dir) };
-  const target = spec.target.dataDir ? { ...spec.target, dataDir: expandHome(spec.target.dataDir, baseDir) } : spec.target;
+  const target = spec.target.dataDir
+    ? { ...spec.target, dataDir: expandHome(spec.target.dataDir, baseDir) }
+    : spec.target;
   return { ...spec, code, target };
 }
 
@@ -272,7 +343,10 @@ function readText(file: string, what: 'spec' | 'tfvars'): string {
     return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MsfctlError(what === 'spec' ? 'SPEC_NOT_FOUND' : 'TFVARS_INVALID', `Cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
+    throw new MsfctlError(
+      what === 'spec' ? 'SPEC_NOT_FOUND' : 'TFVARS_INVALID',
+      `Cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}.`,
+    );
   }
 }
 
@@ -289,7 +363,9 @@ function rel(file: string, cwd: string): string {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }

@@ -32,13 +32,20 @@ const propertyValue = z
 
 const propertyGroups = z
   .record(
-    z.string().min(1).max(50).regex(NAME, 'property group ids contain only letters, digits, "_", "." and "-"'),
+    z
+      .string()
+      .min(1)
+      .max(50)
+      .regex(NAME, 'property group ids contain only letters, digits, "_", "." and "-"'),
     z.record(z.string().min(1).max(2048), propertyValue),
   )
   .refine((groups) => Object.keys(groups).length <= 50, 'at most 50 property groups')
-  .refine((groups) => Object.values(groups).every((g) => Object.keys(g).length >= 1 && Object.keys(g).length <= 50), {
-    message: 'each property group needs 1 to 50 properties',
-  });
+  .refine(
+    (groups) => Object.values(groups).every((g) => Object.keys(g).length >= 1 && Object.keys(g).length <= 50),
+    {
+      message: 'each property group needs 1 to 50 properties',
+    },
+  );
 
 const mavenCode = z.union([
   z.string().min(1),
@@ -104,7 +111,11 @@ const restoreSchema = z.preprocess(
         ctx.addIssue({ code: 'custom', path: ['snapshot'], message: 'is required when from is "snapshot"' });
       }
       if (restore.from !== 'snapshot' && restore.snapshot) {
-        ctx.addIssue({ code: 'custom', path: ['snapshot'], message: `is only used with from: snapshot (from is "${restore.from}")` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['snapshot'],
+          message: `is only used with from: snapshot (from is "${restore.from}")`,
+        });
       }
     }),
 );
@@ -115,7 +126,12 @@ export const applicationFields = {
   description: z.string().max(1024).optional(),
   runtime: z.enum(RUNTIMES),
   /** Service execution role ARN. */
-  role: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)'),
+  role: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/,
+      'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+    ),
   /** Desired state: true keeps the job RUNNING, false keeps it stopped (READY). */
   running: z.boolean().default(true),
   code: codeSchema,
@@ -171,7 +187,11 @@ export const applicationSpecSchema = z.strictObject(applicationFields).superRefi
     });
   }
   if (spec.target.kind === 'aws' && (spec.target.port !== undefined || spec.target.dataDir !== undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['target'], message: 'port and dataDir only apply to target kind "local"' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['target'],
+      message: 'port and dataDir only apply to target kind "local"',
+    });
   }
 });
 
@@ -181,6 +201,11 @@ export type CodeSpec = ApplicationSpec['code'];
 
 /** The file as written: application fields plus `environments`, each a partial override checked after merging. */
 export const specFileSchema = z.looseObject({
-  environments: z.record(z.string().regex(NAME, 'environment names contain only letters, digits, "_", "." and "-"'), z.record(z.string(), z.unknown())).optional(),
+  environments: z
+    .record(
+      z.string().regex(NAME, 'environment names contain only letters, digits, "_", "." and "-"'),
+      z.record(z.string(), z.unknown()),
+    )
+    .optional(),
   defaultEnvironment: z.string().optional(),
 });

@@ -56,15 +56,32 @@ export const TFVARS_RULES: Record<string, VariableRule> = {
   flink_app_parallelism_per_kpu: { kind: 'number', default: 1, fields: ['parallelism.perKpu'] },
   flink_app_autoscaling_enabled: { kind: 'bool', default: true, fields: ['parallelism.autoscaling'] },
   flink_app_monitoring_log_level: { kind: 'string', default: 'INFO', fields: ['monitoring.logLevel'] },
-  flink_app_monitoring_metrics_level: { kind: 'string', default: 'APPLICATION', fields: ['monitoring.metricsLevel'] },
+  flink_app_monitoring_metrics_level: {
+    kind: 'string',
+    default: 'APPLICATION',
+    fields: ['monitoring.metricsLevel'],
+  },
   flink_app_snapshots_enabled: { kind: 'bool', default: true, fields: ['snapshots'] },
-  flink_app_restore_type: { kind: 'string', default: 'RESTORE_FROM_LATEST_SNAPSHOT', fields: ['restore.from'] },
+  flink_app_restore_type: {
+    kind: 'string',
+    default: 'RESTORE_FROM_LATEST_SNAPSHOT',
+    fields: ['restore.from'],
+  },
   flink_app_snapshot_name: { kind: 'string', default: '', fields: ['restore.snapshot'] },
-  flink_app_allow_non_restored_state: { kind: 'string|bool', default: 'false', fields: ['restore.allowNonRestoredState'] },
+  flink_app_allow_non_restored_state: {
+    kind: 'string|bool',
+    default: 'false',
+    fields: ['restore.allowNonRestoredState'],
+  },
   flink_app_start: { kind: 'bool', default: true, fields: ['running'] },
   s3_bucket_name: { kind: 'string', fields: ['code.s3.bucket'] },
   s3_file_key: { kind: 'string', fields: ['code.s3.key'] },
-  code_content_type: { kind: 'string', default: 'ZIPFILE', fields: [], note: 'must be ZIPFILE (a JAR); msfctl always uses ZIPFILE' },
+  code_content_type: {
+    kind: 'string',
+    default: 'ZIPFILE',
+    fields: [],
+    note: 'must be ZIPFILE (a JAR); msfctl always uses ZIPFILE',
+  },
   region: { kind: 'string', default: 'us-east-1', fields: ['target.region'] },
   cloudwatch_log_retention: {
     kind: 'number',
@@ -79,14 +96,27 @@ export function readTfvars(vars: unknown, options: TfvarsOptions = {}): TfvarsRe
   const warnings: string[] = [];
   const mapping: TfvarsMappingEntry[] = [];
   if (typeof vars !== 'object' || vars === null || Array.isArray(vars)) {
-    return { document: {}, mapping, warnings, problems: [{ variable: '(file)', message: 'must be a JSON object of variables' }] };
+    return {
+      document: {},
+      mapping,
+      warnings,
+      problems: [{ variable: '(file)', message: 'must be a JSON object of variables' }],
+    };
   }
   const given = vars as Record<string, unknown>;
 
   for (const name of Object.keys(given)) {
     if (!(name in TFVARS_RULES)) {
-      warnings.push(`unknown variable "${name}" is ignored: msfctl maps only the seed's variables (see msfctl validate --tfvars)`);
-      mapping.push({ variable: name, value: given[name], fields: [], source: 'file', note: 'unknown: ignored' });
+      warnings.push(
+        `unknown variable "${name}" is ignored: msfctl maps only the seed's variables (see msfctl validate --tfvars)`,
+      );
+      mapping.push({
+        variable: name,
+        value: given[name],
+        fields: [],
+        source: 'file',
+        note: 'unknown: ignored',
+      });
     }
   }
 
@@ -98,17 +128,32 @@ export function readTfvars(vars: unknown, options: TfvarsOptions = {}): TfvarsRe
     const coerced = coerce(name, rule.kind, raw, problems);
     if (coerced === undefined) continue;
     values[name] = coerced;
-    mapping.push({ variable: name, value: coerced, fields: rule.fields, source: inFile ? 'file' : 'default', ...(rule.note ? { note: rule.note } : {}) });
+    mapping.push({
+      variable: name,
+      value: coerced,
+      fields: rule.fields,
+      source: inFile ? 'file' : 'default',
+      ...(rule.note ? { note: rule.note } : {}),
+    });
   }
 
   if (values.flink_app_environment_variables === undefined) {
-    problems.push({ variable: 'flink_app_environment_variables', message: 'is required (the seed declares it without a default)' });
+    problems.push({
+      variable: 'flink_app_environment_variables',
+      message: 'is required (the seed declares it without a default)',
+    });
   }
   if (values.s3_bucket_name === undefined) {
-    problems.push({ variable: 's3_bucket_name', message: 'is required (the seed declares it without a default)' });
+    problems.push({
+      variable: 's3_bucket_name',
+      message: 'is required (the seed declares it without a default)',
+    });
   }
   if (values.code_content_type !== undefined && values.code_content_type !== 'ZIPFILE') {
-    problems.push({ variable: 'code_content_type', message: `must be "ZIPFILE" for a Flink JAR (got ${JSON.stringify(values.code_content_type)})` });
+    problems.push({
+      variable: 'code_content_type',
+      message: `must be "ZIPFILE" for a Flink JAR (got ${JSON.stringify(values.code_content_type)})`,
+    });
   }
 
   const restoreType = values.flink_app_restore_type as string | undefined;
@@ -132,7 +177,10 @@ export function readTfvars(vars: unknown, options: TfvarsOptions = {}): TfvarsRe
       perKpu: values.flink_app_parallelism_per_kpu,
       autoscaling: values.flink_app_autoscaling_enabled,
     },
-    monitoring: { logLevel: values.flink_app_monitoring_log_level, metricsLevel: values.flink_app_monitoring_metrics_level },
+    monitoring: {
+      logLevel: values.flink_app_monitoring_log_level,
+      metricsLevel: values.flink_app_monitoring_metrics_level,
+    },
     snapshots: values.flink_app_snapshots_enabled,
     restore: {
       from: from ?? 'latest',
@@ -149,7 +197,8 @@ export function readTfvars(vars: unknown, options: TfvarsOptions = {}): TfvarsRe
     // Like the seed's build.sh: the JAR goes to s3_bucket_name under flink-app/, here named by its digest.
     document.code = options.codeOverride;
     document.artifacts = { bucket, prefix: 'flink-app/' };
-    if (!mapping.some((m) => m.variable === 's3_file_key')) mapping.push({ variable: 's3_file_key', value: undefined, fields: [], source: 'flag' });
+    if (!mapping.some((m) => m.variable === 's3_file_key'))
+      mapping.push({ variable: 's3_file_key', value: undefined, fields: [], source: 'flag' });
     for (const entry of mapping) {
       if (entry.variable === 's3_bucket_name') entry.fields = ['artifacts.bucket'];
       if (entry.variable === 's3_file_key') {
@@ -169,7 +218,10 @@ export function readTfvars(vars: unknown, options: TfvarsOptions = {}): TfvarsRe
     document.code = { s3: { bucket, key } };
   }
   if (from === 'snapshot' && !snapshotName) {
-    problems.push({ variable: 'flink_app_snapshot_name', message: 'is required when flink_app_restore_type is RESTORE_FROM_CUSTOM_SNAPSHOT' });
+    problems.push({
+      variable: 'flink_app_snapshot_name',
+      message: 'is required when flink_app_restore_type is RESTORE_FROM_CUSTOM_SNAPSHOT',
+    });
   }
 
   return { document: dropUndefined(document), mapping, warnings, problems };
@@ -182,10 +234,15 @@ function coerce(name: string, kind: Kind, raw: unknown, problems: TfvarsProblem[
   };
   switch (kind) {
     case 'string':
-      return typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : fail('a string');
+      return typeof raw === 'string'
+        ? raw
+        : typeof raw === 'number' || typeof raw === 'boolean'
+          ? String(raw)
+          : fail('a string');
     case 'number': {
       // Terraform converts numeric strings to numbers.
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      const n =
+        typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
       return Number.isFinite(n) ? n : fail('a number');
     }
     case 'bool':
@@ -197,7 +254,10 @@ function coerce(name: string, kind: Kind, raw: unknown, problems: TfvarsProblem[
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('a map of maps');
       for (const [group, inner] of Object.entries(raw)) {
         if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) {
-          problems.push({ variable: name, message: `group "${group}" must be a map of property names to values` });
+          problems.push({
+            variable: name,
+            message: `group "${group}" must be a map of property names to values`,
+          });
           return undefined;
         }
       }
@@ -210,7 +270,10 @@ function dropUndefined(value: Record<string, unknown>): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (v === undefined) continue;
-    out[k] = typeof v === 'object' && v !== null && !Array.isArray(v) ? dropUndefined(v as Record<string, unknown>) : v;
+    out[k] =
+      typeof v === 'object' && v !== null && !Array.isArray(v)
+        ? dropUndefined(v as Record<string, unknown>)
+        : v;
   }
   return out;
 }

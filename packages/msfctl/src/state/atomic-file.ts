@@ -9,7 +9,10 @@ import path from 'node:path';
 
 async function writeTemp(file: string, content: string): Promise<string> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   const handle = await open(temp, 'wx');
   try {
     await handle.writeFile(content);

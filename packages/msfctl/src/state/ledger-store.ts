@@ -7,19 +7,29 @@ export function ledgerKey(application: string): string {
   return `${application}/ledger.json`;
 }
 
-export async function readLedger(store: ObjectStore, application: string): Promise<{ ledger: Ledger; revision?: string }> {
+export async function readLedger(
+  store: ObjectStore,
+  application: string,
+): Promise<{ ledger: Ledger; revision?: string }> {
   const stored = await store.get(ledgerKey(application));
   if (!stored) return { ledger: emptyLedger(application) };
   let value: Ledger;
   try {
     value = JSON.parse(stored.body) as Ledger;
   } catch (error) {
-    throw new MsfctlError('STATE', `The ledger of ${application} in ${store.location} is not valid JSON: ${(error as Error).message}`, {
-      hint: 'It was edited by hand or written by something else; restore it from a backup or move it aside.',
-    });
+    throw new MsfctlError(
+      'STATE',
+      `The ledger of ${application} in ${store.location} is not valid JSON: ${(error as Error).message}`,
+      {
+        hint: 'It was edited by hand or written by something else; restore it from a backup or move it aside.',
+      },
+    );
   }
   if (value.format !== LEDGER_FORMAT) {
-    throw new MsfctlError('STATE', `The ledger of ${application} in ${store.location} has format ${String(value.format)}, expected ${LEDGER_FORMAT}.`);
+    throw new MsfctlError(
+      'STATE',
+      `The ledger of ${application} in ${store.location} has format ${String(value.format)}, expected ${LEDGER_FORMAT}.`,
+    );
   }
   return { ledger: value, revision: stored.revision };
 }
@@ -45,7 +55,11 @@ export class LedgerSession {
   }
 
   async update(change: (ledger: Ledger) => Ledger): Promise<Ledger> {
-    const next = { ...change(this.current), serial: this.current.serial + 1, updatedAt: new Date().toISOString() };
+    const next = {
+      ...change(this.current),
+      serial: this.current.serial + 1,
+      updatedAt: new Date().toISOString(),
+    };
     try {
       this.revision = await this.store.put(
         ledgerKey(next.application),
@@ -54,9 +68,13 @@ export class LedgerSession {
       );
     } catch (error) {
       if (PreconditionFailed.is(error)) {
-        throw new MsfctlError('STATE', `The ledger of ${next.application} was changed by another process (in ${this.store.location}).`, {
-          hint: 'Someone wrote it without holding the lock (or after force-unlock). Run the command again.',
-        });
+        throw new MsfctlError(
+          'STATE',
+          `The ledger of ${next.application} was changed by another process (in ${this.store.location}).`,
+          {
+            hint: 'Someone wrote it without holding the lock (or after force-unlock). Run the command again.',
+          },
+        );
       }
       throw error;
     }

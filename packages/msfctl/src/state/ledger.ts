@@ -90,19 +90,43 @@ export interface Ledger {
 }
 
 export function emptyLedger(application: string, now: Date = new Date()): Ledger {
-  return { format: LEDGER_FORMAT, application, serial: 0, updatedAt: now.toISOString(), artifacts: {}, snapshots: [], entries: [] };
+  return {
+    format: LEDGER_FORMAT,
+    application,
+    serial: 0,
+    updatedAt: now.toISOString(),
+    artifacts: {},
+    snapshots: [],
+    entries: [],
+  };
 }
 
 export function newEntry(kind: EntryKind, who: string, summary: string, now: Date = new Date()): LedgerEntry {
-  return { id: randomUUID(), kind, startedAt: now.toISOString(), who, outcome: 'in-progress', summary, operations: [] };
+  return {
+    id: randomUUID(),
+    kind,
+    startedAt: now.toISOString(),
+    who,
+    outcome: 'in-progress',
+    summary,
+    operations: [],
+  };
 }
 
 /** Entries left in progress by a process that no longer holds the lock are marked interrupted. */
-export function markInterrupted(ledger: Ledger, now: Date = new Date()): { ledger: Ledger; interrupted: LedgerEntry[] } {
+export function markInterrupted(
+  ledger: Ledger,
+  now: Date = new Date(),
+): { ledger: Ledger; interrupted: LedgerEntry[] } {
   const interrupted: LedgerEntry[] = [];
   const entries = ledger.entries.map((e) => {
     if (e.outcome !== 'in-progress') return e;
-    const done: LedgerEntry = { ...e, outcome: 'interrupted', endedAt: now.toISOString(), error: 'msfctl stopped before this finished; the next run reconciled with the service' };
+    const done: LedgerEntry = {
+      ...e,
+      outcome: 'interrupted',
+      endedAt: now.toISOString(),
+      error: 'msfctl stopped before this finished; the next run reconciled with the service',
+    };
     interrupted.push(done);
     return done;
   });
@@ -122,7 +146,11 @@ export function recordArtifact(ledger: Ledger, artifact: ArtifactRecord): Ledger
   return { ...ledger, artifacts: { ...ledger.artifacts, [`${artifact.bucket}/${artifact.key}`]: artifact } };
 }
 
-export function artifactAt(ledger: Ledger | undefined, bucket: string, key: string): ArtifactRecord | undefined {
+export function artifactAt(
+  ledger: Ledger | undefined,
+  bucket: string,
+  key: string,
+): ArtifactRecord | undefined {
   return ledger?.artifacts[`${bucket}/${key}`];
 }
 

@@ -8,7 +8,12 @@ import { createHash } from 'node:crypto';
 import { readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { createFileExclusive, writeFileAtomic } from './atomic-file.js';
-import { PreconditionFailed, type ObjectStore, type StoredObject, type WriteCondition } from './object-store.js';
+import {
+  PreconditionFailed,
+  type ObjectStore,
+  type StoredObject,
+  type WriteCondition,
+} from './object-store.js';
 
 function revisionOf(body: string): string {
   return createHash('sha256').update(body).digest('hex').slice(0, 32);
@@ -19,7 +24,8 @@ export class LocalObjectStore implements ObjectStore {
 
   private file(key: string): string {
     const resolved = path.resolve(this.location, key);
-    if (!resolved.startsWith(path.resolve(this.location) + path.sep)) throw new Error(`invalid state key ${key}`);
+    if (!resolved.startsWith(path.resolve(this.location) + path.sep))
+      throw new Error(`invalid state key ${key}`);
     return resolved;
   }
 

@@ -66,22 +66,31 @@ export class HeldLock {
     const now = this.clock.now();
     const next: LockInfo = { ...this.info, expiresAt: new Date(now + this.leaseMs).toISOString() };
     try {
-      this.revision = await this.store.put(lockKey(this.info.application), JSON.stringify(next, null, 2), { ifMatch: this.revision });
+      this.revision = await this.store.put(lockKey(this.info.application), JSON.stringify(next, null, 2), {
+        ifMatch: this.revision,
+      });
       this.info.expiresAt = next.expiresAt;
     } catch (error) {
       if (!PreconditionFailed.is(error)) throw error;
-      this.lost = new MsfctlError('LOCK_LOST', `The lock on ${this.info.application} (ID ${this.info.id}) was removed or taken over while msfctl held it.`, {
-        hint: 'Someone ran force-unlock or the lease expired. Check `msfctl status` and `msfctl history` before trying again.',
-      });
+      this.lost = new MsfctlError(
+        'LOCK_LOST',
+        `The lock on ${this.info.application} (ID ${this.info.id}) was removed or taken over while msfctl held it.`,
+        {
+          hint: 'Someone ran force-unlock or the lease expired. Check `msfctl status` and `msfctl history` before trying again.',
+        },
+      );
       throw this.lost;
     }
   }
 
   /** Renews the lease every third of it until released. */
   startHeartbeat(): void {
-    this.timer = setInterval(() => {
-      this.renew().catch(() => this.stopHeartbeat());
-    }, Math.max(1_000, Math.floor(this.leaseMs / 3)));
+    this.timer = setInterval(
+      () => {
+        this.renew().catch(() => this.stopHeartbeat());
+      },
+      Math.max(1_000, Math.floor(this.leaseMs / 3)),
+    );
     this.timer.unref();
   }
 
@@ -106,7 +115,12 @@ export class HeldLock {
   }
 }
 
-export async function acquireLock(store: ObjectStore, application: string, operation: string, options: LockOptions = {}): Promise<HeldLock> {
+export async function acquireLock(
+  store: ObjectStore,
+  application: string,
+  operation: string,
+  options: LockOptions = {},
+): Promise<HeldLock> {
   const clock = options.clock ?? systemClock;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const host = options.host ?? hostname();
@@ -135,12 +149,19 @@ export async function acquireLock(store: ObjectStore, application: string, opera
     if (!current) continue; // released in between: try again
     const holder = parseLock(current.body);
     const expired = !holder || Date.parse(holder.expiresAt) < clock.now();
-    const orphaned = holder?.host === host && holder.pid !== undefined && holder.pid !== process.pid && !alive(holder.pid);
+    const orphaned =
+      holder?.host === host && holder.pid !== undefined && holder.pid !== process.pid && !alive(holder.pid);
     if (!expired && !orphaned) throw lockHeldError(application, holder!);
     try {
       const takeover = JSON.stringify({ ...info, ...(holder ? { takenOverFrom: holder.id } : {}) }, null, 2);
       const revision = await store.put(key, takeover, { ifMatch: current.revision });
-      return new HeldLock(store, { ...info, ...(holder ? { takenOverFrom: holder.id } : {}) }, revision, leaseMs, clock);
+      return new HeldLock(
+        store,
+        { ...info, ...(holder ? { takenOverFrom: holder.id } : {}) },
+        revision,
+        leaseMs,
+        clock,
+      );
     } catch (error) {
       if (!PreconditionFailed.is(error)) throw error;
       // Someone else took it over first: look again.
@@ -148,7 +169,10 @@ export async function acquireLock(store: ObjectStore, application: string, opera
   }
   const holder = parseLock((await store.get(key))?.body ?? '');
   if (holder) throw lockHeldError(application, holder);
-  throw new MsfctlError('STATE', `Could not take the lock on ${application} in ${store.location}: it keeps changing.`);
+  throw new MsfctlError(
+    'STATE',
+    `Could not take the lock on ${application} in ${store.location}: it keeps changing.`,
+  );
 }
 
 export async function readLock(store: ObjectStore, application: string): Promise<LockInfo | undefined> {
@@ -161,12 +185,18 @@ export async function forceUnlock(store: ObjectStore, application: string, id: s
   const current = await store.get(lockKey(application));
   const holder = current ? parseLock(current.body) : undefined;
   if (!current || !holder) {
-    throw new MsfctlError('STATE', `Application ${application} is not locked (in ${store.location}).`, { hint: 'Nothing to unlock.' });
+    throw new MsfctlError('STATE', `Application ${application} is not locked (in ${store.location}).`, {
+      hint: 'Nothing to unlock.',
+    });
   }
   if (holder.id !== id) {
-    throw new MsfctlError('STATE', `The lock on ${application} has ID ${holder.id} (held by ${holder.who}), not ${id}.`, {
-      hint: `Check who holds it; to remove it anyway run: msfctl force-unlock ${holder.id}`,
-    });
+    throw new MsfctlError(
+      'STATE',
+      `The lock on ${application} has ID ${holder.id} (held by ${holder.who}), not ${id}.`,
+      {
+        hint: `Check who holds it; to remove it anyway run: msfctl force-unlock ${holder.id}`,
+      },
+    );
   }
   await store.delete(lockKey(application), current.revision);
   return holder;

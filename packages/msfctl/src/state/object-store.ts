@@ -19,7 +19,11 @@ export class PreconditionFailed extends Error {
     super(`precondition failed for ${key}`);
   }
   static is(error: unknown): error is PreconditionFailed {
-    return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'PreconditionFailed';
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      (error as { name?: unknown }).name === 'PreconditionFailed'
+    );
   }
 }
 

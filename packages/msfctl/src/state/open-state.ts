@@ -7,7 +7,11 @@ import { parseS3Location, S3ObjectStore } from './s3-object-store.js';
 
 export const DEFAULT_STATE_DIR = '.msfctl';
 
-export function openStateStore(location: string | undefined, baseDir: string, s3: () => S3Client): ObjectStore {
+export function openStateStore(
+  location: string | undefined,
+  baseDir: string,
+  s3: () => S3Client,
+): ObjectStore {
   const where = location ?? DEFAULT_STATE_DIR;
   const s3Location = parseS3Location(where);
   if (s3Location) return new S3ObjectStore(s3(), s3Location.bucket, s3Location.prefix);

@@ -4,7 +4,12 @@
  * every write is atomic by construction.
  */
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { PreconditionFailed, type ObjectStore, type StoredObject, type WriteCondition } from './object-store.js';
+import {
+  PreconditionFailed,
+  type ObjectStore,
+  type StoredObject,
+  type WriteCondition,
+} from './object-store.js';
 
 function status(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -13,7 +18,12 @@ function status(error: unknown): number | undefined {
 function isPreconditionFailure(error: unknown): boolean {
   const name = (error as { name?: string }).name;
   // 409 ConditionalRequestConflict: a concurrent conditional write to the same key won.
-  return name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || status(error) === 412 || status(error) === 409;
+  return (
+    name === 'PreconditionFailed' ||
+    name === 'ConditionalRequestConflict' ||
+    status(error) === 412 ||
+    status(error) === 409
+  );
 }
 
 export class S3ObjectStore implements ObjectStore {
@@ -63,7 +73,13 @@ export class S3ObjectStore implements ObjectStore {
 
   async delete(key: string, ifMatch?: string): Promise<void> {
     try {
-      await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(key), ...(ifMatch ? { IfMatch: ifMatch } : {}) }));
+      await this.s3.send(
+        new DeleteObjectCommand({
+          Bucket: this.bucket,
+          Key: this.key(key),
+          ...(ifMatch ? { IfMatch: ifMatch } : {}),
+        }),
+      );
     } catch (error) {
       if (ifMatch && isPreconditionFailure(error)) throw new PreconditionFailed(key);
       if (status(error) === 404) {

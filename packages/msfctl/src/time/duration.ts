@@ -1,5 +1,12 @@
 /** Durations as people write them: 90s, 15m, 12h, 7d, 2w (and combinations such as 1d12h). */
-const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();

@@ -45,7 +45,12 @@ describe('deploying stock-prices with msfctl', () => {
     expect(new Set(records.map((r) => r.ticker)).size).toBeGreaterThan(1);
     const ledger = e.ledger();
     expect(ledger.entries).toHaveLength(1);
-    expect(ledger.entries[0]).toMatchObject({ kind: 'apply', outcome: 'succeeded', versionAfter: 1, artifact: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(ledger.entries[0]).toMatchObject({
+      kind: 'apply',
+      outcome: 'succeeded',
+      versionAfter: 1,
+      artifact: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
     expect(ledger.lastGood?.versionId).toBe(1);
     // Nothing changed: nothing to do, nothing uploaded.
     const again = await e.run('apply', '--auto-approve');
@@ -58,7 +63,11 @@ describe('deploying stock-prices with msfctl', () => {
     e.writeSpec({ code: { jar: jars.window20 } });
     const plan = json<Plan>(await e.run('plan', '--json'));
     expect(plan.actions).toHaveLength(1);
-    expect(plan.actions[0]).toMatchObject({ type: 'update', kinds: ['code'], effect: { restart: true, snapshot: true, state: 'restored' } });
+    expect(plan.actions[0]).toMatchObject({
+      type: 'update',
+      kinds: ['code'],
+      effect: { restart: true, snapshot: true, state: 'restored' },
+    });
     const human = await e.run('plan');
     expect(human.stdout).toContain('update: code change');
     expect(human.stdout).toContain('restart · snapshot taken · state restored');
@@ -73,9 +82,14 @@ describe('deploying stock-prices with msfctl', () => {
   });
 
   it('6: a config change (log level ERROR → INFO) makes a new version with no state loss', async () => {
-    e.writeSpec({ code: { jar: jars.window20 }, monitoring: { logLevel: 'INFO', metricsLevel: 'APPLICATION' } });
+    e.writeSpec({
+      code: { jar: jars.window20 },
+      monitoring: { logLevel: 'INFO', metricsLevel: 'APPLICATION' },
+    });
     const plan = json<Plan>(await e.run('plan', '--json'));
-    expect(plan.changes.map((c) => [c.field, c.before, c.after])).toEqual([['monitoring.logLevel', 'ERROR', 'INFO']]);
+    expect(plan.changes.map((c) => [c.field, c.before, c.after])).toEqual([
+      ['monitoring.logLevel', 'ERROR', 'INFO'],
+    ]);
     expect(plan.actions[0]).toMatchObject({ kinds: ['config'], effect: { state: 'restored' } });
     const applied = await e.run('apply', '--auto-approve');
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
@@ -84,29 +98,48 @@ describe('deploying stock-prices with msfctl', () => {
   });
 
   it('9: scales 1 → 2 keeping state; a parallelism over the KPU quota is refused at plan time', async () => {
-    e.writeSpec({ code: { jar: jars.window20 }, monitoring: { logLevel: 'INFO' }, parallelism: { parallelism: 2, perKpu: 1, autoscaling: false } });
+    e.writeSpec({
+      code: { jar: jars.window20 },
+      monitoring: { logLevel: 'INFO' },
+      parallelism: { parallelism: 2, perKpu: 1, autoscaling: false },
+    });
     const plan = json<Plan>(await e.run('plan', '--json'));
     expect(plan.actions[0]).toMatchObject({ kinds: ['scale'], effect: { kpus: { before: 1, after: 2 } } });
     const applied = await e.run('apply', '--auto-approve');
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
-    expect(await status()).toMatchObject({ status: 'RUNNING', versionId: 4, parallelism: { current: 2, kpus: 2 } });
+    expect(await status()).toMatchObject({
+      status: 'RUNNING',
+      versionId: 4,
+      parallelism: { current: 2, kpus: 2 },
+    });
     expect(await restoredFrom(e.kda)).toMatchObject({ is_savepoint: true });
 
-    e.writeSpec({ code: { jar: jars.window20 }, monitoring: { logLevel: 'INFO' }, parallelism: { parallelism: 65, perKpu: 1, autoscaling: false } });
+    e.writeSpec({
+      code: { jar: jars.window20 },
+      monitoring: { logLevel: 'INFO' },
+      parallelism: { parallelism: 65, perKpu: 1, autoscaling: false },
+    });
     const refused = await e.run('plan');
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain('parallelism 65 at 1 per KPU needs ⌈65 ÷ 1⌉ = 65 KPUs, over the quota of 64 KPUs per application');
+    expect(refused.stdout).toContain(
+      'parallelism 65 at 1 per KPU needs ⌈65 ÷ 1⌉ = 65 KPUs, over the quota of 64 KPUs per application',
+    );
     const refusedApply = await e.run('apply', '--auto-approve');
     expect(refusedApply.code).toBe(1);
     expect(await status()).toMatchObject({ versionId: 4, parallelism: { current: 2 } });
   });
 
   it('4: after a deploy whose code cannot start, fixing the spec brings the application back RUNNING', async () => {
-    const spec = { monitoring: { logLevel: 'INFO' }, parallelism: { parallelism: 2, perKpu: 1, autoscaling: false } };
+    const spec = {
+      monitoring: { logLevel: 'INFO' },
+      parallelism: { parallelism: 2, perKpu: 1, autoscaling: false },
+    };
     e.writeSpec({ ...spec, code: { jar: jars.wrongMain } });
     const failed = await e.run('apply', '--auto-approve');
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain("The program's entry point class 'com.example.stockprices.NoSuchJob' was not found");
+    expect(failed.stderr).toContain(
+      "The program's entry point class 'com.example.stockprices.NoSuchJob' was not found",
+    );
     e.writeSpec({ ...spec, code: { jar: jars.window20 } });
     const fixed = await e.run('apply', '--auto-approve');
     expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
@@ -115,10 +148,19 @@ describe('deploying stock-prices with msfctl', () => {
     expect(s.code?.sha256).toBe((await fileDigest(jars.window20!)).sha256);
   });
 
-  it('12: upgrades the runtime FLINK-1_19 → FLINK-1_20 in place, restoring from the old version\'s snapshot', async () => {
-    e.writeSpec({ runtime: 'FLINK-1_20', code: { jar: jars.baseline120 }, monitoring: { logLevel: 'INFO' }, parallelism: { parallelism: 2, perKpu: 1, autoscaling: false } });
+  it("12: upgrades the runtime FLINK-1_19 → FLINK-1_20 in place, restoring from the old version's snapshot", async () => {
+    e.writeSpec({
+      runtime: 'FLINK-1_20',
+      code: { jar: jars.baseline120 },
+      monitoring: { logLevel: 'INFO' },
+      parallelism: { parallelism: 2, perKpu: 1, autoscaling: false },
+    });
     const plan = json<Plan>(await e.run('plan', '--json'));
-    expect(plan.actions[0]).toMatchObject({ type: 'update', kinds: ['runtime', 'code'], effect: { state: 'restored' } });
+    expect(plan.actions[0]).toMatchObject({
+      type: 'update',
+      kinds: ['runtime', 'code'],
+      effect: { state: 'restored' },
+    });
     const applied = await e.run('apply', '--auto-approve');
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     expect(await status()).toMatchObject({ status: 'RUNNING', runtime: 'FLINK-1_20' });
@@ -130,17 +172,35 @@ describe('deploying stock-prices with msfctl', () => {
     await promisify(execFile)(
       'aws',
       [
-        '--endpoint-url', e.server.url, '--region', 'us-east-1',
-        'kinesisanalyticsv2', 'update-application', '--application-name', 'stock-prices',
-        '--current-application-version-id', String(before.versionId),
-        '--application-configuration-update', JSON.stringify({ FlinkApplicationConfigurationUpdate: { MonitoringConfigurationUpdate: { ConfigurationTypeUpdate: 'CUSTOM', LogLevelUpdate: 'WARN', MetricsLevelUpdate: 'APPLICATION' } } }),
+        '--endpoint-url',
+        e.server.url,
+        '--region',
+        'us-east-1',
+        'kinesisanalyticsv2',
+        'update-application',
+        '--application-name',
+        'stock-prices',
+        '--current-application-version-id',
+        String(before.versionId),
+        '--application-configuration-update',
+        JSON.stringify({
+          FlinkApplicationConfigurationUpdate: {
+            MonitoringConfigurationUpdate: {
+              ConfigurationTypeUpdate: 'CUSTOM',
+              LogLevelUpdate: 'WARN',
+              MetricsLevelUpdate: 'APPLICATION',
+            },
+          },
+        }),
       ],
       { env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_PAGER: '' } },
     );
     const plan = await e.run('plan', '--json', '--detailed-exitcode');
     expect(plan.code).toBe(2);
     const value = json<Plan>(plan);
-    expect(value.drift.changes.map((c) => [c.field, c.before, c.after])).toEqual([['monitoring.logLevel', 'INFO', 'WARN']]);
+    expect(value.drift.changes.map((c) => [c.field, c.before, c.after])).toEqual([
+      ['monitoring.logLevel', 'INFO', 'WARN'],
+    ]);
     expect(value.drift.operations.map((o) => o.operation)).toEqual(['UpdateApplication']);
     expect(value.changes.map((c) => c.field)).toEqual(['monitoring.logLevel']);
   });

@@ -118,7 +118,9 @@ describe('lifecycle of stock-prices with msfctl', () => {
     expect(after.status).toBe('RUNNING');
     expect(after.versionId).not.toBe(updated.versionId);
     const plan = json<Plan>(await e.run('plan', '--json'));
-    expect(plan.changes.map((c) => [c.field, c.before, c.after])).toEqual([['monitoring.logLevel', 'ERROR', 'INFO']]);
+    expect(plan.changes.map((c) => [c.field, c.before, c.after])).toEqual([
+      ['monitoring.logLevel', 'ERROR', 'INFO'],
+    ]);
     expect(plan.drift.notes.join(' ')).toContain('msfctl rollback changed the application');
   });
 
@@ -129,7 +131,9 @@ describe('lifecycle of stock-prices with msfctl', () => {
     // The update takes seconds on Flink; both processes start within a second of each other.
     expect([a.code, b.code].sort()).toEqual([0, 1]);
     const loser = a.code === 0 ? b : a;
-    expect(loser.stderr).toMatch(/Application stock-prices is locked by .+ \(apply, since .+, lock ID [0-9a-f-]+\)/);
+    expect(loser.stderr).toMatch(
+      /Application stock-prices is locked by .+ \(apply, since .+, lock ID [0-9a-f-]+\)/,
+    );
     expect(loser.stderr).toContain('msfctl force-unlock');
     const after = await status();
     expect(after.versionId).toBe(before.versionId! + 1);

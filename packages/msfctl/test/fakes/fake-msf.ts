@@ -5,7 +5,15 @@
  * Integration tests use the real msf-local instead.
  */
 import type { ApplicationSummary, MsfGateway, Started } from '../../src/aws/msf-gateway.js';
-import type { AppConfig, AppStatus, LiveApplication, OperationInfo, RestoreSettings, SnapshotInfo, VersionSummary } from '../../src/domain/application.js';
+import type {
+  AppConfig,
+  AppStatus,
+  LiveApplication,
+  OperationInfo,
+  RestoreSettings,
+  SnapshotInfo,
+  VersionSummary,
+} from '../../src/domain/application.js';
 import { MsfctlError } from '../../src/errors.js';
 import type { ConfigUpdate } from '../../src/plan/plan.js';
 
@@ -33,7 +41,8 @@ export class FakeMsf implements MsfGateway {
   readonly apps = new Map<string, App>();
   readonly calls: string[] = [];
   /** The next operation of this kind fails with this ErrorString. */
-  readonly failNext: Partial<Record<'StartApplication' | 'UpdateApplication' | 'StopApplication', string>> = {};
+  readonly failNext: Partial<Record<'StartApplication' | 'UpdateApplication' | 'StopApplication', string>> =
+    {};
   private seq = 0;
   private last = 0;
 
@@ -61,9 +70,19 @@ export class FakeMsf implements MsfGateway {
     p.finish();
   }
 
-  private begin(app: App, operation: string, transient: AppStatus, finish: (op: OperationInfo) => void): Started {
+  private begin(
+    app: App,
+    operation: string,
+    transient: AppStatus,
+    finish: (op: OperationInfo) => void,
+  ): Started {
     if (app.pending) throw new MsfctlError('APP_BUSY', `${app.live.name} is ${app.live.status}`);
-    const op: OperationInfo = { id: `op${++this.seq}`, operation, status: 'IN_PROGRESS', startedAt: this.now() };
+    const op: OperationInfo = {
+      id: `op${++this.seq}`,
+      operation,
+      status: 'IN_PROGRESS',
+      startedAt: this.now(),
+    };
     app.operations.unshift(op);
     app.live = { ...app.live, status: transient };
     const error = this.failNext[operation as keyof FakeMsf['failNext']];
@@ -88,7 +107,13 @@ export class FakeMsf implements MsfGateway {
 
   private newVersion(app: App, config: AppConfig): void {
     const versionId = app.live.versionId + 1;
-    app.live = { ...app.live, config, versionId, versionUpdatedFrom: app.live.versionId, conditionalToken: `token-${versionId}` };
+    app.live = {
+      ...app.live,
+      config,
+      versionId,
+      versionUpdatedFrom: app.live.versionId,
+      conditionalToken: `token-${versionId}`,
+    };
     app.versions.set(versionId, app.live);
   }
 
@@ -121,7 +146,12 @@ export class FakeMsf implements MsfGateway {
     return structuredClone(live);
   }
 
-  async update(name: string, basis: { conditionalToken?: string; versionId: number }, update: ConfigUpdate, _run?: RestoreSettings) {
+  async update(
+    name: string,
+    basis: { conditionalToken?: string; versionId: number },
+    update: ConfigUpdate,
+    _run?: RestoreSettings,
+  ) {
     this.calls.push(`update ${name}`);
     const app = this.app(name);
     if ((basis.conditionalToken ?? `token-${basis.versionId}`) !== app.live.conditionalToken) {
@@ -132,7 +162,11 @@ export class FakeMsf implements MsfGateway {
     this.newVersion(app, { ...app.live.config, ...structuredClone(update) });
     const config = app.live.config;
     const started = this.begin(app, 'UpdateApplication', 'UPDATING', () => {
-      app.live = { ...app.live, status: wasRunning ? 'RUNNING' : 'READY', currentParallelism: config.parallelism.parallelism };
+      app.live = {
+        ...app.live,
+        status: wasRunning ? 'RUNNING' : 'READY',
+        currentParallelism: config.parallelism.parallelism,
+      };
     });
     return { ...started, live: structuredClone(app.live) };
   }
@@ -149,7 +183,8 @@ export class FakeMsf implements MsfGateway {
   async stop(name: string, force: boolean): Promise<Started> {
     this.calls.push(`stop ${name}${force ? ' force' : ''}`);
     const app = this.app(name);
-    if (!force && app.live.status !== 'RUNNING') throw new MsfctlError('APP_BUSY', `${name} is ${app.live.status}`);
+    if (!force && app.live.status !== 'RUNNING')
+      throw new MsfctlError('APP_BUSY', `${name} is ${app.live.status}`);
     return this.begin(app, 'StopApplication', force ? 'FORCE_STOPPING' : 'STOPPING', () => {
       if (!force && app.live.config.snapshotsEnabled) this.takeSnapshot(app);
       app.live = { ...app.live, status: 'READY' };
@@ -159,7 +194,8 @@ export class FakeMsf implements MsfGateway {
   async rollback(name: string, versionId: number) {
     this.calls.push(`rollback ${name}`);
     const app = this.app(name);
-    if (versionId !== app.live.versionId) throw new MsfctlError('PLAN_STALE', 'ConcurrentModificationException');
+    if (versionId !== app.live.versionId)
+      throw new MsfctlError('PLAN_STALE', 'ConcurrentModificationException');
     const previous = app.versions.get(app.live.versionUpdatedFrom ?? versionId - 1)!;
     const from = app.live.versionId;
     this.newVersion(app, previous.config);
@@ -173,7 +209,8 @@ export class FakeMsf implements MsfGateway {
   async delete(name: string, createdAt: number): Promise<void> {
     this.calls.push(`delete ${name}`);
     const app = this.app(name);
-    if (createdAt !== app.live.createdAt) throw new MsfctlError('AWS', 'InvalidArgumentException: CreateTimestamp');
+    if (createdAt !== app.live.createdAt)
+      throw new MsfctlError('AWS', 'InvalidArgumentException: CreateTimestamp');
     this.apps.delete(name);
   }
 
@@ -185,7 +222,9 @@ export class FakeMsf implements MsfGateway {
   }
 
   async listOperations(name: string, limit = 50): Promise<OperationInfo[]> {
-    return this.app(name).operations.slice(0, limit).map((o) => ({ ...o }));
+    return this.app(name)
+      .operations.slice(0, limit)
+      .map((o) => ({ ...o }));
   }
 
   async listSnapshots(name: string): Promise<SnapshotInfo[]> {
@@ -208,7 +247,9 @@ export class FakeMsf implements MsfGateway {
   }
 
   async listVersions(name: string): Promise<VersionSummary[]> {
-    return [...this.app(name).versions.values()].map((v) => ({ versionId: v.versionId, status: v.status })).reverse();
+    return [...this.app(name).versions.values()]
+      .map((v) => ({ versionId: v.versionId, status: v.status }))
+      .reverse();
   }
 
   async describeVersion(name: string, versionId: number): Promise<LiveApplication> {
@@ -216,14 +257,25 @@ export class FakeMsf implements MsfGateway {
   }
 
   async listApplications(): Promise<ApplicationSummary[]> {
-    return [...this.apps.values()].map((a) => ({ name: a.live.name, status: a.live.status, versionId: a.live.versionId, runtime: a.live.config.runtime }));
+    return [...this.apps.values()].map((a) => ({
+      name: a.live.name,
+      status: a.live.status,
+      versionId: a.live.versionId,
+      runtime: a.live.config.runtime,
+    }));
   }
 
   /** Changes the configuration the way another tool would (console, CLI): a new version. */
   outOfBand(name: string, change: (c: AppConfig) => AppConfig): void {
     const app = this.app(name);
     this.newVersion(app, change(structuredClone(app.live.config)));
-    app.operations.unshift({ id: `op${++this.seq}`, operation: 'UpdateApplication', status: 'SUCCESSFUL', startedAt: this.now(), endedAt: this.now() });
+    app.operations.unshift({
+      id: `op${++this.seq}`,
+      operation: 'UpdateApplication',
+      status: 'SUCCESSFUL',
+      startedAt: this.now(),
+      endedAt: this.now(),
+    });
   }
 }
 

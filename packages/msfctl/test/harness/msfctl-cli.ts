@@ -12,14 +12,24 @@ export interface CliResult {
   json?: unknown;
 }
 
-export function msfctl(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> {
+export function msfctl(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [MSFCTL_BIN, ...args],
       {
         cwd: options.cwd,
-        env: { ...process.env, NO_COLOR: '1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', ...options.env },
+        env: {
+          ...process.env,
+          NO_COLOR: '1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_REGION: 'us-east-1',
+          ...options.env,
+        },
         timeout: options.timeoutMs ?? 600_000,
         maxBuffer: 32 * 1024 * 1024,
       },

@@ -50,17 +50,27 @@ function project(name: string, extra = ''): string {
 
 /** The AWS CLI, asynchronously: msf-local runs in this process and must keep serving while the CLI waits. */
 async function awsCli(args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync('aws', ['--endpoint-url', server.url, '--region', 'us-east-1', '--output', 'json', ...args], {
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_PAGER: '' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const { stdout } = await execFileAsync(
+    'aws',
+    ['--endpoint-url', server.url, '--region', 'us-east-1', '--output', 'json', ...args],
+    {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_PAGER: '' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   return stdout;
 }
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'msfctl-it-'));
-  server = await startMsfLocal({ dataDir: path.join(work, 'msf-local'), port: 0, runtime: null, kinesis: false, log: () => undefined });
+  server = await startMsfLocal({
+    dataDir: path.join(work, 'msf-local'),
+    port: 0,
+    runtime: null,
+    kinesis: false,
+    log: () => undefined,
+  });
 });
 
 afterAll(async () => {
@@ -81,7 +91,15 @@ describe('msfctl against msf-local (control plane)', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('No changes: create matches the spec.');
     const status = await msfctl(['status', '--json'], { cwd });
-    expect(status.json).toMatchObject({ application: 'create', exists: true, status: 'READY', versionId: 1, runtime: 'FLINK-1_19', snapshots: { count: 0 }, lastGoodVersion: 1 });
+    expect(status.json).toMatchObject({
+      application: 'create',
+      exists: true,
+      status: 'READY',
+      versionId: 1,
+      runtime: 'FLINK-1_19',
+      snapshots: { count: 0 },
+      lastGoodVersion: 1,
+    });
     expect((status.json as { code: { sha256: string } }).code.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -90,8 +108,13 @@ describe('msfctl against msf-local (control plane)', () => {
     expect((await msfctl(['apply', '--auto-approve'], { cwd })).code).toBe(0);
     writeFileSync(path.join(cwd, 'msfctl.yaml'), spec('config').replace('logLevel: ERROR', 'logLevel: INFO'));
     const plan = await msfctl(['plan', '--json'], { cwd });
-    const value = plan.json as { changes: { field: string; before: string; after: string }[]; actions: { type: string; effect: { restart: boolean } }[] };
-    expect(value.changes).toEqual([expect.objectContaining({ field: 'monitoring.logLevel', before: 'ERROR', after: 'INFO' })]);
+    const value = plan.json as {
+      changes: { field: string; before: string; after: string }[];
+      actions: { type: string; effect: { restart: boolean } }[];
+    };
+    expect(value.changes).toEqual([
+      expect.objectContaining({ field: 'monitoring.logLevel', before: 'ERROR', after: 'INFO' }),
+    ]);
     expect(value.actions.map((a) => [a.type, a.effect.restart])).toEqual([['update', false]]);
     const applied = await msfctl(['apply', '--auto-approve'], { cwd });
     expect(applied.code).toBe(0);
@@ -110,13 +133,25 @@ describe('msfctl against msf-local (control plane)', () => {
       '--current-application-version-id',
       '1',
       '--application-configuration-update',
-      JSON.stringify({ FlinkApplicationConfigurationUpdate: { MonitoringConfigurationUpdate: { ConfigurationTypeUpdate: 'CUSTOM', LogLevelUpdate: 'DEBUG' } } }),
+      JSON.stringify({
+        FlinkApplicationConfigurationUpdate: {
+          MonitoringConfigurationUpdate: { ConfigurationTypeUpdate: 'CUSTOM', LogLevelUpdate: 'DEBUG' },
+        },
+      }),
     ]);
     const plan = await msfctl(['plan', '--json', '--detailed-exitcode'], { cwd });
     expect(plan.code).toBe(2);
-    const value = plan.json as { drift: { versions: unknown; changes: { field: string; before: string; after: string }[]; operations: { operation: string }[] } };
+    const value = plan.json as {
+      drift: {
+        versions: unknown;
+        changes: { field: string; before: string; after: string }[];
+        operations: { operation: string }[];
+      };
+    };
     expect(value.drift.versions).toEqual({ expected: 1, actual: 2 });
-    expect(value.drift.changes.map((c) => [c.field, c.before, c.after])).toEqual([['monitoring.logLevel', 'ERROR', 'DEBUG']]);
+    expect(value.drift.changes.map((c) => [c.field, c.before, c.after])).toEqual([
+      ['monitoring.logLevel', 'ERROR', 'DEBUG'],
+    ]);
     expect(value.drift.operations.map((o) => o.operation)).toEqual(['UpdateApplication']);
     const human = await msfctl(['plan'], { cwd });
     expect(human.stdout).toContain('Drift');
@@ -128,10 +163,21 @@ describe('msfctl against msf-local (control plane)', () => {
     expect((await msfctl(['apply', '--auto-approve'], { cwd })).code).toBe(0);
     writeFileSync(path.join(cwd, 'msfctl.yaml'), spec('stale').replace('logLevel: ERROR', 'logLevel: WARN'));
     expect((await msfctl(['plan', '--out', 'plan.json'], { cwd })).code).toBe(0);
-    await awsCli(['kinesisanalyticsv2', 'update-application', '--application-name', 'stale', '--current-application-version-id', '1', '--application-configuration-update', JSON.stringify({ ApplicationSnapshotConfigurationUpdate: { SnapshotsEnabledUpdate: false } })]);
+    await awsCli([
+      'kinesisanalyticsv2',
+      'update-application',
+      '--application-name',
+      'stale',
+      '--current-application-version-id',
+      '1',
+      '--application-configuration-update',
+      JSON.stringify({ ApplicationSnapshotConfigurationUpdate: { SnapshotsEnabledUpdate: false } }),
+    ]);
     const applied = await msfctl(['apply', 'plan.json', '--auto-approve'], { cwd });
     expect(applied.code).toBe(1);
-    expect(applied.stderr).toContain('Saved plan is stale: application stale is at version 2, the plan was made at version 1');
+    expect(applied.stderr).toContain(
+      'Saved plan is stale: application stale is at version 2, the plan was made at version 1',
+    );
     expect(applied.stderr).toContain('Run `msfctl plan --out FILE` again');
   });
 
@@ -155,7 +201,9 @@ describe('msfctl against msf-local (control plane)', () => {
 
   it('fails fast while the lock is held, naming the holder; force-unlock frees it', async () => {
     const cwd = project('locked');
-    const held = await acquireLock(new LocalObjectStore(path.join(cwd, '.msfctl')), 'locked', 'apply', { who: 'alice@build-7' });
+    const held = await acquireLock(new LocalObjectStore(path.join(cwd, '.msfctl')), 'locked', 'apply', {
+      who: 'alice@build-7',
+    });
     const started = Date.now();
     const applied = await msfctl(['apply', '--auto-approve'], { cwd });
     expect(applied.code).toBe(1);
@@ -173,12 +221,20 @@ describe('msfctl against msf-local (control plane)', () => {
     const cwd = project('imported');
     expect((await msfctl(['apply', '--auto-approve'], { cwd })).code).toBe(0);
     const other = mkdtempSync(path.join(work, 'import-'));
-    const imported = await msfctl(['import', 'imported', '--target', 'local', '--endpoint-url', server.url], { cwd: other });
+    const imported = await msfctl(['import', 'imported', '--target', 'local', '--endpoint-url', server.url], {
+      cwd: other,
+    });
     expect(imported.code, imported.stderr).toBe(0);
     const text = readFileSync(path.join(other, 'msfctl.yaml'), 'utf8');
     expect(text).toContain('application: imported');
     expect(text).toContain('logLevel: ERROR');
-    writeFileSync(path.join(other, 'msfctl.yaml'), text.replace(/^target: local$/m, `target:\n  kind: local\n  port: ${server.port}\n  dataDir: ${server.dataDir}`));
+    writeFileSync(
+      path.join(other, 'msfctl.yaml'),
+      text.replace(
+        /^target: local$/m,
+        `target:\n  kind: local\n  port: ${server.port}\n  dataDir: ${server.dataDir}`,
+      ),
+    );
     const plan = await msfctl(['plan', '--detailed-exitcode'], { cwd: other });
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
   });
@@ -195,7 +251,10 @@ describe('msfctl against msf-local (control plane)', () => {
     expect(status.json).toMatchObject({ exists: false, deletedAt: expect.any(String) });
     const history = await msfctl(['history', '--json'], { cwd });
     const rows = (history.json as { rows: { by: string; status: string }[] }).rows;
-    expect(rows.map((r) => r.by)).toEqual([expect.stringContaining('msfctl destroy'), expect.stringContaining('msfctl apply')]);
+    expect(rows.map((r) => r.by)).toEqual([
+      expect.stringContaining('msfctl destroy'),
+      expect.stringContaining('msfctl apply'),
+    ]);
   });
 
   it("deploys from the seed's config.tfvars.json with --jar and --role", async () => {
@@ -206,26 +265,53 @@ describe('msfctl against msf-local (control plane)', () => {
       JSON.stringify({
         flink_app_name: 'from-tfvars',
         flink_app_runtime_environment: 'FLINK-1_19',
-        flink_app_environment_variables: { OutputStream0: { 'stream.name': 'ExampleOutputStream', 'aws.region': 'us-east-1' } },
+        flink_app_environment_variables: {
+          OutputStream0: { 'stream.name': 'ExampleOutputStream', 'aws.region': 'us-east-1' },
+        },
         s3_bucket_name: 'tfvars-bucket',
         flink_app_start: false,
         flink_app_monitoring_log_level: 'ERROR',
       }),
     );
-    const s3 = new S3Client({ endpoint: server.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const s3 = new S3Client({
+      endpoint: server.url,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     await s3.send(new CreateBucketCommand({ Bucket: 'tfvars-bucket' }));
     s3.destroy();
-    const args = ['--tfvars', 'config.tfvars.json', '--jar', 'app.jar', '--role', 'arn:aws:iam::123456789012:role/flink', '--endpoint-url', server.url];
+    const args = [
+      '--tfvars',
+      'config.tfvars.json',
+      '--jar',
+      'app.jar',
+      '--role',
+      'arn:aws:iam::123456789012:role/flink',
+      '--endpoint-url',
+      server.url,
+    ];
     const validate = await msfctl(['validate', ...args], { cwd: dir });
     expect(validate.code, validate.stdout + validate.stderr).toBe(0);
     expect(validate.stdout).toMatch(/flink_app_monitoring_log_level\s+"ERROR"\s+monitoring\.logLevel/);
     const applied = await msfctl(['apply', '--auto-approve', ...args], { cwd: dir });
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     expect(applied.stdout).toMatch(/s3:\/\/tfvars-bucket\/flink-app\/[0-9a-f]{64}\.jar/);
-    const described = JSON.parse(await awsCli(['kinesisanalyticsv2', 'describe-application', '--application-name', 'from-tfvars']));
-    const flink = described.ApplicationDetail.ApplicationConfigurationDescription.FlinkApplicationConfigurationDescription;
-    expect(flink.ParallelismConfigurationDescription).toMatchObject({ ConfigurationType: 'CUSTOM', Parallelism: 1, AutoScalingEnabled: true });
-    expect(flink.MonitoringConfigurationDescription).toMatchObject({ ConfigurationType: 'CUSTOM', LogLevel: 'ERROR' });
+    const described = JSON.parse(
+      await awsCli(['kinesisanalyticsv2', 'describe-application', '--application-name', 'from-tfvars']),
+    );
+    const flink =
+      described.ApplicationDetail.ApplicationConfigurationDescription
+        .FlinkApplicationConfigurationDescription;
+    expect(flink.ParallelismConfigurationDescription).toMatchObject({
+      ConfigurationType: 'CUSTOM',
+      Parallelism: 1,
+      AutoScalingEnabled: true,
+    });
+    expect(flink.MonitoringConfigurationDescription).toMatchObject({
+      ConfigurationType: 'CUSTOM',
+      LogLevel: 'ERROR',
+    });
   });
 
   it('--json errors are one JSON document with a code and a hint', async () => {
@@ -235,6 +321,9 @@ describe('msfctl against msf-local (control plane)', () => {
     expect(result.json).toMatchObject({ application: 'jsonerr', exists: false });
     const bad = await msfctl(['snapshot', 'prune', '--json'], { cwd });
     expect(bad.code).toBe(1);
-    expect(bad.json).toMatchObject({ ok: false, error: { code: 'USAGE', message: expect.stringContaining('needs a policy') } });
+    expect(bad.json).toMatchObject({
+      ok: false,
+      error: { code: 'USAGE', message: expect.stringContaining('needs a policy') },
+    });
   });
 });

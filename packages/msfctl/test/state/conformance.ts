@@ -24,11 +24,15 @@ export function runStateConformance(name: string, makeStore: () => Promise<Objec
       const store = await makeStore();
       expect(await store.get('a/x.json')).toBeUndefined();
       const r1 = await store.put('a/x.json', 'one', { ifNoneMatch: true });
-      expect(PreconditionFailed.is(await rejects(store.put('a/x.json', 'two', { ifNoneMatch: true })))).toBe(true);
+      expect(PreconditionFailed.is(await rejects(store.put('a/x.json', 'two', { ifNoneMatch: true })))).toBe(
+        true,
+      );
       expect((await store.get('a/x.json'))?.body).toBe('one');
       const r2 = await store.put('a/x.json', 'two', { ifMatch: r1 });
       expect(r2).not.toBe(r1);
-      expect(PreconditionFailed.is(await rejects(store.put('a/x.json', 'three', { ifMatch: r1 })))).toBe(true);
+      expect(PreconditionFailed.is(await rejects(store.put('a/x.json', 'three', { ifMatch: r1 })))).toBe(
+        true,
+      );
       expect(await store.get('a/x.json')).toEqual({ body: 'two', revision: r2 });
     });
 
@@ -43,9 +47,15 @@ export function runStateConformance(name: string, makeStore: () => Promise<Objec
 
     it('lets exactly one of many concurrent creators win', async () => {
       const store = await makeStore();
-      const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => store.put('race.json', `writer ${i}`, { ifNoneMatch: true })));
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) => store.put('race.json', `writer ${i}`, { ifNoneMatch: true })),
+      );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      expect(results.filter((r) => r.status === 'rejected').every((r) => PreconditionFailed.is((r as PromiseRejectedResult).reason))).toBe(true);
+      expect(
+        results
+          .filter((r) => r.status === 'rejected')
+          .every((r) => PreconditionFailed.is((r as PromiseRejectedResult).reason)),
+      ).toBe(true);
     });
   });
 
@@ -76,7 +86,13 @@ export function runStateConformance(name: string, makeStore: () => Promise<Objec
       const store = await makeStore();
       let now = Date.parse('2026-01-01T00:00:00Z');
       const clock = { now: () => now, sleep: async () => undefined };
-      const old = await acquireLock(store, 'app', 'apply', { who: 'gone@host', leaseMs: 60_000, clock, isProcessAlive: () => true, host: 'elsewhere' });
+      const old = await acquireLock(store, 'app', 'apply', {
+        who: 'gone@host',
+        leaseMs: 60_000,
+        clock,
+        isProcessAlive: () => true,
+        host: 'elsewhere',
+      });
       now += 61_000;
       const fresh = await acquireLock(store, 'app', 'apply', { who: 'me@host', clock });
       expect(fresh.info.takenOverFrom).toBe(old.info.id);
@@ -92,8 +108,13 @@ export function runStateConformance(name: string, makeStore: () => Promise<Objec
       const dead = await acquireLock(store, 'app', 'apply', { host: 'this-host' });
       // Rewrite the holder as another PID of this host.
       const current = (await store.get('app/lock.json'))!;
-      await store.put('app/lock.json', JSON.stringify({ ...JSON.parse(current.body), pid: 999_999 }), { ifMatch: current.revision });
-      const next = await acquireLock(store, 'app', 'apply', { host: 'this-host', isProcessAlive: (pid) => pid !== 999_999 });
+      await store.put('app/lock.json', JSON.stringify({ ...JSON.parse(current.body), pid: 999_999 }), {
+        ifMatch: current.revision,
+      });
+      const next = await acquireLock(store, 'app', 'apply', {
+        host: 'this-host',
+        isProcessAlive: (pid) => pid !== 999_999,
+      });
       expect(next.info.takenOverFrom).toBe(dead.info.id);
       await next.release();
     });
@@ -107,17 +128,26 @@ export function runStateConformance(name: string, makeStore: () => Promise<Objec
       await held.renew();
       expect(Date.parse((await readLock(store, 'app'))!.expiresAt)).toBe(now + 10_000);
       now += 8_000; // past the first lease, inside the renewed one
-      expect(MsfctlError.is(await rejects(acquireLock(store, 'app', 'apply', { clock, isProcessAlive: () => true })), 'LOCK_HELD')).toBe(true);
+      expect(
+        MsfctlError.is(
+          await rejects(acquireLock(store, 'app', 'apply', { clock, isProcessAlive: () => true })),
+          'LOCK_HELD',
+        ),
+      ).toBe(true);
       await held.release();
     });
 
     it('force-unlock removes the lock only with its ID', async () => {
       const store = await makeStore();
       const held = await acquireLock(store, 'app', 'apply');
-      expect((await rejects(forceUnlock(store, 'app', 'wrong-id')) as Error).message).toContain(`has ID ${held.info.id}`);
+      expect(((await rejects(forceUnlock(store, 'app', 'wrong-id'))) as Error).message).toContain(
+        `has ID ${held.info.id}`,
+      );
       expect((await forceUnlock(store, 'app', held.info.id)).id).toBe(held.info.id);
       expect(await readLock(store, 'app')).toBeUndefined();
-      expect((await rejects(forceUnlock(store, 'app', held.info.id)) as Error).message).toContain('is not locked');
+      expect(((await rejects(forceUnlock(store, 'app', held.info.id))) as Error).message).toContain(
+        'is not locked',
+      );
     });
   });
 

@@ -4,4 +4,7 @@ import path from 'node:path';
 import { LocalObjectStore } from '../../src/state/local-object-store.js';
 import { runStateConformance } from './conformance.js';
 
-runStateConformance('local directory', async () => new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-state-'))));
+runStateConformance(
+  'local directory',
+  async () => new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-state-'))),
+);

@@ -13,8 +13,19 @@ let s3: S3Client;
 let n = 0;
 
 beforeAll(async () => {
-  server = await startMsfLocal({ dataDir: mkdtempSync(path.join(tmpdir(), 'msfctl-s3state-')), port: 0, runtime: null, kinesis: false, log: () => undefined });
-  s3 = new S3Client({ endpoint: server.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  server = await startMsfLocal({
+    dataDir: mkdtempSync(path.join(tmpdir(), 'msfctl-s3state-')),
+    port: 0,
+    runtime: null,
+    kinesis: false,
+    log: () => undefined,
+  });
+  s3 = new S3Client({
+    endpoint: server.url,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   await s3.send(new CreateBucketCommand({ Bucket: 'msfctl-state' }));
 });
 

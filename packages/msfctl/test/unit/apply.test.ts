@@ -27,7 +27,13 @@ function spec(fields: Record<string, unknown> = {}): LoadedSpec {
     monitoring: { logLevel: 'ERROR' },
     ...fields,
   });
-  return { spec: parsed, source: { kind: 'spec', path: 'msfctl.yaml' }, baseDir: '/tmp', warnings: [], digest: 'digest' };
+  return {
+    spec: parsed,
+    source: { kind: 'spec', path: 'msfctl.yaml' },
+    baseDir: '/tmp',
+    warnings: [],
+    digest: 'digest',
+  };
 }
 
 let msf: FakeMsf;
@@ -62,7 +68,13 @@ describe('apply', () => {
     expect(msf.calls.filter((c) => !c.startsWith('describe'))).toEqual(['create app', 'start app latest']);
     const { ledger } = await readLedger(state, 'app');
     expect(ledger.entries).toHaveLength(1);
-    expect(ledger.entries[0]).toMatchObject({ kind: 'apply', outcome: 'succeeded', specDigest: 'digest', versionAfter: 1, summary: 'create + start' });
+    expect(ledger.entries[0]).toMatchObject({
+      kind: 'apply',
+      outcome: 'succeeded',
+      specDigest: 'digest',
+      versionAfter: 1,
+      summary: 'create + start',
+    });
     expect(ledger.entries[0]!.operations.map((o) => [o.operation, o.status])).toEqual([
       ['CreateApplication', 'SUCCESSFUL'],
       ['StartApplication', 'SUCCESSFUL'],
@@ -83,7 +95,11 @@ describe('apply', () => {
     const result = await apply(input({ spec: spec({ code: { s3: { bucket: 'code', key: 'v2.jar' } } }) }));
     expect(result.ok).toBe(true);
     expect(result.plan.actions.map((a) => a.type)).toEqual(['update']);
-    expect(result.live).toMatchObject({ status: 'RUNNING', versionId: 2, config: { code: { key: 'v2.jar' } } });
+    expect(result.live).toMatchObject({
+      status: 'RUNNING',
+      versionId: 2,
+      config: { code: { key: 'v2.jar' } },
+    });
     expect((await readLedger(state, 'app')).ledger.lastGood?.versionId).toBe(2);
   });
 
@@ -95,9 +111,14 @@ describe('apply', () => {
     const result = await apply(input());
     expect(result.ok).toBe(false);
     expect(result.error?.code).toBe('OPERATION_FAILED');
-    expect(result.error?.message).toContain('StartApplication of app FAILED: java.lang.ClassNotFoundException: com.example.Nope');
+    expect(result.error?.message).toContain(
+      'StartApplication of app FAILED: java.lang.ClassNotFoundException: com.example.Nope',
+    );
     const { ledger } = await readLedger(state, 'app');
-    expect(ledger.entries.at(-1)).toMatchObject({ outcome: 'failed', error: expect.stringContaining('ClassNotFoundException') });
+    expect(ledger.entries.at(-1)).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringContaining('ClassNotFoundException'),
+    });
     expect(ledger.lastGood?.versionId).toBe(1);
   });
 
@@ -109,7 +130,9 @@ describe('apply', () => {
   });
 
   it('asks on a terminal and stops on "no"', async () => {
-    const error = await apply(input({ autoApprove: false, host: createSilentHost([false]) })).catch((e: unknown) => e);
+    const error = await apply(input({ autoApprove: false, host: createSilentHost([false]) })).catch(
+      (e: unknown) => e,
+    );
     expect(MsfctlError.is(error, 'ABORTED')).toBe(true);
     expect(msf.apps.size).toBe(0);
     expect((await apply(input({ autoApprove: false, host: createSilentHost([true]) }))).ok).toBe(true);
@@ -117,7 +140,14 @@ describe('apply', () => {
 
   it('refuses a saved plan once the application changed since (version moved)', async () => {
     await apply(input());
-    const { plan } = await makePlan({ spec: spec({ monitoring: { logLevel: 'INFO' } }), ledger: (await readLedger(state, 'app')).ledger, gateway: msf, clients, host: createSilentHost(), target: { region: 'us-east-1' } });
+    const { plan } = await makePlan({
+      spec: spec({ monitoring: { logLevel: 'INFO' } }),
+      ledger: (await readLedger(state, 'app')).ledger,
+      gateway: msf,
+      clients,
+      host: createSilentHost(),
+      target: { region: 'us-east-1' },
+    });
     msf.outOfBand('app', (c) => ({ ...c, monitoring: { ...c.monitoring, logLevel: 'WARN' } }));
     const error = await apply(input({ savedPlan: plan })).catch((e: unknown) => e);
     expect(MsfctlError.is(error, 'PLAN_STALE')).toBe(true);
@@ -126,14 +156,28 @@ describe('apply', () => {
 
   it('applies exactly a saved plan that is still current', async () => {
     await apply(input());
-    const { plan } = await makePlan({ spec: spec({ monitoring: { logLevel: 'INFO' } }), ledger: (await readLedger(state, 'app')).ledger, gateway: msf, clients, host: createSilentHost(), target: { region: 'us-east-1' } });
+    const { plan } = await makePlan({
+      spec: spec({ monitoring: { logLevel: 'INFO' } }),
+      ledger: (await readLedger(state, 'app')).ledger,
+      gateway: msf,
+      clients,
+      host: createSilentHost(),
+      target: { region: 'us-east-1' },
+    });
     const result = await apply(input({ savedPlan: plan, spec: undefined }));
     expect(result.ok).toBe(true);
     expect(result.live?.config.monitoring.logLevel).toBe('INFO');
   });
 
   it('refuses a saved plan made for another endpoint', async () => {
-    const { plan } = await makePlan({ spec: spec(), ledger: (await readLedger(state, 'app')).ledger, gateway: msf, clients, host: createSilentHost(), target: { region: 'us-east-1', endpoint: 'http://127.0.0.1:4577' } });
+    const { plan } = await makePlan({
+      spec: spec(),
+      ledger: (await readLedger(state, 'app')).ledger,
+      gateway: msf,
+      clients,
+      host: createSilentHost(),
+      target: { region: 'us-east-1', endpoint: 'http://127.0.0.1:4577' },
+    });
     const error = await apply(input({ savedPlan: plan })).catch((e: unknown) => e);
     expect(MsfctlError.is(error, 'PLAN_INVALID')).toBe(true);
   });
@@ -141,21 +185,48 @@ describe('apply', () => {
   it('shows drift made outside msfctl in the next plan', async () => {
     await apply(input());
     msf.outOfBand('app', (c) => ({ ...c, monitoring: { ...c.monitoring, logLevel: 'INFO' } }));
-    const { plan } = await makePlan({ spec: spec(), ledger: (await readLedger(state, 'app')).ledger, gateway: msf, clients, host: createSilentHost(), target: { region: 'us-east-1' } });
-    expect(plan.drift.changes.map((c) => [c.field, c.before, c.after])).toEqual([['monitoring.logLevel', 'ERROR', 'INFO']]);
+    const { plan } = await makePlan({
+      spec: spec(),
+      ledger: (await readLedger(state, 'app')).ledger,
+      gateway: msf,
+      clients,
+      host: createSilentHost(),
+      target: { region: 'us-east-1' },
+    });
+    expect(plan.drift.changes.map((c) => [c.field, c.before, c.after])).toEqual([
+      ['monitoring.logLevel', 'ERROR', 'INFO'],
+    ]);
     expect(plan.drift.operations).toHaveLength(1);
-    expect(plan.changes.map((c) => [c.field, c.before, c.after])).toEqual([['monitoring.logLevel', 'INFO', 'ERROR']]);
+    expect(plan.changes.map((c) => [c.field, c.before, c.after])).toEqual([
+      ['monitoring.logLevel', 'INFO', 'ERROR'],
+    ]);
   });
 
   it('waits for an operation already in progress to finish before planning', async () => {
     await apply(input());
-    await msf.update('app', { versionId: 1, conditionalToken: 'token-1' }, { monitoring: { custom: true, logLevel: 'WARN', metricsLevel: 'APPLICATION' } });
+    await msf.update(
+      'app',
+      { versionId: 1, conditionalToken: 'token-1' },
+      { monitoring: { custom: true, logLevel: 'WARN', metricsLevel: 'APPLICATION' } },
+    );
     expect((await msf.describe('app'))?.status).toBe('UPDATING');
     const host = createSilentHost();
-    const { plan } = await makePlan({ spec: spec(), ledger: (await readLedger(state, 'app')).ledger, gateway: msf, clients, host, target: { region: 'us-east-1' }, clock: fakeClock() });
+    const { plan } = await makePlan({
+      spec: spec(),
+      ledger: (await readLedger(state, 'app')).ledger,
+      gateway: msf,
+      clients,
+      host,
+      target: { region: 'us-east-1' },
+      clock: fakeClock(),
+    });
     expect(plan.basis).toMatchObject({ status: 'RUNNING', versionId: 2 });
     expect(plan.changes.map((c) => c.field)).toEqual(['monitoring.logLevel']);
-    expect(host.messages.some((m) => m.text.includes('is UPDATING: waiting for the operation in progress to finish'))).toBe(true);
+    expect(
+      host.messages.some((m) =>
+        m.text.includes('is UPDATING: waiting for the operation in progress to finish'),
+      ),
+    ).toBe(true);
   });
 
   it('fails fast while another process holds the lock, naming it', async () => {
@@ -168,7 +239,9 @@ describe('apply', () => {
   });
 
   it('refuses a plan over the KPU quota before changing anything', async () => {
-    const error = await apply(input({ spec: spec({ parallelism: { parallelism: 100 } }) })).catch((e: unknown) => e);
+    const error = await apply(input({ spec: spec({ parallelism: { parallelism: 100 } }) })).catch(
+      (e: unknown) => e,
+    );
     expect(MsfctlError.is(error, 'PLAN_REFUSED')).toBe(true);
     expect((error as Error).message).toContain('= 100 KPUs, over the quota of 64');
     expect(msf.apps.size).toBe(0);
@@ -179,7 +252,13 @@ describe('apply', () => {
     const result = await apply(
       input({
         afterSteps: [
-          { name: 'bake', run: async (ctx) => (seen.push(`${ctx.execution.ok} ${ctx.live?.status}`), { ok: false, message: 'crash loop' }) },
+          {
+            name: 'bake',
+            run: async (ctx) => (
+              seen.push(`${ctx.execution.ok} ${ctx.live?.status}`),
+              { ok: false, message: 'crash loop' }
+            ),
+          },
         ],
       }),
     );

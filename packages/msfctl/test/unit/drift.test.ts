@@ -12,15 +12,35 @@ describe('drift', () => {
   });
 
   it('shows exactly the fields changed outside msfctl, and the operation that did it', () => {
-    const changed = live({ versionId: 4 }, { monitoring: { custom: true, logLevel: 'INFO', metricsLevel: 'APPLICATION' } });
+    const changed = live(
+      { versionId: 4 },
+      { monitoring: { custom: true, logLevel: 'INFO', metricsLevel: 'APPLICATION' } },
+    );
     const ops = [
-      { id: 'outside', operation: 'UpdateApplication', status: 'SUCCESSFUL' as const, startedAt: Date.parse(at) + 1000 },
-      { id: 'mine', operation: 'UpdateApplication', status: 'SUCCESSFUL' as const, startedAt: Date.parse(at) + 500 },
-      { id: 'old', operation: 'StartApplication', status: 'SUCCESSFUL' as const, startedAt: Date.parse(at) - 1000 },
+      {
+        id: 'outside',
+        operation: 'UpdateApplication',
+        status: 'SUCCESSFUL' as const,
+        startedAt: Date.parse(at) + 1000,
+      },
+      {
+        id: 'mine',
+        operation: 'UpdateApplication',
+        status: 'SUCCESSFUL' as const,
+        startedAt: Date.parse(at) + 500,
+      },
+      {
+        id: 'old',
+        operation: 'StartApplication',
+        status: 'SUCCESSFUL' as const,
+        startedAt: Date.parse(at) - 1000,
+      },
     ];
     const report = detectDrift(expected, changed, ops, new Set(['mine']));
     expect(report.versions).toEqual({ expected: 3, actual: 4 });
-    expect(report.changes.map((c) => [c.field, c.before, c.after])).toEqual([['monitoring.logLevel', 'ERROR', 'INFO']]);
+    expect(report.changes.map((c) => [c.field, c.before, c.after])).toEqual([
+      ['monitoring.logLevel', 'ERROR', 'INFO'],
+    ]);
     expect(report.operations.map((o) => o.id)).toEqual(['outside']);
   });
 
@@ -31,6 +51,8 @@ describe('drift', () => {
 
   it('explains a difference msfctl made itself (rollback, scale)', () => {
     const report = detectDrift({ ...expected, by: 'rollback' }, live(), [], new Set());
-    expect(report.notes).toEqual([`msfctl rollback changed the application at ${at}; the plan returns it to the spec`]);
+    expect(report.notes).toEqual([
+      `msfctl rollback changed the application at ${at}; the plan returns it to the spec`,
+    ]);
   });
 });

@@ -1,5 +1,11 @@
 /** Small builders for domain values used across unit tests. */
-import { SERVICE_DEFAULTS, type AppConfig, type DesiredApplication, type LiveApplication, type SnapshotInfo } from '../../src/domain/application.js';
+import {
+  SERVICE_DEFAULTS,
+  type AppConfig,
+  type DesiredApplication,
+  type LiveApplication,
+  type SnapshotInfo,
+} from '../../src/domain/application.js';
 
 export function config(overrides: Partial<AppConfig> = {}): AppConfig {
   return {
@@ -16,7 +22,10 @@ export function config(overrides: Partial<AppConfig> = {}): AppConfig {
   };
 }
 
-export function desired(overrides: Partial<DesiredApplication> = {}, configOverrides: Partial<AppConfig> = {}): DesiredApplication {
+export function desired(
+  overrides: Partial<DesiredApplication> = {},
+  configOverrides: Partial<AppConfig> = {},
+): DesiredApplication {
   return {
     name: 'stock-prices',
     running: true,
@@ -26,7 +35,10 @@ export function desired(overrides: Partial<DesiredApplication> = {}, configOverr
   };
 }
 
-export function live(overrides: Partial<LiveApplication> = {}, configOverrides: Partial<AppConfig> = {}): LiveApplication {
+export function live(
+  overrides: Partial<LiveApplication> = {},
+  configOverrides: Partial<AppConfig> = {},
+): LiveApplication {
   const c = config(configOverrides);
   return {
     name: 'stock-prices',
@@ -41,6 +53,10 @@ export function live(overrides: Partial<LiveApplication> = {}, configOverrides: 
   };
 }
 
-export function snapshot(name: string, createdAt: number, status: SnapshotInfo['status'] = 'READY'): SnapshotInfo {
+export function snapshot(
+  name: string,
+  createdAt: number,
+  status: SnapshotInfo['status'] = 'READY',
+): SnapshotInfo {
   return { name, status, versionId: 1, createdAt };
 }

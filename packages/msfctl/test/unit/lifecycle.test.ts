@@ -9,7 +9,12 @@ import { destroyApplication } from '../../src/lifecycle/destroy.js';
 import type { LifecycleContext } from '../../src/lifecycle/run-actions.js';
 import { scaleApplication } from '../../src/lifecycle/scale.js';
 import { createSnapshot, deleteSnapshots, selectPrunable } from '../../src/lifecycle/snapshots.js';
-import { restartApplication, rollbackApplication, startApplication, stopApplication } from '../../src/lifecycle/start-stop.js';
+import {
+  restartApplication,
+  rollbackApplication,
+  startApplication,
+  stopApplication,
+} from '../../src/lifecycle/start-stop.js';
 import { createSilentHost } from '../../src/output/io-host.js';
 import { readLedger } from '../../src/state/ledger-store.js';
 import { LocalObjectStore } from '../../src/state/local-object-store.js';
@@ -27,7 +32,13 @@ async function settle() {
 
 beforeEach(async () => {
   msf = new FakeMsf({ polls: 1 });
-  ctx = { gateway: msf, host: createSilentHost(), state: new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-lc-'))), application: 'app', clock: fakeClock() };
+  ctx = {
+    gateway: msf,
+    host: createSilentHost(),
+    state: new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-lc-'))),
+    application: 'app',
+    clock: fakeClock(),
+  };
   await msf.create('app', config());
   await msf.start('app', latest);
   await settle();
@@ -45,7 +56,10 @@ describe('start / stop / restart', () => {
     expect(started.actions[0]!.effect.stateDetail).toContain('restored from the latest snapshot, auto-');
     expect((await startApplication(ctx, latest)).nothing).toContain('already RUNNING');
     const { ledger } = await readLedger(ctx.state, 'app');
-    expect(ledger.entries.map((e) => `${e.kind} ${e.outcome}`)).toEqual(['stop succeeded', 'start succeeded']);
+    expect(ledger.entries.map((e) => `${e.kind} ${e.outcome}`)).toEqual([
+      'stop succeeded',
+      'start succeeded',
+    ]);
     expect(ledger.expected?.status).toBe('RUNNING');
   });
 
@@ -58,8 +72,14 @@ describe('start / stop / restart', () => {
 
   it('restart --snapshot NAME checks the snapshot exists, stops, then starts from it', async () => {
     await createSnapshot(ctx, 'before');
-    await expect(restartApplication(ctx, { from: 'snapshot', snapshot: 'nope', allowNonRestoredState: false })).rejects.toThrow(/Snapshot nope of app does not exist/);
-    const result = await restartApplication(ctx, { from: 'snapshot', snapshot: 'before', allowNonRestoredState: false });
+    await expect(
+      restartApplication(ctx, { from: 'snapshot', snapshot: 'nope', allowNonRestoredState: false }),
+    ).rejects.toThrow(/Snapshot nope of app does not exist/);
+    const result = await restartApplication(ctx, {
+      from: 'snapshot',
+      snapshot: 'before',
+      allowNonRestoredState: false,
+    });
     expect(result.ok).toBe(true);
     expect(result.actions.map((a) => a.type)).toEqual(['stop', 'start']);
     expect(msf.calls.filter((c) => c.startsWith('start')).at(-1)).toBe('start app snapshot');
@@ -82,11 +102,20 @@ describe('start / stop / restart', () => {
 
 describe('rollback', () => {
   it('rolls back to the previous version', async () => {
-    await msf.update('app', { versionId: 1, conditionalToken: 'token-1' }, { monitoring: { custom: true, logLevel: 'INFO', metricsLevel: 'APPLICATION' } });
+    await msf.update(
+      'app',
+      { versionId: 1, conditionalToken: 'token-1' },
+      { monitoring: { custom: true, logLevel: 'INFO', metricsLevel: 'APPLICATION' } },
+    );
     await settle();
     const result = await rollbackApplication(ctx);
     expect(result.ok).toBe(true);
-    expect(result.live).toMatchObject({ status: 'RUNNING', versionId: 3, rolledBackFrom: 2, rolledBackTo: 1 });
+    expect(result.live).toMatchObject({
+      status: 'RUNNING',
+      versionId: 3,
+      rolledBackFrom: 2,
+      rolledBackTo: 1,
+    });
     expect(result.live?.config.monitoring.logLevel).toBe('ERROR');
     expect((await readLedger(ctx.state, 'app')).ledger.expected?.by).toBe('rollback');
   });
@@ -103,7 +132,9 @@ describe('scale', () => {
     const result = await scaleApplication(ctx, { parallelism: 4, perKpu: 2, kpuQuota: 64, restore: latest });
     expect(result.live?.config.parallelism).toMatchObject({ parallelism: 4, perKpu: 2 });
     expect(result.actions[0]!.effect.kpus).toEqual({ before: 1, after: 2 });
-    await expect(scaleApplication(ctx, { parallelism: 200, kpuQuota: 64, restore: latest })).rejects.toThrow(/⌈200 ÷ 2⌉ = 100 KPUs, over the quota of 64/);
+    await expect(scaleApplication(ctx, { parallelism: 200, kpuQuota: 64, restore: latest })).rejects.toThrow(
+      /⌈200 ÷ 2⌉ = 100 KPUs, over the quota of 64/,
+    );
   });
 });
 
@@ -120,7 +151,13 @@ describe('snapshots', () => {
   it('prune policy: keep N and older-than; never the newest READY snapshot', () => {
     const day = 86_400_000;
     const now = 100 * day;
-    const snaps = [snapshot('s1', now - 10 * day), snapshot('s2', now - 8 * day), snapshot('s3', now - 3 * day), snapshot('s4', now - 1 * day), snapshot('creating', now - 20 * day, 'CREATING')];
+    const snaps = [
+      snapshot('s1', now - 10 * day),
+      snapshot('s2', now - 8 * day),
+      snapshot('s3', now - 3 * day),
+      snapshot('s4', now - 1 * day),
+      snapshot('creating', now - 20 * day, 'CREATING'),
+    ];
     const byKeep = selectPrunable(snaps, { keep: 2 }, now);
     expect(byKeep.delete.map((s) => s.name)).toEqual(['s2', 's1']);
     const byAge = selectPrunable(snaps, { olderThanMs: 5 * day }, now);
@@ -131,7 +168,9 @@ describe('snapshots', () => {
     const all = selectPrunable(snaps, { olderThanMs: 0 }, now);
     expect(all.delete.map((s) => s.name)).toEqual(['s3', 's2', 's1']);
     expect(all.keep.find((k) => k.snapshot.name === 's4')?.reason).toContain('newest READY');
-    expect(selectPrunable(snaps, { olderThanMs: 0, protect: ['s1'] }, now).delete.map((s) => s.name)).toEqual(['s3', 's2']);
+    expect(selectPrunable(snaps, { olderThanMs: 0, protect: ['s1'] }, now).delete.map((s) => s.name)).toEqual(
+      ['s3', 's2'],
+    );
     expect(() => selectPrunable(snaps, {}, now)).toThrow(/needs a policy/);
   });
 
@@ -145,10 +184,20 @@ describe('snapshots', () => {
 
 describe('destroy', () => {
   it('takes a final snapshot, force-stops, deletes, and keeps the history', async () => {
-    const result = await destroyApplication(ctx, { skipSnapshot: false, approve: async () => true, now: new Date('2026-11-25T10:00:00Z') });
+    const result = await destroyApplication(ctx, {
+      skipSnapshot: false,
+      approve: async () => true,
+      now: new Date('2026-11-25T10:00:00Z'),
+    });
     expect(result.ok).toBe(true);
     expect(result.finalSnapshot).toBe('msfctl-20261125-100000-final');
-    expect(msf.calls.filter((c) => !c.startsWith('describe'))).toEqual(['create app', 'start app latest', 'snapshot msfctl-20261125-100000-final', 'stop app force', 'delete app']);
+    expect(msf.calls.filter((c) => !c.startsWith('describe'))).toEqual([
+      'create app',
+      'start app latest',
+      'snapshot msfctl-20261125-100000-final',
+      'stop app force',
+      'delete app',
+    ]);
     const { ledger } = await readLedger(ctx.state, 'app');
     expect(ledger.deletedAt).toBeDefined();
     expect(ledger.snapshots.map((s) => s.name)).toEqual(['msfctl-20261125-100000-final']);
@@ -156,7 +205,9 @@ describe('destroy', () => {
   });
 
   it('--skip-snapshot takes none; a refusal changes nothing', async () => {
-    await expect(destroyApplication(ctx, { skipSnapshot: true, approve: async () => false })).rejects.toThrow(/cancelled/);
+    await expect(destroyApplication(ctx, { skipSnapshot: true, approve: async () => false })).rejects.toThrow(
+      /cancelled/,
+    );
     expect(msf.apps.has('app')).toBe(true);
     const result = await destroyApplication(ctx, { skipSnapshot: true, approve: async () => true });
     expect(result.finalSnapshot).toBeUndefined();
@@ -170,8 +221,12 @@ describe('waiters', () => {
     await slow.create('app', config());
     const { operationId } = await slow.start('app', latest);
     const clock = fakeClock();
-    const error = await waitForOperation(slow, 'app', operationId!, { clock, timeoutMs: 60_000 }).catch((e: unknown) => e);
+    const error = await waitForOperation(slow, 'app', operationId!, { clock, timeoutMs: 60_000 }).catch(
+      (e: unknown) => e,
+    );
     expect(MsfctlError.is(error, 'TIMEOUT')).toBe(true);
-    expect((error as Error).message).toMatch(/after 1m\d*s? \(last seen: STARTING \(StartApplication in progress\)\)/);
+    expect((error as Error).message).toMatch(
+      /after 1m\d*s? \(last seen: STARTING \(StartApplication in progress\)\)/,
+    );
   });
 });

@@ -11,13 +11,27 @@ describe('planner: actions and their effects', () => {
   it('creates and starts a new application; the job starts with empty state', () => {
     const out = planChanges({ desired: desired(), live: undefined, kpuQuota: quota });
     expect(out.actions.map((a) => a.type)).toEqual(['create', 'start']);
-    expect(out.actions[0]!.effect).toMatchObject({ restart: false, snapshot: false, state: 'unchanged', kpus: { before: 0, after: 0 } });
-    expect(out.actions[1]!.effect).toMatchObject({ restart: false, snapshot: false, state: 'none', kpus: { before: 0, after: 1 } });
+    expect(out.actions[0]!.effect).toMatchObject({
+      restart: false,
+      snapshot: false,
+      state: 'unchanged',
+      kpus: { before: 0, after: 0 },
+    });
+    expect(out.actions[1]!.effect).toMatchObject({
+      restart: false,
+      snapshot: false,
+      state: 'none',
+      kpus: { before: 0, after: 1 },
+    });
     expect(out.actions[1]!.effect.stateDetail).toContain('no snapshot exists yet');
   });
 
   it('creates without starting when running: false', () => {
-    expect(planChanges({ desired: desired({ running: false }), live: undefined, kpuQuota: quota }).actions.map((a) => a.type)).toEqual(['create']);
+    expect(
+      planChanges({ desired: desired({ running: false }), live: undefined, kpuQuota: quota }).actions.map(
+        (a) => a.type,
+      ),
+    ).toEqual(['create']);
   });
 
   it('plans nothing when the service matches the spec', () => {
@@ -27,7 +41,11 @@ describe('planner: actions and their effects', () => {
   });
 
   it('code change on a RUNNING application: restart, snapshot taken, state restored', () => {
-    const out = planChanges({ desired: desired({}, { code: { bucket: 'artifacts', key: 'msfctl/artifacts/bbb.jar' } }), live: live(), kpuQuota: quota });
+    const out = planChanges({
+      desired: desired({}, { code: { bucket: 'artifacts', key: 'msfctl/artifacts/bbb.jar' } }),
+      live: live(),
+      kpuQuota: quota,
+    });
     expect(out.actions).toHaveLength(1);
     const update = out.actions[0]!;
     expect(update.type).toBe('update');
@@ -35,17 +53,35 @@ describe('planner: actions and their effects', () => {
     expect(update.kinds).toEqual(['code']);
     expect(update.update).toEqual({ code: { bucket: 'artifacts', key: 'msfctl/artifacts/bbb.jar' } });
     expect(update.run).toEqual({ from: 'latest', allowNonRestoredState: false });
-    expect(update.effect).toMatchObject({ restart: true, snapshot: true, state: 'restored', kpus: { before: 1, after: 1 } });
+    expect(update.effect).toMatchObject({
+      restart: true,
+      snapshot: true,
+      state: 'restored',
+      kpus: { before: 1, after: 1 },
+    });
     expect(update.effect.stateDetail).toBe('restored from the snapshot this update takes');
   });
 
   it.each([
-    ['snapshots disabled', { snapshotsEnabled: false }, { from: 'latest' as const }, { snapshot: false, state: 'dropped' }],
+    [
+      'snapshots disabled',
+      { snapshotsEnabled: false },
+      { from: 'latest' as const },
+      { snapshot: false, state: 'dropped' },
+    ],
     ['restore none', {}, { from: 'none' as const }, { snapshot: true, state: 'dropped' }],
-    ['restore a named snapshot', {}, { from: 'snapshot' as const, snapshot: 'snap-1' }, { snapshot: true, state: 'restored' }],
+    [
+      'restore a named snapshot',
+      {},
+      { from: 'snapshot' as const, snapshot: 'snap-1' },
+      { snapshot: true, state: 'restored' },
+    ],
   ])('update of a RUNNING application with %s', (_name, liveConfig, restore, effect) => {
     const out = planChanges({
-      desired: desired({ restore: { ...restore, allowNonRestoredState: false } }, { monitoring: { custom: true, logLevel: 'INFO', metricsLevel: 'APPLICATION' }, ...liveConfig }),
+      desired: desired(
+        { restore: { ...restore, allowNonRestoredState: false } },
+        { monitoring: { custom: true, logLevel: 'INFO', metricsLevel: 'APPLICATION' }, ...liveConfig },
+      ),
       live: live({}, liveConfig),
       snapshots: [snapshot('snap-1', 1)],
       kpuQuota: quota,
@@ -56,7 +92,10 @@ describe('planner: actions and their effects', () => {
 
   it('says when AllowNonRestoredState drops state of missing operators', () => {
     const out = planChanges({
-      desired: desired({ restore: { from: 'latest', allowNonRestoredState: true } }, { code: { bucket: 'artifacts', key: 'new.jar' } }),
+      desired: desired(
+        { restore: { from: 'latest', allowNonRestoredState: true } },
+        { code: { bucket: 'artifacts', key: 'new.jar' } },
+      ),
       live: live(),
       kpuQuota: quota,
     });
@@ -77,36 +116,78 @@ describe('planner: actions and their effects', () => {
   });
 
   it('running: true on a READY application with no change: just start (Terraform would not)', () => {
-    const out = planChanges({ desired: desired(), live: live({ status: 'READY' }), snapshots: [], kpuQuota: quota });
+    const out = planChanges({
+      desired: desired(),
+      live: live({ status: 'READY' }),
+      snapshots: [],
+      kpuQuota: quota,
+    });
     expect(out.actions.map((a) => a.type)).toEqual(['start']);
     expect(out.actions[0]!.effect.state).toBe('none');
   });
 
   it('running: false with changes: stop first (snapshot), then update without a restart', () => {
-    const out = planChanges({ desired: desired({ running: false }, { runtime: 'FLINK-1_20' }), live: live(), kpuQuota: quota });
+    const out = planChanges({
+      desired: desired({ running: false }, { runtime: 'FLINK-1_20' }),
+      live: live(),
+      kpuQuota: quota,
+    });
     expect(out.actions.map((a) => a.type)).toEqual(['stop', 'update']);
-    expect(out.actions[0]!.effect).toMatchObject({ snapshot: true, state: 'saved', kpus: { before: 1, after: 0 } });
+    expect(out.actions[0]!.effect).toMatchObject({
+      snapshot: true,
+      state: 'saved',
+      kpus: { before: 1, after: 0 },
+    });
     expect(out.actions[1]!.effect.restart).toBe(false);
     expect(out.kpus).toEqual({ before: 1, after: 0, quota });
   });
 
   it('scale: KPUs before → after from parallelism and per-KPU', () => {
-    const out = planChanges({ desired: desired({}, { parallelism: { custom: true, parallelism: 5, perKpu: 2, autoscaling: false } }), live: live(), kpuQuota: quota });
+    const out = planChanges({
+      desired: desired({}, { parallelism: { custom: true, parallelism: 5, perKpu: 2, autoscaling: false } }),
+      live: live(),
+      kpuQuota: quota,
+    });
     const update = out.actions[0]!;
     expect(update.type === 'update' && update.kinds).toEqual(['scale']);
     expect(update.effect.kpus).toEqual({ before: 1, after: 3 });
   });
 
   it('refuses a parallelism over the KPU quota, with the arithmetic', () => {
-    const out = planChanges({ desired: desired({}, { parallelism: { custom: true, parallelism: 130, perKpu: 2, autoscaling: false } }), live: live(), kpuQuota: 64 });
+    const out = planChanges({
+      desired: desired(
+        {},
+        { parallelism: { custom: true, parallelism: 130, perKpu: 2, autoscaling: false } },
+      ),
+      live: live(),
+      kpuQuota: 64,
+    });
     expect(out.findings).toEqual([
-      expect.objectContaining({ severity: 'refusal', code: 'QUOTA_EXCEEDED', message: expect.stringContaining('⌈130 ÷ 2⌉ = 65 KPUs, over the quota of 64') }),
+      expect.objectContaining({
+        severity: 'refusal',
+        code: 'QUOTA_EXCEEDED',
+        message: expect.stringContaining('⌈130 ÷ 2⌉ = 65 KPUs, over the quota of 64'),
+      }),
     ]);
-    expect(planChanges({ desired: desired({}, { parallelism: { custom: true, parallelism: 130, perKpu: 2, autoscaling: false } }), live: live(), kpuQuota: 65 }).findings).toEqual([]);
+    expect(
+      planChanges({
+        desired: desired(
+          {},
+          { parallelism: { custom: true, parallelism: 130, perKpu: 2, autoscaling: false } },
+        ),
+        live: live(),
+        kpuQuota: 65,
+      }).findings,
+    ).toEqual([]);
   });
 
   it('refuses to restore from a snapshot that does not exist', () => {
-    const out = planChanges({ desired: desired({ restore: { from: 'snapshot', snapshot: 'gone', allowNonRestoredState: false } }), live: live({ status: 'READY' }), snapshots: [snapshot('x', 1)], kpuQuota: quota });
+    const out = planChanges({
+      desired: desired({ restore: { from: 'snapshot', snapshot: 'gone', allowNonRestoredState: false } }),
+      live: live({ status: 'READY' }),
+      snapshots: [snapshot('x', 1)],
+      kpuQuota: quota,
+    });
     expect(out.findings.map((f) => f.code)).toEqual(['SNAPSHOT_MISSING']);
   });
 
@@ -122,31 +203,58 @@ describe('planner: actions and their effects', () => {
 
   it('runtime upgrade, code and config in one update, ordered runtime, code, scale, config', () => {
     const out = planChanges({
-      desired: desired({}, { runtime: 'FLINK-1_20', code: { bucket: 'artifacts', key: 'v2.jar' }, systemRollback: true }),
+      desired: desired(
+        {},
+        { runtime: 'FLINK-1_20', code: { bucket: 'artifacts', key: 'v2.jar' }, systemRollback: true },
+      ),
       live: live(),
       kpuQuota: quota,
     });
     const update = out.actions[0]!;
     expect(update.type === 'update' && update.kinds).toEqual(['runtime', 'code', 'config']);
-    expect(update.type === 'update' && Object.keys(update.update).sort()).toEqual(['code', 'runtime', 'systemRollback']);
+    expect(update.type === 'update' && Object.keys(update.update).sort()).toEqual([
+      'code',
+      'runtime',
+      'systemRollback',
+    ]);
   });
 });
 
 describe('config diff', () => {
   it('treats a DEFAULT block and a CUSTOM block with the same values as equal', () => {
-    const a = config({ parallelism: { ...SERVICE_DEFAULTS.parallelism }, monitoring: { ...SERVICE_DEFAULTS.monitoring } });
-    const b = config({ parallelism: { custom: true, parallelism: 1, perKpu: 1, autoscaling: true }, monitoring: { custom: true, logLevel: 'INFO', metricsLevel: 'APPLICATION' } });
+    const a = config({
+      parallelism: { ...SERVICE_DEFAULTS.parallelism },
+      monitoring: { ...SERVICE_DEFAULTS.monitoring },
+    });
+    const b = config({
+      parallelism: { custom: true, parallelism: 1, perKpu: 1, autoscaling: true },
+      monitoring: { custom: true, logLevel: 'INFO', metricsLevel: 'APPLICATION' },
+    });
     expect(diffConfig(a, b)).toEqual([]);
   });
 
   it('lists property changes per key, and sends all groups when any changes', () => {
-    const changes = diffConfig(config(), config({ properties: { OutputStream0: { 'stream.name': 'other', 'aws.region': 'us-east-1' }, New: { k: 'v' } } }));
+    const changes = diffConfig(
+      config(),
+      config({
+        properties: { OutputStream0: { 'stream.name': 'other', 'aws.region': 'us-east-1' }, New: { k: 'v' } },
+      }),
+    );
     expect(changes.map((c) => [c.field, c.before, c.after])).toEqual([
       ['properties.New["k"]', undefined, 'v'],
       ['properties.OutputStream0["stream.name"]', 'out', 'other'],
     ]);
-    const out = planChanges({ desired: desired({}, { properties: { OutputStream0: { 'stream.name': 'other', 'aws.region': 'us-east-1' } } }), live: live(), kpuQuota: quota });
+    const out = planChanges({
+      desired: desired(
+        {},
+        { properties: { OutputStream0: { 'stream.name': 'other', 'aws.region': 'us-east-1' } } },
+      ),
+      live: live(),
+      kpuQuota: quota,
+    });
     const update = out.actions[0]!;
-    expect(update.type === 'update' && update.update.properties).toEqual({ OutputStream0: { 'stream.name': 'other', 'aws.region': 'us-east-1' } });
+    expect(update.type === 'update' && update.update.properties).toEqual({
+      OutputStream0: { 'stream.name': 'other', 'aws.region': 'us-east-1' },
+    });
   });
 });

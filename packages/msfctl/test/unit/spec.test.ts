@@ -49,20 +49,30 @@ describe('spec loading', () => {
     });
     const error = specError(() => loadSpec({ cwd, env: {} }));
     expect(error.code).toBe('SPEC_INVALID');
-    expect(error.message).toContain('msfctl.yaml:6:1: paralelism: unknown field (did you mean "parallelism"?)');
-    expect(error.message).toContain('msfctl.yaml:9:13: monitoring.logLevel: must be one of "INFO", "WARN", "ERROR", "DEBUG"');
+    expect(error.message).toContain(
+      'msfctl.yaml:6:1: paralelism: unknown field (did you mean "parallelism"?)',
+    );
+    expect(error.message).toContain(
+      'msfctl.yaml:9:13: monitoring.logLevel: must be one of "INFO", "WARN", "ERROR", "DEBUG"',
+    );
     expect(error.message).toContain('properties.OutputStream0["stream.name"]: must not be empty');
   });
 
   it('rejects two code sources and a jar without an artifacts bucket', () => {
     const two = dir({ 'msfctl.yaml': BASE.replace('code:\n', 'code:\n  jar: a.jar\n') });
-    expect(specError(() => loadSpec({ cwd: two, env: {} })).message).toContain('code: needs exactly one of maven, jar or s3, not jar and s3');
+    expect(specError(() => loadSpec({ cwd: two, env: {} })).message).toContain(
+      'code: needs exactly one of maven, jar or s3, not jar and s3',
+    );
     const jar = dir({ 'msfctl.yaml': BASE.replace(/code:\n.*\n/, 'code:\n  jar: a.jar\n') });
-    expect(specError(() => loadSpec({ cwd: jar, env: {} })).message).toContain('artifacts.bucket: is required when code is built or given as a jar');
+    expect(specError(() => loadSpec({ cwd: jar, env: {} })).message).toContain(
+      'artifacts.bucket: is required when code is built or given as a jar',
+    );
   });
 
   it('checks the KPU-relevant ranges and the role ARN', () => {
-    const cwd = dir({ 'msfctl.yaml': BASE.replace(ROLE, 'flink-role') + 'parallelism: { parallelism: 0, perKpu: 9 }\n' });
+    const cwd = dir({
+      'msfctl.yaml': BASE.replace(ROLE, 'flink-role') + 'parallelism: { parallelism: 0, perKpu: 9 }\n',
+    });
     const message = specError(() => loadSpec({ cwd, env: {} })).message;
     expect(message).toContain('role: must be an IAM role ARN');
     expect(message).toContain('parallelism.parallelism: must be ≥ 1');
@@ -85,21 +95,27 @@ environments:
     });
     const local = loadSpec({ cwd, environment: 'local', env: {} }).spec;
     expect(local.target).toEqual({ kind: 'local' });
-    expect(local.properties).toEqual({ OutputStream0: { 'stream.name': 'local-stream', 'aws.region': 'us-east-1' } });
+    expect(local.properties).toEqual({
+      OutputStream0: { 'stream.name': 'local-stream', 'aws.region': 'us-east-1' },
+    });
     const base = loadSpec({ cwd, env: {} }).spec;
     expect(base.target).toMatchObject({ kind: 'aws', region: 'eu-west-1', profile: 'prod' });
     expect(base.properties.Extra).toEqual({ a: '1' });
   });
 
   it('chooses the environment from the flag, then MSFCTL_ENV, then defaultEnvironment', () => {
-    const cwd = dir({ 'msfctl.yaml': `${BASE}defaultEnvironment: a\nenvironments:\n  a: { running: false }\n  b: { runtime: FLINK-1_20 }\n` });
+    const cwd = dir({
+      'msfctl.yaml': `${BASE}defaultEnvironment: a\nenvironments:\n  a: { running: false }\n  b: { runtime: FLINK-1_20 }\n`,
+    });
     expect(loadSpec({ cwd, env: {} }).source.environment).toBe('a');
     expect(loadSpec({ cwd, env: { MSFCTL_ENV: 'b' } }).spec.runtime).toBe('FLINK-1_20');
     expect(loadSpec({ cwd, environment: 'a', env: { MSFCTL_ENV: 'b' } }).spec.running).toBe(false);
-    expect(specError(() => loadSpec({ cwd, environment: 'c', env: {} })).message).toContain('has no environment "c"');
+    expect(specError(() => loadSpec({ cwd, environment: 'c', env: {} })).message).toContain(
+      'has no environment "c"',
+    );
   });
 
-  it('points an error inside an environment at the environment\'s line', () => {
+  it("points an error inside an environment at the environment's line", () => {
     const cwd = dir({ 'msfctl.yaml': `${BASE}environments:\n  prod:\n    runtime: FLINK-9\n` });
     const results = loadAllEnvironments({ cwd, env: {} });
     const error = results[0]!.result as MsfctlError;
@@ -112,19 +128,32 @@ environments:
     const local = dir({ 'msfctl.yaml': `${noRole}target: local\n` });
     expect(loadSpec({ cwd: local, env: {} }).spec.role).toBe(LOCAL_PLACEHOLDER_ROLE);
     const aws = dir({ 'msfctl.yaml': noRole });
-    expect(specError(() => loadSpec({ cwd: aws, env: {} })).message).toContain('role: is required (or give --role ARN / MSFCTL_ROLE_ARN)');
+    expect(specError(() => loadSpec({ cwd: aws, env: {} })).message).toContain(
+      'role: is required (or give --role ARN / MSFCTL_ROLE_ARN)',
+    );
     expect(loadSpec({ cwd: aws, env: { MSFCTL_ROLE_ARN: ROLE } }).spec.role).toBe(ROLE);
     expect(loadSpec({ cwd: aws, env: {}, overrides: { role: ROLE } }).spec.role).toBe(ROLE);
   });
 
   it('resolves code paths against the spec file, and flags against the working directory', () => {
-    const cwd = dir({ 'msfctl.yaml': BASE.replace(/code:\n.*\n/, 'code:\n  maven: ./job\nartifacts: { bucket: bkt }\n') });
+    const cwd = dir({
+      'msfctl.yaml': BASE.replace(/code:\n.*\n/, 'code:\n  maven: ./job\nartifacts: { bucket: bkt }\n'),
+    });
     expect(loadSpec({ cwd, env: {} }).spec.code.maven).toBe(path.join(cwd, 'job'));
-    expect(loadSpec({ cwd, env: {}, overrides: { code: { jar: 'x.jar' } } }).spec.code).toEqual({ jar: path.join(cwd, 'x.jar') });
+    expect(loadSpec({ cwd, env: {}, overrides: { code: { jar: 'x.jar' } } }).spec.code).toEqual({
+      jar: path.join(cwd, 'x.jar'),
+    });
   });
 
   it('reads JSON specs and reports a missing spec with what to do', () => {
-    const cwd = dir({ 'msfctl.json': JSON.stringify({ application: 'a', runtime: 'FLINK-1_20', role: ROLE, code: { s3: { bucket: 'bkt', key: 'k' } } }) });
+    const cwd = dir({
+      'msfctl.json': JSON.stringify({
+        application: 'a',
+        runtime: 'FLINK-1_20',
+        role: ROLE,
+        code: { s3: { bucket: 'bkt', key: 'k' } },
+      }),
+    });
     expect(loadSpec({ cwd, env: {} }).spec.application).toBe('a');
     const empty = dir({});
     const error = specError(() => loadSpec({ cwd: empty, env: {} }));
@@ -134,6 +163,8 @@ environments:
 
   it('reports YAML syntax errors with their line', () => {
     const cwd = dir({ 'msfctl.yaml': 'application: a\nruntime: [FLINK-1_19\n' });
-    expect(specError(() => loadSpec({ cwd, env: {} })).message).toMatch(/msfctl\.yaml:\d+:\d+ cannot be parsed/);
+    expect(specError(() => loadSpec({ cwd, env: {} })).message).toMatch(
+      /msfctl\.yaml:\d+:\d+ cannot be parsed/,
+    );
   });
 });

@@ -6,11 +6,18 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateApplicationPresignedUrlCommand, KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
+import {
+  CreateApplicationPresignedUrlCommand,
+  KinesisAnalyticsV2Client,
+} from '@aws-sdk/client-kinesis-analytics-v2';
 import { CreateStreamCommand, waitUntilStreamExists, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { startMsfLocal, type MsfLocal } from 'msf-local';
 import { stringify } from 'yaml';
-import { buildStockPrices, type StockPricesFlink, type StockPricesVariant } from '../../../../../examples/stock-prices/build.js';
+import {
+  buildStockPrices,
+  type StockPricesFlink,
+  type StockPricesVariant,
+} from '../../../../../examples/stock-prices/build.js';
 import { kinesisClientFor, tailStream, type StockPrice } from '../../../../../examples/stock-prices/tail.js';
 import type { Ledger } from '../../../src/state/ledger.js';
 import { msfctl, type CliResult } from '../../harness/msfctl-cli.js';
@@ -40,7 +47,11 @@ export async function startE2E(): Promise<E2E> {
     log: () => undefined,
   });
   const kinesis = kinesisClientFor(server.url, 'us-east-1');
-  const kda = new KinesisAnalyticsV2Client({ endpoint: server.url, region: 'us-east-1', credentials: CREDENTIALS });
+  const kda = new KinesisAnalyticsV2Client({
+    endpoint: server.url,
+    region: 'us-east-1',
+    credentials: CREDENTIALS,
+  });
   const e2e: E2E = {
     server,
     dir,
@@ -76,7 +87,10 @@ function baseSpec(server: MsfLocal): Record<string, unknown> {
   };
 }
 
-export function jar(variant: StockPricesVariant = 'baseline', flink: StockPricesFlink = '1.19'): Promise<string> {
+export function jar(
+  variant: StockPricesVariant = 'baseline',
+  flink: StockPricesFlink = '1.19',
+): Promise<string> {
   return buildStockPrices({ flink, variant, log: () => undefined });
 }
 
@@ -89,13 +103,23 @@ export async function createStream(kinesis: KinesisClient, name: string): Promis
  * Waits until `windows` distinct windows that started at or after `since` have arrived in the stream: "data
  * flowing". Returns the records seen.
  */
-export async function recordsAfter(kinesis: KinesisClient, stream: string, since: number, windows: number, timeoutMs = 120_000): Promise<StockPrice[]> {
+export async function recordsAfter(
+  kinesis: KinesisClient,
+  stream: string,
+  since: number,
+  windows: number,
+  timeoutMs = 120_000,
+): Promise<StockPrice[]> {
   const seen: StockPrice[] = [];
   const starts = new Set<number>();
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(), timeoutMs);
   try {
-    for await (const record of tailStream(kinesis, stream, { from: 'trim-horizon', pollMs: 500, signal: stop.signal })) {
+    for await (const record of tailStream(kinesis, stream, {
+      from: 'trim-horizon',
+      pollMs: 500,
+      signal: stop.signal,
+    })) {
       const price = record.value as StockPrice;
       if (price.eventTime < since) continue;
       seen.push(price);
@@ -105,7 +129,10 @@ export async function recordsAfter(kinesis: KinesisClient, stream: string, since
   } finally {
     clearTimeout(timer);
   }
-  if (starts.size < windows) throw new Error(`only ${starts.size} of ${windows} windows after ${new Date(since).toISOString()} arrived in ${stream} within ${timeoutMs} ms`);
+  if (starts.size < windows)
+    throw new Error(
+      `only ${starts.size} of ${windows} windows after ${new Date(since).toISOString()} arrived in ${stream} within ${timeoutMs} ms`,
+    );
   return seen;
 }
 
@@ -118,17 +145,25 @@ export interface RestoreRecord {
  * What Flink itself says the running job was restored from (its checkpoint statistics), read through the
  * dashboard URL the service hands out (CreateApplicationPresignedUrl). Undefined: started with empty state.
  */
-export async function restoredFrom(kda: KinesisAnalyticsV2Client, app = 'stock-prices'): Promise<RestoreRecord | undefined> {
-  const { AuthorizedUrl } = await kda.send(new CreateApplicationPresignedUrlCommand({ ApplicationName: app, UrlType: 'FLINK_DASHBOARD_URL' }));
+export async function restoredFrom(
+  kda: KinesisAnalyticsV2Client,
+  app = 'stock-prices',
+): Promise<RestoreRecord | undefined> {
+  const { AuthorizedUrl } = await kda.send(
+    new CreateApplicationPresignedUrlCommand({ ApplicationName: app, UrlType: 'FLINK_DASHBOARD_URL' }),
+  );
   const base = AuthorizedUrl!.replace(/\/$/, '');
   const jobs = (await (await fetch(`${base}/jobs`)).json()) as { jobs: { id: string; status: string }[] };
   const running = jobs.jobs.find((j) => j.status === 'RUNNING');
   if (!running) throw new Error(`no RUNNING job on ${base}: ${JSON.stringify(jobs)}`);
-  const stats = (await (await fetch(`${base}/jobs/${running.id}/checkpoints`)).json()) as { latest?: { restored?: RestoreRecord | null } };
+  const stats = (await (await fetch(`${base}/jobs/${running.id}/checkpoints`)).json()) as {
+    latest?: { restored?: RestoreRecord | null };
+  };
   return stats.latest?.restored ?? undefined;
 }
 
 export function json<T>(result: CliResult): T {
-  if (result.json === undefined) throw new Error(`not JSON (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+  if (result.json === undefined)
+    throw new Error(`not JSON (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
   return result.json as T;
 }
