@@ -5,10 +5,10 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startMsfLocal, type MsfLocal } from 'msf-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalObjectStore } from '../../src/state/local-object-store.js';
@@ -312,6 +312,55 @@ describe('msfctl against msf-local (control plane)', () => {
       ConfigurationType: 'CUSTOM',
       LogLevel: 'ERROR',
     });
+  });
+
+  it('keeps the ledger and lock in S3 with --state s3://bucket/prefix', async () => {
+    const cwd = project('s3state');
+    const s3 = new S3Client({
+      endpoint: server.url,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'team-state' }));
+    const applied = await msfctl(['apply', '--auto-approve', '--state', 's3://team-state/msfctl'], { cwd });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const ledger = await s3.send(
+      new GetObjectCommand({ Bucket: 'team-state', Key: 'msfctl/s3state/ledger.json' }),
+    );
+    expect(JSON.parse(await ledger.Body!.transformToString())).toMatchObject({
+      application: 's3state',
+      entries: [{ kind: 'apply', outcome: 'succeeded' }],
+    });
+    // The lock is there while someone holds it, and named to the next one.
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'team-state',
+        Key: 'msfctl/s3state/lock.json',
+        Body: JSON.stringify({
+          id: 'held-1',
+          application: 's3state',
+          who: 'bob@ci',
+          operation: 'apply',
+          createdAt: new Date().toISOString(),
+          expiresAt: new Date(Date.now() + 600_000).toISOString(),
+          host: 'ci',
+          pid: 1,
+        }),
+        IfNoneMatch: '*',
+      }),
+    );
+    const blocked = await msfctl(['apply', '--auto-approve', '--state', 's3://team-state/msfctl'], { cwd });
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toContain('locked by bob@ci');
+    expect(
+      (await msfctl(['force-unlock', 'held-1', '--state', 's3://team-state/msfctl'], { cwd })).code,
+    ).toBe(0);
+    expect(
+      (await msfctl(['plan', '--detailed-exitcode', '--state', 's3://team-state/msfctl'], { cwd })).code,
+    ).toBe(0);
+    expect(existsSync(path.join(cwd, '.msfctl'))).toBe(false);
+    s3.destroy();
   });
 
   it('--json errors are one JSON document with a code and a hint', async () => {
