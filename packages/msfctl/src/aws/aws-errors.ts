@@ -31,6 +31,12 @@ export function translateAwsError(error: unknown, what: string): Error {
       details,
     });
   }
+  if (/Region is missing/i.test(message)) {
+    return new MsfctlError('USAGE', `${what}: no AWS region is set.`, {
+      hint: 'Give --region, set target.region in the spec, export AWS_REGION, or set a region in your AWS profile.',
+      cause: error,
+    });
+  }
   if (
     name === 'ECONNREFUSED' ||
     (error as { code?: string }).code === 'ECONNREFUSED' ||
