@@ -22,6 +22,12 @@ describe('parseFlinkExceptions', () => {
     expect(found?.at).toBeGreaterThan(Date.UTC(2025, 0, 1));
   });
 
+  it("names the sink's root cause in the stock-prices crash loop (scenario 7)", () => {
+    const found = parseFlinkExceptions(recorded('stock-prices-missing-stream-FLINK-1_19.json').exceptions);
+    expect(found?.summary).toMatch(/^org\.apache\.flink\.connector\.kinesis\.sink\.KinesisStreamsException: Encountered non-recoverable exception/);
+    expect(found?.rootCause).toMatch(/ResourceNotFoundException: Stream arn arn:aws:kinesis:us-east-1:000000000000:stream\/no-such-stream not found/);
+  });
+
   it('names the innermost cause of a wrapped exception', () => {
     const trace = [
       'org.apache.flink.connector.kinesis.sink.KinesisStreamsException: Encountered non-recoverable exception',
