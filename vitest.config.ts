@@ -1,7 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (fast, in-process, runs files in parallel) and `flink` (needs a real Flink cluster JVM,
-// Maven-built test jobs; files share fixtures built once in global setup).
+/**
+ * Three projects, all run by `npm test`:
+ * - unit: pure logic and in-process fakes; seconds (`npm run test:unit`).
+ * - integration: real msf-local servers, child processes, the msfctl binary and the Debian AWS CLI; no Flink.
+ * - flink: end to end on real Flink (`*.flink.test.ts`). Flink runtimes, test jobs and sample JARs are built
+ *   once into ~/.cache/msf-local (global setup), then files run two at a time (this is a 2-core machine).
+ */
+const FLINK = '**/*.flink.test.ts';
+const INTEGRATION = [
+  'packages/msf-local/test/{control-plane,s3,cloudwatch,kinesis}/**/*.test.ts',
+  'packages/msfctl/test/{integration,state}/**/*.test.ts',
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -9,14 +20,25 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
-          exclude: ['**/*.flink.test.ts', '**/node_modules/**'],
+          exclude: [FLINK, ...INTEGRATION, '**/node_modules/**'],
           testTimeout: 30_000,
         },
       },
       {
         test: {
+          name: 'integration',
+          include: INTEGRATION,
+          exclude: [FLINK, '**/node_modules/**'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'flink',
-          include: ['packages/*/test/**/*.flink.test.ts'],
+          include: [`packages/*/test/${FLINK}`],
+          globalSetup: ['packages/msf-local/test/fixtures/prepare-flink.ts'],
+          maxWorkers: 2,
           testTimeout: 600_000,
           hookTimeout: 900_000,
         },
