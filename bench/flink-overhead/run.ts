@@ -1,21 +1,32 @@
 /**
- * Overhead of msf-local's Flink driver: for start, stop-with-snapshot and update, the wall time of
- * FlinkJobRuntime against the raw Flink REST calls it wraps, measured side by side in one run (alternating
- * iterations) on clusters of the same runtime, classpath and configuration.
+ * Overhead of msf-local: for start, stop-with-snapshot and update, the wall time of msf-local's MSF API (the AWS
+ * SDK calling StartApplication / StopApplication / UpdateApplication and polling DescribeApplication every 50 ms
+ * until the status settles) and of its Flink driver (FlinkJobRuntime) against the raw Flink REST calls they wrap,
+ * measured side by side in one run (alternating iterations) on clusters of the same runtime, classpath and
+ * configuration.
  *
  *   npx tsx bench/flink-overhead/run.ts [--runtime FLINK-1_19] [--iterations 3]
  *
  * FlinkJobRuntime runs one cluster JVM per application (as MSF gives each application its own resources): a first
  * start boots that JVM, while an update (stop with snapshot, start from it) reuses the JVM the stop just
- * released. The raw side reuses one long-lived cluster. The JVM boot time is printed on its own line. For now this measures
- * FlinkJobRuntime directly; through msf-local's MSF API it will add the control plane's own time.
+ * released. The raw side reuses one long-lived cluster. The JVM boot time is printed on its own line.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+import {
+  CreateApplicationCommand,
+  DescribeApplicationCommand,
+  KinesisAnalyticsV2Client,
+  StartApplicationCommand,
+  StopApplicationCommand,
+  UpdateApplicationCommand,
+} from '@aws-sdk/client-kinesis-analytics-v2';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { FlinkJobRuntime, prepareRuntime } from '../../packages/msf-local/src/flink/index.js';
+import { startMsfLocal } from '../../packages/msf-local/src/msf-local.js';
 import { clusterConfig } from '../../packages/msf-local/src/flink/cluster-config.js';
 import { FlinkHostProcess } from '../../packages/msf-local/src/flink/flink-host-process.js';
 import { buildTestJobs } from '../../packages/msf-local/test/fixtures/test-jobs.js';
@@ -98,6 +109,83 @@ class RawFlink {
   }
 }
 
+/** msf-local through its MSF API, as a client sees it: the call, then DescribeApplication until settled. */
+class MsfApi {
+  constructor(
+    private readonly kda: KinesisAnalyticsV2Client,
+    private readonly outputFileOf: (app: string) => string,
+  ) {}
+
+  async create(app: string, runtime: string): Promise<void> {
+    await fs.mkdir(path.dirname(this.outputFileOf(app)), { recursive: true });
+    await this.kda.send(
+      new CreateApplicationCommand({
+        ApplicationName: app,
+        RuntimeEnvironment: runtime as 'FLINK-1_19',
+        ServiceExecutionRole: 'arn:aws:iam::000000000000:role/bench',
+        ApplicationConfiguration: {
+          ApplicationCodeConfiguration: {
+            CodeContentType: 'ZIPFILE',
+            CodeContent: { S3ContentLocation: { BucketARN: 'arn:aws:s3:::bench', FileKey: 'counter.jar' } },
+          },
+          EnvironmentProperties: {
+            PropertyGroups: [
+              { PropertyGroupId: 'TestJob', PropertyMap: { outputFile: this.outputFileOf(app) } },
+            ],
+          },
+        },
+      }),
+    );
+  }
+
+  async start(app: string): Promise<void> {
+    await this.kda.send(new StartApplicationCommand({ ApplicationName: app }));
+    await this.until(app, 'RUNNING');
+  }
+
+  async stop(app: string): Promise<void> {
+    await this.kda.send(new StopApplicationCommand({ ApplicationName: app }));
+    await this.until(app, 'READY');
+  }
+
+  /** An update that restarts the job (a changed property), restoring the snapshot it takes. */
+  async update(app: string, round: number): Promise<void> {
+    const { ApplicationDetail } = await this.kda.send(
+      new DescribeApplicationCommand({ ApplicationName: app }),
+    );
+    await this.kda.send(
+      new UpdateApplicationCommand({
+        ApplicationName: app,
+        ConditionalToken: ApplicationDetail?.ConditionalToken,
+        ApplicationConfigurationUpdate: {
+          EnvironmentPropertyUpdates: {
+            PropertyGroups: [
+              {
+                PropertyGroupId: 'TestJob',
+                PropertyMap: { outputFile: this.outputFileOf(app), round: String(round) },
+              },
+            ],
+          },
+        },
+        RunConfigurationUpdate: {
+          ApplicationRestoreConfiguration: { ApplicationRestoreType: 'RESTORE_FROM_LATEST_SNAPSHOT' },
+        },
+      }),
+    );
+    await this.until(app, 'RUNNING');
+  }
+
+  private async until(app: string, status: string): Promise<void> {
+    for (;;) {
+      const { ApplicationDetail } = await this.kda.send(
+        new DescribeApplicationCommand({ ApplicationName: app }),
+      );
+      if (ApplicationDetail?.ApplicationStatus === status) return;
+      await sleep(50);
+    }
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
@@ -147,15 +235,31 @@ async function main(): Promise<void> {
   const jvmBootMs = performance.now() - hostStarted;
   const raw = new RawFlink(host.restUrl);
 
+  // msf-local itself, in process, with its own FlinkJobRuntime.
+  const server = await startMsfLocal({
+    dataDir: path.join(root, 'msf-local'),
+    port: 0,
+    kinesis: false,
+    log: () => undefined,
+  });
+  const credentials = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' };
+  const kda = new KinesisAnalyticsV2Client({ endpoint: server.url, region: 'us-east-1', credentials });
+  const s3 = new S3Client({ endpoint: server.url, region: 'us-east-1', forcePathStyle: true, credentials });
+  await s3.send(new CreateBucketCommand({ Bucket: 'bench' }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: 'bench', Key: 'counter.jar', Body: await fs.readFile(jobs.counter) }),
+  );
+  const api = new MsfApi(kda, (app) => countFilePath(root, app));
+
   const labels: Record<string, string> = {
     start: 'start (new JVM)',
     stop: 'stop with snapshot',
     update: 'update (JVM reused)',
   };
   const samples = {
-    start: { ours: [] as number[], raw: [] as number[] },
-    stop: { ours: [] as number[], raw: [] as number[] },
-    update: { ours: [] as number[], raw: [] as number[] },
+    start: { api: [] as number[], ours: [] as number[], raw: [] as number[] },
+    stop: { api: [] as number[], ours: [] as number[], raw: [] as number[] },
+    update: { api: [] as number[], ours: [] as number[], raw: [] as number[] },
   };
   try {
     for (let i = 0; i < iterations; i++) {
@@ -178,8 +282,20 @@ async function main(): Promise<void> {
       // stop with snapshot
       await timed(samples.stop.ours, () => runtime.stopWithSnapshot(app));
       await timed(samples.stop.raw, () => raw.stop(rawJob, `file://${rawDir}/savepoints`));
+
+      // The same three through msf-local's MSF API.
+      const apiApp = `api-${i}`;
+      await api.create(apiApp, runtimeEnvironment);
+      await timed(samples.start.api, () => api.start(apiApp));
+      await waitForCount(countFilePath(root, apiApp), 5);
+      await timed(samples.update.api, () => api.update(apiApp, i));
+      await waitForCount(countFilePath(root, apiApp), 5);
+      await timed(samples.stop.api, () => api.stop(apiApp));
     }
   } finally {
+    kda.destroy();
+    s3.destroy();
+    await server.close();
     await runtime.close();
     await host.stop();
   }
@@ -187,12 +303,13 @@ async function main(): Promise<void> {
   console.log(
     `\nflink-overhead: ${runtimeEnvironment} (Flink ${prepared.spec.flinkVersion}), ${iterations} iterations, medians`,
   );
-  console.log('operation               FlinkJobRuntime    raw REST    ratio');
+  console.log('operation               msf-local API   FlinkJobRuntime    raw REST   API/raw   runtime/raw');
   for (const [name, s] of Object.entries(samples)) {
+    const apiMs = median(s.api);
     const ours = median(s.ours);
     const rawMs = median(s.raw);
     console.log(
-      `${(labels[name] ?? name).padEnd(23)} ${ours.toFixed(0).padStart(12)} ms ${rawMs.toFixed(0).padStart(8)} ms ${(ours / rawMs).toFixed(2).padStart(7)}x`,
+      `${(labels[name] ?? name).padEnd(23)} ${apiMs.toFixed(0).padStart(10)} ms ${ours.toFixed(0).padStart(12)} ms ${rawMs.toFixed(0).padStart(8)} ms ${(apiMs / rawMs).toFixed(2).padStart(8)}x ${(ours / rawMs).toFixed(2).padStart(12)}x`,
     );
   }
   console.log(
