@@ -18,6 +18,7 @@ import {
   type ApplicationDetail,
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeJobRuntime } from '../support/fake-job-runtime.js';
 import { startHarness, waitFor, type Harness, failureOf, TEST_ROLE } from '../support/msf-local-harness.js';
@@ -134,6 +135,26 @@ describe('StartApplication', () => {
     expect(op.OperationFailureDetails?.ErrorInfo?.ErrorString).toBe(flinkError.slice(0, 512));
     expect(op.EndTime).toBeInstanceOf(Date);
     expect((await describeApp('start-fails')).ApplicationStatus).toBe('READY');
+  });
+
+  it('runs code uploaded inline as ZipFileContent', async () => {
+    const jar = Buffer.from('PK\u0003\u0004 inline application code');
+    const { ApplicationDetail: d } = await h.kda.send(
+      new CreateApplicationCommand({
+        ApplicationName: 'inline',
+        RuntimeEnvironment: 'FLINK-1_20',
+        ServiceExecutionRole: TEST_ROLE,
+        ApplicationConfiguration: {
+          ApplicationCodeConfiguration: { CodeContentType: 'ZIPFILE', CodeContent: { ZipFileContent: jar } },
+        },
+      }),
+    );
+    const code = d?.ApplicationConfigurationDescription?.ApplicationCodeConfigurationDescription;
+    expect(code?.CodeContentDescription?.CodeSize).toBe(jar.length);
+    expect(code?.CodeContentDescription?.CodeMD5).toMatch(/^[0-9a-f]{128}$/);
+    const { OperationId } = await h.kda.send(new StartApplicationCommand({ ApplicationName: 'inline' }));
+    expect((await waitOperation('inline', OperationId!)).OperationStatus).toBe('SUCCESSFUL');
+    expect(Buffer.compare(await readFile(runtime.lastLaunch('inline')!.jarPath), jar)).toBe(0);
   });
 
   it('is refused unless READY', async () => {
