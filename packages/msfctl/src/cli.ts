@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerDestroy } from './commands/destroy.js';
 import { registerForceUnlock } from './commands/force-unlock.js';
+import { registerHealth } from './commands/health.js';
 import { registerImport } from './commands/import.js';
 import { registerLocal } from './commands/local.js';
 import { registerPlan } from './commands/plan.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerApply(program);
   registerStatus(program);
+  registerHealth(program);
   registerStartStop(program);
   registerSnapshot(program);
   registerScale(program);

@@ -11,6 +11,10 @@ import type { IoHost } from '../output/io-host.js';
 import type { Plan } from '../plan/plan.js';
 import type { LoadedSpec } from '../spec/load.js';
 import type { Clock } from '../time/clock.js';
+import { CloudWatchHealthFetcher, periodFor } from '../health/cloudwatch-fetcher.js';
+import { FlinkDashboardExceptionSource } from '../health/exception-source.js';
+import type { DeploySettings } from '../recovery/deploy-settings.js';
+import { deployGuardStep } from '../recovery/deploy-guard.js';
 import type { ExecutionResult } from './executor.js';
 
 export interface AfterApplyContext {
@@ -32,6 +36,13 @@ export interface AfterApplyResult {
   /** The application after the step, when it changed it. */
   live?: LiveApplication | undefined;
   message?: string;
+  /**
+   * The step carried out what the plan meant after the executor failed (e.g. the deploy by force-stop,
+   * update, start when the service refused a snapshot): apply counts as successful if the step is ok.
+   */
+  completesDeploy?: boolean;
+  /** What the step saw and did, for apply's `--json` result (under `afterApply[step name]`). */
+  report?: unknown;
 }
 
 export interface AfterApplyStep {
@@ -39,6 +50,22 @@ export interface AfterApplyStep {
   run(ctx: AfterApplyContext): Promise<AfterApplyResult | undefined>;
 }
 
-export function defaultAfterApplySteps(): AfterApplyStep[] {
-  return [];
+export interface DefaultStepsOptions {
+  /** The target's kind: CloudWatch publishes 1-minute datapoints on AWS, 1-second ones on msf-local. */
+  targetKind: 'aws' | 'local';
+  deploy: Pick<DeploySettings, 'bakeSeconds' | 'onFailure'>;
+}
+
+/** The steps `apply` runs by default: the safe-deploy guard (bake, recovery). */
+export function defaultAfterApplySteps(options: DefaultStepsOptions): AfterApplyStep[] {
+  return [
+    deployGuardStep({
+      bakeSeconds: options.deploy.bakeSeconds,
+      onFailure: options.deploy.onFailure,
+      fetcher: (ctx) =>
+        new CloudWatchHealthFetcher(ctx.clients.cloudwatch, { periodSeconds: periodFor(options.targetKind) }),
+      // Reads the job's exceptions where the service hands out a dashboard URL that answers without a browser.
+      exceptions: (ctx) => new FlinkDashboardExceptionSource(ctx.clients.msf),
+    }),
+  ];
 }

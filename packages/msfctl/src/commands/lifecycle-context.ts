@@ -3,10 +3,34 @@ import type { RestoreSettings } from '../domain/application.js';
 import type { LifecycleContext, LifecycleResult } from '../lifecycle/run-actions.js';
 import type { IoHost } from '../output/io-host.js';
 import { renderActions, renderLifecycleOutcome } from '../output/views.js';
+import { CloudWatchHealthFetcher, periodFor } from '../health/cloudwatch-fetcher.js';
+import { FlinkDashboardExceptionSource } from '../health/exception-source.js';
+import { deploySettings } from '../recovery/deploy-settings.js';
+import { lifecycleGuard, type LifecycleGuard } from '../recovery/lifecycle-guard.js';
 import type { CommandContext } from './context.js';
+import { deployFlags, type DeployFlagOptions } from './deploy-flags.js';
 
-export function lifecycleContext(ctx: CommandContext): LifecycleContext {
-  return { gateway: ctx.gateway, host: ctx.host, state: ctx.state, application: ctx.application };
+export function lifecycleContext(ctx: CommandContext, guard?: LifecycleGuard): LifecycleContext {
+  return {
+    gateway: ctx.gateway,
+    host: ctx.host,
+    state: ctx.state,
+    application: ctx.application,
+    ...(guard ? { guard } : {}),
+  };
+}
+
+/** The bake watch (and onFailure) for start, restart and rollback: flags over the spec's deploy block. */
+export function bakeGuard(ctx: CommandContext, flags: DeployFlagOptions): LifecycleGuard {
+  const settings = deploySettings(deployFlags(flags), ctx.spec?.spec.deploy);
+  return lifecycleGuard({
+    bakeSeconds: settings.bakeSeconds,
+    onFailure: settings.onFailure,
+    fetcher: new CloudWatchHealthFetcher(ctx.clients.cloudwatch, {
+      periodSeconds: periodFor(ctx.target.kind),
+    }),
+    exceptions: new FlinkDashboardExceptionSource(ctx.clients.msf),
+  });
 }
 
 /** The spec's restore settings when there is a spec, else "latest". */
@@ -38,6 +62,7 @@ export function finish(host: IoHost, result: LifecycleResult, success: string, n
     status: result.live?.status ?? null,
     versionId: result.live?.versionId ?? null,
     operations: result.execution?.operations ?? [],
+    ...(result.guard !== undefined ? { health: result.guard } : {}),
     ...(result.error ? { error: result.error.toJSON() } : {}),
   });
   if (!result.ok && result.error?.hint && !host.json)

@@ -7,18 +7,23 @@ import {
   stopApplication,
 } from '../lifecycle/start-stop.js';
 import { openContext, type GlobalOptions } from './context.js';
-import { finish, lifecycleContext, specRestore } from './lifecycle-context.js';
+import { addBakeFlags, type DeployFlagOptions } from './deploy-flags.js';
+import { bakeGuard, finish, lifecycleContext, specRestore } from './lifecycle-context.js';
 import { addRestoreFlags, restoreFrom, type RestoreFlags } from './restore-flags.js';
 import { runCommand } from './run.js';
 
 export function registerStartStop(program: Command): void {
-  addRestoreFlags(
-    program
-      .command('start')
-      .argument('[app]', "application (default: the spec's)")
-      .description('start a READY application (restores per the spec, or as the flags say)'),
+  addBakeFlags(
+    addRestoreFlags(
+      program
+        .command('start')
+        .argument('[app]', "application (default: the spec's)")
+        .description(
+          'start a READY application (restores per the spec, or as the flags say), then watch its health',
+        ),
+    ),
   ).action(async (app: string | undefined, _o, cmd: Command) => {
-    const options = cmd.optsWithGlobals<GlobalOptions & RestoreFlags>();
+    const options = cmd.optsWithGlobals<GlobalOptions & RestoreFlags & DeployFlagOptions>();
     await runCommand(options, async (host) => {
       const ctx = await openContext(
         options,
@@ -26,7 +31,10 @@ export function registerStartStop(program: Command): void {
         host,
       );
       try {
-        const result = await startApplication(lifecycleContext(ctx), restoreFrom(options, specRestore(ctx)));
+        const result = await startApplication(
+          lifecycleContext(ctx, bakeGuard(ctx, options)),
+          restoreFrom(options, specRestore(ctx)),
+        );
         return finish(host, result, `Started ${ctx.application}.`);
       } finally {
         ctx.close();
@@ -62,15 +70,17 @@ export function registerStartStop(program: Command): void {
       });
     });
 
-  addRestoreFlags(
-    program
-      .command('restart')
-      .argument('[app]', "application (default: the spec's)")
-      .description(
-        'stop (with a snapshot) and start again, restoring from the latest snapshot, a named one, or none',
-      ),
+  addBakeFlags(
+    addRestoreFlags(
+      program
+        .command('restart')
+        .argument('[app]', "application (default: the spec's)")
+        .description(
+          'stop (with a snapshot) and start again, restoring from the latest snapshot, a named one, or none; then watch its health',
+        ),
+    ),
   ).action(async (app: string | undefined, _o, cmd: Command) => {
-    const options = cmd.optsWithGlobals<GlobalOptions & RestoreFlags>();
+    const options = cmd.optsWithGlobals<GlobalOptions & RestoreFlags & DeployFlagOptions>();
     await runCommand(options, async (host) => {
       const ctx = await openContext(
         options,
@@ -79,7 +89,7 @@ export function registerStartStop(program: Command): void {
       );
       try {
         const result = await restartApplication(
-          lifecycleContext(ctx),
+          lifecycleContext(ctx, bakeGuard(ctx, options)),
           restoreFrom(options, {
             from: 'latest',
             allowNonRestoredState: specRestore(ctx).allowNonRestoredState,
@@ -92,29 +102,32 @@ export function registerStartStop(program: Command): void {
     });
   });
 
-  program
-    .command('rollback')
-    .argument('[app]', "application (default: the spec's)")
-    .description('RollbackApplication: back to the previous version, with state from the latest snapshot')
-    .action(async (app: string | undefined, _o, cmd: Command) => {
-      const options = cmd.optsWithGlobals<GlobalOptions>();
-      await runCommand(options, async (host) => {
-        const ctx = await openContext(
-          options,
-          { spec: 'optional', ...(app ? { application: app } : {}) },
+  addBakeFlags(
+    program
+      .command('rollback')
+      .argument('[app]', "application (default: the spec's)")
+      .description(
+        'RollbackApplication: back to the previous version, with state from the latest snapshot; then watch its health',
+      ),
+  ).action(async (app: string | undefined, _o, cmd: Command) => {
+    const options = cmd.optsWithGlobals<GlobalOptions & DeployFlagOptions>();
+    await runCommand(options, async (host) => {
+      const ctx = await openContext(
+        options,
+        { spec: 'optional', ...(app ? { application: app } : {}) },
+        host,
+      );
+      try {
+        const result = await rollbackApplication(lifecycleContext(ctx, bakeGuard(ctx, options)));
+        return finish(
           host,
+          result,
+          `Rolled back ${ctx.application}.`,
+          'The service now differs from the spec: `msfctl plan` shows the difference, `msfctl apply` re-applies the spec.',
         );
-        try {
-          const result = await rollbackApplication(lifecycleContext(ctx));
-          return finish(
-            host,
-            result,
-            `Rolled back ${ctx.application}.`,
-            'The service now differs from the spec: `msfctl plan` shows the difference, `msfctl apply` re-applies the spec.',
-          );
-        } finally {
-          ctx.close();
-        }
-      });
+      } finally {
+        ctx.close();
+      }
     });
+  });
 }

@@ -6,7 +6,7 @@
 import type { Clock } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
 import type { HealthFetcher } from './cloudwatch-fetcher.js';
-import { evaluateHealth, type HealthRules } from './health-evaluator.js';
+import { evaluateHealth, type HealthBaseline, type HealthRules } from './health-evaluator.js';
 import { unknown, withEvidence, type HealthResult } from './health-result.js';
 import type { ExceptionSource, LatestException } from './exception-source.js';
 
@@ -24,6 +24,11 @@ export interface HealthCheckOptions {
   /** The application's status; anything but RUNNING gives "unknown: not running" without reading metrics. */
   status?: (application: string) => Promise<string | undefined>;
   exceptions?: ExceptionSource;
+  /**
+   * Where counting starts; default `windowSeconds` ago. `currentJobBaseline()` starts at the current job's
+   * submission, so that deploys inside the window are not counted as restarts.
+   */
+  baseline?: (now: number, windowMs: number) => Promise<HealthBaseline> | HealthBaseline;
 }
 
 export interface HealthCheck {
@@ -51,29 +56,51 @@ export async function checkHealth(options: HealthCheckOptions): Promise<HealthCh
     }
   }
   const window = (options.windowSeconds ?? DEFAULT_HEALTH_WINDOW_SECONDS) * 1000;
-  const baseline = { at: checkedAt - window, freshJob: false };
+  const baseline = options.baseline
+    ? await options.baseline(checkedAt, window)
+    : { at: checkedAt - window, freshJob: false };
   const observation = await options.fetcher.fetch(application, { start: baseline.at, end: checkedAt });
   let result = observation.ok
     ? evaluateHealth(observation.series, baseline, clock, options.rules ?? ON_DEMAND_RULES)
-    : unknown(`metrics could not be read: ${observation.reason}`, [{ signal: 'read-failed', message: observation.reason }]);
+    : unknown(`metrics could not be read: ${observation.reason}`, [
+        { signal: 'read-failed', message: observation.reason },
+      ]);
   let exception: LatestException | undefined;
   if (result.status !== 'healthy' && options.exceptions && (result.facts?.restarts ?? 0) > 0) {
     const lookup = await options.exceptions.latest(application);
     if ('found' in lookup) {
       exception = lookup.found;
-      result = withEvidence(result, { signal: 'exception', message: `latest exception: ${lookup.found.rootCause ?? lookup.found.summary}` });
+      result = withEvidence(result, {
+        signal: 'exception',
+        message: `latest exception: ${lookup.found.rootCause ?? lookup.found.summary}`,
+      });
     }
   }
-  return { application, checkedAt, ...(status ? { status } : {}), result, ...(exception ? { exception } : {}) };
+  return {
+    application,
+    checkedAt,
+    ...(status ? { status } : {}),
+    result,
+    ...(exception ? { exception } : {}),
+  };
 }
 
 /** `--watch`: a check every `intervalSeconds` until the signal aborts, each handed to `onCheck`. */
-export async function watchHealth(options: HealthCheckOptions & { intervalSeconds?: number; signal: AbortSignal; onCheck: (check: HealthCheck) => void }): Promise<void> {
+export async function watchHealth(
+  options: HealthCheckOptions & {
+    intervalSeconds?: number;
+    signal: AbortSignal;
+    onCheck: (check: HealthCheck) => void;
+  },
+): Promise<void> {
   const clock = options.clock ?? systemClock;
   const interval = (options.intervalSeconds ?? (options.fetcher.periodSeconds <= 5 ? 5 : 60)) * 1000;
   while (!options.signal.aborted) {
     options.onCheck(await checkHealth(options));
     if (options.signal.aborted) break;
-    await Promise.race([clock.sleep(interval), new Promise((resolve) => options.signal.addEventListener('abort', resolve, { once: true }))]);
+    await Promise.race([
+      clock.sleep(interval),
+      new Promise((resolve) => options.signal.addEventListener('abort', resolve, { once: true })),
+    ]);
   }
 }

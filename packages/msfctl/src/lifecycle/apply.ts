@@ -15,6 +15,7 @@ import { renderPlan } from '../output/plan-view.js';
 import type { PlanCheck } from '../plan/checks.js';
 import { hasChanges, refusals, type Plan } from '../plan/plan.js';
 import { assertPlanCurrent } from '../plan/planfile.js';
+import type { DeploySettings } from '../recovery/deploy-settings.js';
 import type { LoadedSpec } from '../spec/load.js';
 import { recordArtifact } from '../state/ledger.js';
 import type { ObjectStore } from '../state/object-store.js';
@@ -40,6 +41,8 @@ export interface ApplyInput {
   checks?: PlanCheck[];
   afterSteps?: AfterApplyStep[];
   flags?: Record<string, unknown>;
+  /** Safe-deploy settings of this run (flags over spec); a fresh plan records them. */
+  deploy?: DeploySettings;
   clock?: Clock;
 }
 
@@ -53,6 +56,8 @@ export interface ApplyResult {
   uploaded: boolean;
   /** Messages of after-apply steps that failed. */
   afterFailures: string[];
+  /** Reports of the after-apply steps (bake verdict, recovery), by step name. */
+  afterApply?: Record<string, unknown>;
   error?: MsfctlError;
 }
 
@@ -82,6 +87,7 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
             ...(input.kpuQuota !== undefined ? { kpuQuota: input.kpuQuota } : {}),
             checks: input.checks ?? [],
             flags: input.flags ?? {},
+            ...(input.deploy ? { deploy: input.deploy } : {}),
             clock,
           })
         ).plan;
@@ -163,6 +169,8 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
       await session.recordExpected(live, 'apply');
 
       const afterFailures: string[] = [];
+      const afterApply: Record<string, unknown> = {};
+      let completedByStep = false;
       for (const step of input.afterSteps ?? []) {
         const result = await step.run({
           plan,
@@ -177,10 +185,14 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
           flags: input.flags ?? {},
         });
         if (result && 'live' in result) live = result.live;
+        if (result?.report !== undefined) afterApply[step.name] = result.report;
+        if (result?.ok && result.completesDeploy) completedByStep = true;
         if (result && !result.ok) afterFailures.push(`${step.name}: ${result.message ?? 'failed'}`);
       }
 
-      const ok = execution.ok && afterFailures.length === 0;
+      // A refused operation that a step then carried out another way (scenario 8) is not a failed deploy.
+      const delivered = execution.ok || completedByStep;
+      const ok = delivered && afterFailures.length === 0;
       const wantRunning = plan.desired.running;
       if (ok && live && live.status === (wantRunning ? 'RUNNING' : 'READY')) {
         const good = live;
@@ -195,14 +207,12 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
           },
         }));
       }
-      const error =
-        execution.failure?.error ??
-        (afterFailures.length
-          ? new MsfctlError(
-              'OPERATION_FAILED',
-              `Apply of ${application} failed after the service operations: ${afterFailures.join('; ')}`,
-            )
-          : undefined);
+      const error = applyError(
+        application,
+        delivered ? undefined : execution.failure?.error,
+        afterFailures,
+        live,
+      );
       await session.patch({
         outcome: ok ? 'succeeded' : 'failed',
         endedAt: new Date(clock.now()).toISOString(),
@@ -217,8 +227,45 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
         live,
         uploaded,
         afterFailures,
+        ...(Object.keys(afterApply).length ? { afterApply } : {}),
         ...(error ? { error } : {}),
       };
     },
   );
+}
+
+/**
+ * Why apply failed: the failed operation (its ErrorString), then what the after-apply steps found and did; the
+ * hint says where the application is now, which recovery may have changed.
+ */
+function applyError(
+  application: string,
+  failed: MsfctlError | undefined,
+  afterFailures: string[],
+  live: LiveApplication | undefined,
+): MsfctlError | undefined {
+  if (!afterFailures.length) return failed;
+  const where = live
+    ? `${application} is now ${live.status} at version ${live.versionId}. `
+    : `${application} no longer exists. `;
+  const hint = `${where}Fix the cause, then run msfctl apply again (msfctl history shows every operation, recovery steps included).`;
+  const then = afterFailures.join('; ');
+  return failed
+    ? // The ErrorString's stack trace stays in the details (and the ledger), not in this sentence.
+      new MsfctlError(
+        failed.code,
+        `${failed.message.split(' StackTrace:')[0]!.replace(/\.?$/, '.')} Then ${then}.`,
+        {
+          hint,
+          ...(failed.details ? { details: failed.details } : {}),
+          cause: failed,
+        },
+      )
+    : new MsfctlError(
+        'OPERATION_FAILED',
+        `Apply of ${application} failed after the service operations: ${then}.`,
+        {
+          hint,
+        },
+      );
 }

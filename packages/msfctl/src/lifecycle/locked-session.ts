@@ -33,8 +33,11 @@ export interface LockedSession {
   recordOperation(op: OperationRecord): Promise<void>;
   /** Patches this command's entry. */
   patch(patch: Partial<LedgerEntry>): Promise<void>;
-  /** Records what msfctl leaves the application as (the baseline for drift). */
-  recordExpected(live: LiveApplication | undefined, by: EntryKind): Promise<void>;
+  /**
+   * Records what msfctl leaves the application as (the baseline for drift); `note` replaces the next plan's
+   * "msfctl <by> changed the application" line (e.g. to say the service rolled an update back).
+   */
+  recordExpected(live: LiveApplication | undefined, by: EntryKind, note?: string): Promise<void>;
 }
 
 export interface SessionOptions {
@@ -100,7 +103,7 @@ export async function withLockedSession<T>(
         current = { ...current, ...patch };
         if (begun) await ledger.update((l) => updateEntry(l, current.id, patch));
       },
-      async recordExpected(live, by) {
+      async recordExpected(live, by, note) {
         await ledger.update((l) =>
           live
             ? {
@@ -111,6 +114,7 @@ export async function withLockedSession<T>(
                   config: live.config,
                   at: new Date().toISOString(),
                   by,
+                  ...(note ? { note } : {}),
                 },
               }
             : { ...l, expected: undefined },

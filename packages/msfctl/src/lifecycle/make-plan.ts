@@ -14,6 +14,7 @@ import type { IoHost } from '../output/io-host.js';
 import type { PlanCheck } from '../plan/checks.js';
 import { PLAN_FORMAT, type Plan } from '../plan/plan.js';
 import { planChanges } from '../plan/planner.js';
+import { deploySettings, type DeploySettings } from '../recovery/deploy-settings.js';
 import { desiredFromSpec } from '../spec/desired.js';
 import type { LoadedSpec } from '../spec/load.js';
 import { artifactAt, type Ledger } from '../state/ledger.js';
@@ -31,7 +32,10 @@ export interface MakePlanInput {
   /** --kpu-quota; else the spec's limits.kpus; else 64. */
   kpuQuota?: number;
   checks?: PlanCheck[];
+  /** `--allow-non-restored-state` (sets the desired restore's AllowNonRestoredState for this run). */
   flags?: Record<string, unknown>;
+  /** Safe-deploy settings of this run; default: the spec's deploy block. */
+  deploy?: DeploySettings;
   clock?: Clock;
 }
 
@@ -39,6 +43,9 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
   const { spec, ledger, gateway, host } = input;
   const { code, artifact } = await resolveArtifact(spec.spec, host);
   const desired = desiredFromSpec(spec.spec, code);
+  // The flag reaches every start and update this plan makes, exactly as the spec field would.
+  if (input.flags?.allowNonRestoredState === true) desired.restore.allowNonRestoredState = true;
+  const deploy = input.deploy ?? deploySettings({}, spec.spec.deploy);
   let observation = await observe(gateway, desired.name, ledger, { restoreFrom: desired.restore.from });
   if (observation.live && !isSteady(observation.live.status) && observation.live.status !== 'DELETING') {
     // An operation is under way (maybe not ours): plan against where it ends, not against a moving target.
@@ -119,21 +126,24 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
     actions: planned.actions,
     findings: planned.findings,
     kpus: planned.kpus,
+    deploy,
   };
   for (const check of input.checks ?? []) {
     try {
-      plan.findings.push(
-        ...(await check.run({
-          plan,
-          observation,
-          spec,
-          ledger,
-          gateway,
-          clients: input.clients,
-          host,
-          flags: input.flags ?? {},
-        })),
-      );
+      const outcome = await check.run({
+        plan,
+        observation,
+        spec,
+        ledger,
+        gateway,
+        clients: input.clients,
+        host,
+        deploy,
+        flags: input.flags ?? {},
+      });
+      if (outcome?.findings) plan.findings.push(...outcome.findings);
+      if (outcome?.actions) plan.actions = outcome.actions;
+      if (outcome?.report !== undefined) plan.preflight = { ...plan.preflight, [check.name]: outcome.report };
     } catch (error) {
       throw MsfctlError.is(error)
         ? error

@@ -13,6 +13,7 @@ import type { EntryKind } from '../state/ledger.js';
 import type { LockOptions } from '../state/lock.js';
 import type { ObjectStore } from '../state/object-store.js';
 import type { Clock } from '../time/clock.js';
+import type { LifecycleGuard } from '../recovery/lifecycle-guard.js';
 import { withLockedSession, type LockedSession } from './locked-session.js';
 
 export interface LifecycleContext {
@@ -22,6 +23,8 @@ export interface LifecycleContext {
   application: string;
   clock?: Clock;
   lock?: LockOptions;
+  /** Runs after the command's operations, inside the lock (the bake watch of start, restart, rollback). */
+  guard?: LifecycleGuard;
 }
 
 export type Decision = { actions: PlannedAction[]; details?: Record<string, unknown> } | { nothing: string };
@@ -35,6 +38,8 @@ export interface LifecycleResult {
   execution?: ExecutionResult;
   live: LiveApplication | undefined;
   error?: MsfctlError;
+  /** What the guard saw and did (bake verdict, recovery). */
+  guard?: unknown;
 }
 
 export function requireLive(live: LiveApplication | undefined, application: string): LiveApplication {
@@ -74,25 +79,44 @@ export async function runLifecycle(
         onOperation: (op) => session.recordOperation(op),
         assertLockHeld: () => session.lock.assertHeld(),
       });
-      const after_ =
+      let after_ =
         decision.actions.some((a) => a.type === 'delete') && execution.ok
           ? undefined
           : await gateway.describe(application);
       await session.recordExpected(after_, kind);
       if (after) await after(session, execution);
+      const guarded = ctx.guard
+        ? await ctx.guard({ application, session, execution, live: after_, gateway, host })
+        : undefined;
+      if (guarded && 'live' in guarded) after_ = guarded.live;
+      const ok = execution.ok && (guarded?.ok ?? true);
+      const error =
+        execution.failure?.error ??
+        (guarded && !guarded.ok
+          ? new MsfctlError(
+              'OPERATION_FAILED',
+              `${application} after msfctl ${kind}: ${guarded.message ?? 'unhealthy'}.`,
+              {
+                hint: after_
+                  ? `${application} is now ${after_.status} at version ${after_.versionId}. \`msfctl health\` shows its health, \`msfctl history\` every step.`
+                  : undefined,
+              },
+            )
+          : undefined);
       await session.patch({
-        outcome: execution.ok ? 'succeeded' : 'failed',
+        outcome: ok ? 'succeeded' : 'failed',
         endedAt: new Date().toISOString(),
         ...(after_ ? { versionAfter: after_.versionId } : {}),
-        ...(execution.failure ? { error: execution.failure.error.message } : {}),
+        ...(error ? { error: error.message } : {}),
       });
       return {
         application,
-        ok: execution.ok,
+        ok,
         actions: decision.actions,
         execution,
         live: after_,
-        ...(execution.failure ? { error: execution.failure.error } : {}),
+        ...(error ? { error } : {}),
+        ...(guarded?.report !== undefined ? { guard: guarded.report } : {}),
       };
     },
   );

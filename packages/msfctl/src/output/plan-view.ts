@@ -5,6 +5,7 @@ import { summarizeEffect } from '../plan/effects.js';
 import { kindLabel, type FieldChange } from '../plan/fields.js';
 import { hasDrift } from '../plan/drift.js';
 import { refusals, type Plan, type PlannedAction } from '../plan/plan.js';
+import { formatDuration } from '../time/duration.js';
 import type { Style } from './style.js';
 
 export function renderPlan(plan: Plan, s: Style, targetText: string): string {
@@ -60,6 +61,24 @@ export function renderPlan(plan: Plan, s: Style, targetText: string): string {
       out.push(`  ${i + 1}. ${s.bold(actionTitle(a))}`);
       out.push(`     ${summarizeEffect(a.effect).join(' · ')}`);
     });
+  }
+
+  const guarded = plan.actions.some((a) => a.type === 'start' || (a.type === 'update' && a.run));
+  if (guarded && plan.deploy) {
+    const d = plan.deploy;
+    const watch =
+      d.bakeSeconds > 0
+        ? `watch health for ${formatDuration(d.bakeSeconds * 1000)} once the job runs`
+        : 'no health watch (bake 0)';
+    const policy = {
+      rollback: 'roll back to the last good version',
+      stop: 'stop the application',
+      none: 'leave it as it is',
+    }[d.onFailure];
+    out.push(
+      '',
+      `${s.bold('Safe deploy')}: ${watch}; on a failed operation or a crash loop, ${policy} (onFailure: ${d.onFailure})`,
+    );
   }
 
   if (plan.findings.length) {

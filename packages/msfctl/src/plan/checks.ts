@@ -1,15 +1,19 @@
 /**
- * The preflight seam: checks that run after the plan is computed and may add findings to it (a refusal
- * blocks apply). The state-compatibility preflight (issue 7) plugs in here; msfctl's own checks (KPU quota,
- * named snapshot) live in the planner.
+ * The preflight seam: checks that run after the plan is computed. A check may add findings (a refusal
+ * blocks apply), amend the actions (e.g. the forced path when a snapshot cannot be taken), and leave a report
+ * in `plan.preflight` for `--json`. Checks run in order, each seeing the plan as the previous ones left it.
+ * msfctl's own checks (KPU quota, named snapshot) live in the planner; safe deploys' live in preflight/.
  */
 import type { AwsClients } from '../aws/clients.js';
 import type { MsfGateway } from '../aws/msf-gateway.js';
 import type { IoHost } from '../output/io-host.js';
 import type { Observation } from '../observe/refresh.js';
+import { snapshotFeasibilityCheck } from '../preflight/snapshot-check.js';
+import { stateCompatibilityCheck } from '../preflight/state-check.js';
+import type { DeploySettings } from '../recovery/deploy-settings.js';
 import type { LoadedSpec } from '../spec/load.js';
 import type { Ledger } from '../state/ledger.js';
-import type { Finding, Plan } from './plan.js';
+import type { Finding, Plan, PlannedAction } from './plan.js';
 
 export interface PlanCheckContext {
   plan: Plan;
@@ -19,16 +23,34 @@ export interface PlanCheckContext {
   gateway: MsfGateway;
   clients: AwsClients;
   host: IoHost;
-  /** Command-line flags checks may honour (e.g. allowNonRestoredState, acceptStateLoss). */
+  /** The safe-deploy settings of this run (flags over spec). */
+  deploy: DeploySettings;
+  /** Command-line flags checks may honour. */
   flags: Record<string, unknown>;
+}
+
+export interface PlanCheckOutcome {
+  findings?: Finding[];
+  /** The plan's actions as this check changed them; absent: unchanged. */
+  actions?: PlannedAction[];
+  /** What the check found, kept in the plan as `preflight[name]` (JSON output, saved plans). */
+  report?: unknown;
 }
 
 export interface PlanCheck {
   name: string;
-  run(ctx: PlanCheckContext): Promise<Finding[]>;
+  run(ctx: PlanCheckContext): Promise<PlanCheckOutcome | undefined>;
 }
 
-/** The checks `plan` and `apply` run by default. */
-export function defaultPlanChecks(): PlanCheck[] {
-  return [];
+export interface DefaultChecksOptions {
+  /** msf-local's data directory, when the target is msf-local: lets the state check read real snapshot state. */
+  localDataDir?: string;
+}
+
+/** The checks `plan` and `apply` run by default: state compatibility, then whether a snapshot can be taken. */
+export function defaultPlanChecks(options: DefaultChecksOptions = {}): PlanCheck[] {
+  return [
+    stateCompatibilityCheck(options.localDataDir ? { localDataDir: options.localDataDir } : {}),
+    snapshotFeasibilityCheck(),
+  ];
 }

@@ -14,6 +14,8 @@ export interface ExpectedState {
   at: string;
   /** The msfctl command that left it so (apply, rollback, scale...). */
   by: string;
+  /** Why it differs from the spec, when msfctl knows better than "msfctl <by> changed it". */
+  note?: string;
 }
 
 export function detectDrift(
@@ -25,7 +27,8 @@ export function detectDrift(
 ): DriftReport {
   const report: DriftReport = { changes: [], operations: [], notes: [] };
   if (!expected || !live) return report;
-  if (expected.by !== 'apply' && expected.by !== 'import') {
+  if (expected.note) report.notes.push(expected.note);
+  else if (expected.by !== 'apply' && expected.by !== 'import') {
     report.notes.push(
       `msfctl ${expected.by} changed the application at ${expected.at}; the plan returns it to the spec`,
     );

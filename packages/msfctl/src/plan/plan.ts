@@ -3,6 +3,7 @@
  * `actions` and nothing else; everything else here is for people (and for refusing a stale plan).
  */
 import type { AppConfig, AppStatus, DesiredApplication, RestoreSettings } from '../domain/application.js';
+import type { DeploySettings } from '../recovery/deploy-settings.js';
 import type { ChangeKind, FieldChange } from './fields.js';
 
 export const PLAN_FORMAT = 'msfctl-plan/1';
@@ -112,6 +113,10 @@ export interface Plan {
   actions: PlannedAction[];
   findings: Finding[];
   kpus: { before: number; after: number; quota: number };
+  /** The safe-deploy settings apply uses (bake, onFailure, acceptStateLoss), as of when the plan was made. */
+  deploy?: DeploySettings;
+  /** Reports of the preflight checks, by check name (state compatibility, snapshot feasibility). */
+  preflight?: Record<string, unknown>;
 }
 
 export function hasChanges(plan: Pick<Plan, 'actions'>): boolean {

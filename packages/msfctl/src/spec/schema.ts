@@ -5,8 +5,17 @@
  * Omitted configuration blocks (parallelism, monitoring, checkpoints) mean the service's DEFAULT configuration.
  */
 import { z } from 'zod';
+import { DEFAULT_BAKE_SECONDS } from '../health/bake-watch.js';
+import { DEFAULT_ON_FAILURE } from '../recovery/recovery-plan.js';
 
 const NAME = /^[a-zA-Z0-9_.-]+$/;
+
+/** Safe by default: a spec without `deploy` (a tfvars file included) bakes 2 minutes and rolls back. */
+export const DEFAULT_DEPLOY = {
+  bakeSeconds: DEFAULT_BAKE_SECONDS,
+  onFailure: DEFAULT_ON_FAILURE,
+  acceptStateLoss: false,
+};
 
 export const RUNTIMES = [
   'FLINK-1_13',
@@ -170,6 +179,19 @@ export const applicationFields = {
   target: targetSchema.default({ kind: 'aws' }),
   /** Where the ledger and lock live: a directory (default .msfctl) or s3://bucket/prefix. */
   state: z.string().min(1).optional(),
+  /**
+   * Safe deploys: after every deploy (and start, restart, rollback) that leaves the job RUNNING, watch its
+   * health for bakeSeconds (0: no watch); on a failed operation or a crash loop, recover as onFailure says;
+   * acceptStateLoss lets a deploy go ahead when the state of an operator whose uid or generated id changed
+   * will not be restored.
+   */
+  deploy: z
+    .strictObject({
+      bakeSeconds: z.number().int().min(0).max(3600).default(DEFAULT_DEPLOY.bakeSeconds),
+      onFailure: z.enum(['rollback', 'stop', 'none']).default(DEFAULT_DEPLOY.onFailure),
+      acceptStateLoss: z.boolean().default(DEFAULT_DEPLOY.acceptStateLoss),
+    })
+    .default({ ...DEFAULT_DEPLOY }),
   limits: z
     .strictObject({
       /** KPU quota per application (the service default is 64). */
@@ -198,6 +220,7 @@ export const applicationSpecSchema = z.strictObject(applicationFields).superRefi
 export type ApplicationSpec = z.output<typeof applicationSpecSchema>;
 export type TargetSpec = ApplicationSpec['target'];
 export type CodeSpec = ApplicationSpec['code'];
+export type DeploySpec = ApplicationSpec['deploy'];
 
 /** The file as written: application fields plus `environments`, each a partial override checked after merging. */
 export const specFileSchema = z.looseObject({
