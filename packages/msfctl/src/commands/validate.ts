@@ -5,6 +5,7 @@ import { renderMapping } from '../output/views.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadAllEnvironments } from '../spec/load.js';
+import { DEFAULT_DEPLOY } from '../spec/schema.js';
 import { readTfvars, type TfvarsMappingEntry } from '../spec/tfvars.js';
 import { specOverrides, type GlobalOptions } from './context.js';
 import { runCommand } from './run.js';
@@ -23,12 +24,21 @@ export function registerValidate(program: Command): void {
         if (options.tfvars) {
           // The mapping is shown even when the variables have problems: it is what explains them.
           const mapping = tfvarsMapping(options);
-          if (mapping && !host.json)
+          if (mapping && !host.json) {
             host.notify({
               level: 'info',
               code: 'MSF_TFVARS_I1001',
               text: `${host.style.bold(`${options.tfvars}: variable → spec field`)}\n${renderMapping(mapping, host.style)}\n`,
             });
+            // Terraform has no safe deploys: no variable maps to them, and the spec's defaults apply.
+            host.notify({
+              level: 'info',
+              code: 'MSF_TFVARS_I1002',
+              text: host.style.dim(
+                `No variable sets deploy.*: msfctl's safe-deploy defaults apply (deploy.bakeSeconds ${DEFAULT_DEPLOY.bakeSeconds}, deploy.onFailure ${DEFAULT_DEPLOY.onFailure}, deploy.acceptStateLoss ${DEFAULT_DEPLOY.acceptStateLoss}); per run: --bake, --on-failure, --accept-state-loss.\n`,
+              ),
+            });
+          }
         }
         let results: ReturnType<typeof loadAllEnvironments>;
         try {

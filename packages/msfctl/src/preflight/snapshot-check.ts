@@ -91,7 +91,9 @@ async function runSnapshotCheck(
     ? good.why === 'of-good-version'
       ? `of the last good version ${lastGood}`
       : 'taken before the failing deploy'
-    : 'the newest one (msfctl knows no good version)';
+    : lastGood !== undefined
+      ? `the newest one (none was taken of the last good version ${lastGood})`
+      : 'the newest one (msfctl knows no good version)';
   const forcedRun = (run: RestoreSettings): RestoreSettings =>
     run.from === 'latest' && chosen
       ? { from: 'snapshot', snapshot: chosen.name, allowNonRestoredState: run.allowNonRestoredState }

@@ -19,11 +19,10 @@ import type { LoadedSpec } from '../../src/spec/load.js';
 import { applicationSpecSchema } from '../../src/spec/schema.js';
 import { readLedger } from '../../src/state/ledger-store.js';
 import { LocalObjectStore } from '../../src/state/local-object-store.js';
-import { FakeMsf, fakeClock } from '../fakes/fake-msf.js';
-import type { RestoreSettings } from '../../src/domain/application.js';
+import { fakeClock } from '../fakes/fake-msf.js';
+import { BROKEN, LoopingMsf, metrics } from './support/looping-msf.js';
 
 const clients = { s3: { send: async () => ({}) } } as unknown as AwsClients;
-const BROKEN = 'no-such-stream';
 
 function spec(stream: string): LoadedSpec {
   const parsed = applicationSpecSchema.parse({
@@ -33,37 +32,12 @@ function spec(stream: string): LoadedSpec {
     code: { s3: { bucket: 'code', key: 'v1.jar' } },
     properties: { OutputStream0: { 'stream.name': stream, 'aws.region': 'us-east-1' } },
   });
-  return { spec: parsed, source: { kind: 'spec', path: 'msfctl.yaml' }, baseDir: '/tmp', warnings: [], digest: `digest-${stream}` };
-}
-
-/** The fake MSF, refusing snapshots (as MSF does) while the running job crash-loops. */
-class LoopingMsf extends FakeMsf {
-  looping(): boolean {
-    const live = this.apps.get('app')?.live;
-    return live?.status === 'RUNNING' && live.config.properties.OutputStream0?.['stream.name'] === BROKEN;
-  }
-  override async update(name: string, basis: { conditionalToken?: string; versionId: number }, update: ConfigUpdate, run?: RestoreSettings) {
-    if (this.looping()) {
-      const refused = Object.assign(new Error(`Failed to take snapshot for the application ${name} at this moment. The application is currently experiencing downtime.`), { name: 'InvalidApplicationConfigurationException' });
-      throw translateAwsError(refused, `UpdateApplication ${name}`);
-    }
-    return super.update(name, basis, update, run);
-  }
-}
-
-/** Metrics that follow the fake's configuration: a loop (a restart every 10 s) or a healthy job. */
-function metrics(msf: LoopingMsf): HealthFetcher {
   return {
-    periodSeconds: 1,
-    async fetch(application, window): Promise<HealthObservation> {
-      const points: HealthPoint[] = [];
-      const looping = msf.looping();
-      for (let t = Math.ceil(window.start / 1000) * 1000; t <= window.end; t += 1000) {
-        const s = (t - window.start) / 1000;
-        points.push(looping ? { at: t, restarts: 1 + Math.floor(s / 10), uptimeMin: 0, uptimeMax: 0, down: 1000 } : { at: t, restarts: 0, uptimeMin: s * 1000, uptimeMax: s * 1000, down: 0 });
-      }
-      return { ok: true, series: { application, periodSeconds: 1, points, sources: { restarts: 'numRestarts', uptime: 'uptime', down: ['downtime'] } }, fetchedAt: window.end };
-    },
+    spec: parsed,
+    source: { kind: 'spec', path: 'msfctl.yaml' },
+    baseDir: '/tmp',
+    warnings: [],
+    digest: `digest-${stream}`,
   };
 }
 
@@ -83,7 +57,9 @@ function input(stream: string, guard?: Partial<DeployGuardOptions>): ApplyInput 
     targetText: 'test',
     autoApprove: true,
     clock: fakeClock(),
-    afterSteps: [deployGuardStep({ fetcher: () => metrics(msf), bakeSeconds: 60, verifySeconds: 20, ...guard })],
+    afterSteps: [
+      deployGuardStep({ fetcher: () => metrics(msf), bakeSeconds: 60, verifySeconds: 20, ...guard }),
+    ],
   };
 }
 
@@ -95,7 +71,9 @@ beforeEach(async () => {
   host = createSilentHost();
   const first = await apply(input('prices'));
   expect(first.ok).toBe(true);
-  expect(texts('MSF_HEALTH_I3000')).toEqual(['app is healthy after a 1m bake: 0 restarts since the job started, up 1m, 0 failed.']);
+  expect(texts('MSF_HEALTH_I3000')).toEqual([
+    'app is healthy after a 1m bake: 0 restarts since the job started, up 1m, 0 failed.',
+  ]);
   host.messages.length = 0;
 });
 
@@ -104,13 +82,24 @@ describe('deployGuardStep in apply', () => {
     const result = await apply(input(BROKEN));
     expect(result.execution?.ok).toBe(true);
     expect(result.ok).toBe(false);
-    expect(result.afterFailures).toEqual(['safe deploy: the deployed version is crash-looping (recovered: app RUNNING on version 3)']);
+    expect(result.afterFailures).toEqual([
+      'safe deploy: the deployed version is crash-looping (recovered: app RUNNING on version 3)',
+    ]);
     expect(result.live).toMatchObject({ status: 'RUNNING', versionId: 3, rolledBackTo: 1 });
     expect(result.live?.config.properties.OutputStream0!['stream.name']).toBe('prices');
     // The second restart comes 10 s into the bake; the bake reads every 2 s.
-    expect(texts('MSF_HEALTH_E3002')).toEqual([expect.stringMatching(/^app is unhealthy \(detected after 1[0-2]s of the bake\): crash loop or failing job\.$/)]);
-    expect(texts('MSF_RECOVERY_I4001')).toEqual(['  1. RollbackApplication: app back from version 2 to version 1, restoring its latest snapshot', '  2. Watch app for 20s to confirm version 1 is healthy']);
-    expect(texts('MSF_RECOVERY_I4006')).toEqual(['Recovered app: RUNNING on version 3. The deploy itself failed.']);
+    expect(texts('MSF_HEALTH_E3002')).toEqual([
+      expect.stringMatching(
+        /^app is unhealthy \(detected after 1[0-2]s of the bake\): crash loop or failing job\.$/,
+      ),
+    ]);
+    expect(texts('MSF_RECOVERY_I4001')).toEqual([
+      '  1. RollbackApplication: app back from version 2 to version 1, restoring its latest snapshot',
+      '  2. Watch app for 20s to confirm version 1 is healthy',
+    ]);
+    expect(texts('MSF_RECOVERY_I4006')).toEqual([
+      'Recovered app: RUNNING on version 3. The deploy itself failed.',
+    ]);
 
     const { ledger } = await readLedger(state, 'app');
     const entry = ledger.entries.at(-1)!;
@@ -127,25 +116,40 @@ describe('deployGuardStep in apply', () => {
 
   it('scenario 7 with onFailure stop and none', async () => {
     const stopped = await apply(input(BROKEN, { onFailure: 'stop' }));
-    expect(stopped.afterFailures).toEqual(['safe deploy: the deployed version is crash-looping (recovered: app READY on version 2)']);
+    expect(stopped.afterFailures).toEqual([
+      'safe deploy: the deployed version is crash-looping (recovered: app READY on version 2)',
+    ]);
     expect(stopped.live?.status).toBe('READY');
     msf = new LoopingMsf();
     state = new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-guard-')));
     await apply(input('prices'));
     const left = await apply(input(BROKEN, { onFailure: 'none' }));
-    expect(left.afterFailures).toEqual(['safe deploy: the deployed version is crash-looping (no recovery attempted)']);
+    expect(left.afterFailures).toEqual([
+      'safe deploy: the deployed version is crash-looping (no recovery attempted)',
+    ]);
     expect(left.live?.status).toBe('RUNNING');
   });
 
   it('scenario 3: a failed update left READY is brought back to the last good version with its state', async () => {
-    msf.failNext.UpdateApplication = "org.apache.flink.client.program.ProgramInvocationException: The program's entry point class 'com.example.NoSuchJob' was not found in the jar file. StackTrace: ...";
+    msf.failNext.UpdateApplication =
+      "org.apache.flink.client.program.ProgramInvocationException: The program's entry point class 'com.example.NoSuchJob' was not found in the jar file. StackTrace: ...";
     const result = await apply(input(BROKEN));
     expect(result.execution?.ok).toBe(false);
-    expect(result.afterFailures).toEqual(['safe deploy: an operation failed (recovered: app RUNNING on version 3)']);
+    expect(result.afterFailures).toEqual([
+      'safe deploy: an operation failed (recovered: app RUNNING on version 3)',
+    ]);
     expect(result.live?.config.properties.OutputStream0!['stream.name']).toBe('prices');
-    expect(result.live?.lastRun).toMatchObject({ from: 'snapshot', snapshot: expect.stringMatching(/^auto-/) });
+    expect(result.live?.lastRun).toMatchObject({
+      from: 'snapshot',
+      snapshot: expect.stringMatching(/^auto-/),
+    });
     const ops = (await readLedger(state, 'app')).ledger.entries.at(-1)!.operations.map((o) => o.operation);
-    expect(ops).toEqual(['UpdateApplication', 'recovery: update (UpdateApplication)', 'recovery: start (StartApplication)', 'recovery: verify']);
+    expect(ops).toEqual([
+      'UpdateApplication',
+      'recovery: update (UpdateApplication)',
+      'recovery: start (StartApplication)',
+      'recovery: verify',
+    ]);
   });
 
   it('scenario 8: deploying the fix to a crash-looping application force-stops, updates and starts from the good snapshot', async () => {
@@ -158,8 +162,39 @@ describe('deployGuardStep in apply', () => {
     expect(result.afterFailures).toEqual([]);
     expect(result.live).toMatchObject({ status: 'RUNNING', lastRun: { from: 'snapshot' } });
     expect(result.live?.config.properties.OutputStream0!['stream.name']).toBe('prices-v2');
-    expect(texts('MSF_RECOVERY_W4002')[0]).toMatch(/cannot take the snapshot this update needs; msfctl force-stops it/);
-    expect(msf.calls.filter((c) => /^(stop|update|start)/.test(c))).toEqual(['stop app force', 'update app', 'start app snapshot']);
-    // apply itself still counts the refused UpdateApplication as a failure: see the report (wiring note).
+    expect(texts('MSF_RECOVERY_W4002')[0]).toMatch(
+      /cannot take the snapshot this update needs; msfctl force-stops it/,
+    );
+    expect(msf.calls.filter((c) => /^(stop|update|start)/.test(c))).toEqual([
+      'stop app force',
+      'update app',
+      'start app snapshot',
+    ]);
+    // The refused UpdateApplication was carried out another way: the deploy the user asked for succeeded.
+    expect(result.ok).toBe(true);
+    expect(result.error).toBeUndefined();
+    const entry = (await readLedger(state, 'app')).ledger.entries.at(-1)!;
+    expect(entry.outcome).toBe('succeeded');
+    expect(result.afterApply?.['safe deploy']).toMatchObject({
+      recovery: { situation: 'snapshot-impossible', ok: true },
+    });
+  });
+
+  it('scenario 3: the error keeps the ErrorString and says where recovery left the application', async () => {
+    msf.failNext.UpdateApplication =
+      "org.apache.flink.client.program.ProgramInvocationException: The program's entry point class 'com.example.NoSuchJob' was not found in the jar file. StackTrace: at a.b.C(D.java:1)";
+    const result = await apply(input(BROKEN));
+    expect(result.ok).toBe(false);
+    expect(result.error?.message).toBe(
+      "UpdateApplication of app FAILED: org.apache.flink.client.program.ProgramInvocationException: The program's entry point class 'com.example.NoSuchJob' was not found in the jar file. Then safe deploy: an operation failed (recovered: app RUNNING on version 3).",
+    );
+    expect(result.error?.hint).toMatch(/^app is now RUNNING at version 3\. /);
+  });
+
+  it('bake 0 watches nothing and decides nothing', async () => {
+    const result = await apply(input(BROKEN, { bakeSeconds: 0 }));
+    expect(result.ok).toBe(true);
+    expect(texts('MSF_HEALTH_E3002')).toEqual([]);
+    expect(result.afterApply?.['safe deploy']).toEqual({ bake: 'skipped (bake 0 s)' });
   });
 });

@@ -160,6 +160,8 @@ describe('tfvars mapping', () => {
     expect(source.kind).toBe('tfvars');
     expect(spec.application).toBe('flink-terraform-lifecycle');
     expect(spec.monitoring).toEqual({ logLevel: 'ERROR', metricsLevel: 'APPLICATION' });
+    // Terraform has no safe deploys: a tfvars spec gets msfctl's defaults (bake 2 minutes, roll back).
+    expect(spec.deploy).toEqual({ bakeSeconds: 120, onFailure: 'rollback', acceptStateLoss: false });
     // target: local replaces the tfvars target and makes the role optional.
     expect(
       loadSpec({ cwd: d, tfvars: 'config.tfvars.json', env: {}, overrides: { targetKind: 'local' } }).spec

@@ -1,0 +1,149 @@
+/**
+ * The bake watch after start, restart and rollback, inside msfctl's real lifecycle commands (lock, ledger,
+ * executor) over the in-memory MSF whose "no-such-stream" configuration crash-loops.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AwsClients } from '../../src/aws/clients.js';
+import { apply } from '../../src/lifecycle/apply.js';
+import type { LifecycleContext } from '../../src/lifecycle/run-actions.js';
+import { restartApplication, startApplication, stopApplication } from '../../src/lifecycle/start-stop.js';
+import { createSilentHost } from '../../src/output/io-host.js';
+import { deployGuardStep } from '../../src/recovery/deploy-guard.js';
+import { lifecycleGuard } from '../../src/recovery/lifecycle-guard.js';
+import type { OnFailurePolicy } from '../../src/recovery/recovery-plan.js';
+import type { LoadedSpec } from '../../src/spec/load.js';
+import { applicationSpecSchema } from '../../src/spec/schema.js';
+import { readLedger } from '../../src/state/ledger-store.js';
+import { LocalObjectStore } from '../../src/state/local-object-store.js';
+import { fakeClock } from '../fakes/fake-msf.js';
+import { BROKEN, LoopingMsf, metrics } from './support/looping-msf.js';
+
+const clients = { s3: { send: async () => ({}) } } as unknown as AwsClients;
+const LATEST = { from: 'latest' as const, allowNonRestoredState: false };
+
+function spec(stream: string): LoadedSpec {
+  const parsed = applicationSpecSchema.parse({
+    application: 'app',
+    runtime: 'FLINK-1_19',
+    role: 'arn:aws:iam::123456789012:role/r',
+    code: { s3: { bucket: 'code', key: 'v1.jar' } },
+    properties: { OutputStream0: { 'stream.name': stream, 'aws.region': 'us-east-1' } },
+  });
+  return {
+    spec: parsed,
+    source: { kind: 'spec', path: 'msfctl.yaml' },
+    baseDir: '/tmp',
+    warnings: [],
+    digest: stream,
+  };
+}
+
+let msf: LoopingMsf;
+let state: LocalObjectStore;
+let host: ReturnType<typeof createSilentHost>;
+
+async function deploy(stream: string, onFailure: OnFailurePolicy = 'none') {
+  return apply({
+    application: 'app',
+    spec: spec(stream),
+    gateway: msf,
+    clients,
+    state,
+    host,
+    target: { region: 'us-east-1' },
+    targetText: 'test',
+    autoApprove: true,
+    clock: fakeClock(),
+    afterSteps: [deployGuardStep({ fetcher: () => metrics(msf), bakeSeconds: 30, onFailure })],
+  });
+}
+
+function ctx(onFailure: OnFailurePolicy, bakeSeconds = 30): LifecycleContext {
+  const clock = fakeClock();
+  return {
+    gateway: msf,
+    host,
+    state,
+    application: 'app',
+    clock,
+    guard: lifecycleGuard({ bakeSeconds, onFailure, fetcher: metrics(msf), clock }),
+  };
+}
+
+const texts = (code: string) => host.messages.filter((m) => m.code === code).map((m) => m.text);
+
+beforeEach(async () => {
+  msf = new LoopingMsf();
+  state = new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-lifecycle-guard-')));
+  host = createSilentHost();
+  expect((await deploy('prices')).ok).toBe(true);
+  host.messages.length = 0;
+});
+
+describe('bake watch after start, restart, rollback', () => {
+  it('a healthy restart is baked, reported and recorded as good', async () => {
+    const result = await restartApplication(ctx('rollback'), LATEST);
+    expect(result.ok).toBe(true);
+    expect(texts('MSF_HEALTH_I3000')).toEqual([expect.stringMatching(/^app is healthy after a 30s bake/)]);
+    expect(result.guard).toMatchObject({ bake: { status: 'healthy' } });
+    expect((await readLedger(state, 'app')).ledger.lastGood?.versionId).toBe(result.live?.versionId);
+  });
+
+  it('bake 0 watches nothing', async () => {
+    const result = await restartApplication(ctx('rollback', 0), LATEST);
+    expect(result.ok).toBe(true);
+    expect(texts('MSF_HEALTH_I3000')).toEqual([]);
+  });
+
+  it('a start that crash-loops on a version that is not the last good one: rollback brings the good one back', async () => {
+    expect((await deploy(BROKEN)).ok).toBe(false); // left looping (onFailure: none)
+    await stopApplication(ctx('none'), true);
+    host.messages.length = 0;
+    const result = await startApplication(ctx('rollback'), LATEST);
+    expect(result.ok).toBe(false);
+    expect(result.error?.message).toMatch(
+      /^app after msfctl start: crash loop \(recovered: app RUNNING on version \d+\)\.$/,
+    );
+    expect(result.live?.config.properties.OutputStream0!['stream.name']).toBe('prices');
+    expect(texts('MSF_HEALTH_E3002')).toHaveLength(1);
+    const entry = (await readLedger(state, 'app')).ledger.entries.at(-1)!;
+    expect(entry).toMatchObject({ kind: 'start', outcome: 'failed' });
+    // RollbackApplication applies: the previous version is the last good one, the newest snapshot is of it.
+    expect(entry.operations.map((o) => o.operation)).toEqual([
+      'StartApplication',
+      'recovery: rollback (RollbackApplication)',
+      'recovery: verify',
+    ]);
+  });
+
+  it('a crash loop on the last good version: nothing to roll back to, said as such; stop force-stops it', async () => {
+    expect((await deploy(BROKEN)).ok).toBe(false);
+    // Make the looping version the last good one (as if it had passed a bake before its stream was deleted).
+    const { LedgerSession } = await import('../../src/state/ledger-store.js');
+    const session = await LedgerSession.open(state, 'app');
+    const live = (await msf.describe('app'))!;
+    await session.update((l) => ({
+      ...l,
+      lastGood: { versionId: live.versionId, config: live.config, at: new Date().toISOString() },
+    }));
+    await stopApplication(ctx('none'), true);
+    host.messages.length = 0;
+
+    const kept = await startApplication(ctx('rollback'), LATEST);
+    expect(kept.ok).toBe(false);
+    expect(texts('MSF_RECOVERY_E4000')).toEqual([
+      expect.stringContaining(
+        "it runs the last good version's configuration, so there is nothing to roll back to",
+      ),
+    ]);
+    expect(kept.live?.status).toBe('RUNNING');
+
+    await stopApplication(ctx('none'), true);
+    const stopped = await startApplication(ctx('stop'), LATEST);
+    expect(stopped.ok).toBe(false);
+    expect(stopped.live?.status).toBe('READY');
+  });
+});
