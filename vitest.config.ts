@@ -15,6 +15,8 @@ const INTEGRATION = [
 
 export default defineConfig({
   test: {
+    // The SDK's "Node 22 will be required in 2027" notice, printed by every test process, is noise here.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       {
         test: {
