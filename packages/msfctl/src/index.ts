@@ -6,8 +6,24 @@ export { readTfvars } from './spec/tfvars.js';
 export { applicationSpecSchema, type ApplicationSpec } from './spec/schema.js';
 export { planChanges } from './plan/planner.js';
 export type { Plan, PlannedAction, Effect, Finding } from './plan/plan.js';
-export type { PlanCheck, PlanCheckContext } from './plan/checks.js';
-export type { AfterApplyStep, AfterApplyContext, AfterApplyResult } from './apply/after-apply.js';
+export {
+  defaultPlanChecks,
+  type PlanCheck,
+  type PlanCheckContext,
+  type PlanCheckOutcome,
+} from './plan/checks.js';
+export { stateCompatibilityCheck, type StateCheckReport } from './preflight/state-check.js';
+export { snapshotFeasibilityCheck, type SnapshotCheckReport } from './preflight/snapshot-check.js';
+export {
+  defaultAfterApplySteps,
+  type AfterApplyStep,
+  type AfterApplyContext,
+  type AfterApplyResult,
+} from './apply/after-apply.js';
+export { deployGuardStep, type DeployGuardOptions } from './recovery/deploy-guard.js';
+export { lifecycleGuard, type LifecycleGuard } from './recovery/lifecycle-guard.js';
+export { deploySettings, type DeploySettings } from './recovery/deploy-settings.js';
+export { checkHealth, watchHealth, type HealthCheck } from './health/health-check.js';
 export { executePlan } from './apply/executor.js';
 export { SdkMsfGateway, type MsfGateway } from './aws/msf-gateway.js';
 export { createClients } from './aws/clients.js';

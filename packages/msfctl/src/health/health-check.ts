@@ -1,7 +1,9 @@
 /**
- * `msfctl health [APP] [--watch]`: the bake watch's detector on demand. No deploy marks a baseline here, so
- * the window is the last `windowSeconds` and counters count from its first datapoint; the default tolerates
- * two restarts in 10 minutes (three is a loop, as AWS's own guidance puts it), one more than a bake does.
+ * `msfctl health [APP] [--watch]`: the bake watch's detector on demand. The window is the last
+ * `windowSeconds`, or (with `baseline`) the current job's life when it started within it. Counting from a job's
+ * start is a bake after the fact and uses the bake's rules; over a window that starts mid-job, counters count
+ * from its first datapoint and the default tolerates two restarts in 10 minutes (three is a loop, as AWS's own
+ * guidance puts it), one more than a bake does.
  */
 import type { Clock } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
@@ -60,8 +62,10 @@ export async function checkHealth(options: HealthCheckOptions): Promise<HealthCh
     ? await options.baseline(checkedAt, window)
     : { at: checkedAt - window, freshJob: false };
   const observation = await options.fetcher.fetch(application, { start: baseline.at, end: checkedAt });
+  // Counting from the current job's start is a bake after the fact: the bake's rules apply.
+  const rules = options.rules ?? (baseline.freshJob ? {} : ON_DEMAND_RULES);
   let result = observation.ok
-    ? evaluateHealth(observation.series, baseline, clock, options.rules ?? ON_DEMAND_RULES)
+    ? evaluateHealth(observation.series, baseline, clock, rules)
     : unknown(`metrics could not be read: ${observation.reason}`, [
         { signal: 'read-failed', message: observation.reason },
       ]);

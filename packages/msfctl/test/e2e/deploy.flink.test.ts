@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileDigest } from '../../src/artifacts/digest.js';
+import { ensureInspector } from '../../src/inspect/index.js';
 import type { Plan } from '../../src/plan/plan.js';
 import type { StatusReport } from '../../src/lifecycle/status.js';
 import { createStream, jar, json, recordsAfter, restoredFrom, startE2E, type E2E } from './support/e2e.js';
@@ -21,6 +22,8 @@ beforeAll(async () => {
     jar('wrong-main-class'),
     jar('baseline', '1.20'),
   ]);
+  // Every code change is inspected before it is planned: build the inspectors up front, not inside a test.
+  await Promise.all([ensureInspector('FLINK-1_19'), ensureInspector('FLINK-1_20')]);
   e = await startE2E();
   await createStream(e.kinesis, 'ExampleOutputStream');
 });
@@ -71,13 +74,14 @@ describe('deploying stock-prices with msfctl', () => {
     const human = await e.run('plan');
     expect(human.stdout).toContain('update: code change');
     expect(human.stdout).toContain('restart · snapshot taken · state restored');
-    const started = Date.now();
     const applied = await e.run('apply', '--auto-approve');
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    // Windows (processing time, stamped with their start) that start after the update come from the new job only.
+    const updated = Date.now();
     expect(await status()).toMatchObject({ status: 'RUNNING', versionId: 2, snapshots: { count: 1 } });
     expect(await restoredFrom(e.kda)).toMatchObject({ is_savepoint: true });
     // The new code runs: 20-second windows.
-    const records = await recordsAfter(e.kinesis, 'ExampleOutputStream', started, 2);
+    const records = await recordsAfter(e.kinesis, 'ExampleOutputStream', updated, 2);
     expect(records.every((r) => r.eventTime % 20_000 === 0)).toBe(true);
   });
 
@@ -129,23 +133,30 @@ describe('deploying stock-prices with msfctl', () => {
     expect(await status()).toMatchObject({ versionId: 4, parallelism: { current: 2 } });
   });
 
-  it('4: after a deploy whose code cannot start, fixing the spec brings the application back RUNNING', async () => {
+  it('4: after a deploy whose code cannot start (left READY by onFailure: none), the fix starts it again', async () => {
     const spec = {
       monitoring: { logLevel: 'INFO' },
       parallelism: { parallelism: 2, perKpu: 1, autoscaling: false },
     };
     e.writeSpec({ ...spec, code: { jar: jars.wrongMain } });
-    const failed = await e.run('apply', '--auto-approve');
+    const failed = await e.run('apply', '--auto-approve', '--on-failure', 'none');
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(
       "The program's entry point class 'com.example.stockprices.NoSuchJob' was not found",
     );
+    expect(failed.stderr).toContain('is left READY (onFailure: none)');
+    // The service leaves a failed update READY; msfctl was told to leave it so.
+    expect(await status()).toMatchObject({ status: 'READY' });
     e.writeSpec({ ...spec, code: { jar: jars.window20 } });
+    const plan = json<Plan>(await e.run('plan', '--json'));
+    expect(plan.actions.map((a) => a.type)).toEqual(['update', 'start']);
+    expect(plan.actions[1]).toMatchObject({ type: 'start', reason: 'running: true' });
     const fixed = await e.run('apply', '--auto-approve');
     expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
     const s = await status();
     expect(s.status).toBe('RUNNING');
     expect(s.code?.sha256).toBe((await fileDigest(jars.window20!)).sha256);
+    expect(await restoredFrom(e.kda)).toMatchObject({ is_savepoint: true });
   });
 
   it("12: upgrades the runtime FLINK-1_19 → FLINK-1_20 in place, restoring from the old version's snapshot", async () => {
