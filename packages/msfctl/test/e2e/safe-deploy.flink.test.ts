@@ -154,6 +154,14 @@ describe('safe deploys of stock-prices with msfctl', () => {
     const health = await e.run('health', '--json');
     expect(health.code, health.stdout + health.stderr).toBe(0);
     expect(json<HealthCheck>(health).result.status).toBe('healthy');
+    // --watch --json: one check per line until stopped (here by the harness's SIGTERM after 4.5 s).
+    const watched = await e.runFor(4500, 'health', '--watch', '--interval', '1s', '--json');
+    const lines = watched.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as HealthCheck);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines.map((l) => l.result.status)).toEqual(lines.map(() => 'healthy'));
   });
 
   it('8: reverting a crash-looping config: the plan says no snapshot can be taken and takes the forced path', async () => {

@@ -31,6 +31,8 @@ export interface E2E {
   kda: KinesisAnalyticsV2Client;
   /** Runs msfctl in the project directory. */
   run(...args: string[]): Promise<CliResult>;
+  /** Runs msfctl and stops it with SIGTERM after `ms` (for --watch). */
+  runFor(ms: number, ...args: string[]): Promise<CliResult>;
   /** Writes msfctl.yaml: the stock-prices spec with these fields changed. */
   writeSpec(fields?: Record<string, unknown>): void;
   ledger(app?: string): Ledger;
@@ -58,6 +60,7 @@ export async function startE2E(): Promise<E2E> {
     kinesis,
     kda,
     run: (...args) => msfctl(args, { cwd: dir }),
+    runFor: (ms, ...args) => msfctl(args, { cwd: dir, timeoutMs: ms }),
     writeSpec(fields = {}) {
       writeFileSync(path.join(dir, 'msfctl.yaml'), stringify({ ...baseSpec(server), ...fields }));
     },
