@@ -60,19 +60,7 @@ export class JobSupervisor {
   // ---------------------------------------------------------------- entry points (return at once)
 
   start(app: Application, operation: Operation, run: RunConfig): void {
-    this.spawn(app, async (current) => {
-      try {
-        await this.launch(app, currentVersion(app), run);
-        if (!current()) return;
-        app.status = 'RUNNING';
-        finishOperation(operation, 'SUCCESSFUL', this.now());
-      } catch (error) {
-        if (!current()) return;
-        app.status = 'READY';
-        finishOperation(operation, 'FAILED', this.now(), messageOf(error));
-      }
-      await this.persist(app);
-    });
+    this.spawn(app, (current) => this.launchAndSettle(app, operation, currentVersion(app), run, current));
   }
 
   stop(app: Application, operation: Operation): void {
@@ -166,22 +154,11 @@ export class JobSupervisor {
   /** RollbackApplication: the job is cancelled (no snapshot) and `version` starts from the latest snapshot. */
   rollback(app: Application, operation: Operation, version: ApplicationVersion): void {
     this.spawn(app, async (current) => {
-      try {
-        await this.options.runtime?.cancel(app.name);
-        if (!current()) return;
-        await this.launch(app, version, {
-          restoreType: 'RESTORE_FROM_LATEST_SNAPSHOT',
-          allowNonRestoredState: false,
-        });
-        if (!current()) return;
-        app.status = 'RUNNING';
-        finishOperation(operation, 'SUCCESSFUL', this.now());
-      } catch (error) {
-        if (!current()) return;
-        app.status = 'READY';
-        finishOperation(operation, 'FAILED', this.now(), messageOf(error));
-      }
-      await this.persist(app);
+      await this.options.runtime
+        ?.cancel(app.name)
+        .catch((error: Error) => this.log(`rollback of ${app.name}: ${error.message}`));
+      if (!current()) return;
+      await this.launchAndSettle(app, operation, version, LATEST_SNAPSHOT, current);
     });
   }
 
@@ -353,18 +330,26 @@ export class JobSupervisor {
     rollbackOp.versionChange = { from: failed.id, to: version.id };
     app.status = 'ROLLING_BACK';
     await this.persist(app);
+    await this.launchAndSettle(app, rollbackOp, version, LATEST_SNAPSHOT, current);
+  }
+
+  /** Launches `version` and settles `operation`: RUNNING and SUCCESSFUL once the job runs, else READY and FAILED. */
+  private async launchAndSettle(
+    app: Application,
+    operation: Operation,
+    version: ApplicationVersion,
+    run: RunConfig,
+    current: () => boolean,
+  ): Promise<void> {
     try {
-      await this.launch(app, version, {
-        restoreType: 'RESTORE_FROM_LATEST_SNAPSHOT',
-        allowNonRestoredState: false,
-      });
+      await this.launch(app, version, run);
       if (!current()) return;
       app.status = 'RUNNING';
-      finishOperation(rollbackOp, 'SUCCESSFUL', this.now());
-    } catch (rollbackError) {
+      finishOperation(operation, 'SUCCESSFUL', this.now());
+    } catch (error) {
       if (!current()) return;
       app.status = 'READY';
-      finishOperation(rollbackOp, 'FAILED', this.now(), messageOf(rollbackError));
+      finishOperation(operation, 'FAILED', this.now(), messageOf(error));
     }
     await this.persist(app);
   }
@@ -504,6 +489,12 @@ export class JobSupervisor {
     (this.options.log ?? ((m) => process.stderr.write(`msf-local: ${m}\n`)))(message);
   }
 }
+
+/** How rollbacks restore: the latest READY snapshot, every operator's state required. */
+const LATEST_SNAPSHOT: RunConfig = {
+  restoreType: 'RESTORE_FROM_LATEST_SNAPSHOT',
+  allowNonRestoredState: false,
+};
 
 export function latestReadySnapshot(app: Application): Snapshot | undefined {
   return app.snapshots
