@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { destroyApplication } from '../lifecycle/destroy.js';
 import { renderActions } from '../output/views.js';
-import { openContext, type GlobalOptions } from './context.js';
+import type { GlobalOptions } from './context.js';
 import { finish, lifecycleContext } from './lifecycle-context.js';
-import { runCommand } from './run.js';
+import { runWithContext, forApplication } from './run.js';
 
 export function registerDestroy(program: Command): void {
   program
@@ -17,35 +17,26 @@ export function registerDestroy(program: Command): void {
       const options = cmd.optsWithGlobals<
         GlobalOptions & { skipSnapshot?: boolean; autoApprove?: boolean }
       >();
-      await runCommand(options, async (host) => {
-        const ctx = await openContext(
-          options,
-          { spec: 'optional', ...(app ? { application: app } : {}) },
+      await runWithContext(options, forApplication(app), async (ctx, host) => {
+        const result = await destroyApplication(lifecycleContext(ctx), {
+          skipSnapshot: options.skipSnapshot ?? false,
+          approve: async (actions) => {
+            if (!host.json) {
+              host.notify({
+                level: 'info',
+                code: 'MSF_DESTROY_I1001',
+                text: `${host.style.bold(`Destroy ${ctx.application}`)}\n${renderActions({ application: ctx.application, ok: true, actions, live: undefined }, host.style)}`,
+              });
+            }
+            return options.autoApprove ? true : host.confirm(`Delete ${ctx.application}?`);
+          },
+        });
+        return finish(
           host,
+          result,
+          `Deleted ${ctx.application}${result.finalSnapshot ? ` (final snapshot ${result.finalSnapshot})` : ''}.`,
+          'The ledger keeps its history: `msfctl history` shows it.',
         );
-        try {
-          const result = await destroyApplication(lifecycleContext(ctx), {
-            skipSnapshot: options.skipSnapshot ?? false,
-            approve: async (actions) => {
-              if (!host.json) {
-                host.notify({
-                  level: 'info',
-                  code: 'MSF_DESTROY_I1001',
-                  text: `${host.style.bold(`Destroy ${ctx.application}`)}\n${renderActions({ application: ctx.application, ok: true, actions, live: undefined }, host.style)}`,
-                });
-              }
-              return options.autoApprove ? true : host.confirm(`Delete ${ctx.application}?`);
-            },
-          });
-          return finish(
-            host,
-            result,
-            `Deleted ${ctx.application}${result.finalSnapshot ? ` (final snapshot ${result.finalSnapshot})` : ''}.`,
-            'The ledger keeps its history: `msfctl history` shows it.',
-          );
-        } finally {
-          ctx.close();
-        }
       });
     });
 }

@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { withLockedSession } from '../lifecycle/locked-session.js';
 import { forceUnlock } from '../state/lock.js';
-import { openContext, type GlobalOptions } from './context.js';
-import { runCommand } from './run.js';
+import type { GlobalOptions } from './context.js';
+import { runWithContext } from './run.js';
 
 export function registerForceUnlock(program: Command): void {
   program
@@ -12,27 +12,22 @@ export function registerForceUnlock(program: Command): void {
     .description("remove an application's lock; only when its holder is gone")
     .action(async (id: string, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions>();
-      await runCommand(options, async (host) => {
-        const ctx = await openContext(options, { spec: 'optional' }, host);
-        try {
-          const removed = await forceUnlock(ctx.state, ctx.application, id);
-          await withLockedSession(
-            {
-              store: ctx.state,
-              application: ctx.application,
-              kind: 'force-unlock',
-              summary: `removed lock ${id} of ${removed.who}`,
-              host,
-            },
-            (s) => s.begin({ details: { removed } }),
-          );
-          host.result(
-            `Removed lock ${id} on ${ctx.application} (held by ${removed.who} for ${removed.operation} since ${removed.createdAt}).`,
-            { application: ctx.application, removed },
-          );
-        } finally {
-          ctx.close();
-        }
+      await runWithContext(options, { spec: 'optional' }, async (ctx, host) => {
+        const removed = await forceUnlock(ctx.state, ctx.application, id);
+        await withLockedSession(
+          {
+            store: ctx.state,
+            application: ctx.application,
+            kind: 'force-unlock',
+            summary: `removed lock ${id} of ${removed.who}`,
+            host,
+          },
+          (s) => s.begin({ details: { removed } }),
+        );
+        host.result(
+          `Removed lock ${id} on ${ctx.application} (held by ${removed.who} for ${removed.operation} since ${removed.createdAt}).`,
+          { application: ctx.application, removed },
+        );
       });
     });
 }

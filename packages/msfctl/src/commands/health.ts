@@ -17,8 +17,8 @@ import { currentJobBaseline } from '../health/current-job.js';
 import { healthCheckMessages } from '../health/health-messages.js';
 import type { IoHost } from '../output/io-host.js';
 import { formatDuration, parseDuration } from '../time/duration.js';
-import { openContext, type GlobalOptions } from './context.js';
-import { runCommand } from './run.js';
+import type { GlobalOptions } from './context.js';
+import { runWithContext, forApplication } from './run.js';
 
 interface HealthOptions extends GlobalOptions {
   watch?: boolean;
@@ -53,68 +53,59 @@ export function registerHealth(program: Command): void {
     .option('--window <duration>', 'how far back to look (default 10m)', seconds('--window'))
     .action(async (app: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<HealthOptions>();
-      await runCommand(options, async (host) => {
-        const ctx = await openContext(
-          options,
-          { spec: 'optional', ...(app ? { application: app } : {}) },
-          host,
-        );
-        try {
-          if (!(await ctx.gateway.describe(ctx.application))) {
-            throw new MsfctlError('APP_NOT_FOUND', `Application ${ctx.application} does not exist.`, {
-              hint: 'Check the name and the target (region, endpoint).',
-            });
-          }
-          const check: HealthCheckOptions = {
-            application: ctx.application,
-            fetcher: new CloudWatchHealthFetcher(ctx.clients.cloudwatch, {
-              periodSeconds: periodFor(ctx.target.kind),
-            }),
-            exceptions: new FlinkDashboardExceptionSource(ctx.clients.msf),
-            status: async (name) => (await ctx.gateway.describe(name))?.status,
-            ...(options.window !== undefined ? { windowSeconds: options.window } : {}),
-            // Only the current job's restarts count: a deploy inside the window is not a restart.
-            baseline: async (now, windowMs) =>
-              currentJobBaseline(
-                await ctx.gateway.listOperations(ctx.application, 10).catch(() => []),
-                now,
-                windowMs,
-              ),
-          };
-          if (!options.watch) {
-            const result = await checkHealth(check);
-            host.result(render(host, result), result);
-            return EXIT[result.result.status];
-          }
-          const abort = new AbortController();
-          const stop = () => abort.abort();
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-          let last: HealthCheck | undefined;
-          try {
-            await watchHealth({
-              ...check,
-              ...(options.interval !== undefined ? { intervalSeconds: options.interval } : {}),
-              signal: abort.signal,
-              onCheck: (result) => {
-                last = result;
-                // One JSON document per line with --json, so a pipe can read them as they come.
-                if (host.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-                else
-                  host.result(
-                    `${new Date(result.checkedAt).toISOString().slice(11, 19)} ${render(host, result)}`,
-                    result,
-                  );
-              },
-            });
-          } finally {
-            process.off('SIGINT', stop);
-            process.off('SIGTERM', stop);
-          }
-          return last ? EXIT[last.result.status] : 2;
-        } finally {
-          ctx.close();
+      await runWithContext(options, forApplication(app), async (ctx, host) => {
+        if (!(await ctx.gateway.describe(ctx.application))) {
+          throw new MsfctlError('APP_NOT_FOUND', `Application ${ctx.application} does not exist.`, {
+            hint: 'Check the name and the target (region, endpoint).',
+          });
         }
+        const check: HealthCheckOptions = {
+          application: ctx.application,
+          fetcher: new CloudWatchHealthFetcher(ctx.clients.cloudwatch, {
+            periodSeconds: periodFor(ctx.target.kind),
+          }),
+          exceptions: new FlinkDashboardExceptionSource(ctx.clients.msf),
+          status: async (name) => (await ctx.gateway.describe(name))?.status,
+          ...(options.window !== undefined ? { windowSeconds: options.window } : {}),
+          // Only the current job's restarts count: a deploy inside the window is not a restart.
+          baseline: async (now, windowMs) =>
+            currentJobBaseline(
+              await ctx.gateway.listOperations(ctx.application, 10).catch(() => []),
+              now,
+              windowMs,
+            ),
+        };
+        if (!options.watch) {
+          const result = await checkHealth(check);
+          host.result(render(host, result), result);
+          return EXIT[result.result.status];
+        }
+        const abort = new AbortController();
+        const stop = () => abort.abort();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        let last: HealthCheck | undefined;
+        try {
+          await watchHealth({
+            ...check,
+            ...(options.interval !== undefined ? { intervalSeconds: options.interval } : {}),
+            signal: abort.signal,
+            onCheck: (result) => {
+              last = result;
+              // One JSON document per line with --json, so a pipe can read them as they come.
+              if (host.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+              else
+                host.result(
+                  `${new Date(result.checkedAt).toISOString().slice(11, 19)} ${render(host, result)}`,
+                  result,
+                );
+            },
+          });
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+        }
+        return last ? EXIT[last.result.status] : 2;
       });
     });
 }

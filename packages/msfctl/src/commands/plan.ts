@@ -8,9 +8,9 @@ import { hasChanges, refusals } from '../plan/plan.js';
 import { writePlanFile } from '../plan/planfile.js';
 import { readLedger } from '../state/ledger-store.js';
 import { deploySettings } from '../recovery/deploy-settings.js';
-import { openContext, type GlobalOptions } from './context.js';
+import type { GlobalOptions } from './context.js';
 import { addBakeFlags, addStateFlags, deployFlags, type DeployFlagOptions } from './deploy-flags.js';
-import { positiveInt, runCommand } from './run.js';
+import { positiveInt, runWithContext } from './run.js';
 
 interface PlanOptions extends GlobalOptions, DeployFlagOptions {
   out?: string;
@@ -35,49 +35,44 @@ export function registerPlan(program: Command): void {
     .option('--maven <dir>', 'build this Maven project and deploy its JAR');
   addStateFlags(addBakeFlags(command)).action(async (_opts, cmd: Command) => {
     const options = cmd.optsWithGlobals<PlanOptions>();
-    await runCommand(options, async (host) => {
-      const ctx = await openContext(options, { spec: 'required' }, host);
-      try {
-        const { ledger } = await readLedger(ctx.state, ctx.application);
-        const target = {
-          kind: ctx.target.kind,
-          ...(ctx.target.endpoint ? { endpoint: ctx.target.endpoint } : {}),
-          region: await ctx.clients.region(),
-        };
-        const { plan } = await makePlan({
-          spec: ctx.spec!,
-          ledger,
-          gateway: ctx.gateway,
-          clients: ctx.clients,
-          host,
-          target,
-          ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
-          checks: defaultPlanChecks(
-            ctx.target.kind === 'local' && ctx.target.local ? { localDataDir: ctx.target.local.dataDir } : {},
-          ),
-          flags: options as Record<string, unknown>,
-          deploy: deploySettings(deployFlags(options), ctx.spec!.spec.deploy),
-        });
-        if (options.out) await writePlanFile(options.out, plan);
-        const blocked = refusals(plan);
-        const next = blocked.length
-          ? ''
-          : hasChanges(plan)
-            ? host.style.dim(
-                options.out
-                  ? `Saved to ${options.out}. Run \`msfctl apply ${options.out}\` to execute exactly this plan.`
-                  : 'Run `msfctl apply` to execute it.',
-              )
-            : '';
-        host.result(
-          [renderPlan(plan, host.style, describeTarget(ctx.target)), next].filter(Boolean).join('\n'),
-          plan,
-        );
-        if (blocked.length) return 1;
-        return options.detailedExitcode && hasChanges(plan) ? 2 : 0;
-      } finally {
-        ctx.close();
-      }
+    await runWithContext(options, { spec: 'required' }, async (ctx, host) => {
+      const { ledger } = await readLedger(ctx.state, ctx.application);
+      const target = {
+        kind: ctx.target.kind,
+        ...(ctx.target.endpoint ? { endpoint: ctx.target.endpoint } : {}),
+        region: await ctx.clients.region(),
+      };
+      const { plan } = await makePlan({
+        spec: ctx.spec!,
+        ledger,
+        gateway: ctx.gateway,
+        clients: ctx.clients,
+        host,
+        target,
+        ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
+        checks: defaultPlanChecks(
+          ctx.target.kind === 'local' && ctx.target.local ? { localDataDir: ctx.target.local.dataDir } : {},
+        ),
+        flags: options as Record<string, unknown>,
+        deploy: deploySettings(deployFlags(options), ctx.spec!.spec.deploy),
+      });
+      if (options.out) await writePlanFile(options.out, plan);
+      const blocked = refusals(plan);
+      const next = blocked.length
+        ? ''
+        : hasChanges(plan)
+          ? host.style.dim(
+              options.out
+                ? `Saved to ${options.out}. Run \`msfctl apply ${options.out}\` to execute exactly this plan.`
+                : 'Run `msfctl apply` to execute it.',
+            )
+          : '';
+      host.result(
+        [renderPlan(plan, host.style, describeTarget(ctx.target)), next].filter(Boolean).join('\n'),
+        plan,
+      );
+      if (blocked.length) return 1;
+      return options.detailedExitcode && hasChanges(plan) ? 2 : 0;
     });
   });
 }

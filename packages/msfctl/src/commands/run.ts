@@ -5,7 +5,13 @@
  */
 import { MsfctlError } from '../errors.js';
 import type { IoHost } from '../output/io-host.js';
-import { hostFor, type GlobalOptions } from './context.js';
+import {
+  hostFor,
+  openContext,
+  type CommandContext,
+  type ContextNeeds,
+  type GlobalOptions,
+} from './context.js';
 
 export async function runCommand(
   options: GlobalOptions,
@@ -19,6 +25,27 @@ export async function runCommand(
     reportError(host, error);
     process.exitCode = 1;
   }
+}
+
+/** `runCommand` with a command context opened first and closed afterwards: the shape of most commands. */
+export function runWithContext(
+  options: GlobalOptions,
+  needs: ContextNeeds,
+  body: (ctx: CommandContext, host: IoHost) => Promise<number | void>,
+): Promise<void> {
+  return runCommand(options, async (host) => {
+    const ctx = await openContext(options, needs, host);
+    try {
+      return await body(ctx, host);
+    } finally {
+      ctx.close();
+    }
+  });
+}
+
+/** The context of the application a command names (APP argument), else the spec's. */
+export function forApplication(app: string | undefined): ContextNeeds {
+  return { spec: 'optional', ...(app ? { application: app } : {}) };
 }
 
 export function reportError(host: IoHost, error: unknown): void {

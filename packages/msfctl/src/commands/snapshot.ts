@@ -13,7 +13,7 @@ import { renderPrune, renderSnapshots } from '../output/views.js';
 import { parseDuration } from '../time/duration.js';
 import { openContext, type GlobalOptions } from './context.js';
 import { finish, lifecycleContext } from './lifecycle-context.js';
-import { positiveInt, runCommand } from './run.js';
+import { positiveInt, runCommand, runWithContext } from './run.js';
 
 export function registerSnapshot(program: Command): void {
   const snapshot = program.command('snapshot').description('create, list, delete and prune snapshots');
@@ -24,15 +24,10 @@ export function registerSnapshot(program: Command): void {
     .description('take a snapshot of the running job')
     .action(async (name: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions>();
-      await runCommand(options, async (host) => {
-        const ctx = await openContext(options, { spec: 'optional' }, host);
-        try {
-          const snapshotName = name ?? defaultSnapshotName();
-          const result = await createSnapshot(lifecycleContext(ctx), snapshotName);
-          return finish(host, result, `Snapshot ${snapshotName} of ${ctx.application} is READY.`);
-        } finally {
-          ctx.close();
-        }
+      await runWithContext(options, { spec: 'optional' }, async (ctx, host) => {
+        const snapshotName = name ?? defaultSnapshotName();
+        const result = await createSnapshot(lifecycleContext(ctx), snapshotName);
+        return finish(host, result, `Snapshot ${snapshotName} of ${ctx.application} is READY.`);
       });
     });
 
@@ -41,17 +36,12 @@ export function registerSnapshot(program: Command): void {
     .description('list snapshots, newest first')
     .action(async (_o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions>();
-      await runCommand(options, async (host) => {
-        const ctx = await openContext(options, { spec: 'optional' }, host);
-        try {
-          const snapshots = await listSnapshots(ctx);
-          host.result(renderSnapshots(ctx.application, snapshots, host.style), {
-            application: ctx.application,
-            snapshots: snapshots.map((s) => ({ ...s, createdAt: new Date(s.createdAt).toISOString() })),
-          });
-        } finally {
-          ctx.close();
-        }
+      await runWithContext(options, { spec: 'optional' }, async (ctx, host) => {
+        const snapshots = await listSnapshots(ctx);
+        host.result(renderSnapshots(ctx.application, snapshots, host.style), {
+          application: ctx.application,
+          snapshots: snapshots.map((s) => ({ ...s, createdAt: new Date(s.createdAt).toISOString() })),
+        });
       });
     });
 
@@ -61,17 +51,12 @@ export function registerSnapshot(program: Command): void {
     .description('delete snapshots by name')
     .action(async (names: string[], _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions>();
-      await runCommand(options, async (host) => {
-        const ctx = await openContext(options, { spec: 'optional' }, host);
-        try {
-          const { deleted } = await deleteSnapshots(lifecycleContext(ctx), names, 'snapshot delete');
-          host.result(
-            `Deleted ${deleted.length} snapshot${deleted.length === 1 ? '' : 's'} of ${ctx.application}.`,
-            { application: ctx.application, deleted },
-          );
-        } finally {
-          ctx.close();
-        }
+      await runWithContext(options, { spec: 'optional' }, async (ctx, host) => {
+        const { deleted } = await deleteSnapshots(lifecycleContext(ctx), names, 'snapshot delete');
+        host.result(
+          `Deleted ${deleted.length} snapshot${deleted.length === 1 ? '' : 's'} of ${ctx.application}.`,
+          { application: ctx.application, deleted },
+        );
       });
     });
 

@@ -6,11 +6,11 @@ import {
   startApplication,
   stopApplication,
 } from '../lifecycle/start-stop.js';
-import { openContext, type GlobalOptions } from './context.js';
+import type { GlobalOptions } from './context.js';
 import { addBakeFlags, type DeployFlagOptions } from './deploy-flags.js';
 import { bakeGuard, finish, lifecycleContext, specRestore } from './lifecycle-context.js';
 import { addRestoreFlags, restoreFrom, type RestoreFlags } from './restore-flags.js';
-import { runCommand } from './run.js';
+import { runWithContext, forApplication } from './run.js';
 
 export function registerStartStop(program: Command): void {
   addBakeFlags(
@@ -24,21 +24,12 @@ export function registerStartStop(program: Command): void {
     ),
   ).action(async (app: string | undefined, _o, cmd: Command) => {
     const options = cmd.optsWithGlobals<GlobalOptions & RestoreFlags & DeployFlagOptions>();
-    await runCommand(options, async (host) => {
-      const ctx = await openContext(
-        options,
-        { spec: 'optional', ...(app ? { application: app } : {}) },
-        host,
+    await runWithContext(options, forApplication(app), async (ctx, host) => {
+      const result = await startApplication(
+        lifecycleContext(ctx, bakeGuard(ctx, options)),
+        restoreFrom(options, specRestore(ctx)),
       );
-      try {
-        const result = await startApplication(
-          lifecycleContext(ctx, bakeGuard(ctx, options)),
-          restoreFrom(options, specRestore(ctx)),
-        );
-        return finish(host, result, `Started ${ctx.application}.`);
-      } finally {
-        ctx.close();
-      }
+      return finish(host, result, `Started ${ctx.application}.`);
     });
   });
 
@@ -52,21 +43,12 @@ export function registerStartStop(program: Command): void {
     )
     .action(async (app: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions & { force?: boolean }>();
-      await runCommand(options, async (host) => {
-        const ctx = await openContext(
-          options,
-          { spec: 'optional', ...(app ? { application: app } : {}) },
-          host,
-        );
-        try {
-          const result = await stopApplication(lifecycleContext(ctx), options.force ?? false);
-          const note = ctx.spec?.spec.running
-            ? 'The spec says running: true: the next `msfctl apply` starts it again.'
-            : undefined;
-          return finish(host, result, `Stopped ${ctx.application}.`, note);
-        } finally {
-          ctx.close();
-        }
+      await runWithContext(options, forApplication(app), async (ctx, host) => {
+        const result = await stopApplication(lifecycleContext(ctx), options.force ?? false);
+        const note = ctx.spec?.spec.running
+          ? 'The spec says running: true: the next `msfctl apply` starts it again.'
+          : undefined;
+        return finish(host, result, `Stopped ${ctx.application}.`, note);
       });
     });
 
@@ -81,24 +63,15 @@ export function registerStartStop(program: Command): void {
     ),
   ).action(async (app: string | undefined, _o, cmd: Command) => {
     const options = cmd.optsWithGlobals<GlobalOptions & RestoreFlags & DeployFlagOptions>();
-    await runCommand(options, async (host) => {
-      const ctx = await openContext(
-        options,
-        { spec: 'optional', ...(app ? { application: app } : {}) },
-        host,
+    await runWithContext(options, forApplication(app), async (ctx, host) => {
+      const result = await restartApplication(
+        lifecycleContext(ctx, bakeGuard(ctx, options)),
+        restoreFrom(options, {
+          from: 'latest',
+          allowNonRestoredState: specRestore(ctx).allowNonRestoredState,
+        }),
       );
-      try {
-        const result = await restartApplication(
-          lifecycleContext(ctx, bakeGuard(ctx, options)),
-          restoreFrom(options, {
-            from: 'latest',
-            allowNonRestoredState: specRestore(ctx).allowNonRestoredState,
-          }),
-        );
-        return finish(host, result, `Restarted ${ctx.application}.`);
-      } finally {
-        ctx.close();
-      }
+      return finish(host, result, `Restarted ${ctx.application}.`);
     });
   });
 
@@ -111,23 +84,14 @@ export function registerStartStop(program: Command): void {
       ),
   ).action(async (app: string | undefined, _o, cmd: Command) => {
     const options = cmd.optsWithGlobals<GlobalOptions & DeployFlagOptions>();
-    await runCommand(options, async (host) => {
-      const ctx = await openContext(
-        options,
-        { spec: 'optional', ...(app ? { application: app } : {}) },
+    await runWithContext(options, forApplication(app), async (ctx, host) => {
+      const result = await rollbackApplication(lifecycleContext(ctx, bakeGuard(ctx, options)));
+      return finish(
         host,
+        result,
+        `Rolled back ${ctx.application}.`,
+        'The service now differs from the spec: `msfctl plan` shows the difference, `msfctl apply` re-applies the spec.',
       );
-      try {
-        const result = await rollbackApplication(lifecycleContext(ctx, bakeGuard(ctx, options)));
-        return finish(
-          host,
-          result,
-          `Rolled back ${ctx.application}.`,
-          'The service now differs from the spec: `msfctl plan` shows the difference, `msfctl apply` re-applies the spec.',
-        );
-      } finally {
-        ctx.close();
-      }
     });
   });
 }

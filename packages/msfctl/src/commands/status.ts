@@ -5,8 +5,8 @@ import { getStatus } from '../lifecycle/status.js';
 import { renderHistory, renderStatus } from '../output/views.js';
 import { readLedger } from '../state/ledger-store.js';
 import { readLock } from '../state/lock.js';
-import { openContext, type GlobalOptions } from './context.js';
-import { positiveInt, runCommand } from './run.js';
+import type { GlobalOptions } from './context.js';
+import { positiveInt, runWithContext, forApplication } from './run.js';
 
 export function registerStatus(program: Command): void {
   program
@@ -15,23 +15,14 @@ export function registerStatus(program: Command): void {
     .description('status, version, runtime, parallelism/KPUs, last operation, snapshots')
     .action(async (app: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions>();
-      await runCommand(options, async (host) => {
-        const ctx = await openContext(
-          options,
-          { spec: 'optional', ...(app ? { application: app } : {}) },
-          host,
-        );
-        try {
-          const [{ ledger }, lock] = await Promise.all([
-            readLedger(ctx.state, ctx.application),
-            readLock(ctx.state, ctx.application),
-          ]);
-          const report = await getStatus(ctx.gateway, ctx.application, ledger, lock);
-          host.result(renderStatus(report, host.style), report);
-          return report.exists ? 0 : 1;
-        } finally {
-          ctx.close();
-        }
+      await runWithContext(options, forApplication(app), async (ctx, host) => {
+        const [{ ledger }, lock] = await Promise.all([
+          readLedger(ctx.state, ctx.application),
+          readLock(ctx.state, ctx.application),
+        ]);
+        const report = await getStatus(ctx.gateway, ctx.application, ledger, lock);
+        host.result(renderStatus(report, host.style), report);
+        return report.exists ? 0 : 1;
       });
     });
 
@@ -42,19 +33,10 @@ export function registerStatus(program: Command): void {
     .option('--limit <n>', 'rows to show', positiveInt('--limit'), 30)
     .action(async (app: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions & { limit: number }>();
-      await runCommand(options, async (host) => {
-        const ctx = await openContext(
-          options,
-          { spec: 'optional', ...(app ? { application: app } : {}) },
-          host,
-        );
-        try {
-          const { ledger } = await readLedger(ctx.state, ctx.application);
-          const report = await getHistory(ctx.gateway, ctx.application, ledger, options.limit);
-          host.result(renderHistory(report, host.style), report);
-        } finally {
-          ctx.close();
-        }
+      await runWithContext(options, forApplication(app), async (ctx, host) => {
+        const { ledger } = await readLedger(ctx.state, ctx.application);
+        const report = await getHistory(ctx.gateway, ctx.application, ledger, options.limit);
+        host.result(renderHistory(report, host.style), report);
       });
     });
 }
