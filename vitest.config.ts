@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
  * - integration: real msf-local servers, child processes, the msfctl binary and the Debian AWS CLI; no Flink.
  * - flink: end to end on real Flink (`*.flink.test.ts`). Flink runtimes, test jobs and sample JARs are built
  *   once into ~/.cache/msf-local (global setup), then files run two at a time (this is a 2-core machine).
+ * The projects run one after the other (groupOrder), so Flink clusters never compete with the other suites.
  */
 const FLINK = '**/*.flink.test.ts';
 const INTEGRATION = [
@@ -21,6 +22,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['packages/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: [FLINK, ...INTEGRATION, '**/node_modules/**'],
           testTimeout: 30_000,
@@ -29,6 +31,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: INTEGRATION,
           exclude: [FLINK, '**/node_modules/**'],
           testTimeout: 120_000,
@@ -38,6 +41,7 @@ export default defineConfig({
       {
         test: {
           name: 'flink',
+          sequence: { groupOrder: 2 },
           include: [`packages/*/test/${FLINK}`],
           globalSetup: ['packages/msf-local/test/fixtures/prepare-flink.ts'],
           maxWorkers: 2,
