@@ -15,7 +15,7 @@ import type { AfterApplyContext, AfterApplyStep } from '../apply/after-apply.js'
 import { DEFAULT_BAKE_SECONDS } from '../health/bake-watch.js';
 import type { HealthFetcher } from '../health/cloudwatch-fetcher.js';
 import type { ExceptionSource } from '../health/exception-source.js';
-import { bake, bakeReport, recoverAndRecord, type GuardDeps } from './guard.js';
+import { bake, bakeReport, recoverAndRecord, recoveryReport, type GuardDeps } from './guard.js';
 import { DEFAULT_ON_FAILURE, type OnFailurePolicy } from './recovery-plan.js';
 import { decideRecovery, type Situation } from './recovery-policy.js';
 import { isSnapshotImpossible } from './snapshot-error.js';
@@ -110,20 +110,7 @@ export function deployGuardStep(options: DeployGuardOptions): AfterApplyStep {
       const { outcome, live } = await recoverAndRecord(deps, session, recovery, ctx.live, note);
       const report = {
         ...(bakeOutcome ? { bake: bakeOutcome } : {}),
-        recovery: {
-          situation: recovery.situation,
-          policy: recovery.policy,
-          summary: recovery.summary,
-          ok: outcome.ok,
-          steps: outcome.steps.map((s) => ({
-            kind: s.step.kind,
-            description: s.step.description,
-            ok: s.ok,
-            ...(s.skipped ? { skipped: s.skipped } : {}),
-            ...(s.error ? { error: s.error } : {}),
-            tookMs: s.endedAt - s.startedAt,
-          })),
-        },
+        recovery: recoveryReport(recovery, outcome),
       };
       if (!recovery.deployFailed && outcome.ok)
         return { ok: true, live, report, completesDeploy: situation.kind === 'snapshot-impossible' };

@@ -20,7 +20,8 @@ export function recoveryPortFor(gateway: MsfGateway, options: GatewayPortOptions
     update: (application, basis, update) => gateway.update(application, basis, update),
     start: (application, run) => gateway.start(application, run),
     rollback: (application, versionId) => gateway.rollback(application, versionId),
-    waitForOutcome: (application, operationId) => waitForOutcome(gateway, application, operationId, options.wait),
+    waitForOutcome: (application, operationId) =>
+      waitForOutcome(gateway, application, operationId, options.wait),
     ...(options.verify ? { verify: options.verify } : {}),
   };
 }

@@ -21,15 +21,19 @@ export interface GoodSnapshot {
 
 export function chooseGoodSnapshot(query: GoodSnapshotQuery): GoodSnapshot | undefined {
   const ready = query.snapshots.filter((s) => s.status === 'READY').sort((a, b) => b.createdAt - a.createdAt);
-  const ofGood = query.goodVersionId === undefined ? undefined : ready.find((s) => s.versionId === query.goodVersionId);
+  const ofGood =
+    query.goodVersionId === undefined ? undefined : ready.find((s) => s.versionId === query.goodVersionId);
   if (ofGood) return { snapshot: ofGood, why: 'of-good-version' };
-  const before = query.deployStartedAt === undefined ? undefined : ready.find((s) => s.createdAt < query.deployStartedAt!);
+  const before =
+    query.deployStartedAt === undefined ? undefined : ready.find((s) => s.createdAt < query.deployStartedAt!);
   return before ? { snapshot: before, why: 'before-deploy' } : undefined;
 }
 
 /** The snapshot RollbackApplication would restore (the newest READY one) is good state. */
 export function latestSnapshotIsGood(query: GoodSnapshotQuery): boolean {
-  const latest = query.snapshots.filter((s) => s.status === 'READY').sort((a, b) => b.createdAt - a.createdAt)[0];
+  const latest = query.snapshots
+    .filter((s) => s.status === 'READY')
+    .sort((a, b) => b.createdAt - a.createdAt)[0];
   const good = chooseGoodSnapshot(query);
   return latest !== undefined && good !== undefined && latest.name === good.snapshot.name;
 }

@@ -131,17 +131,7 @@ export async function recoverAndRecord(
   await session.patch({
     details: {
       ...session.entry.details,
-      recovery: {
-        situation: recovery.situation,
-        policy: recovery.policy,
-        summary: recovery.summary,
-        ok: outcome.ok,
-        steps: outcome.steps.map((s) => ({
-          kind: s.step.kind,
-          ok: s.ok,
-          ...(s.error ? { error: s.error } : {}),
-        })),
-      },
+      recovery: recoveryReport(recovery, outcome),
     },
   });
   if (recovery.steps.length) await session.recordExpected(live, 'recovery', expectedNote);
@@ -161,4 +151,22 @@ export async function markGood(session: LockedSession, live: LiveApplication, cl
       at: new Date(clock.now()).toISOString(),
     },
   }));
+}
+
+/** What a recovery did, for the ledger and for `--json`: the decision and each step with its outcome. */
+export function recoveryReport(recovery: RecoveryPlan, outcome: RecoveryOutcome) {
+  return {
+    situation: recovery.situation,
+    policy: recovery.policy,
+    summary: recovery.summary,
+    ok: outcome.ok,
+    steps: outcome.steps.map((s) => ({
+      kind: s.step.kind,
+      description: s.step.description,
+      ok: s.ok,
+      ...(s.skipped ? { skipped: s.skipped } : {}),
+      ...(s.error ? { error: s.error } : {}),
+      tookMs: s.endedAt - s.startedAt,
+    })),
+  };
 }

@@ -11,10 +11,27 @@ export {
   type SituationKind,
   type StepKind,
 } from './recovery-plan.js';
-export { decideRecovery, configUpdateBetween, type Situation, type RecoveryFacts, type RecoveryOptions } from './recovery-policy.js';
+export {
+  decideRecovery,
+  configUpdateBetween,
+  type Situation,
+  type RecoveryFacts,
+  type RecoveryOptions,
+} from './recovery-policy.js';
 export { parseOnFailure } from './on-failure.js';
-export { chooseGoodSnapshot, latestSnapshotIsGood, type GoodSnapshot, type GoodSnapshotQuery } from './good-snapshot.js';
-export { findSystemRollback, detectSystemRollback, type SystemRollback, type SystemRollbackQuery, type OperationsReader } from './system-rollback.js';
+export {
+  chooseGoodSnapshot,
+  latestSnapshotIsGood,
+  type GoodSnapshot,
+  type GoodSnapshotQuery,
+} from './good-snapshot.js';
+export {
+  findSystemRollback,
+  detectSystemRollback,
+  type SystemRollback,
+  type SystemRollbackQuery,
+  type OperationsReader,
+} from './system-rollback.js';
 export { isSnapshotImpossible } from './snapshot-error.js';
 export {
   executeRecovery,
@@ -25,5 +42,10 @@ export {
   type Started,
 } from './recovery-executor.js';
 export { recoveryPortFor, type GatewayPortOptions } from './gateway-port.js';
-export { recoveryPlanMessages, stepStartMessage, stepEndMessage, recoveryOutcomeMessage } from './recovery-messages.js';
+export {
+  recoveryPlanMessages,
+  stepStartMessage,
+  stepEndMessage,
+  recoveryOutcomeMessage,
+} from './recovery-messages.js';
 export { deployGuardStep, type DeployGuardOptions } from './deploy-guard.js';

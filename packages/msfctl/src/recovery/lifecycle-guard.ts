@@ -14,7 +14,7 @@ import type { LockedSession } from '../lifecycle/locked-session.js';
 import type { IoHost } from '../output/io-host.js';
 import { diffConfig } from '../plan/fields.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import { bake, bakeReport, markGood, recoverAndRecord, type GuardDeps } from './guard.js';
+import { bake, bakeReport, markGood, recoverAndRecord, recoveryReport, type GuardDeps } from './guard.js';
 import type { OnFailurePolicy } from './recovery-plan.js';
 import { decideRecovery } from './recovery-policy.js';
 
@@ -103,11 +103,7 @@ export function lifecycleGuard(options: LifecycleGuardOptions): LifecycleGuard {
       message: `crash loop (${after})`,
       report: {
         bake: baked,
-        recovery: {
-          summary: recovery.summary,
-          ok: run.outcome.ok,
-          steps: run.outcome.steps.map((s) => ({ kind: s.step.kind, ok: s.ok })),
-        },
+        recovery: recoveryReport(recovery, run.outcome),
       },
     };
   };

@@ -19,11 +19,18 @@ export interface Started {
 export interface RecoveryPort {
   describe(application: string): Promise<LiveApplication | undefined>;
   stop(application: string, force: boolean): Promise<Started>;
-  update(application: string, basis: { conditionalToken?: string; versionId: number }, update: ConfigUpdate): Promise<Started>;
+  update(
+    application: string,
+    basis: { conditionalToken?: string; versionId: number },
+    update: ConfigUpdate,
+  ): Promise<Started>;
   start(application: string, run: RestoreSettings): Promise<Started>;
   rollback(application: string, versionId: number): Promise<Started>;
   /** Waits for the operation (when there is an id) to end and for the application to reach a steady status. */
-  waitForOutcome(application: string, operationId: string | undefined): Promise<{ live: LiveApplication | undefined; operation?: OperationInfo }>;
+  waitForOutcome(
+    application: string,
+    operationId: string | undefined,
+  ): Promise<{ live: LiveApplication | undefined; operation?: OperationInfo }>;
   /** A bake watch of the recovered application; without it, verify steps are skipped (and say so). */
   verify?(application: string, bakeSeconds: number): Promise<HealthResult>;
 }
@@ -67,7 +74,11 @@ interface StepResult {
 }
 
 /** The operation ended SUCCESSFUL (or the service gave none) and the application is `status`. */
-function settled(outcome: { live: LiveApplication | undefined; operation?: OperationInfo }, status: AppStatus, what: string): StepResult {
+function settled(
+  outcome: { live: LiveApplication | undefined; operation?: OperationInfo },
+  status: AppStatus,
+  what: string,
+): StepResult {
   const op = outcome.operation;
   const opOk = !op || op.status === 'SUCCESSFUL';
   const statusOk = outcome.live?.status === status;
@@ -84,7 +95,11 @@ async function runStep(step: RecoveryStep, application: string, port: RecoveryPo
       const live = await port.describe(application);
       if (!live) return { ok: false, live, error: `${application} no longer exists` };
       const started = await port.rollback(application, live.versionId);
-      return settled(await port.waitForOutcome(application, started.operationId), 'RUNNING', 'RollbackApplication');
+      return settled(
+        await port.waitForOutcome(application, started.operationId),
+        'RUNNING',
+        'RollbackApplication',
+      );
     }
     case 'force-stop': {
       const live = await port.describe(application);
@@ -95,12 +110,27 @@ async function runStep(step: RecoveryStep, application: string, port: RecoveryPo
     case 'update': {
       const live = await port.describe(application);
       if (!live) return { ok: false, live, error: `${application} no longer exists` };
-      const started = await port.update(application, { versionId: live.versionId, ...(live.conditionalToken ? { conditionalToken: live.conditionalToken } : {}) }, step.update);
-      return settled(await port.waitForOutcome(application, started.operationId), live.status === 'RUNNING' ? 'RUNNING' : 'READY', 'UpdateApplication');
+      const started = await port.update(
+        application,
+        {
+          versionId: live.versionId,
+          ...(live.conditionalToken ? { conditionalToken: live.conditionalToken } : {}),
+        },
+        step.update,
+      );
+      return settled(
+        await port.waitForOutcome(application, started.operationId),
+        live.status === 'RUNNING' ? 'RUNNING' : 'READY',
+        'UpdateApplication',
+      );
     }
     case 'start': {
       const started = await port.start(application, step.run);
-      return settled(await port.waitForOutcome(application, started.operationId), 'RUNNING', 'StartApplication');
+      return settled(
+        await port.waitForOutcome(application, started.operationId),
+        'RUNNING',
+        'StartApplication',
+      );
     }
     case 'wait': {
       const outcome = await port.waitForOutcome(application, step.operationId);
@@ -111,13 +141,22 @@ async function runStep(step: RecoveryStep, application: string, port: RecoveryPo
     case 'verify': {
       if (!port.verify) return { ok: true, skipped: 'no health watch available' };
       const health = await port.verify(application, step.bakeSeconds);
-      if (health.status === 'unhealthy') return { ok: false, health, error: `still unhealthy: ${health.reason}` };
-      return { ok: true, health, ...(health.status === 'unknown' ? { skipped: `health not known: ${health.reason}` } : {}) };
+      if (health.status === 'unhealthy')
+        return { ok: false, health, error: `still unhealthy: ${health.reason}` };
+      return {
+        ok: true,
+        health,
+        ...(health.status === 'unknown' ? { skipped: `health not known: ${health.reason}` } : {}),
+      };
     }
   }
 }
 
-export async function executeRecovery(plan: RecoveryPlan, port: RecoveryPort, hooks: RecoveryHooks = {}): Promise<RecoveryOutcome> {
+export async function executeRecovery(
+  plan: RecoveryPlan,
+  port: RecoveryPort,
+  hooks: RecoveryHooks = {},
+): Promise<RecoveryOutcome> {
   const clock = hooks.clock ?? systemClock;
   const steps: StepRecord[] = [];
   let live: LiveApplication | undefined;

@@ -8,29 +8,75 @@ import type { RecoveryOutcome, StepRecord } from './recovery-executor.js';
 import type { RecoveryPlan, RecoveryStep } from './recovery-plan.js';
 
 export function recoveryPlanMessages(plan: RecoveryPlan): IoMessage[] {
-  const messages: IoMessage[] = [{ level: plan.deployFailed ? 'error' : 'warn', code: 'MSF_RECOVERY_E4000', text: plan.summary, data: plan }];
-  plan.steps.forEach((step, i) => messages.push({ level: 'info', code: 'MSF_RECOVERY_I4001', text: `  ${i + 1}. ${step.description}`, data: step }));
-  for (const warning of plan.warnings) messages.push({ level: 'warn', code: 'MSF_RECOVERY_W4002', text: warning });
+  const messages: IoMessage[] = [
+    {
+      level: plan.deployFailed ? 'error' : 'warn',
+      code: 'MSF_RECOVERY_E4000',
+      text: plan.summary,
+      data: plan,
+    },
+  ];
+  plan.steps.forEach((step, i) =>
+    messages.push({
+      level: 'info',
+      code: 'MSF_RECOVERY_I4001',
+      text: `  ${i + 1}. ${step.description}`,
+      data: step,
+    }),
+  );
+  for (const warning of plan.warnings)
+    messages.push({ level: 'warn', code: 'MSF_RECOVERY_W4002', text: warning });
   return messages;
 }
 
 export function stepStartMessage(step: RecoveryStep, index: number): IoMessage {
-  return { level: 'info', code: 'MSF_RECOVERY_I4003', text: `Recovery step ${index + 1}: ${step.description}…`, data: step };
+  return {
+    level: 'info',
+    code: 'MSF_RECOVERY_I4003',
+    text: `Recovery step ${index + 1}: ${step.description}…`,
+    data: step,
+  };
 }
 
 export function stepEndMessage(record: StepRecord, index: number): IoMessage {
   const took = `${Math.round((record.endedAt - record.startedAt) / 1000)}s`;
-  if (!record.ok) return { level: 'error', code: 'MSF_RECOVERY_E4005', text: `Recovery step ${index + 1} failed after ${took}: ${record.error ?? 'unknown error'}`, data: record };
-  const detail = record.skipped ? ` (${record.skipped})` : record.live ? ` (${record.live.status}, version ${record.live.versionId})` : '';
-  return { level: 'success', code: 'MSF_RECOVERY_I4004', text: `Recovery step ${index + 1} done in ${took}${detail}`, data: record };
+  if (!record.ok)
+    return {
+      level: 'error',
+      code: 'MSF_RECOVERY_E4005',
+      text: `Recovery step ${index + 1} failed after ${took}: ${record.error ?? 'unknown error'}`,
+      data: record,
+    };
+  const detail = record.skipped
+    ? ` (${record.skipped})`
+    : record.live
+      ? ` (${record.live.status}, version ${record.live.versionId})`
+      : '';
+  return {
+    level: 'success',
+    code: 'MSF_RECOVERY_I4004',
+    text: `Recovery step ${index + 1} done in ${took}${detail}`,
+    data: record,
+  };
 }
 
 export function recoveryOutcomeMessage(outcome: RecoveryOutcome): IoMessage {
   const app = outcome.plan.application;
-  if (outcome.plan.steps.length === 0) return { level: 'warn', code: 'MSF_RECOVERY_E4007', text: `No recovery was attempted for ${app}.`, data: outcome };
+  if (outcome.plan.steps.length === 0)
+    return {
+      level: 'warn',
+      code: 'MSF_RECOVERY_E4007',
+      text: `No recovery was attempted for ${app}.`,
+      data: outcome,
+    };
   if (outcome.ok) {
     const where = outcome.live ? ` ${outcome.live.status} on version ${outcome.live.versionId}` : '';
-    return { level: 'success', code: 'MSF_RECOVERY_I4006', text: `Recovered ${app}:${where}.${outcome.plan.deployFailed ? ' The deploy itself failed.' : ''}`, data: outcome };
+    return {
+      level: 'success',
+      code: 'MSF_RECOVERY_I4006',
+      text: `Recovered ${app}:${where}.${outcome.plan.deployFailed ? ' The deploy itself failed.' : ''}`,
+      data: outcome,
+    };
   }
   return {
     level: 'error',

@@ -16,7 +16,13 @@
  * to a crash-looping application that needs a snapshot the service cannot take (scenario 8; the steps are the
  * deploy itself, whatever the policy), and a rollback the service did by itself (scenario 11).
  */
-import type { AppConfig, LiveApplication, OperationInfo, RestoreSettings, SnapshotInfo } from '../domain/application.js';
+import type {
+  AppConfig,
+  LiveApplication,
+  OperationInfo,
+  RestoreSettings,
+  SnapshotInfo,
+} from '../domain/application.js';
 import type { HealthResult } from '../health/health-result.js';
 import { diffConfig, sectionsOf, type FieldChange } from '../plan/fields.js';
 import type { ConfigUpdate } from '../plan/plan.js';
@@ -62,7 +68,10 @@ function changedFields(changes: readonly FieldChange[]): string[] {
 }
 
 /** The UpdateApplication payload that turns `from` into `to`: every changed section, sent whole. */
-export function configUpdateBetween(from: AppConfig, to: AppConfig): { update: ConfigUpdate; changes: FieldChange[] } {
+export function configUpdateBetween(
+  from: AppConfig,
+  to: AppConfig,
+): { update: ConfigUpdate; changes: FieldChange[] } {
   const changes = diffConfig(from, to);
   const update: ConfigUpdate = {};
   for (const section of sectionsOf(changes)) {
@@ -100,7 +109,11 @@ export function configUpdateBetween(from: AppConfig, to: AppConfig): { update: C
 }
 
 function verify(application: string, seconds: number, what: string): RecoveryStep {
-  return { kind: 'verify', description: `Watch ${application} for ${seconds}s to confirm ${what} is healthy`, bakeSeconds: seconds };
+  return {
+    kind: 'verify',
+    description: `Watch ${application} for ${seconds}s to confirm ${what} is healthy`,
+    bakeSeconds: seconds,
+  };
 }
 
 function forceStop(application: string, why: string): RecoveryStep {
@@ -113,8 +126,15 @@ function describeSnapshot(good: GoodSnapshot): string {
   return `${s.name} (version ${s.versionId}, ${when}${good.why === 'before-deploy' ? ', taken before the failed deploy' : ''})`;
 }
 
-function startFrom(application: string, good: GoodSnapshot | undefined, allowNonRestoredState: boolean, what: string): RecoveryStep {
-  const run: RestoreSettings = good ? { from: 'snapshot', snapshot: good.snapshot.name, allowNonRestoredState } : { from: 'none', allowNonRestoredState };
+function startFrom(
+  application: string,
+  good: GoodSnapshot | undefined,
+  allowNonRestoredState: boolean,
+  what: string,
+): RecoveryStep {
+  const run: RestoreSettings = good
+    ? { from: 'snapshot', snapshot: good.snapshot.name, allowNonRestoredState }
+    : { from: 'none', allowNonRestoredState };
   const state = good ? `restoring snapshot ${describeSnapshot(good)}` : 'with empty state';
   return { kind: 'start', description: `Start ${application} on ${what}, ${state}`, run };
 }
@@ -123,14 +143,22 @@ function startFrom(application: string, good: GoodSnapshot | undefined, allowNon
 function whyNotServiceRollback(facts: RecoveryFacts): string | undefined {
   const { live, lastGood } = facts;
   if (!live || !lastGood) return 'nothing to roll back';
-  if (!ROLLBACK_STATUSES.includes(live.status)) return `the service rolls back only a RUNNING, UPDATING or AUTOSCALING application, and ${facts.application} is ${live.status}`;
-  if (!facts.snapshots.some((s) => s.status === 'READY')) return 'RollbackApplication needs a snapshot and there is none';
+  if (!ROLLBACK_STATUSES.includes(live.status))
+    return `the service rolls back only a RUNNING, UPDATING or AUTOSCALING application, and ${facts.application} is ${live.status}`;
+  if (!facts.snapshots.some((s) => s.status === 'READY'))
+    return 'RollbackApplication needs a snapshot and there is none';
   if (live.versionUpdatedFrom !== lastGood.versionId) {
     return live.versionUpdatedFrom === undefined
       ? `the service does not say which version ${live.versionId} replaced`
       : `the previous version is ${live.versionUpdatedFrom}, not the last good version ${lastGood.versionId}`;
   }
-  if (!latestSnapshotIsGood({ snapshots: facts.snapshots, goodVersionId: lastGood.versionId, ...(facts.deployStartedAt !== undefined ? { deployStartedAt: facts.deployStartedAt } : {}) })) {
+  if (
+    !latestSnapshotIsGood({
+      snapshots: facts.snapshots,
+      goodVersionId: lastGood.versionId,
+      ...(facts.deployStartedAt !== undefined ? { deployStartedAt: facts.deployStartedAt } : {}),
+    })
+  ) {
     return 'the newest snapshot (the one RollbackApplication restores) was not taken of the good version';
   }
   return undefined;
@@ -146,11 +174,18 @@ interface Route {
 /** Steps that bring the last good version back, RUNNING with its state. */
 function backToGood(facts: RecoveryFacts, options: Required<RecoveryOptions>): Route {
   const { application, live, lastGood } = facts;
-  if (!live) return { steps: [], warnings: [`${application} no longer exists: there is nothing to recover.`], how: 'nothing to recover' };
+  if (!live)
+    return {
+      steps: [],
+      warnings: [`${application} no longer exists: there is nothing to recover.`],
+      how: 'nothing to recover',
+    };
   if (!lastGood) {
     return {
       steps: [],
-      warnings: [`msfctl has no record of a good version of ${application}, so there is nothing to roll back to: fix the spec and apply, or \`msfctl stop --force\`.`],
+      warnings: [
+        `msfctl has no record of a good version of ${application}, so there is nothing to roll back to: fix the spec and apply, or \`msfctl stop --force\`.`,
+      ],
       how: 'no last good version to return to',
     };
   }
@@ -160,7 +195,11 @@ function backToGood(facts: RecoveryFacts, options: Required<RecoveryOptions>): R
   if (!notRollback) {
     return {
       steps: [
-        { kind: 'rollback', description: `RollbackApplication: ${application} back from version ${live.versionId} to version ${lastGood.versionId}, restoring its latest snapshot`, fromVersion: live.versionId },
+        {
+          kind: 'rollback',
+          description: `RollbackApplication: ${application} back from version ${live.versionId} to version ${lastGood.versionId}, restoring its latest snapshot`,
+          fromVersion: live.versionId,
+        },
         verify(application, options.verifySeconds, `version ${lastGood.versionId}`),
       ],
       warnings: [],
@@ -170,15 +209,30 @@ function backToGood(facts: RecoveryFacts, options: Required<RecoveryOptions>): R
   }
   const steps: RecoveryStep[] = [];
   const warnings: string[] = [];
-  if (FORCE_STOPPABLE.includes(live.status)) steps.push(forceStop(application, 'the failing version cannot take one; the last good snapshot stays'));
-  else if (live.status !== 'READY') warnings.push(`${application} is ${live.status}; the steps below expect it to settle first.`);
+  if (FORCE_STOPPABLE.includes(live.status))
+    steps.push(forceStop(application, 'the failing version cannot take one; the last good snapshot stays'));
+  else if (live.status !== 'READY')
+    warnings.push(`${application} is ${live.status}; the steps below expect it to settle first.`);
   const { update, changes } = configUpdateBetween(live.config, lastGood.config);
   if (changes.length) {
-    steps.push({ kind: 'update', description: `Update ${application} back to ${good} (${changes.map((c) => c.field).join(', ')})`, update, fields: changedFields(changes) });
-    if (update.runtime) warnings.push(`Reverting the runtime (${live.config.runtime} → ${lastGood.config.runtime}): the service may refuse a downgrade by UpdateApplication.`);
+    steps.push({
+      kind: 'update',
+      description: `Update ${application} back to ${good} (${changes.map((c) => c.field).join(', ')})`,
+      update,
+      fields: changedFields(changes),
+    });
+    if (update.runtime)
+      warnings.push(
+        `Reverting the runtime (${live.config.runtime} → ${lastGood.config.runtime}): the service may refuse a downgrade by UpdateApplication.`,
+      );
   }
-  const chosen = chooseGoodSnapshot({ snapshots: facts.snapshots, goodVersionId: lastGood.versionId, ...(facts.deployStartedAt !== undefined ? { deployStartedAt: facts.deployStartedAt } : {}) });
-  if (!chosen) warnings.push(`No snapshot of a good version of ${application} exists: it starts with empty state.`);
+  const chosen = chooseGoodSnapshot({
+    snapshots: facts.snapshots,
+    goodVersionId: lastGood.versionId,
+    ...(facts.deployStartedAt !== undefined ? { deployStartedAt: facts.deployStartedAt } : {}),
+  });
+  if (!chosen)
+    warnings.push(`No snapshot of a good version of ${application} exists: it starts with empty state.`);
   steps.push(startFrom(application, chosen, false, good));
   steps.push(verify(application, options.verifySeconds, good));
   const actions = [
@@ -187,7 +241,12 @@ function backToGood(facts: RecoveryFacts, options: Required<RecoveryOptions>): R
     chosen ? 'start it from its latest good snapshot' : 'start it with empty state',
   ];
   const how = `${actions.slice(0, -1).join(', ')}${actions.length > 1 ? ' and ' : ''}${actions.at(-1)} (RollbackApplication is not possible: ${notRollback})`;
-  return { steps, warnings, how, target: { ...target, ...(chosen ? { restoreFrom: chosen.snapshot.name } : {}) } };
+  return {
+    steps,
+    warnings,
+    how,
+    target: { ...target, ...(chosen ? { restoreFrom: chosen.snapshot.name } : {}) },
+  };
 }
 
 /** An ErrorString without its stack trace and final full stop (ErrorString is `<class>: <message> StackTrace: ...`). */
@@ -196,10 +255,19 @@ function firstPart(error: string): string {
 }
 
 function onGoodVersion(facts: RecoveryFacts): boolean {
-  return facts.live !== undefined && facts.lastGood !== undefined && diffConfig(facts.live.config, facts.lastGood.config).length === 0;
+  return (
+    facts.live !== undefined &&
+    facts.lastGood !== undefined &&
+    diffConfig(facts.live.config, facts.lastGood.config).length === 0
+  );
 }
 
-export function decideRecovery(policy: OnFailurePolicy, situation: Situation, facts: RecoveryFacts, options: RecoveryOptions = {}): RecoveryPlan {
+export function decideRecovery(
+  policy: OnFailurePolicy,
+  situation: Situation,
+  facts: RecoveryFacts,
+  options: RecoveryOptions = {},
+): RecoveryPlan {
   const opts: Required<RecoveryOptions> = { verifySeconds: options.verifySeconds ?? 60 };
   const { application, live } = facts;
   const plan = (summary: string, route: Route, deployFailed = true): RecoveryPlan => ({
@@ -218,18 +286,45 @@ export function decideRecovery(policy: OnFailurePolicy, situation: Situation, fa
     case 'snapshot-impossible': {
       // The deploy itself, not a recovery: whatever the policy, the only way forward without a snapshot.
       const steps: RecoveryStep[] = [];
-      const warnings = [`${application} is failing, so the service cannot take the snapshot this update needs; msfctl force-stops it and starts the new configuration from the latest good snapshot instead.`];
-      if (live && FORCE_STOPPABLE.includes(live.status)) steps.push(forceStop(application, 'the failing job cannot take one'));
+      const warnings = [
+        `${application} is failing, so the service cannot take the snapshot this update needs; msfctl force-stops it and starts the new configuration from the latest good snapshot instead.`,
+      ];
+      if (live && FORCE_STOPPABLE.includes(live.status))
+        steps.push(forceStop(application, 'the failing job cannot take one'));
       const from = live?.config;
-      const { update, changes } = from ? configUpdateBetween(from, situation.desired) : { update: {}, changes: [] };
-      if (changes.length) steps.push({ kind: 'update', description: `Update ${application} to the new configuration (${changes.map((c) => c.field).join(', ')})`, update, fields: changedFields(changes) });
-      const chosen = chooseGoodSnapshot({ snapshots: facts.snapshots, ...(facts.lastGood ? { goodVersionId: facts.lastGood.versionId } : {}), ...(facts.deployStartedAt !== undefined ? { deployStartedAt: facts.deployStartedAt } : {}) });
-      if (!chosen) warnings.push(`No snapshot of a good version of ${application} exists: it starts with empty state.`);
-      steps.push(startFrom(application, chosen, situation.allowNonRestoredState ?? false, 'the new configuration'));
+      const { update, changes } = from
+        ? configUpdateBetween(from, situation.desired)
+        : { update: {}, changes: [] };
+      if (changes.length)
+        steps.push({
+          kind: 'update',
+          description: `Update ${application} to the new configuration (${changes.map((c) => c.field).join(', ')})`,
+          update,
+          fields: changedFields(changes),
+        });
+      const chosen = chooseGoodSnapshot({
+        snapshots: facts.snapshots,
+        ...(facts.lastGood ? { goodVersionId: facts.lastGood.versionId } : {}),
+        ...(facts.deployStartedAt !== undefined ? { deployStartedAt: facts.deployStartedAt } : {}),
+      });
+      if (!chosen)
+        warnings.push(`No snapshot of a good version of ${application} exists: it starts with empty state.`);
+      steps.push(
+        startFrom(application, chosen, situation.allowNonRestoredState ?? false, 'the new configuration'),
+      );
       steps.push(verify(application, opts.verifySeconds, 'the new configuration'));
       return plan(
         `${application} cannot take a snapshot (its job is failing): deploying by force-stop, update and start from the latest good snapshot.`,
-        { steps, warnings, how: 'force-stop, update, start', target: { status: 'RUNNING', config: situation.desired, ...(chosen ? { restoreFrom: chosen.snapshot.name } : {}) } },
+        {
+          steps,
+          warnings,
+          how: 'force-stop, update, start',
+          target: {
+            status: 'RUNNING',
+            config: situation.desired,
+            ...(chosen ? { restoreFrom: chosen.snapshot.name } : {}),
+          },
+        },
         false,
       );
     }
@@ -239,43 +334,82 @@ export function decideRecovery(policy: OnFailurePolicy, situation: Situation, fa
       const opText = `${rollback.failed.operation} ${rollback.failed.id} failed${rollback.failed.error ? ` (${firstPart(rollback.failed.error)})` : ''}`;
       const steps: RecoveryStep[] = [];
       if (rollback.state === 'in-progress' && rollback.failed.rollbackOperationId) {
-        steps.push({ kind: 'wait', description: `Wait for the service's rollback (operation ${rollback.failed.rollbackOperationId}) to finish`, operationId: rollback.failed.rollbackOperationId });
+        steps.push({
+          kind: 'wait',
+          description: `Wait for the service's rollback (operation ${rollback.failed.rollbackOperationId}) to finish`,
+          operationId: rollback.failed.rollbackOperationId,
+        });
       }
-      const reconcile: RecoveryStep = { kind: 'reconcile', description: `Record the service's rollback of ${application} in the ledger` };
+      const reconcile: RecoveryStep = {
+        kind: 'reconcile',
+        description: `Record the service's rollback of ${application} in the ledger`,
+      };
       if (rollback.state === 'failed' || (rollback.state !== 'in-progress' && live?.status === 'READY')) {
-        const route = policy === 'rollback' ? backToGood(facts, opts) : leave(`leave it READY (onFailure: ${policy})`);
-        return plan(`${opText}; the service's system rollback failed too and left ${application} ${live?.status ?? 'gone'}: ${route.how}.`, { ...route, steps: [...steps, reconcile, ...route.steps] });
+        const route =
+          policy === 'rollback' ? backToGood(facts, opts) : leave(`leave it READY (onFailure: ${policy})`);
+        return plan(
+          `${opText}; the service's system rollback failed too and left ${application} ${live?.status ?? 'gone'}: ${route.how}.`,
+          { ...route, steps: [...steps, reconcile, ...route.steps] },
+        );
       }
-      return plan(`${opText}; the service rolled ${application} back by itself (system rollback${rollback.rollback ? ` ${rollback.rollback.id}` : ''}): msfctl records it and checks the result.`, {
-        steps: [...steps, reconcile, verify(application, opts.verifySeconds, 'the rolled-back version')],
-        warnings: [],
-        how: 'record it',
-        target: { status: 'RUNNING', ...(facts.lastGood ? { config: facts.lastGood.config } : {}) },
-      });
+      return plan(
+        `${opText}; the service rolled ${application} back by itself (system rollback${rollback.rollback ? ` ${rollback.rollback.id}` : ''}): msfctl records it and checks the result.`,
+        {
+          steps: [...steps, reconcile, verify(application, opts.verifySeconds, 'the rolled-back version')],
+          warnings: [],
+          how: 'record it',
+          target: { status: 'RUNNING', ...(facts.lastGood ? { config: facts.lastGood.config } : {}) },
+        },
+      );
     }
 
     case 'operation-failed': {
       const op = situation.operation;
-      const opText = op ? `${op.operation} ${op.id} failed${op.error ? `: ${firstPart(op.error)}` : ''}` : 'The deploy failed';
+      const opText = op
+        ? `${op.operation} ${op.id} failed${op.error ? `: ${firstPart(op.error)}` : ''}`
+        : 'The deploy failed';
       if (live?.status === 'ROLLING_BACK' || op?.rollbackOperationId) {
-        const rollback: SystemRollback = { failed: op ?? { id: '', operation: 'UpdateApplication', status: 'FAILED' }, state: live?.status === 'ROLLING_BACK' ? 'in-progress' : live?.status === 'READY' ? 'failed' : 'succeeded' };
+        const rollback: SystemRollback = {
+          failed: op ?? { id: '', operation: 'UpdateApplication', status: 'FAILED' },
+          state:
+            live?.status === 'ROLLING_BACK'
+              ? 'in-progress'
+              : live?.status === 'READY'
+                ? 'failed'
+                : 'succeeded',
+        };
         return decideRecovery(policy, { kind: 'system-rollback', rollback }, facts, opts);
       }
-      if (policy === 'none') return plan(`${opText}. ${application} is left ${live?.status ?? 'gone'} (onFailure: none).`, leave('none'));
+      if (policy === 'none')
+        return plan(
+          `${opText}. ${application} is left ${live?.status ?? 'gone'} (onFailure: none).`,
+          leave('none'),
+        );
       if (live?.status === 'RUNNING' && onGoodVersion(facts)) {
-        return plan(`${opText}. ${application} still runs the last good version.`, { steps: [verify(application, opts.verifySeconds, 'the last good version')], warnings: [], how: 'check it', target: { status: 'RUNNING', config: facts.lastGood!.config } });
+        return plan(`${opText}. ${application} still runs the last good version.`, {
+          steps: [verify(application, opts.verifySeconds, 'the last good version')],
+          warnings: [],
+          how: 'check it',
+          target: { status: 'RUNNING', config: facts.lastGood!.config },
+        });
       }
       if (policy === 'stop') {
         const running = live !== undefined && FORCE_STOPPABLE.includes(live.status);
-        return plan(`${opText}. ${running ? `Stopping ${application} (onFailure: stop).` : `${application} is ${live?.status ?? 'gone'}: nothing to stop.`}`, {
-          steps: running ? [forceStop(application, 'onFailure: stop')] : [],
-          warnings: [],
-          how: 'stop',
-          target: { status: 'READY' },
-        });
+        return plan(
+          `${opText}. ${running ? `Stopping ${application} (onFailure: stop).` : `${application} is ${live?.status ?? 'gone'}: nothing to stop.`}`,
+          {
+            steps: running ? [forceStop(application, 'onFailure: stop')] : [],
+            warnings: [],
+            how: 'stop',
+            target: { status: 'READY' },
+          },
+        );
       }
       const route = backToGood(facts, opts);
-      return plan(`${opText}. ${route.steps.length ? `Recovering: ${route.how}.` : route.warnings[0] ?? ''}`, route);
+      return plan(
+        `${opText}. ${route.steps.length ? `Recovering: ${route.how}.` : (route.warnings[0] ?? '')}`,
+        route,
+      );
     }
 
     case 'crash-loop': {
@@ -284,15 +418,21 @@ export function decideRecovery(policy: OnFailurePolicy, situation: Situation, fa
       if (policy === 'none') return plan(`${head}. Left as it is (onFailure: none).`, leave('none'));
       if (policy === 'stop') {
         const running = live !== undefined && FORCE_STOPPABLE.includes(live.status);
-        return plan(`${head}. ${running ? 'Stopping it (onFailure: stop).' : `It is ${live?.status ?? 'gone'} already.`}`, {
-          steps: running ? [forceStop(application, 'a failing job cannot take one; onFailure: stop')] : [],
-          warnings: [],
-          how: 'stop',
-          target: { status: 'READY' },
-        });
+        return plan(
+          `${head}. ${running ? 'Stopping it (onFailure: stop).' : `It is ${live?.status ?? 'gone'} already.`}`,
+          {
+            steps: running ? [forceStop(application, 'a failing job cannot take one; onFailure: stop')] : [],
+            warnings: [],
+            how: 'stop',
+            target: { status: 'READY' },
+          },
+        );
       }
       const route = backToGood(facts, opts);
-      return plan(`${head}. ${route.steps.length ? `Recovering: ${route.how}.` : route.warnings[0] ?? ''}`, route);
+      return plan(
+        `${head}. ${route.steps.length ? `Recovering: ${route.how}.` : (route.warnings[0] ?? '')}`,
+        route,
+      );
     }
   }
 }

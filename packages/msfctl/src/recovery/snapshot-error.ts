@@ -8,9 +8,15 @@ const SNAPSHOT_REFUSED = /Failed to take snapshot|currently experiencing downtim
 
 export function isSnapshotImpossible(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-    const { name, message, details, cause } = e as { name?: string; message?: string; details?: { awsError?: string }; cause?: unknown };
+    const { name, message, details, cause } = e as {
+      name?: string;
+      message?: string;
+      details?: { awsError?: string };
+      cause?: unknown;
+    };
     const awsName = details?.awsError ?? name;
-    if (awsName === 'InvalidApplicationConfigurationException' && SNAPSHOT_REFUSED.test(message ?? '')) return true;
+    if (awsName === 'InvalidApplicationConfigurationException' && SNAPSHOT_REFUSED.test(message ?? ''))
+      return true;
     e = cause;
   }
   return false;

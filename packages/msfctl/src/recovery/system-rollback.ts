@@ -37,7 +37,10 @@ function rollbackState(rollback: OperationInfo | undefined): SystemRollback['sta
 }
 
 /** The newest failed operation that points at a rollback, with that rollback's state. */
-export function findSystemRollback(operations: readonly OperationInfo[], query: SystemRollbackQuery = {}): SystemRollback | undefined {
+export function findSystemRollback(
+  operations: readonly OperationInfo[],
+  query: SystemRollbackQuery = {},
+): SystemRollback | undefined {
   const failed = operations
     .filter((op) => op.status === 'FAILED' && op.rollbackOperationId)
     .filter((op) => (query.operationId ? op.id === query.operationId : true))
@@ -70,11 +73,17 @@ export async function detectSystemRollback(
     .filter((op) => (query.operationId ? op.id === query.operationId : true))
     .filter((op) => (query.since === undefined ? true : (op.startedAt ?? 0) >= query.since))
     .slice(0, query.maxDescribe ?? 3);
-  const described = await Promise.all(candidates.map((op) => (op.rollbackOperationId ? op : reader.describeOperation(application, op.id))));
+  const described = await Promise.all(
+    candidates.map((op) => (op.rollbackOperationId ? op : reader.describeOperation(application, op.id))),
+  );
   const pointing = described.filter((op) => op.rollbackOperationId);
   const rollbackIds = new Set(pointing.map((op) => op.rollbackOperationId!));
   const rollbacks = await Promise.all(
-    [...rollbackIds].map((id) => listed.find((op) => op.id === id && op.status !== 'IN_PROGRESS') ?? reader.describeOperation(application, id)),
+    [...rollbackIds].map(
+      (id) =>
+        listed.find((op) => op.id === id && op.status !== 'IN_PROGRESS') ??
+        reader.describeOperation(application, id),
+    ),
   );
   return findSystemRollback([...pointing, ...rollbacks], query);
 }
