@@ -69,9 +69,12 @@ describe('FlinkJobRuntime lifecycle (FLINK-1_19)', () => {
   });
 
   it('reports job metrics from Flink', async () => {
-    const metrics = await waitFor('metrics with records', async () => {
+    // Flink's metric fetcher refreshes vertices independently: wait until records show on both sides.
+    const metrics = await waitFor('metrics with records in and out', async () => {
       const m = await runtime.metrics(app);
-      return m && (m.numRecordsIn ?? 0) > 0 && (m.uptime ?? 0) > 0 ? m : undefined;
+      return m && (m.numRecordsIn ?? 0) > 0 && (m.numRecordsOut ?? 0) > 0 && (m.uptime ?? 0) > 0
+        ? m
+        : undefined;
     });
     expect(metrics.numRestarts).toBe(0);
     expect(metrics.fullRestarts).toBe(0);
