@@ -177,8 +177,3 @@ export function applyUpdate(
   if (update.encryption) next.encryption = { ...update.encryption };
   return next;
 }
-
-/** Whether a change of configuration needs the running job to restart (everything but tags does, on MSF). */
-export function sameJobConfiguration(a: ApplicationConfig, b: ApplicationConfig): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}

@@ -280,7 +280,7 @@ export class ControlPlane {
     assertAllowed('StartApplication', app);
     const version = currentVersion(app);
     if (!version.config.code) {
-      throw invalidApplicationConfigurationMissingCode(name);
+      throw noCodeError(name);
     }
     const runConfig = this.runConfigFrom(run ?? {}, app, true);
     this.checkRestoreTarget(app, runConfig);
@@ -360,7 +360,7 @@ export class ControlPlane {
     const app = this.describeApplication(name);
     const config = currentVersion(app).config;
     if (!config.snapshotsEnabled) {
-      throw invalidApplicationConfigurationSnapshotsDisabled(name);
+      throw snapshotsDisabledError(name);
     }
     assertAllowed('CreateApplicationSnapshot', app);
     if (app.snapshots.some((s) => s.name === snapshotName)) {
@@ -532,13 +532,9 @@ export class ControlPlane {
     return url;
   }
 
-  /** Latest observation of the application's job, for metrics and health. */
+  /** Applications whose job is RUNNING (what the metrics publisher reports on). */
   runningApplications(): Application[] {
     return [...this.apps.values()].filter((a) => a.status === 'RUNNING');
-  }
-
-  get supervisor(): JobSupervisor {
-    return this.jobs;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -713,13 +709,13 @@ function bucketName(bucketArn: string): string {
   return bucketArn.replace(/^arn:[^:]*:s3:::/, '');
 }
 
-function invalidApplicationConfigurationMissingCode(name: string) {
+function noCodeError(name: string) {
   return invalidApplicationConfiguration(
     `Application ${name} has no application code configured; update it with code first.`,
   );
 }
 
-function invalidApplicationConfigurationSnapshotsDisabled(name: string) {
+function snapshotsDisabledError(name: string) {
   return invalidRequest(
     `Snapshots are disabled for application ${name}. Enable them with ApplicationSnapshotConfigurationUpdate first.`,
   );
