@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
+import type { JobState } from '../control-plane/job-runtime.js';
+
 /**
  * A small typed client for the Flink REST API calls msf-local makes (the same ones a standalone session cluster
  * serves). Failures carry Flink's own error text.
@@ -19,18 +21,8 @@ export class FlinkRestError extends Error {
   }
 }
 
-export type FlinkJobStatus =
-  | 'INITIALIZING'
-  | 'CREATED'
-  | 'RUNNING'
-  | 'FAILING'
-  | 'FAILED'
-  | 'CANCELLING'
-  | 'CANCELED'
-  | 'FINISHED'
-  | 'RESTARTING'
-  | 'SUSPENDED'
-  | 'RECONCILING';
+/** The job statuses Flink's REST API reports (the runtime port adds NONE for "no job"). */
+export type FlinkJobStatus = Exclude<JobState, 'NONE'>;
 
 export const TERMINAL_JOB_STATES: ReadonlySet<string> = new Set([
   'FAILED',
