@@ -15,6 +15,9 @@ import { registerSnapshot } from './commands/snapshot.js';
 import { registerStartStop } from './commands/start-stop.js';
 import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
+import { reportError } from './commands/run.js';
+import { MsfctlError } from './errors.js';
+import { createHost } from './output/io-host.js';
 
 // msfctl supports Node 20 (the repository's engine); the SDK's notice about its future Node 22 floor is
 // noise on every command. Set the variable to "false" to see it.
@@ -63,4 +66,16 @@ export function buildProgram(): Command {
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  // Option parsers (--parallelism 0, --bake soon, --on-failure maybe) throw while commander parses, before any
+  // command's own error handling runs: report them like every other error, without a stack trace.
+  if (!MsfctlError.is(error)) throw error;
+  const argv = process.argv.slice(2);
+  reportError(
+    createHost({ json: argv.includes('--json'), ...(argv.includes('--no-color') ? { color: false } : {}) }),
+    error,
+  );
+  process.exitCode = 1;
+}

@@ -4,11 +4,19 @@ import { resolveTarget } from '../aws/target.js';
 import { localDown, localStatus, localUp, type LocalRuntime } from '../local/msf-local-process.js';
 import { findSpecFile } from '../spec/load.js';
 import { loadSpecFrom, type GlobalOptions } from './context.js';
+import { MsfctlError } from '../errors.js';
 import { runCommand } from './run.js';
 
 interface LocalOptions extends GlobalOptions {
   port?: number;
   dataDir?: string;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 65535)
+    throw new MsfctlError('USAGE', `--port must be a TCP port, 1 to 65535 (got ${value}).`);
+  return n;
 }
 
 /** Port and data dir: flags, then the spec's local target, then the defaults (4577, ~/.msf-local). */
@@ -31,7 +39,7 @@ export function registerLocal(program: Command): void {
     .description('manage msf-local, the local Managed Service for Apache Flink');
   const common = (c: Command) =>
     c
-      .option('--port <port>', 'port (default 4577)', (v) => Number(v))
+      .option('--port <port>', 'port (default 4577)', port)
       .option('--data-dir <dir>', 'data directory (default ~/.msf-local)');
 
   common(
