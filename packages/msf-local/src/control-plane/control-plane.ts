@@ -36,6 +36,7 @@ import {
 import { addOperation, addRollbackVersion, addVersion } from './application-history.js';
 import { newConditionalToken, newResourceId } from './ids.js';
 import type { PropertyGroup } from './job-runtime.js';
+import { readJobPlan } from './job-plan.js';
 import { JobSupervisor } from './job-supervisor.js';
 import type { JobSupervisorOptions } from './job-supervisor.js';
 import { defaultMaintenanceWindowStart, maintenanceWindowEnd } from './maintenance.js';
@@ -217,6 +218,13 @@ export class ControlPlane {
     const app = this.apps.get(name);
     if (!app) throw resourceNotFound(`Application ${name} does not exist`);
     return app;
+  }
+
+  /** The Flink plan (JSON) of the application's running job; undefined when no job runs. */
+  async jobPlan(name: string): Promise<string | undefined> {
+    const app = this.describeApplication(name);
+    const url = this.jobs.dashboardUrl(app);
+    return url ? readJobPlan(url) : undefined;
   }
 
   listApplications(): Application[] {

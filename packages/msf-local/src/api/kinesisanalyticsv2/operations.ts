@@ -51,8 +51,16 @@ export const OPERATIONS: Record<string, OperationHandler> = {
     return { ApplicationDetail: applicationDetail(app) };
   },
 
-  DescribeApplication(cp, body) {
-    return { ApplicationDetail: applicationDetail(cp.describeApplication(body.ApplicationName)) };
+  async DescribeApplication(cp, body) {
+    const detail = applicationDetail(cp.describeApplication(body.ApplicationName));
+    if (body.IncludeAdditionalDetails === true) {
+      const plan = await cp.jobPlan(body.ApplicationName);
+      if (plan !== undefined) {
+        detail.ApplicationConfigurationDescription.FlinkApplicationConfigurationDescription.JobPlanDescription =
+          plan;
+      }
+    }
+    return { ApplicationDetail: detail };
   },
 
   ListApplications(cp, body) {
