@@ -1,7 +1,9 @@
 /**
  * Every command that changes an application runs inside a locked session: take the application's lock
  * (failing fast with the holder's name), open its ledger, mark entries a killed run left in progress as
- * interrupted, write the intent entry before acting, and release the lock whatever happens.
+ * interrupted, write the intent entry before acting, and release the lock whatever happens — Ctrl-C included:
+ * the first SIGINT/SIGTERM records the entry as interrupted, says what the service may still be doing, releases
+ * the lock and exits (130/143); a second one exits at once.
  */
 import type { LiveApplication } from '../domain/application.js';
 import type { IoHost } from '../output/io-host.js';
@@ -48,7 +50,11 @@ export interface SessionOptions {
   summary: string;
   host: IoHost;
   entry?: Partial<LedgerEntry>;
+  /** How an interrupted command ends (default process.exit); injectable for tests. */
+  exit?: (code: number) => void;
 }
+
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 export async function withLockedSession<T>(
   options: SessionOptions,
@@ -64,6 +70,18 @@ export async function withLockedSession<T>(
     });
   }
   lock.startHeartbeat();
+  let active: LockedSession | undefined;
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  let interrupted = false;
+  const onSignal = (signal: keyof typeof SIGNAL_EXIT) => {
+    if (interrupted) return exit(SIGNAL_EXIT[signal]);
+    interrupted = true;
+    void stopOnSignal(signal, active, lock, options).finally(() => exit(SIGNAL_EXIT[signal]));
+  };
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   try {
     const ledger = await LedgerSession.open(store, application);
     const { interrupted } = markInterrupted(ledger.ledger);
@@ -121,6 +139,7 @@ export async function withLockedSession<T>(
         );
       },
     } as LockedSession;
+    active = session;
     try {
       const result = await body(session);
       if (begun && current.outcome === 'in-progress')
@@ -136,14 +155,52 @@ export async function withLockedSession<T>(
       throw error;
     }
   } finally {
-    await lock
-      .release()
-      .catch((error: unknown) =>
-        host.notify({
-          level: 'warn',
-          code: 'MSF_LOCK_W1002',
-          text: `Could not release the lock: ${(error as Error).message}`,
-        }),
-      );
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    await lock.release().catch((error: unknown) =>
+      host.notify({
+        level: 'warn',
+        code: 'MSF_LOCK_W1002',
+        text: `Could not release the lock: ${(error as Error).message}`,
+      }),
+    );
   }
+}
+
+/**
+ * Ctrl-C while msfctl holds the lock: what it already asked the service to do keeps going there, so say which
+ * operations were in flight, record the entry as interrupted (the next run reconciles with the service), and
+ * release the lock so nobody needs force-unlock.
+ */
+async function stopOnSignal(
+  signal: string,
+  session: LockedSession | undefined,
+  lock: HeldLock,
+  options: SessionOptions,
+): Promise<void> {
+  const { host, application, kind } = options;
+  const inFlight = (session?.entry.operations ?? []).filter((op) => /IN_PROGRESS|PENDING/.test(op.status));
+  host.notify({
+    level: 'warn',
+    code: 'MSF_SESSION_W1001',
+    text:
+      `Interrupted (${signal}): msfctl ${kind} stops waiting on ${application}. ` +
+      (inFlight.length
+        ? `${inFlight.map((op) => `${op.operation}${op.id ? ` (operation ${op.id})` : ''}`).join(', ')} was already sent and keeps running on the service. `
+        : 'No service operation was in flight. ') +
+      `\`msfctl status\` shows where ${application} is now; the next \`msfctl apply\` continues from the service's state.`,
+  });
+  try {
+    // patch() writes only an entry that begin() recorded: a command stopped before acting leaves none.
+    if (session?.entry.outcome === 'in-progress') {
+      await session.patch({
+        outcome: 'interrupted',
+        endedAt: new Date().toISOString(),
+        error: `interrupted by ${signal}${inFlight.length ? ` while ${inFlight.map((op) => op.operation).join(', ')} was in progress` : ''}`,
+      });
+    }
+  } catch {
+    // The lock still goes below; a later run marks the entry interrupted.
+  }
+  await lock.release().catch(() => undefined);
 }
