@@ -34,7 +34,7 @@ import {
   unsupportedOperation,
 } from './errors.js';
 import { addOperation, addRollbackVersion, addVersion } from './application-history.js';
-import { newConditionalToken, newResourceId } from './ids.js';
+import { newConditionalToken, newResourceId, nextSubResourceId } from './ids.js';
 import type { PropertyGroup } from './job-runtime.js';
 import { readJobPlan } from './job-plan.js';
 import { JobSupervisor } from './job-supervisor.js';
@@ -488,7 +488,7 @@ export class ControlPlane {
       if (config.loggingOptions.some((l) => l.logStreamArn === logStreamArn)) {
         throw invalidArgument(`Log stream ${logStreamArn} is already attached to application ${name}.`);
       }
-      const id = `${config.loggingOptions.length + 1}.${Date.now() % 1000}`;
+      const id = nextSubResourceId(config.loggingOptions.map((l) => l.id));
       config.loggingOptions.push({ id, logStreamArn, roleArn: config.serviceExecutionRole });
     });
   }
@@ -512,7 +512,7 @@ export class ControlPlane {
   ): Promise<{ app: Application; operationId: string }> {
     return this.changeResources(name, guard, (config) => {
       config.vpcConfigurations.push({
-        id: `${config.vpcConfigurations.length + 1}.1`,
+        id: nextSubResourceId(config.vpcConfigurations.map((v) => v.id)),
         vpcId: `vpc-${newResourceId().slice(0, 8)}`,
         subnetIds: [...vpc.subnetIds],
         securityGroupIds: [...vpc.securityGroupIds],

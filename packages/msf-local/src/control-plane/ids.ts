@@ -17,3 +17,12 @@ export function newConditionalToken(): string {
 export function newResourceId(): string {
   return `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`.slice(0, 20);
 }
+
+/**
+ * The id of a new VPC configuration or CloudWatch logging option, in MSF's "<n>.1" form: one past the highest
+ * id in use, so an id never names two entries of the same application at once.
+ */
+export function nextSubResourceId(existing: readonly string[]): string {
+  const highest = Math.max(0, ...existing.map((id) => Number.parseInt(id, 10)).filter(Number.isFinite));
+  return `${highest + 1}.1`;
+}

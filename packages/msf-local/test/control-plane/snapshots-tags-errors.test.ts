@@ -4,7 +4,9 @@ import {
   AddApplicationVpcConfigurationCommand,
   CreateApplicationCommand,
   CreateApplicationSnapshotCommand,
+  DeleteApplicationCloudWatchLoggingOptionCommand,
   DeleteApplicationSnapshotCommand,
+  DeleteApplicationVpcConfigurationCommand,
   DescribeApplicationCommand,
   DescribeApplicationSnapshotCommand,
   DiscoverInputSchemaCommand,
@@ -242,6 +244,68 @@ describe('configuration operations', () => {
       ApplicationVersionId: 3,
       VpcConfigurationDescription: { SubnetIds: ['subnet-1'] },
     });
+  });
+
+  it('never gives two VPC configurations or logging options the same id, also after a delete', async () => {
+    await create('ids');
+    const ready = () =>
+      waitFor(
+        async () =>
+          (await h.kda.send(new DescribeApplicationCommand({ ApplicationName: 'ids' }))).ApplicationDetail!,
+        (d) => d.ApplicationStatus === 'READY',
+      );
+    const addVpc = async () =>
+      (
+        await h.kda.send(
+          new AddApplicationVpcConfigurationCommand({
+            ApplicationName: 'ids',
+            CurrentApplicationVersionId: (await ready()).ApplicationVersionId,
+            VpcConfiguration: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] },
+          }),
+        )
+      ).VpcConfigurationDescription!.VpcConfigurationId!;
+    const addLogging = async (stream: string) =>
+      (
+        await h.kda.send(
+          new AddApplicationCloudWatchLoggingOptionCommand({
+            ApplicationName: 'ids',
+            CurrentApplicationVersionId: (await ready()).ApplicationVersionId,
+            CloudWatchLoggingOption: {
+              LogStreamARN: `arn:aws:logs:us-east-1:000000000000:log-group:g:log-stream:${stream}`,
+            },
+          }),
+        )
+      ).CloudWatchLoggingOptionDescriptions!.map((l) => l.CloudWatchLoggingOptionId!);
+
+    const first = await addVpc();
+    await addVpc();
+    await h.kda.send(
+      new DeleteApplicationVpcConfigurationCommand({
+        ApplicationName: 'ids',
+        CurrentApplicationVersionId: (await ready()).ApplicationVersionId,
+        VpcConfigurationId: first,
+      }),
+    );
+    await addVpc();
+    const vpcIds = (await ready()).ApplicationConfigurationDescription!.VpcConfigurationDescriptions!.map(
+      (v) => v.VpcConfigurationId,
+    );
+    expect(vpcIds).toHaveLength(2);
+    expect(new Set(vpcIds).size).toBe(2);
+
+    const [firstLog] = await addLogging('a');
+    await addLogging('b');
+    await h.kda.send(
+      new DeleteApplicationCloudWatchLoggingOptionCommand({
+        ApplicationName: 'ids',
+        CurrentApplicationVersionId: (await ready()).ApplicationVersionId,
+        CloudWatchLoggingOptionId: firstLog,
+      }),
+    );
+    const logIds = await addLogging('c');
+    expect(logIds).toHaveLength(2);
+    expect(new Set(logIds).size).toBe(2);
+    expect(logIds.every((id) => /^\d+\.1$/.test(id))).toBe(true);
   });
 
   it('answers SQL-only operations as MSF does for a Flink application', async () => {
