@@ -13,6 +13,7 @@ import { MsfctlError } from '../errors.js';
 import type { IoHost } from '../output/io-host.js';
 import { renderPlan } from '../output/plan-view.js';
 import type { PlanCheck } from '../plan/checks.js';
+import { hasDrift } from '../plan/drift.js';
 import { hasChanges, refusals, type Plan } from '../plan/plan.js';
 import { assertPlanCurrent } from '../plan/planfile.js';
 import type { DeploySettings } from '../recovery/deploy-settings.js';
@@ -109,7 +110,26 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
           details: { findings: blocked },
         });
       }
-      if (!hasChanges(plan)) return { plan, changed: false, ok: true, uploaded: false, afterFailures: [] };
+      if (!hasChanges(plan)) {
+        // The service already matches the spec, drift or not (an interrupted apply that finished, a change
+        // by hand that agrees with the spec): take it as the new baseline, as a refresh would, so the drift
+        // is not reported again on every plan and status.
+        const live = hasDrift(plan.drift) ? await gateway.describe(application) : undefined;
+        if (
+          live &&
+          plan.basis.exists &&
+          live.versionId === plan.basis.versionId &&
+          (live.status === 'READY' || live.status === 'RUNNING')
+        ) {
+          await session.recordExpected(live, 'apply');
+          host.notify({
+            level: 'info',
+            code: 'MSF_APPLY_I1002',
+            text: `Recorded ${application} version ${live.versionId} (${live.status}) as msfctl's baseline: it matches the spec, so the drift above needs no action.`,
+          });
+        }
+        return { plan, changed: false, ok: true, uploaded: false, afterFailures: [] };
+      }
 
       if (!input.autoApprove) {
         const yes = await host.confirm(

@@ -202,6 +202,25 @@ describe('apply', () => {
     ]);
   });
 
+  it('takes drift that already matches the spec as the new baseline, so it is reported once', async () => {
+    await apply(input());
+    // e.g. an apply interrupted by Ctrl-C whose update the service finished: the spec's own change.
+    msf.outOfBand('app', (c) => ({ ...c, monitoring: { ...c.monitoring, logLevel: 'INFO' } }));
+    const withInfo = () => input({ spec: spec({ monitoring: { logLevel: 'INFO' } }) });
+    const host = createSilentHost();
+    const first = await apply({ ...withInfo(), host });
+    expect(first).toMatchObject({ changed: false, ok: true });
+    expect(first.plan.drift.versions).toEqual({ expected: 1, actual: 2 });
+    expect(host.messages.map((m) => m.text)).toContainEqual(
+      "Recorded app version 2 (RUNNING) as msfctl's baseline: it matches the spec, so the drift above needs no action.",
+    );
+    const { ledger } = await readLedger(state, 'app');
+    expect(ledger.expected).toMatchObject({ versionId: 2, status: 'RUNNING', by: 'apply' });
+    expect(ledger.entries).toHaveLength(1);
+    const again = await apply(withInfo());
+    expect(again.plan.drift).toEqual({ changes: [], operations: [], notes: [] });
+  });
+
   it('waits for an operation already in progress to finish before planning', async () => {
     await apply(input());
     await msf.update(
