@@ -484,7 +484,7 @@ export class ControlPlane {
     guard: VersionGuard,
     logStreamArn: string,
   ): Promise<{ app: Application; operationId: string }> {
-    return this.changeResources(name, guard, (config) => {
+    return this.changeResources('AddApplicationCloudWatchLoggingOption', name, guard, (config) => {
       if (config.loggingOptions.some((l) => l.logStreamArn === logStreamArn)) {
         throw invalidArgument(`Log stream ${logStreamArn} is already attached to application ${name}.`);
       }
@@ -498,7 +498,7 @@ export class ControlPlane {
     guard: VersionGuard,
     optionId: string,
   ): Promise<{ app: Application; operationId: string }> {
-    return this.changeResources(name, guard, (config) => {
+    return this.changeResources('DeleteApplicationCloudWatchLoggingOption', name, guard, (config) => {
       const index = config.loggingOptions.findIndex((l) => l.id === optionId);
       if (index < 0) throw resourceNotFound(`CloudWatch logging option ${optionId} does not exist`);
       config.loggingOptions.splice(index, 1);
@@ -510,7 +510,7 @@ export class ControlPlane {
     guard: VersionGuard,
     vpc: { subnetIds: string[]; securityGroupIds: string[] },
   ): Promise<{ app: Application; operationId: string }> {
-    return this.changeResources(name, guard, (config) => {
+    return this.changeResources('AddApplicationVpcConfiguration', name, guard, (config) => {
       config.vpcConfigurations.push({
         id: nextSubResourceId(config.vpcConfigurations.map((v) => v.id)),
         vpcId: `vpc-${newResourceId().slice(0, 8)}`,
@@ -525,7 +525,7 @@ export class ControlPlane {
     guard: VersionGuard,
     vpcId: string,
   ): Promise<{ app: Application; operationId: string }> {
-    return this.changeResources(name, guard, (config) => {
+    return this.changeResources('DeleteApplicationVpcConfiguration', name, guard, (config) => {
       const index = config.vpcConfigurations.findIndex((v) => v.id === vpcId);
       if (index < 0) throw resourceNotFound(`VPC configuration ${vpcId} does not exist`);
       config.vpcConfigurations.splice(index, 1);
@@ -548,13 +548,14 @@ export class ControlPlane {
   // ---------------------------------------------------------------- helpers
 
   private async changeResources(
+    calledAs: string,
     name: string,
     guard: VersionGuard,
     change: (config: ApplicationConfig) => void,
   ): Promise<{ app: Application; operationId: string }> {
     const app = this.describeApplication(name);
     this.checkGuard(app, guard, true);
-    assertAllowed('ChangeApplicationResources', app);
+    assertAllowed('ChangeApplicationResources', app, calledAs);
     const previous = currentVersion(app);
     const config = structuredClone(previous.config);
     change(config);

@@ -44,9 +44,10 @@ export function isAllowed(action: Action, status: ApplicationStatus): boolean {
   return ALLOWED[action].includes(status);
 }
 
-export function assertAllowed(action: Action, app: Application): void {
+/** `calledAs` names the API operation in the message when the action is not one (ChangeApplicationResources). */
+export function assertAllowed(action: Action, app: Application, calledAs?: string): void {
   if (isAllowed(action, app.status)) return;
-  const verb = action === 'ForceStopApplication' ? 'StopApplication with Force' : action;
+  const verb = calledAs ?? (action === 'ForceStopApplication' ? 'StopApplication with Force' : action);
   throw resourceInUse(
     `Application ${app.name} is in ${app.status} status. ${verb} is allowed only when the application is in ` +
       `${ALLOWED[action].join(', ')} status.`,

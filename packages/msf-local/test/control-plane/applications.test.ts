@@ -1,10 +1,12 @@
 import {
+  AddApplicationVpcConfigurationCommand,
   CreateApplicationCommand,
   DeleteApplicationCommand,
   DescribeApplicationCommand,
   ListApplicationsCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateApplicationCommand,
   type CreateApplicationCommandInput,
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -264,6 +266,35 @@ describe('DeleteApplication', () => {
           () => undefined,
         ),
       (e) => e instanceof ResourceNotFoundException,
+    );
+  });
+});
+
+describe('wrong-status errors', () => {
+  it('name the operation that was called', async () => {
+    await h.kda.send(new CreateApplicationCommand(flinkApp('busy')));
+    const updated = await h.kda.send(
+      new UpdateApplicationCommand({
+        ApplicationName: 'busy',
+        CurrentApplicationVersionId: 1,
+        ServiceExecutionRoleUpdate: TEST_ROLE,
+      }),
+    );
+    expect(updated.ApplicationDetail?.ApplicationStatus).toBe('UPDATING');
+    // Still UPDATING: the change settles after 200 ms.
+    const error = await failureOf(
+      h.kda.send(
+        new AddApplicationVpcConfigurationCommand({
+          ApplicationName: 'busy',
+          CurrentApplicationVersionId: 2,
+          VpcConfiguration: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] },
+        }),
+      ),
+    );
+    expect(error.name).toBe('ResourceInUseException');
+    expect(error.message).toBe(
+      'Application busy is in UPDATING status. AddApplicationVpcConfiguration is allowed only when the ' +
+        'application is in READY, RUNNING status.',
     );
   });
 });
