@@ -29,7 +29,7 @@ export interface StatusReport {
   lastOperation?: OperationInfo;
   snapshots?: { count: number; newest?: { name: string; createdAt: string } };
   lastGoodVersion?: number;
-  /** The service changed since msfctl last left it. */
+  /** The service changed since msfctl last left it; absent while an msfctl command holds the lock. */
   drift?: boolean;
   lock?: LockInfo;
   /** The ledger says msfctl deleted it. */
@@ -84,7 +84,9 @@ export async function getStatus(
         : {}),
     },
     ...(ledger?.lastGood ? { lastGoodVersion: ledger.lastGood.versionId } : {}),
-    ...(ledger?.expected
+    // While an msfctl command holds the lock, its own operation is not in the ledger's baseline yet: drift is
+    // not known until it ends (the lock row says who is changing the application).
+    ...(ledger?.expected && !lock
       ? { drift: hasDrift(detectDrift(ledger.expected, live, operations, msfctlOperationIds(ledger))) }
       : {}),
     ...(lock ? { lock } : {}),

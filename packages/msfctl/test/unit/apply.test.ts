@@ -7,6 +7,7 @@ import type { AwsClients } from '../../src/aws/clients.js';
 import { MsfctlError } from '../../src/errors.js';
 import { apply, type ApplyInput } from '../../src/lifecycle/apply.js';
 import { makePlan } from '../../src/lifecycle/make-plan.js';
+import { getStatus } from '../../src/lifecycle/status.js';
 import { createSilentHost } from '../../src/output/io-host.js';
 import type { LoadedSpec } from '../../src/spec/load.js';
 import { applicationSpecSchema } from '../../src/spec/schema.js';
@@ -219,6 +220,23 @@ describe('apply', () => {
     expect(ledger.entries).toHaveLength(1);
     const again = await apply(withInfo());
     expect(again.plan.drift).toEqual({ changes: [], operations: [], notes: [] });
+  });
+
+  it('status reports no drift while an msfctl command holds the lock and its update is in flight', async () => {
+    await apply(input());
+    const held = await acquireLock(state, 'app', 'apply', { who: 'alice@ci' });
+    await msf.update(
+      'app',
+      { versionId: 1, conditionalToken: 'token-1' },
+      { monitoring: { custom: true, logLevel: 'WARN', metricsLevel: 'APPLICATION' } },
+    );
+    const { ledger } = await readLedger(state, 'app');
+    const during = await getStatus(msf, 'app', ledger, held.info);
+    expect(during).toMatchObject({ status: 'UPDATING', lock: { who: 'alice@ci' } });
+    expect(during.drift).toBeUndefined();
+    await held.release();
+    // The same change with no msfctl command behind it is drift.
+    expect((await getStatus(msf, 'app', ledger, undefined)).drift).toBe(true);
   });
 
   it('waits for an operation already in progress to finish before planning', async () => {
