@@ -63,8 +63,8 @@ export function jobAwsEnvironment(endpoints: JobAwsEndpoints): JobAwsSettings {
     clientProperties: {
       // Read by flink-connector-aws (AWSConfigConstants) for the Kinesis sink/source, Firehose, DynamoDB...
       'aws.endpoint': url,
-      // msf-local's endpoint speaks HTTP/1.1 only; the connector defaults to HTTP/2, which over http:// is
-      // prior-knowledge h2c and fails there.
+      // The connector defaults to HTTP/2 (prior-knowledge h2c over http://). The edge accepts h2c since it
+      // routes by connection preface, but the job's Netty client was only verified end to end over HTTP/1.1.
       'aws.http.protocol.version': 'HTTP1_1',
     },
   };

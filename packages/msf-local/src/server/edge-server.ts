@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import http2 from 'node:http2';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import { routeByProtocol } from './protocol-router.js';
 import type { Service, ServiceRequest, ServiceResponse } from './service.js';
 
 export interface EdgeServerOptions {
@@ -21,22 +23,32 @@ export interface RequestLogEntry {
   ms: number;
 }
 
+type EdgeRequest = http.IncomingMessage | http2.Http2ServerRequest;
+type EdgeResponse = http.ServerResponse | http2.Http2ServerResponse;
+
 /**
- * One loopback port for every API. Each request goes to the first service that accepts it;
- * a request nobody accepts gets the generic AWS JSON error for an unknown operation.
+ * One loopback port for every API, in HTTP/1.1 and cleartext HTTP/2 (see protocol-router.ts). Each request goes
+ * to the first service that accepts it; a request nobody accepts gets the generic AWS JSON error for an unknown
+ * operation.
  */
 export class EdgeServer {
-  private server?: http.Server;
+  private server?: net.Server;
   private readonly sockets = new Set<Socket>();
 
   constructor(private readonly options: EdgeServerOptions) {}
 
   async listen(): Promise<{ host: string; port: number; url: string }> {
-    const server = http.createServer((req, res) => void this.dispatch(req, res));
-    server.keepAliveTimeout = 65_000;
-    server.on('connection', (socket) => {
+    const onRequest = (req: EdgeRequest, res: EdgeResponse) => void this.dispatch(req, res);
+    const http1 = http.createServer(onRequest);
+    http1.keepAliveTimeout = 65_000;
+    const h2c = http2.createServer(onRequest);
+    const server = net.createServer((socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
+      routeByProtocol(socket, {
+        http1: (s) => http1.emit('connection', s),
+        http2: (stream) => h2c.emit('connection', stream),
+      });
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -57,7 +69,7 @@ export class EdgeServer {
     await closed;
   }
 
-  private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async dispatch(req: EdgeRequest, res: EdgeResponse): Promise<void> {
     const started = performance.now();
     const requestId = randomUUID();
     let serviceName = 'unknown';
@@ -72,7 +84,7 @@ export class EdgeServer {
         method: req.method ?? 'GET',
         rawPath: queryStart < 0 ? target : target.slice(0, queryStart),
         query: new URLSearchParams(queryStart < 0 ? '' : target.slice(queryStart + 1)),
-        headers: req.headers,
+        headers: messageHeaders(req),
         body,
         requestId,
       };
@@ -109,7 +121,8 @@ export class EdgeServer {
       if (payload && !('content-length' in lowerKeys(headers)))
         headers['content-length'] = String(payload.length);
       res.writeHead(response.status, headers);
-      res.end(req.method === 'HEAD' ? undefined : payload);
+      if (req.method === 'HEAD' || payload === undefined) res.end();
+      else res.end(payload);
     }
     this.options.onRequest?.({
       service: serviceName,
@@ -122,11 +135,23 @@ export class EdgeServer {
   }
 }
 
+/** HTTP/1.1 headers as they are; HTTP/2 ones without pseudo-headers, `:authority` as `host` (what services read). */
+function messageHeaders(req: EdgeRequest): http.IncomingHttpHeaders {
+  if (req.httpVersionMajor < 2) return req.headers;
+  const headers: http.IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (!name.startsWith(':')) headers[name] = value;
+  }
+  const authority = req.headers[':authority'];
+  if (headers.host === undefined && typeof authority === 'string') headers.host = authority;
+  return headers;
+}
+
 function lowerKeys(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer> {
+async function readBody(req: EdgeRequest): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);

@@ -3,16 +3,26 @@ import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
+  DescribeStreamConsumerCommand,
   GetShardIteratorCommand,
+  KinesisClient,
   ListShardsCommand,
   PutRecordsCommand,
+  RegisterStreamConsumerCommand,
   ResourceNotFoundException,
+  SubscribeToShardCommand,
   waitUntilStreamExists,
 } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KinesisProxyService } from '../../src/kinesis/index.js';
 import { EdgeServer } from '../../src/server/edge-server.js';
-import { kinesisClient, startKinesisBehindEdge, type KinesisHarness } from './harness.js';
+import {
+  kinesisClient,
+  REGION,
+  startKinesisBehindEdge,
+  TEST_CREDENTIALS,
+  type KinesisHarness,
+} from './harness.js';
 
 let h: KinesisHarness;
 
@@ -97,6 +107,51 @@ describe('Kinesis through the edge endpoint', () => {
       read.push(...(got.Records ?? []).map((r) => Buffer.from(r.Data ?? [])));
     }
     expect(read.map((b) => b.toString('hex')).sort()).toEqual(payloads.map((b) => b.toString('hex')).sort());
+  }, 60_000);
+
+  it("serves the SDK's default client (HTTP/2 over cleartext), SubscribeToShard's event stream included", async () => {
+    // No requestHandler: the Kinesis client's default is NodeHttp2Handler, which users' own code gets.
+    const client = new KinesisClient({ endpoint: h.edgeUrl, region: REGION, credentials: TEST_CREDENTIALS });
+    try {
+      await client.send(new CreateStreamCommand({ StreamName: 'via-h2', ShardCount: 1 }));
+      await waitUntilStreamExists({ client, maxWaitTime: 20, minDelay: 1 }, { StreamName: 'via-h2' });
+      const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: 'via-h2' }));
+      const arn = summary.StreamDescriptionSummary?.StreamARN;
+      const put = await client.send(
+        new PutRecordsCommand({
+          StreamName: 'via-h2',
+          Records: [{ Data: Buffer.from([0, 1, 254, 255]), PartitionKey: 'k' }],
+        }),
+      );
+      expect(put.FailedRecordCount).toBe(0);
+
+      const consumer = await client.send(
+        new RegisterStreamConsumerCommand({ StreamARN: arn, ConsumerName: 'h2-consumer' }),
+      );
+      const consumerArn = consumer.Consumer?.ConsumerARN;
+      for (let i = 0; i < 100; i++) {
+        const d = await client.send(new DescribeStreamConsumerCommand({ ConsumerARN: consumerArn }));
+        if (d.ConsumerDescription?.ConsumerStatus === 'ACTIVE') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const subscription = await client.send(
+        new SubscribeToShardCommand({
+          ConsumerARN: consumerArn,
+          ShardId: 'shardId-000000000000',
+          StartingPosition: { Type: 'TRIM_HORIZON' },
+        }),
+      );
+      let received: string[] = [];
+      for await (const event of subscription.EventStream ?? []) {
+        received = (event.SubscribeToShardEvent?.Records ?? []).map((r) =>
+          Buffer.from(r.Data ?? []).toString('hex'),
+        );
+        if (received.length > 0) break;
+      }
+      expect(received).toEqual(['0001feff']);
+    } finally {
+      client.destroy();
+    }
   }, 60_000);
 
   it("passes kinesis-local's errors through as the SDK's typed exceptions", async () => {
