@@ -228,15 +228,19 @@ describe('msfctl against msf-local (control plane)', () => {
     const text = readFileSync(path.join(other, 'msfctl.yaml'), 'utf8');
     expect(text).toContain('application: imported');
     expect(text).toContain('logLevel: ERROR');
-    writeFileSync(
-      path.join(other, 'msfctl.yaml'),
-      text.replace(
-        /^target: local$/m,
-        `target:\n  kind: local\n  port: ${server.port}\n  dataDir: ${server.dataDir}`,
-      ),
-    );
+    // The spec finds the same msf-local again as written: no editing of its target.
+    expect(text).toContain(`target:\n  kind: local\n  endpoint: ${server.url}\n`);
     const plan = await msfctl(['plan', '--detailed-exitcode'], { cwd: other });
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+
+    // From the project's own spec (msf-local on its port and data directory), to another directory.
+    const copy = mkdtempSync(path.join(work, 'import-'));
+    const fromSpec = await msfctl(['import', 'imported', '--out', path.join(copy, 'msfctl.yaml')], { cwd });
+    expect(fromSpec.code, fromSpec.stderr).toBe(0);
+    expect(readFileSync(path.join(copy, 'msfctl.yaml'), 'utf8')).toContain(
+      `target:\n  kind: local\n  port: ${server.port}\n  dataDir: ${server.dataDir}\n`,
+    );
+    expect((await msfctl(['plan', '--detailed-exitcode'], { cwd: copy })).code).toBe(0);
   });
 
   it('destroy deletes the application and keeps its history', async () => {
