@@ -17,6 +17,29 @@ export function parseChecksumAlgorithm(value: string | undefined): ChecksumAlgor
     : undefined;
 }
 
+export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
+
+/**
+ * The checksum type of a multipart upload, as CreateMultipartUpload decides it: CRC64NVME exists only as a
+ * FULL_OBJECT checksum (its default), SHA1/SHA256 only as COMPOSITE, CRC32/CRC32C as either (COMPOSITE by default).
+ * Returns the reason in S3's words when the combination is refused.
+ */
+export function multipartChecksumType(
+  algorithm: ChecksumAlgorithm,
+  requested: ChecksumType | undefined,
+): ChecksumType | { refused: string } {
+  const type = requested ?? (algorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE');
+  if (type === 'COMPOSITE' && algorithm === 'CRC64NVME') {
+    return { refused: 'The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.' };
+  }
+  if (type === 'FULL_OBJECT' && (algorithm === 'SHA1' || algorithm === 'SHA256')) {
+    return {
+      refused: `The FULL_OBJECT checksum type cannot be used with the ${algorithm.toLowerCase()} checksum algorithm.`,
+    };
+  }
+  return type;
+}
+
 /** The header that carries a checksum of `algorithm`, e.g. x-amz-checksum-crc32. */
 export function checksumHeader(algorithm: ChecksumAlgorithm): string {
   return `x-amz-checksum-${algorithm.toLowerCase()}`;

@@ -10,8 +10,10 @@ import {
 import {
   checksumBase64,
   checksumHeader,
+  multipartChecksumType,
   parseChecksumAlgorithm,
   type ChecksumAlgorithm,
+  type ChecksumType,
 } from './checksums.js';
 import { hostId, S3Error, s3Errors } from './errors.js';
 import {
@@ -526,10 +528,20 @@ export class S3Service implements Service {
     if (typeHeader !== undefined && typeHeader !== 'FULL_OBJECT' && typeHeader !== 'COMPOSITE') {
       throw s3Errors.invalidArgument('Invalid checksum type', 'x-amz-checksum-type', typeHeader);
     }
+    let checksumType: ChecksumType | undefined;
+    if (checksumAlgorithm) {
+      const resolved = multipartChecksumType(checksumAlgorithm, typeHeader);
+      if (typeof resolved === 'object') throw s3Errors.invalidRequest(resolved.refused);
+      checksumType = resolved;
+    } else if (typeHeader !== undefined) {
+      throw s3Errors.invalidRequest(
+        'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.',
+      );
+    }
     const upload = await this.store.createMultipartUpload(bucket, key, {
       ...writeOptionsFrom(req, header(req, 'content-encoding')),
       checksumAlgorithm,
-      checksumType: typeHeader as 'FULL_OBJECT' | 'COMPOSITE' | undefined,
+      checksumType,
     });
     const headers: Record<string, string> = sseHeaders();
     if (upload.checksumAlgorithm) {

@@ -335,6 +335,88 @@ describe('multipart upload', () => {
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(Buffer.concat([p1, p2]))).toBe(true);
   });
 
+  it('CRC64NVME uploads are FULL_OBJECT by default: the checksum of the whole object, as S3 computes it', async () => {
+    const key = 'crc64-full';
+    const created = await s3.send(
+      new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: key, ChecksumAlgorithm: 'CRC64NVME' }),
+    );
+    expect(created.ChecksumType).toBe('FULL_OBJECT');
+    const bodies = [filled(5 * MiB, 21), Buffer.from('the last part')];
+    const parts = [];
+    for (const [i, body] of bodies.entries()) {
+      const out = await s3.send(
+        new UploadPartCommand({
+          Bucket: 'mpu',
+          Key: key,
+          UploadId: created.UploadId,
+          PartNumber: i + 1,
+          Body: body,
+          ChecksumAlgorithm: 'CRC64NVME',
+        }),
+      );
+      parts.push({ PartNumber: i + 1, ETag: out.ETag, ChecksumCRC64NVME: out.ChecksumCRC64NVME });
+    }
+    const done = await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: 'mpu',
+        Key: key,
+        UploadId: created.UploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+    );
+    // The same bytes in one PutObject: the SDK computes the CRC64NVME itself and the server checks it.
+    const whole = await s3.send(
+      new PutObjectCommand({
+        Bucket: 'mpu',
+        Key: `${key}-single`,
+        Body: Buffer.concat(bodies),
+        ChecksumAlgorithm: 'CRC64NVME',
+      }),
+    );
+    expect(whole.ChecksumCRC64NVME).toMatch(/^[A-Za-z0-9+/]{11}=$/);
+    expect(done).toMatchObject({ ChecksumType: 'FULL_OBJECT', ChecksumCRC64NVME: whole.ChecksumCRC64NVME });
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'mpu', Key: key, ChecksumMode: 'ENABLED' }));
+    expect(head).toMatchObject({ ChecksumType: 'FULL_OBJECT', ChecksumCRC64NVME: whole.ChecksumCRC64NVME });
+  });
+
+  it('refuses checksum types an algorithm does not have, and a type without an algorithm (InvalidRequest)', async () => {
+    const refused = [
+      [
+        { ChecksumAlgorithm: 'CRC64NVME', ChecksumType: 'COMPOSITE' },
+        /COMPOSITE checksum type cannot be used with the crc64nvme/,
+      ],
+      [
+        { ChecksumAlgorithm: 'SHA256', ChecksumType: 'FULL_OBJECT' },
+        /FULL_OBJECT checksum type cannot be used with the sha256/,
+      ],
+      [
+        { ChecksumType: 'FULL_OBJECT' },
+        /x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm/,
+      ],
+    ] as const;
+    for (const [extra, message] of refused) {
+      const e = await expectS3Error(
+        s3.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: 'refused', ...extra })),
+        'InvalidRequest',
+        400,
+      );
+      expect(e.message).toMatch(message);
+    }
+    const crc32Full = await s3.send(
+      new CreateMultipartUploadCommand({
+        Bucket: 'mpu',
+        Key: 'crc32-full',
+        ChecksumAlgorithm: 'CRC32',
+        ChecksumType: 'FULL_OBJECT',
+      }),
+    );
+    expect(crc32Full.ChecksumType).toBe('FULL_OBJECT');
+    const sha = await s3.send(
+      new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: 'sha-default', ChecksumAlgorithm: 'SHA256' }),
+    );
+    expect(sha.ChecksumType).toBe('COMPOSITE');
+  });
+
   it('UploadPartCopy builds parts from ranges of existing objects', async () => {
     const source = filled(6 * MiB, 11);
     await s3.send(new PutObjectCommand({ Bucket: 'mpu', Key: 'copy-source', Body: source }));
