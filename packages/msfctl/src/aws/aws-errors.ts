@@ -12,6 +12,17 @@ export function awsErrorName(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null ? (error as SdkError).name : undefined;
 }
 
+/** Network errors that mean the endpoint cannot be reached at all. */
+const UNREACHABLE = [
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+];
+
 export const SNAPSHOT_IMPOSSIBLE = /Failed to take snapshot/i;
 
 /** `what` names the call in the message, e.g. "UpdateApplication on stock-prices". */
@@ -37,10 +48,11 @@ export function translateAwsError(error: unknown, what: string): Error {
       cause: error,
     });
   }
+  const code = (error as { code?: unknown }).code;
   if (
-    name === 'ECONNREFUSED' ||
-    (error as { code?: string }).code === 'ECONNREFUSED' ||
-    /ECONNREFUSED/.test(message)
+    (typeof code === 'string' && UNREACHABLE.includes(code)) ||
+    UNREACHABLE.includes(name) ||
+    new RegExp(UNREACHABLE.join('|')).test(message)
   ) {
     return new MsfctlError('AWS', `${what}: cannot connect to the endpoint (${message}).`, {
       hint: 'Check --endpoint-url / target.endpoint. For msf-local, `msfctl local status` tells whether it runs.',
@@ -48,10 +60,30 @@ export function translateAwsError(error: unknown, what: string): Error {
       details,
     });
   }
+  // Something answered, but not in the shape of any AWS API error (a web server, another service's port).
+  if ((name === 'Unknown' || name === 'UnknownError') && e.$metadata?.httpStatusCode !== undefined) {
+    return new MsfctlError(
+      'AWS',
+      `${what}: the endpoint answered HTTP ${e.$metadata.httpStatusCode}, which is not an AWS API response.`,
+      {
+        hint: 'Check that --endpoint-url / target.endpoint / AWS_ENDPOINT_URL points at MSF (or msf-local), not at another service.',
+        cause: error,
+        details,
+      },
+    );
+  }
   switch (name) {
     case 'ResourceNotFoundException':
       return new MsfctlError('APP_NOT_FOUND', `${what}: ${message}`, { cause: error, details });
     case 'ResourceInUseException':
+      // The service uses the same error for a name that is taken (an application, a snapshot).
+      if (/already exists/i.test(message)) {
+        return new MsfctlError('USAGE', `${what}: ${message}`, {
+          hint: 'Choose another name, or delete the existing one first (`msfctl snapshot list` / `msfctl status` show what exists).',
+          cause: error,
+          details,
+        });
+      }
       return new MsfctlError('APP_BUSY', `${what}: ${message}`, {
         hint: 'The application is not in a status that allows this; `msfctl status` shows its status and last operation.',
         cause: error,

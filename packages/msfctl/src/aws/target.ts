@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { MsfctlError } from '../errors.js';
 import type { TargetSpec } from '../spec/schema.js';
 
 export const DEFAULT_LOCAL_PORT = 4577;
@@ -35,6 +36,9 @@ export function resolveTarget(
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedTarget {
   const kind = spec?.kind ?? 'aws';
+  checkEndpoint(flags.endpointUrl, '--endpoint-url');
+  if (kind === 'aws' && flags.endpointUrl === undefined && spec?.endpoint === undefined)
+    checkEndpoint(env.AWS_ENDPOINT_URL, 'AWS_ENDPOINT_URL');
   if (kind === 'local') {
     const port = spec?.port ?? DEFAULT_LOCAL_PORT;
     return {
@@ -53,6 +57,22 @@ export function resolveTarget(
     ...(profile ? { profile } : {}),
     ...(endpoint ? { endpoint } : {}),
   };
+}
+
+/** An endpoint the SDK would reject later with a bare "Invalid URL": say which setting is wrong now. */
+function checkEndpoint(value: string | undefined, source: string): void {
+  if (value === undefined) return;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new MsfctlError('USAGE', `${source} ${JSON.stringify(value)} is not an http(s) URL.`, {
+      hint: 'Give the full URL, e.g. http://127.0.0.1:4577 for msf-local or https://kinesisanalytics.eu-west-1.amazonaws.com.',
+    });
+  }
 }
 
 export function describeTarget(target: ResolvedTarget): string {
