@@ -24,6 +24,7 @@ import {
   type S3Store,
   type WriteConditions,
 } from './object-store.js';
+import { checkPresignedExpiry } from './presigned.js';
 import { readVerifiedBody } from './request-body.js';
 import { el, wrap, XML_DECLARATION } from './xml.js';
 
@@ -98,7 +99,14 @@ export class S3Service implements Service {
     isArray: (tag) => tag === 'Part' || tag === 'Object',
   });
 
-  constructor(private readonly store: S3Store) {}
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: S3Store,
+    options: { now?: () => number } = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   accepts(req: ServiceRequest): boolean {
     return isS3Request(req);
@@ -107,6 +115,7 @@ export class S3Service implements Service {
   async handle(req: ServiceRequest): Promise<ServiceResponse> {
     let response: ServiceResponse;
     try {
+      checkPresignedExpiry(req.query, this.now());
       response = await this.route(req);
     } catch (error) {
       const s3Error = error instanceof S3Error ? error : internalError(error);

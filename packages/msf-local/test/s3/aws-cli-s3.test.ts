@@ -137,4 +137,36 @@ describe('aws s3 (Debian CLI v2)', () => {
       expect(all.Contents.map((c) => c.Key)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6']);
     },
   );
+
+  it('s3 presign: the URL serves the object until it expires, then S3\'s 403 "Request has expired"', async () => {
+    const url = h.url;
+    await awsCliOk(url, ['s3', 'mb', 's3://cli-presign']);
+    await writeFile(path.join(work, 'presigned.txt'), 'shared by link');
+    await awsCliOk(url, [
+      's3',
+      'cp',
+      '--no-progress',
+      path.join(work, 'presigned.txt'),
+      's3://cli-presign/doc',
+    ]);
+
+    const lasting = (
+      await awsCliOk(url, ['s3', 'presign', 's3://cli-presign/doc', '--expires-in', '600'])
+    ).trim();
+    expect(lasting).toContain('X-Amz-Expires=600');
+    const ok = await fetch(lasting);
+    expect({ status: ok.status, body: await ok.text() }).toEqual({ status: 200, body: 'shared by link' });
+
+    const brief = (
+      await awsCliOk(url, ['s3', 'presign', 's3://cli-presign/doc', '--expires-in', '1'])
+    ).trim();
+    await new Promise((r) => setTimeout(r, 2_500));
+    const late = await fetch(brief);
+    const body = await late.text();
+    expect(late.status).toBe(403);
+    expect(body).toContain(
+      '<Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>1</X-Amz-Expires>',
+    );
+    expect(body).toMatch(/<Expires>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ<\/Expires><ServerTime>/);
+  }, 60_000);
 });

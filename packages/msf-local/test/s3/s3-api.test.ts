@@ -601,3 +601,67 @@ describe('listing', () => {
 function md5b64(data: string): string {
   return createHash('md5').update(data).digest('base64');
 }
+
+describe('presigned URL lifetimes (query-string authentication)', () => {
+  beforeAll(async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'presigned' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'presigned', Key: 'doc', Body: 'linked' }));
+  });
+
+  const amzDate = (ms: number) =>
+    new Date(ms)
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
+  /** A SigV4 query string as the SDKs write it (msf-local checks lifetimes, never signatures). */
+  const sigV4 = (date: string, expires: string) =>
+    new URLSearchParams({
+      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+      'X-Amz-Credential': `AKIDMSFLOCAL/${date.slice(0, 8)}/us-east-1/s3/aws4_request`,
+      'X-Amz-Date': date,
+      'X-Amz-Expires': expires,
+      'X-Amz-SignedHeaders': 'host',
+      'X-Amz-Signature': '0'.repeat(64),
+    }).toString();
+  const get = async (query: string) => {
+    const res = await fetch(`${h.url}/presigned/doc?${query}`);
+    return { status: res.status, body: await res.text() };
+  };
+
+  it('serves a live SigV4 or SigV2 link and refuses an expired one with 403 AccessDenied', async () => {
+    const now = Date.now();
+    expect(await get(sigV4(amzDate(now - 10_000), '60'))).toEqual({ status: 200, body: 'linked' });
+    const v4 = await get(sigV4(amzDate(now - 120_000), '60'));
+    expect(v4.status).toBe(403);
+    expect(v4.body).toContain(
+      '<Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>60</X-Amz-Expires>',
+    );
+    expect(v4.body).toContain(
+      `<Expires>${new Date(Math.floor((now - 60_000) / 1000) * 1000).toISOString().replace('.000Z', 'Z')}</Expires>`,
+    );
+
+    const v2 = (expires: number) => `AWSAccessKeyId=AKIDMSFLOCAL&Signature=x&Expires=${expires}`;
+    expect(await get(v2(Math.floor(now / 1000) + 60))).toEqual({ status: 200, body: 'linked' });
+    const late = await get(v2(Math.floor(now / 1000) - 60));
+    expect(late.status).toBe(403);
+    expect(late.body).toContain('<Code>AccessDenied</Code><Message>Request has expired</Message><Expires>');
+  });
+
+  it('refuses X-Amz-Expires over a week, not a number or negative, and a malformed X-Amz-Date', async () => {
+    const date = amzDate(Date.now());
+    const cases: [string, string][] = [
+      [sigV4(date, '604801'), 'X-Amz-Expires must be less than a week (in seconds) that is 604800'],
+      [sigV4(date, 'soon'), 'X-Amz-Expires should be a number'],
+      [sigV4(date, '-1'), 'X-Amz-Expires must be non-negative'],
+      [sigV4('2026-01-01', '60'), `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`],
+    ];
+    for (const [query, message] of cases) {
+      const res = await get(query);
+      expect(res.status).toBe(400);
+      expect(res.body).toContain(
+        `<Code>AuthorizationQueryParametersError</Code><Message>${message.replace(/"/g, '&quot;').replace(/'/g, '&apos;')}</Message>`,
+      );
+    }
+    expect((await get(sigV4(date, '604800'))).status).toBe(200);
+  });
+});
