@@ -45,15 +45,21 @@ export function specRestore(ctx: CommandContext): RestoreSettings {
     : { from: 'latest', allowNonRestoredState: false };
 }
 
-/** Prints the outcome and returns the exit code; a failed operation's ErrorString is in the message. */
+/**
+ * Prints the outcome and returns the exit code; a failed operation's ErrorString is in the message. A failure
+ * goes to stderr as one error line (with the status the application was left in) and its hint; the actions'
+ * planned effects are not repeated then, since they did not all happen.
+ */
 export function finish(host: IoHost, result: LifecycleResult, success: string, note?: string): number {
-  const human = [
-    result.nothing ? '' : renderActions(result, host.style),
-    renderLifecycleOutcome(result, host.style, success),
-    result.ok && note ? host.style.dim(note) : '',
-  ]
-    .filter(Boolean)
-    .join('\n');
+  const human = result.ok
+    ? [
+        result.nothing ? '' : renderActions(result, host.style),
+        renderLifecycleOutcome(result, host.style, success),
+        note ? host.style.dim(note) : '',
+      ]
+        .filter(Boolean)
+        .join('\n')
+    : '';
   host.result(human, {
     ok: result.ok,
     application: result.application,
@@ -65,7 +71,16 @@ export function finish(host: IoHost, result: LifecycleResult, success: string, n
     ...(result.guard !== undefined ? { health: result.guard } : {}),
     ...(result.error ? { error: result.error.toJSON() } : {}),
   });
-  if (!result.ok && result.error?.hint && !host.json)
-    host.notify({ level: 'error', code: 'MSF_HINT', text: host.style.dim(`  → ${result.error.hint}`) });
+  if (!result.ok && !host.json) {
+    const left = result.live
+      ? ` (${result.application} is ${result.live.status}, version ${result.live.versionId})`
+      : '';
+    host.notify({
+      level: 'error',
+      code: `MSF_${result.error?.code ?? 'OPERATION_FAILED'}`,
+      text: `${result.application}: ${result.error?.message ?? 'failed'}${left}`,
+    });
+    if (result.error?.hint) host.notify({ level: 'hint', code: 'MSF_HINT', text: result.error.hint });
+  }
   return result.ok ? 0 : 1;
 }

@@ -59,8 +59,7 @@ export function reportError(host: IoHost, error: unknown): void {
   }
   if (e) {
     host.notify({ level: 'error', code: `MSF_${e.code}`, text: e.message });
-    if (e.hint)
-      host.notify({ level: 'error', code: `MSF_${e.code}_HINT`, text: host.style.dim(`  → ${e.hint}`) });
+    if (e.hint) host.notify({ level: 'hint', code: `MSF_${e.code}_HINT`, text: e.hint });
     return;
   }
   host.notify({
@@ -69,9 +68,9 @@ export function reportError(host: IoHost, error: unknown): void {
     text: `Unexpected error: ${(error as Error)?.stack ?? String(error)}`,
   });
   host.notify({
-    level: 'error',
+    level: 'hint',
     code: 'MSF_INTERNAL_HINT',
-    text: '  → This is a bug in msfctl; please report it with the command you ran.',
+    text: 'This is a bug in msfctl; please report it with the command you ran.',
   });
 }
 

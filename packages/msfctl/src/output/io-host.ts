@@ -7,7 +7,8 @@ import { createInterface } from 'node:readline/promises';
 import { MsfctlError } from '../errors.js';
 import { createStyle, type Style } from './style.js';
 
-export type Level = 'info' | 'success' | 'warn' | 'error' | 'detail';
+/** `hint` follows an error: what to do next, on stderr with it, without a second ✗. */
+export type Level = 'info' | 'success' | 'warn' | 'error' | 'hint' | 'detail';
 
 export interface IoMessage {
   level: Level;
@@ -71,6 +72,8 @@ export function createHost(options: HostOptions = {}): IoHost {
         return `${style.yellow('!')} ${style.yellow(m.text)}`;
       case 'error':
         return `${style.red('✗')} ${m.text}`;
+      case 'hint':
+        return style.dim(`  → ${m.text}`);
       case 'detail':
         return style.dim(m.text);
       default:
@@ -83,7 +86,7 @@ export function createHost(options: HostOptions = {}): IoHost {
     interactive,
     json,
     notify(m) {
-      (m.level === 'error' ? stderr : messages).write(`${line(m)}\n`);
+      (m.level === 'error' || m.level === 'hint' ? stderr : messages).write(`${line(m)}\n`);
     },
     progress(text) {
       const started = now();

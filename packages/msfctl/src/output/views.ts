@@ -29,7 +29,6 @@ export function renderActions(result: LifecycleResult, s: Style): string {
 
 export function renderLifecycleOutcome(result: LifecycleResult, s: Style, success: string): string {
   if (result.nothing) return result.nothing;
-  if (!result.ok) return s.red(`${result.application}: ${result.error?.message ?? 'failed'}`);
   const live = result.live;
   return `${s.green('✓')} ${success}${live ? ` ${s.dim(`(${result.application} is ${live.status}, version ${live.versionId})`)}` : ''}`;
 }

@@ -1,0 +1,57 @@
+/** How a failed lifecycle command reads: one error line on stderr with where the application was left, then the hint. */
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { finish } from '../../src/commands/lifecycle-context.js';
+import { reportError } from '../../src/commands/run.js';
+import { MsfctlError } from '../../src/errors.js';
+import type { LifecycleResult } from '../../src/lifecycle/run-actions.js';
+import { createHost } from '../../src/output/io-host.js';
+import { live } from './fixtures.js';
+
+function plainHost() {
+  const out = { stdout: '', stderr: '' };
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  stdout.on('data', (chunk: Buffer) => (out.stdout += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (out.stderr += chunk.toString()));
+  const host = createHost({
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stderr: stderr as unknown as NodeJS.WriteStream,
+    stdin: new PassThrough() as unknown as NodeJS.ReadStream,
+    color: false,
+  });
+  return { host, out };
+}
+
+describe('failure output', () => {
+  it('a failed lifecycle command: error with the status it left, hint without a second ✗, nothing claimed on stdout', () => {
+    const { host, out } = plainHost();
+    const result: LifecycleResult = {
+      application: 'app',
+      ok: false,
+      actions: [
+        {
+          type: 'snapshot',
+          name: 's1',
+          effect: { restart: false, snapshot: true, state: 'unchanged', kpus: { before: 1, after: 1 } },
+        } as unknown as LifecycleResult['actions'][number],
+      ],
+      live: live({ status: 'RUNNING', versionId: 7 }),
+      error: new MsfctlError('USAGE', 'CreateApplicationSnapshot s1: Snapshot s1 already exists.', {
+        hint: 'Choose another name.',
+      }),
+    };
+    expect(finish(host, result, 'unused')).toBe(1);
+    expect(out.stderr).toBe(
+      '✗ app: CreateApplicationSnapshot s1: Snapshot s1 already exists. (app is RUNNING, version 7)\n' +
+        '  → Choose another name.\n',
+    );
+    expect(out.stdout).not.toContain('snapshot taken');
+  });
+
+  it('any reported error: the hint line carries no ✗', () => {
+    const { host, out } = plainHost();
+    reportError(host, new MsfctlError('LOCK_HELD', 'Application app is locked.', { hint: 'Wait for it.' }));
+    expect(out.stderr).toBe('✗ Application app is locked.\n  → Wait for it.\n');
+  });
+});
