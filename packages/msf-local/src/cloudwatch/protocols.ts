@@ -106,25 +106,33 @@ function xmlMember(name: string, value: unknown): string {
 
 // ------------------------------------------------------------------ AWS JSON 1.0
 
+/**
+ * The JSON 1.0 body. Every number in these outputs is a modelled double (datapoint statistics, GetMetricData
+ * values) and CloudWatch writes doubles with a fraction (`3.0`, as in its alarms' JSON): botocore hands JSON
+ * numbers to Python as parsed, so `3` would reach boto3 users as an int where AWS gives them a float.
+ */
 export function jsonResponse(output: Output): string {
-  return JSON.stringify(toJsonOutput(output));
+  return writeJson(output);
 }
 
-/** JSON 1.0 values: timestamps as epoch seconds, maps as objects, undefined members dropped. */
-export function toJsonOutput(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime() / 1000;
-  if (Array.isArray(value)) return value.map(toJsonOutput);
-  if (value instanceof OutputMap) {
-    return Object.fromEntries(Object.entries(value.entries).map(([k, v]) => [k, toJsonOutput(v)]));
-  }
+function writeJson(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.getTime() / 1000);
+  if (typeof value === 'number') return writeDouble(value);
+  if (Array.isArray(value)) return `[${value.map(writeJson).join(',')}]`;
+  if (value instanceof OutputMap) return writeJson(value.entries);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, toJsonOutput(v)]),
-    );
+    const members = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${JSON.stringify(k)}:${writeJson(v)}`);
+    return `{${members.join(',')}}`;
   }
-  return value;
+  return JSON.stringify(value);
+}
+
+function writeDouble(value: number): string {
+  const text = JSON.stringify(value);
+  // Integral values within the exact range get `.0`; exponent forms (1e+21) are already doubles to every parser.
+  return Number.isInteger(value) && /^-?\d+$/.test(text) ? `${text}.0` : text;
 }
 
 export function jsonError(error: CloudWatchError): { body: string; headers: Record<string, string> } {

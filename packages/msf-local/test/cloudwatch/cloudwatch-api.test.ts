@@ -502,6 +502,47 @@ describe('GetMetricData metric math', () => {
 });
 
 describe('wire details', () => {
+  it('writes doubles with a fraction in JSON 1.0 (3.0, not 3: botocore would hand boto3 users an int)', async () => {
+    const post = async (operation: string, body: unknown) => {
+      const res = await fetch(h.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `GraniteServiceVersion20100801.${operation}`,
+        },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const metric = { Namespace: 'Custom/Wire', MetricName: 'doubles', Dimensions: app('wire') };
+    await post('PutMetricData', {
+      Namespace: metric.Namespace,
+      MetricData: [
+        { MetricName: metric.MetricName, Dimensions: metric.Dimensions, Timestamp: T0 / 1000, Value: 3 },
+        { MetricName: metric.MetricName, Dimensions: metric.Dimensions, Timestamp: T0 / 1000, Value: 0.5 },
+      ],
+    });
+    const window = { StartTime: T0 / 1000, EndTime: T0 / 1000 + 60, Period: 60 };
+    const statistics = await post('GetMetricStatistics', {
+      ...metric,
+      ...window,
+      Statistics: ['SampleCount', 'Sum', 'Maximum'],
+      ExtendedStatistics: ['p100'],
+    });
+    expect(statistics).toContain(`"Timestamp":${T0 / 1000},`);
+    expect(statistics).toMatch(/"SampleCount":2\.0\b/);
+    expect(statistics).toMatch(/"Sum":3\.5\b/);
+    expect(statistics).toMatch(/"Maximum":3\.0\b/);
+    expect(statistics).toContain('"ExtendedStatistics":{"p100":3.0}');
+    const data = await post('GetMetricData', {
+      ...window,
+      MetricDataQueries: [{ Id: 'm', MetricStat: { Metric: metric, Period: 60, Stat: 'Maximum' } }],
+    });
+    expect(data).toContain('"Values":[3.0]');
+    expect(JSON.parse(data)).toMatchObject({ MetricDataResults: [{ Id: 'm', Values: [3] }] });
+  });
+
   it('answers unknown targets, malformed JSON and the query protocol as AWS does', async () => {
     const post = (headers: Record<string, string>, body: string) =>
       fetch(h.url, {
