@@ -21,7 +21,7 @@ export interface JobLaunch {
   applicationName: string;
   /** MSF runtime environment, e.g. FLINK-1_19, FLINK-1_20, FLINK-2_2. */
   runtimeEnvironment: string;
-  /** Local path of the application's JAR (already fetched from S3). */
+  /** Local path of the application's JAR (already fetched from S3), named *.jar as Flink's upload requires. */
   jarPath: string;
   parallelism: number;
   parallelismPerKpu: number;

@@ -411,9 +411,14 @@ export class JobSupervisor {
     workDir: string,
   ): Promise<string> {
     const code = version.config.code;
-    if (code?.zip) return this.store.codePath(code.zip.sha512);
-    if (!code?.s3) throw new Error(`Application ${app.name} has no application code configured.`);
     const jar = path.join(workDir, 'code', `version-${version.id}.jar`);
+    if (code?.zip) {
+      // Inline code is stored by digest as .zip; Flink's jar upload takes only a *.jar file name.
+      await fs.mkdir(path.dirname(jar), { recursive: true });
+      await fs.copyFile(this.store.codePath(code.zip.sha512), jar);
+      return jar;
+    }
+    if (!code?.s3) throw new Error(`Application ${app.name} has no application code configured.`);
     try {
       await this.code.copyTo(code.s3, jar);
     } catch (error) {

@@ -154,7 +154,10 @@ describe('StartApplication', () => {
     expect(code?.CodeContentDescription?.CodeMD5).toMatch(/^[0-9a-f]{128}$/);
     const { OperationId } = await h.kda.send(new StartApplicationCommand({ ApplicationName: 'inline' }));
     expect((await waitOperation('inline', OperationId!)).OperationStatus).toBe('SUCCESSFUL');
-    expect(Buffer.compare(await readFile(runtime.lastLaunch('inline')!.jarPath), jar)).toBe(0);
+    const { jarPath } = runtime.lastLaunch('inline')!;
+    expect(Buffer.compare(await readFile(jarPath), jar)).toBe(0);
+    // Flink's REST jar upload refuses any other name ("Only Jar files are allowed").
+    expect(jarPath).toMatch(/\.jar$/);
   });
 
   it('is refused unless READY', async () => {
