@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { MsfctlError } from '../errors.js';
 import { renderMapping } from '../output/views.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadAllEnvironments } from '../spec/load.js';
 import { DEFAULT_DEPLOY } from '../spec/schema.js';
@@ -65,8 +65,9 @@ export function registerValidate(program: Command): void {
             );
           }
         }
-        for (const warning of loaded?.warnings ?? [])
-          host.notify({ level: 'warn', code: 'MSF_SPEC_W1001', text: warning });
+        // Files the spec names are checked too (plan and apply need them), as warnings: CI may build the JAR later.
+        const warnings = [...(loaded?.warnings ?? []), ...codeWarnings(results)];
+        for (const warning of warnings) host.notify({ level: 'warn', code: 'MSF_SPEC_W1001', text: warning });
         for (const r of results) {
           const name = r.name ? `environment ${r.name}` : 'spec';
           if (MsfctlError.is(r.result)) out.push(`${host.style.red('✗')} ${name}: ${r.result.message}`);
@@ -85,11 +86,28 @@ export function registerValidate(program: Command): void {
               : { spec: r.result.spec, digest: r.result.digest }),
           })),
           ...(loaded?.tfvarsMapping ? { mapping: loaded.tfvarsMapping } : {}),
-          warnings: loaded?.warnings ?? [],
+          warnings,
         });
         return failures.length ? 1 : 0;
       });
     });
+}
+
+function codeWarnings(results: ReturnType<typeof loadAllEnvironments>): string[] {
+  const out = new Set<string>();
+  for (const { name, result } of results) {
+    if (MsfctlError.is(result)) continue;
+    const where = name ? ` (environment ${name})` : '';
+    const code = result.spec.code;
+    if (code.jar && !existsSync(code.jar))
+      out.add(
+        `code.jar ${code.jar}${where} does not exist yet: plan and apply need it (build it first, or use code.maven).`,
+      );
+    const maven = typeof code.maven === 'string' ? code.maven : code.maven?.dir;
+    if (maven && !existsSync(path.join(maven, 'pom.xml')))
+      out.add(`code.maven ${maven}${where} has no pom.xml: plan and apply cannot build it.`);
+  }
+  return [...out];
 }
 
 function tfvarsMapping(options: GlobalOptions): TfvarsMappingEntry[] | undefined {

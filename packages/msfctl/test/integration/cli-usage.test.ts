@@ -1,9 +1,9 @@
 /**
- * The msfctl binary given bad command-line input: every error names the option and the reason, as one line
- * (or one JSON document with --json), never a stack trace, and exits 1. No server is needed: these fail while
- * the command line is parsed.
+ * The msfctl binary given bad input a user plausibly writes: every error names the option (or field) and the
+ * reason, as one line (or one JSON document with --json), never a stack trace, and exits 1. No server is
+ * needed: these fail while the command line or the spec is read.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,5 +33,24 @@ describe('msfctl usage errors', () => {
       error: { code: 'USAGE', message: '--limit must be a positive integer (got x).' },
     });
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('msfctl validate', () => {
+  it('warns about a code.jar that does not exist (plan and apply need it), and still exits 0', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'msfctl-validate-'));
+    writeFileSync(
+      path.join(dir, 'msfctl.yaml'),
+      'application: app\nruntime: FLINK-1_19\ncode: { jar: build/app.jar }\nartifacts: { bucket: my-artifacts }\ntarget: local\n',
+    );
+    const result = await msfctl(['validate'], { cwd: dir, timeoutMs: 60_000 });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `! code.jar ${path.join(dir, 'build/app.jar')} does not exist yet: plan and apply need it`,
+    );
+    const json = await msfctl(['validate', '--json'], { cwd: dir, timeoutMs: 60_000 });
+    expect((json.json as { warnings: string[] }).warnings).toEqual([
+      expect.stringContaining('does not exist yet'),
+    ]);
   });
 });
