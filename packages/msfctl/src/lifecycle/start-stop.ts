@@ -148,13 +148,20 @@ export function rollbackApplication(ctx: LifecycleContext): Promise<LifecycleRes
         },
       );
     }
-    const kpus = kpusInUse(live);
+    // The version the service returns to, for the KPUs after: its parallelism, not the current one.
+    const toVersion = live.versionUpdatedFrom ?? live.versionId - 1;
+    const previous = await ctx.gateway.describeVersion(ctx.application, toVersion).catch(() => undefined);
+    const before = kpusInUse(live);
+    const after = previous
+      ? kpusFor(previous.config.parallelism.parallelism, previous.config.parallelism.perKpu)
+      : before;
     return {
       actions: [
         {
           type: 'rollback',
           fromVersion: live.versionId,
-          effect: rollbackEffect({ before: kpus, after: kpus }),
+          ...(previous ? { toVersion } : {}),
+          effect: rollbackEffect({ before, after }),
         },
       ],
     };

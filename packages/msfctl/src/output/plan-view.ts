@@ -111,7 +111,7 @@ export function actionTitle(a: PlannedAction): string {
     case 'stop':
       return `stop${a.force ? ' --force' : ''} (${a.reason})`;
     case 'rollback':
-      return `rollback from version ${a.fromVersion} to the previous version`;
+      return `rollback from version ${a.fromVersion} to ${a.toVersion !== undefined ? `version ${a.toVersion}` : 'the previous version'}`;
     case 'snapshot':
       return `snapshot ${a.name}`;
     case 'delete':

@@ -54,7 +54,7 @@ export type PlannedAction =
   | { type: 'start'; run: RestoreSettings; reason: string; effect: Effect }
   | { type: 'stop'; force: boolean; reason: string; effect: Effect }
   // Used by lifecycle commands (rollback, snapshot create, destroy); the planner never emits them.
-  | { type: 'rollback'; fromVersion: number; effect: Effect }
+  | { type: 'rollback'; fromVersion: number; toVersion?: number; effect: Effect }
   | { type: 'snapshot'; name: string; effect: Effect }
   | { type: 'delete'; effect: Effect };
 

@@ -120,6 +120,18 @@ describe('rollback', () => {
     expect((await readLedger(ctx.state, 'app')).ledger.expected?.by).toBe('rollback');
   });
 
+  it('shows the KPUs of the version it returns to, not the current ones', async () => {
+    await msf.update(
+      'app',
+      { versionId: 1, conditionalToken: 'token-1' },
+      { parallelism: { custom: true, parallelism: 4, perKpu: 1, autoscaling: false } },
+    );
+    await settle();
+    const result = await rollbackApplication(ctx);
+    expect(result.actions[0]).toMatchObject({ type: 'rollback', fromVersion: 2, toVersion: 1 });
+    expect(result.actions[0]!.effect.kpus).toEqual({ before: 4, after: 1 });
+  });
+
   it('says why it cannot: version 1, or not running', async () => {
     await expect(rollbackApplication(ctx)).rejects.toThrow(/no previous version/);
     await stopApplication(ctx, false);
