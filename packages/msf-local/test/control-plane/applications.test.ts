@@ -243,6 +243,29 @@ describe('ListApplications', () => {
       ApplicationMode: 'STREAMING',
     });
   });
+
+  it('resumes after the token application was deleted between pages', async () => {
+    const created: Record<string, Date> = {};
+    for (const name of ['resume-a', 'resume-b', 'resume-c']) {
+      const { ApplicationDetail: d } = await h.kda.send(new CreateApplicationCommand(flinkApp(name)));
+      created[name] = d!.CreateTimestamp!;
+    }
+    // A client holds NextToken 'resume-b' (the first application of its next page) when it is deleted.
+    await h.kda.send(
+      new DeleteApplicationCommand({ ApplicationName: 'resume-b', CreateTimestamp: created['resume-b'] }),
+    );
+    await waitFor(
+      () =>
+        h.kda.send(new DescribeApplicationCommand({ ApplicationName: 'resume-b' })).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      (error) => error instanceof ResourceNotFoundException,
+    );
+    const page = await h.kda.send(new ListApplicationsCommand({ NextToken: 'resume-b' }));
+    expect(page.ApplicationSummaries![0]!.ApplicationName).toBe('resume-c');
+    expect(page.ApplicationSummaries!.map((s) => s.ApplicationName)).not.toContain('resume-a');
+  });
 });
 
 describe('DeleteApplication', () => {

@@ -64,7 +64,13 @@ export const OPERATIONS: Record<string, OperationHandler> = {
   },
 
   ListApplications(cp, body) {
-    const { page, nextToken } = paginate(cp.listApplications(), (a) => a.name, body.Limit, body.NextToken);
+    const { page, nextToken } = paginate(
+      cp.listApplications(),
+      (a) => a.name,
+      body.Limit,
+      body.NextToken,
+      true,
+    );
     return { ApplicationSummaries: page.map(applicationSummary), NextToken: nextToken };
   },
 
