@@ -1,7 +1,7 @@
 /** `msfctl status [APP]` and `msfctl history [APP]`. */
 import type { Command } from 'commander';
 import { getHistory } from '../lifecycle/history.js';
-import { getStatus } from '../lifecycle/status.js';
+import { getStatus, type StatusReport } from '../lifecycle/status.js';
 import { renderHistory, renderStatus } from '../output/views.js';
 import { readLedger } from '../state/ledger-store.js';
 import { readLock } from '../state/lock.js';
@@ -21,7 +21,7 @@ export function registerStatus(program: Command): void {
           readLock(ctx.state, ctx.application),
         ]);
         const report = await getStatus(ctx.gateway, ctx.application, ledger, lock);
-        host.result(renderStatus(report, host.style), report);
+        host.result(renderStatus(report, host.style), statusJson(report));
         return report.exists ? 0 : 1;
       });
     });
@@ -39,4 +39,19 @@ export function registerStatus(program: Command): void {
         host.result(renderHistory(report, host.style), report);
       });
     });
+}
+
+/** Times as ISO strings, like every other --json document (history, snapshot list), not epoch milliseconds. */
+export function statusJson(report: StatusReport): unknown {
+  const op = report.lastOperation;
+  if (!op) return report;
+  const { startedAt, endedAt, ...rest } = op;
+  return {
+    ...report,
+    lastOperation: {
+      ...rest,
+      ...(startedAt !== undefined ? { startedAt: new Date(startedAt).toISOString() } : {}),
+      ...(endedAt !== undefined ? { endedAt: new Date(endedAt).toISOString() } : {}),
+    },
+  };
 }

@@ -7,6 +7,7 @@ import type { AwsClients } from '../../src/aws/clients.js';
 import { MsfctlError } from '../../src/errors.js';
 import { apply, type ApplyInput } from '../../src/lifecycle/apply.js';
 import { makePlan } from '../../src/lifecycle/make-plan.js';
+import { statusJson } from '../../src/commands/status.js';
 import { getStatus } from '../../src/lifecycle/status.js';
 import { createSilentHost } from '../../src/output/io-host.js';
 import type { LoadedSpec } from '../../src/spec/load.js';
@@ -234,6 +235,13 @@ describe('apply', () => {
     const during = await getStatus(msf, 'app', ledger, held.info);
     expect(during).toMatchObject({ status: 'UPDATING', lock: { who: 'alice@ci' } });
     expect(during.drift).toBeUndefined();
+    // --json: times are ISO strings, as in history and snapshot list.
+    expect(statusJson(during)).toMatchObject({
+      lastOperation: {
+        operation: 'UpdateApplication',
+        startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+      },
+    });
     await held.release();
     // The same change with no msfctl command behind it is drift.
     expect((await getStatus(msf, 'app', ledger, undefined)).drift).toBe(true);
