@@ -49,7 +49,9 @@ export function buildProgram(): Command {
     )
     .option('--json', 'machine-readable output on stdout (messages go to stderr)')
     .option('--no-color', 'no colours')
-    .showHelpAfterError()
+    .showHelpAfterError(
+      '(`msfctl --help`: commands and global options; `msfctl COMMAND --help`: the options of a command)',
+    )
     .enablePositionalOptions(false);
   registerValidate(program);
   registerPlan(program);

@@ -25,6 +25,15 @@ describe('msfctl usage errors', () => {
     expect(result.stderr).not.toMatch(/\n\s+at |MsfctlError|Node\.js v/);
   });
 
+  it('an option in the wrong place: the error and where to look, not the whole help', async () => {
+    const result = await msfctl(['--jar', 'app.jar', 'plan'], { cwd, timeoutMs: 60_000 });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "error: unknown option '--jar'\n" +
+        '(`msfctl --help`: commands and global options; `msfctl COMMAND --help`: the options of a command)\n',
+    );
+  });
+
   it('with --json, a parse-time error is one JSON document on stdout', async () => {
     const result = await msfctl(['history', 'app', '--limit', 'x', '--json'], { cwd, timeoutMs: 60_000 });
     expect(result.code).toBe(1);
