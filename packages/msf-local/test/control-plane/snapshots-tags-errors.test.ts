@@ -128,6 +128,42 @@ describe('snapshots', () => {
     expect(gone?.$metadata.httpStatusCode).toBe(400);
   });
 
+  it('a snapshot list resumes after the NextToken snapshot when it was deleted between pages', async () => {
+    await createRunning('snap-pages');
+    const created = new Map<string, Date>();
+    for (const name of ['a', 'b', 'c']) {
+      await h.kda.send(
+        new CreateApplicationSnapshotCommand({ ApplicationName: 'snap-pages', SnapshotName: name }),
+      );
+      const ready = await waitFor(
+        () => snapshot('snap-pages', name),
+        (s) => s.SnapshotDetails?.SnapshotStatus === 'READY',
+      );
+      created.set(name, ready.SnapshotDetails!.SnapshotCreationTimestamp!);
+    }
+    const page1 = await h.kda.send(
+      new ListApplicationSnapshotsCommand({ ApplicationName: 'snap-pages', Limit: 1 }),
+    );
+    expect(page1.SnapshotSummaries?.map((s) => s.SnapshotName)).toEqual(['a']);
+    // The client holds a token for 'b' when 'b' is deleted.
+    await h.kda.send(
+      new DeleteApplicationSnapshotCommand({
+        ApplicationName: 'snap-pages',
+        SnapshotName: 'b',
+        SnapshotCreationTimestamp: created.get('b'),
+      }),
+    );
+    await waitFor(
+      () => failureOf(snapshot('snap-pages', 'b')).catch(() => undefined),
+      (e) => e?.name === 'ResourceNotFoundException',
+    );
+    const page2 = await h.kda.send(
+      new ListApplicationSnapshotsCommand({ ApplicationName: 'snap-pages', NextToken: page1.NextToken }),
+    );
+    expect(page2.SnapshotSummaries?.map((s) => s.SnapshotName)).toEqual(['c']);
+    expect(page2.NextToken).toBeUndefined();
+  });
+
   it('records FAILED when Flink cannot take the savepoint', async () => {
     await createRunning('snap-fail');
     runtime.failSnapshots('snap-fail');

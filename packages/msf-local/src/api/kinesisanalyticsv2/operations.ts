@@ -119,9 +119,11 @@ export const OPERATIONS: Record<string, OperationHandler> = {
   ListApplicationSnapshots(cp, body) {
     const { page, nextToken } = paginate(
       cp.listSnapshots(body.ApplicationName),
-      (s) => s.name,
+      // Creation order, as an ordered key: a token whose snapshot was deleted between pages resumes after it.
+      (s) => String(s.sequence).padStart(12, '0'),
       body.Limit,
       body.NextToken,
+      true,
     );
     return { SnapshotSummaries: page.map(snapshotDetails), NextToken: nextToken };
   },
