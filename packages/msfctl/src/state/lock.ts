@@ -180,8 +180,17 @@ export async function readLock(store: ObjectStore, application: string): Promise
   return current ? parseLock(current.body) : undefined;
 }
 
-/** Deletes the lock if it has this ID. Returns the lock that was removed. */
-export async function forceUnlock(store: ObjectStore, application: string, id: string): Promise<LockInfo> {
+/**
+ * Deletes the lock if it has this ID. Returns the lock that was removed. Refuses while its holder is a process
+ * on this host that is still running: removing its lock would let a second command act beside it (a holder on
+ * another host cannot be checked from here: the ID is the user's confirmation).
+ */
+export async function forceUnlock(
+  store: ObjectStore,
+  application: string,
+  id: string,
+  options: Pick<LockOptions, 'host' | 'isProcessAlive'> = {},
+): Promise<LockInfo> {
   const current = await store.get(lockKey(application));
   const holder = current ? parseLock(current.body) : undefined;
   if (!current || !holder) {
@@ -195,6 +204,22 @@ export async function forceUnlock(store: ObjectStore, application: string, id: s
       `The lock on ${application} has ID ${holder.id} (held by ${holder.who}), not ${id}.`,
       {
         hint: `Check who holds it; to remove it anyway run: msfctl force-unlock ${holder.id}`,
+      },
+    );
+  }
+  const alive = options.isProcessAlive ?? processAlive;
+  if (
+    holder.host === (options.host ?? hostname()) &&
+    holder.pid !== undefined &&
+    holder.pid !== process.pid &&
+    alive(holder.pid)
+  ) {
+    throw new MsfctlError(
+      'LOCK_HELD',
+      `Lock ${id} on ${application} belongs to a command that is still running: msfctl ${holder.operation} by ${holder.who}, PID ${holder.pid} on this host (since ${holder.createdAt}).`,
+      {
+        hint: `Let it finish, or stop it (Ctrl-C in its terminal, or kill ${holder.pid}): it releases the lock itself, and a lock whose process is gone is taken over by the next command.`,
+        details: { holder },
       },
     );
   }

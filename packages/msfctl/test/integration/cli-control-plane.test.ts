@@ -201,8 +201,10 @@ describe('msfctl against msf-local (control plane)', () => {
 
   it('fails fast while the lock is held, naming the holder; force-unlock frees it', async () => {
     const cwd = project('locked');
+    // Held from another machine: nothing here can tell whether its process is gone.
     const held = await acquireLock(new LocalObjectStore(path.join(cwd, '.msfctl')), 'locked', 'apply', {
       who: 'alice@build-7',
+      host: 'build-7',
     });
     const started = Date.now();
     const applied = await msfctl(['apply', '--auto-approve'], { cwd });

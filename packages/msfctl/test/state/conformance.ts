@@ -149,6 +149,32 @@ export function runStateConformance(name: string, makeStore: () => Promise<Objec
         'is not locked',
       );
     });
+
+    it('force-unlock refuses while the holder is a running process on this host', async () => {
+      const store = await makeStore();
+      const holder = {
+        id: 'held-by-4242',
+        application: 'app',
+        who: 'carol@h1',
+        operation: 'apply',
+        createdAt: new Date().toISOString(),
+        expiresAt: new Date(Date.now() + 600_000).toISOString(),
+        pid: 4242,
+        host: 'h1',
+      };
+      await store.put('app/lock.json', JSON.stringify(holder), { ifNoneMatch: true });
+      const refused = await rejects(
+        forceUnlock(store, 'app', holder.id, { host: 'h1', isProcessAlive: (pid) => pid === 4242 }),
+      );
+      expect(MsfctlError.is(refused, 'LOCK_HELD')).toBe(true);
+      expect((refused as MsfctlError).message).toContain('still running: msfctl apply by carol@h1, PID 4242');
+      expect((refused as MsfctlError).hint).toContain('kill 4242');
+      expect((await readLock(store, 'app'))?.id).toBe(holder.id);
+      // Another host's process cannot be checked from here: the ID is the confirmation.
+      expect(
+        (await forceUnlock(store, 'app', holder.id, { host: 'h2', isProcessAlive: () => true })).id,
+      ).toBe(holder.id);
+    });
   });
 
   describe(`${name}: ledger`, () => {
