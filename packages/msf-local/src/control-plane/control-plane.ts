@@ -36,7 +36,6 @@ import {
 import { addOperation, addRollbackVersion, addVersion } from './application-history.js';
 import { newConditionalToken, newResourceId, nextSubResourceId } from './ids.js';
 import type { PropertyGroup } from './job-runtime.js';
-import { readJobPlan } from './job-plan.js';
 import { JobSupervisor } from './job-supervisor.js';
 import type { JobSupervisorOptions } from './job-supervisor.js';
 import { defaultMaintenanceWindowStart, maintenanceWindowEnd } from './maintenance.js';
@@ -222,9 +221,7 @@ export class ControlPlane {
 
   /** The Flink plan (JSON) of the application's running job; undefined when no job runs. */
   async jobPlan(name: string): Promise<string | undefined> {
-    const app = this.describeApplication(name);
-    const url = this.jobs.dashboardUrl(app);
-    return url ? readJobPlan(url) : undefined;
+    return this.jobs.jobPlan(this.describeApplication(name));
   }
 
   listApplications(): Application[] {

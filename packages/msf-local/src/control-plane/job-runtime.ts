@@ -123,6 +123,11 @@ export interface JobRuntime {
    * job is cancelled or its cluster dies), for bringing applications back after msf-local itself restarts.
    */
   retainedCheckpoint(workDir: string): Promise<{ path: string; completedAt: number } | undefined>;
+  /**
+   * The plan of the application's running job as Flink describes it (JSON), for DescribeApplication's
+   * JobPlanDescription; undefined when no job runs or its cluster cannot answer (it is extra detail).
+   */
+  jobPlan(applicationName: string): Promise<string | undefined>;
   /** The live Flink dashboard of the application, when its cluster runs. */
   dashboardUrl(applicationName: string): string | undefined;
   /** Stops every cluster this runtime started. */

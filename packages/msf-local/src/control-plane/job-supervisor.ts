@@ -234,6 +234,10 @@ export class JobSupervisor {
     }
   }
 
+  async jobPlan(app: Application): Promise<string | undefined> {
+    return app.status === 'RUNNING' ? this.options.runtime?.jobPlan(app.name) : undefined;
+  }
+
   dashboardUrl(app: Application): string | undefined {
     return this.options.runtime?.dashboardUrl(app.name);
   }

@@ -293,6 +293,16 @@ export class FlinkJobRuntime implements JobRuntime {
     return newestRetainedCheckpoint(workDir);
   }
 
+  async jobPlan(applicationName: string): Promise<string | undefined> {
+    const cluster = this.clusters.get(applicationName);
+    if (!cluster?.jobId || cluster.host.exit) return undefined;
+    try {
+      return JSON.stringify(await cluster.client.plan(cluster.jobId));
+    } catch {
+      return undefined;
+    }
+  }
+
   dashboardUrl(applicationName: string): string | undefined {
     const cluster = this.clusters.get(applicationName);
     return cluster && !cluster.host.exit ? cluster.host.restUrl : undefined;

@@ -122,6 +122,11 @@ export class FlinkRestClient {
     return this.request('GET', `/jobs/${jobId}`);
   }
 
+  /** The job's dataflow plan (vertices, their operators and inputs) as Flink's dashboard shows it. */
+  async plan(jobId: string): Promise<unknown> {
+    return (await this.request<{ plan: unknown }>('GET', `/jobs/${jobId}/plan`)).plan;
+  }
+
   exceptions(jobId: string): Promise<JobExceptions> {
     return this.request('GET', `/jobs/${jobId}/exceptions?maxExceptions=1`);
   }

@@ -301,6 +301,43 @@ describe('system rollback on real Flink', () => {
   });
 });
 
+describe('code sent inline', () => {
+  it('a JAR given as ZipFileContent runs, and DescribeApplication can show its Flink plan', async () => {
+    const app = 'inline-code';
+    await h.kda.send(
+      new CreateApplicationCommand({
+        ApplicationName: app,
+        RuntimeEnvironment: 'FLINK-1_19',
+        ServiceExecutionRole: TEST_ROLE,
+        ApplicationConfiguration: {
+          ApplicationCodeConfiguration: {
+            CodeContentType: 'ZIPFILE',
+            CodeContent: { ZipFileContent: await readFile(jobs.counter) },
+          },
+          EnvironmentProperties: {
+            PropertyGroups: [{ PropertyGroupId: 'TestJob', PropertyMap: { outputFile: countFile(app) } }],
+          },
+        },
+      }),
+    );
+    expect((await start(app)).OperationStatus).toBe('SUCCESSFUL');
+    await waitForCount(countFile(app), 2);
+
+    const detail = (
+      await h.kda.send(
+        new DescribeApplicationCommand({ ApplicationName: app, IncludeAdditionalDetails: true }),
+      )
+    ).ApplicationDetail!;
+    const plan = JSON.parse(
+      detail.ApplicationConfigurationDescription!.FlinkApplicationConfigurationDescription!
+        .JobPlanDescription!,
+    ) as { type: string; nodes: { description: string }[] };
+    expect(plan.type).toBe('STREAMING');
+    expect(plan.nodes.length).toBeGreaterThan(1);
+    expect((await stop(app, true)).OperationStatus).toBe('SUCCESSFUL');
+  });
+});
+
 describe('jobs that cannot start or keep failing', () => {
   it("a missing entry class fails the start with Flink's message and leaves the application READY", async () => {
     await create('bad-entry', 'badEntry');

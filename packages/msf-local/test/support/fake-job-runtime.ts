@@ -108,6 +108,18 @@ export class FakeJobRuntime implements JobRuntime {
     return undefined;
   }
 
+  /** A plan in the shape of Flink's `/jobs/<id>/plan`. */
+  async jobPlan(app: string): Promise<string | undefined> {
+    const job = this.jobs.get(app);
+    if (job?.state !== 'RUNNING') return undefined;
+    return JSON.stringify({
+      jid: `job-of-${app}`,
+      name: `job of ${app}`,
+      type: 'STREAMING',
+      nodes: [{ id: 'cbc357ccb763df2852fee8c4fc7d55f2', parallelism: job.launch.parallelism }],
+    });
+  }
+
   dashboardUrl(app: string): string | undefined {
     return this.jobs.has(app) ? `http://127.0.0.1:65000/#/${app}` : undefined;
   }
