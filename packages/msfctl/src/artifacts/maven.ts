@@ -1,5 +1,5 @@
 /**
- * Builds a Maven project (`mvn -B package -DskipTests`) and finds the application JAR it produced. The
+ * Builds a Maven project (`mvn -B clean package -DskipTests`) and finds the application JAR it produced. The
  * build's output is kept and shown (last lines) only when it fails.
  */
 import { spawn } from 'node:child_process';
@@ -28,7 +28,9 @@ export async function buildWithMaven(
     });
   }
   const mvn = env.MSFCTL_MVN ?? 'mvn';
-  const args = ['-B', 'package', '-DskipTests', ...(build.args ?? [])];
+  // `clean` as the seed's build.sh does: an incremental `package` re-shades the previous shaded JAR, so the same
+  // sources gave a different JAR (digest) on every other build, and every plan a code change.
+  const args = ['-B', 'clean', 'package', '-DskipTests', ...(build.args ?? [])];
   const tail: string[] = [];
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(mvn, args, { cwd: build.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
