@@ -187,7 +187,7 @@ async function stopOnSignal(
       `Interrupted (${signal}): msfctl ${kind} stops waiting on ${application}. ` +
       (inFlight.length
         ? `${inFlight.map((op) => `${op.operation}${op.id ? ` (operation ${op.id})` : ''}`).join(', ')} was already sent and keeps running on the service. `
-        : 'No service operation was in flight. ') +
+        : 'No service operation was in flight; what was left (such as the health watch) did not run: `msfctl health` checks the job. ') +
       `\`msfctl status\` shows where ${application} is now; the next \`msfctl apply\` continues from the service's state.`,
   });
   try {

@@ -62,6 +62,36 @@ describe('withLockedSession on SIGINT', () => {
     expect(process.listenerCount('SIGINT')).toBe(before);
   });
 
+  it('with no operation in flight (e.g. during the health watch), says what did not run', async () => {
+    const store = new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-sigint-')));
+    const host = createSilentHost();
+    const exits: number[] = [];
+    let finish = () => undefined as void;
+    let acting = false;
+    const running = withLockedSession(
+      { store, application: 'app', kind: 'start', summary: 'start', host, exit: (code) => exits.push(code) },
+      async (session) => {
+        await session.begin();
+        await session.recordOperation({ id: 'op-2', operation: 'StartApplication', status: 'SUCCESSFUL' });
+        acting = true;
+        await new Promise<void>((resolve) => (finish = resolve)); // baking
+      },
+    );
+    await until(() => acting);
+    process.emit('SIGTERM');
+    await until(() => exits.length > 0);
+    expect(exits).toEqual([143]);
+    expect(host.messages.find((m) => m.code === 'MSF_SESSION_W1001')?.text).toContain(
+      'No service operation was in flight; what was left (such as the health watch) did not run: `msfctl health` checks the job.',
+    );
+    expect((await readLedger(store, 'app')).ledger.entries[0]).toMatchObject({
+      outcome: 'interrupted',
+      error: 'interrupted by SIGTERM',
+    });
+    finish();
+    await running;
+  });
+
   it('removes its signal handlers when the command ends', async () => {
     const store = new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-sigint-')));
     const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
