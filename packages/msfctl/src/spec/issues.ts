@@ -35,6 +35,8 @@ export function describeIssues(
   options: {
     knownKeys?: (path: readonly PathSegment[]) => readonly string[] | undefined;
     locate?: Locator;
+    /** Whether the document has a value at this path: an absent enum field is missing, not a wrong choice. */
+    present?: (path: readonly PathSegment[]) => boolean;
   } = {},
 ): SpecIssue[] {
   const out: SpecIssue[] = [];
@@ -52,7 +54,12 @@ export function describeIssues(
       }
       continue;
     }
-    out.push({ path: formatPath(path), message: reason(issue), ...options.locate?.(path) });
+    const missing = issue.code === 'invalid_value' && options.present?.(path) === false;
+    out.push({
+      path: formatPath(path),
+      message: missing ? `is required: ${reason(issue).replace(/^must be /, '')}` : reason(issue),
+      ...options.locate?.(path),
+    });
   }
   return out;
 }

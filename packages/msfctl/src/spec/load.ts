@@ -125,6 +125,7 @@ function resolve(
     const issues = describeIssues(parsed.error.issues, {
       knownKeys: (p) => knownKeysAt(applicationSpecSchema, p),
       locate: raw.yaml && raw.lines ? locator(raw.yaml, raw.lines, environment) : undefined,
+      present: (p) => hasValueAt(merged, p),
     });
     for (const issue of issues) {
       if (issue.path === 'role' && issue.message === 'is required') {
@@ -348,6 +349,16 @@ function readText(file: string, what: 'spec' | 'tfvars'): string {
       `Cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}.`,
     );
   }
+}
+
+/** False only when an object on the path lacks the key: a shorthand string (`restore: latest`) counts as there. */
+function hasValueAt(doc: unknown, p: readonly PathSegment[]): boolean {
+  let value = doc;
+  for (const key of p) {
+    if (typeof value !== 'object' || value === null) return true;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value !== undefined;
 }
 
 function stringField(value: unknown): string | undefined {

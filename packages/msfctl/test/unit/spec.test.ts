@@ -115,6 +115,17 @@ environments:
     );
   });
 
+  it('a missing enum field is "required" (with its choices); a wrong or shorthand one is "must be one of"', () => {
+    const cwd = dir({
+      'msfctl.yaml': `${BASE.replace('runtime: FLINK-1_19', 'runtme: FLINK-1_19')}restore: latests\ntarget: locall\n`,
+    });
+    const message = specError(() => loadSpec({ cwd, env: {} })).message;
+    expect(message).toContain('runtime: is required: one of "FLINK-1_13"');
+    expect(message).toContain('runtme: unknown field (did you mean "runtime"?)');
+    expect(message).toContain('restore.from: must be one of "latest", "none", "snapshot"');
+    expect(message).toContain('target.kind: must be one of "aws", "local"');
+  });
+
   it("points an error inside an environment at the environment's line", () => {
     const cwd = dir({ 'msfctl.yaml': `${BASE}environments:\n  prod:\n    runtime: FLINK-9\n` });
     const results = loadAllEnvironments({ cwd, env: {} });
