@@ -157,6 +157,15 @@ export async function apply(input: ApplyInput): Promise<ApplyResult> {
           : {}),
         details: { changes: plan.changes.map((c) => c.field), drift: plan.drift.changes.map((c) => c.field) },
       });
+      // A new application (first, or again after a delete) owes nothing to an earlier one of the same name:
+      // its versions start at 1, and recovery must never revert to the old one's "last good" configuration.
+      if (!plan.basis.exists && (session.ledger.ledger.lastGood || session.ledger.ledger.expected))
+        await session.ledger.update((l) => ({
+          ...l,
+          lastGood: undefined,
+          expected: undefined,
+          deletedAt: undefined,
+        }));
       let uploaded = false;
       if (
         artifact?.localPath &&

@@ -64,7 +64,10 @@ export async function destroyApplication(
               reason: 'destroy: final snapshot',
             })
           : l),
-        ...(execution.ok ? { deletedAt: new Date().toISOString(), expected: undefined } : {}),
+        // The history stays; what described the deleted application (baseline, last good version) goes.
+        ...(execution.ok
+          ? { deletedAt: new Date().toISOString(), expected: undefined, lastGood: undefined }
+          : {}),
       }));
     },
   );

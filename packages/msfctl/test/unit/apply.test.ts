@@ -124,6 +124,22 @@ describe('apply', () => {
     expect(ledger.lastGood?.versionId).toBe(1);
   });
 
+  it("an application created again after a delete does not inherit the old one's last good version", async () => {
+    await apply(input());
+    expect((await readLedger(state, 'app')).ledger.lastGood?.versionId).toBe(1);
+    const old = await msf.describe('app');
+    await msf.stop('app', true);
+    for (let i = 0; i < 5; i++) await msf.describe('app');
+    await msf.delete('app', old!.createdAt); // deleted outside msfctl (console, CLI)
+    msf.failNext.StartApplication = 'java.lang.ClassNotFoundException: com.example.Nope';
+    const again = await apply(input({ spec: spec({ monitoring: { logLevel: 'WARN' } }) }));
+    expect(again.ok).toBe(false);
+    const { ledger } = await readLedger(state, 'app');
+    // Version 1 of the deleted application is no "last good" of this one: recovery must not revert to it.
+    expect(ledger.lastGood).toBeUndefined();
+    expect(ledger.entries).toHaveLength(2);
+  });
+
   it('refuses without a terminal and without --auto-approve, changing nothing', async () => {
     const error = await apply(input({ autoApprove: false })).catch((e: unknown) => e);
     expect(MsfctlError.is(error, 'CONFIRMATION_REQUIRED')).toBe(true);

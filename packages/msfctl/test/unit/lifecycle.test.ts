@@ -16,7 +16,7 @@ import {
   stopApplication,
 } from '../../src/lifecycle/start-stop.js';
 import { createSilentHost } from '../../src/output/io-host.js';
-import { readLedger } from '../../src/state/ledger-store.js';
+import { LedgerSession, readLedger } from '../../src/state/ledger-store.js';
 import { LocalObjectStore } from '../../src/state/local-object-store.js';
 import { parseDuration } from '../../src/time/duration.js';
 import { FakeMsf, fakeClock } from '../fakes/fake-msf.js';
@@ -196,6 +196,11 @@ describe('snapshots', () => {
 
 describe('destroy', () => {
   it('takes a final snapshot, force-stops, deletes, and keeps the history', async () => {
+    const session = await LedgerSession.open(ctx.state, 'app');
+    await session.update((l) => ({
+      ...l,
+      lastGood: { versionId: 1, config: config(), at: '2026-11-25T09:00:00Z' },
+    }));
     const result = await destroyApplication(ctx, {
       skipSnapshot: false,
       approve: async () => true,
@@ -212,6 +217,7 @@ describe('destroy', () => {
     ]);
     const { ledger } = await readLedger(ctx.state, 'app');
     expect(ledger.deletedAt).toBeDefined();
+    expect(ledger.lastGood).toBeUndefined(); // a later application of that name starts afresh
     expect(ledger.snapshots.map((s) => s.name)).toEqual(['msfctl-20261125-100000-final']);
     expect(ledger.entries.at(-1)).toMatchObject({ kind: 'destroy', outcome: 'succeeded' });
   });
