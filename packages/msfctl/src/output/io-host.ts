@@ -138,6 +138,13 @@ export function createHost(options: HostOptions = {}): IoHost {
       try {
         const answer = await rl.question(`${style.bold(question)} Only "yes" is accepted: `);
         return answer.trim() === 'yes';
+      } catch (error) {
+        // Ctrl-C (or Ctrl-D) at the question is a "no", not a crash.
+        if ((error as { code?: unknown }).code === 'ABORT_ERR' || (error as Error).name === 'AbortError') {
+          stdout.write('\n');
+          return false;
+        }
+        throw error;
       } finally {
         rl.close();
       }

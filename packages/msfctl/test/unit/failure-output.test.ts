@@ -1,4 +1,7 @@
-/** How a failed lifecycle command reads: one error line on stderr with where the application was left, then the hint. */
+/**
+ * How failures and refusals read: one error line on stderr with where the application was left, then the hint;
+ * Ctrl-C at the approval question is a "no".
+ */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { finish } from '../../src/commands/lifecycle-context.js';
@@ -53,5 +56,28 @@ describe('failure output', () => {
     const { host, out } = plainHost();
     reportError(host, new MsfctlError('LOCK_HELD', 'Application app is locked.', { hint: 'Wait for it.' }));
     expect(out.stderr).toBe('✗ Application app is locked.\n  → Wait for it.\n');
+  });
+});
+
+describe('confirm on a terminal', () => {
+  it.each([
+    ['Ctrl-C', '\x03'],
+    ['Ctrl-D', '\x04'],
+  ])('%s at the question is a "no", not an error', async (_key, input) => {
+    const tty = <T extends PassThrough>(stream: T) =>
+      Object.assign(stream, { isTTY: true, columns: 80, setRawMode: () => stream });
+    const stdin = tty(new PassThrough());
+    const stdout = tty(new PassThrough());
+    stdout.resume();
+    const host = createHost({
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: new PassThrough() as unknown as NodeJS.WriteStream,
+      color: false,
+    });
+    expect(host.interactive).toBe(true);
+    const answer = host.confirm('Apply 1 action to app?');
+    setTimeout(() => stdin.write(input), 10);
+    await expect(answer).resolves.toBe(false);
   });
 });
