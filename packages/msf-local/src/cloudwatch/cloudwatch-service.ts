@@ -10,7 +10,12 @@ import { XML_DECLARATION } from '../s3/xml.js';
 import { CloudWatchError, cwErrors } from './errors.js';
 import type { MetricStore } from './metric-store.js';
 import { isOperation, runOperation, type Input, type OperationName } from './operations.js';
+import { CborError, decodeCbor } from './cbor.js';
 import {
+  CBOR_HEADERS,
+  cborError,
+  cborOperation,
+  cborResponse,
   jsonError,
   jsonResponse,
   JSON_TARGET_PREFIX,
@@ -25,6 +30,9 @@ import {
  *   GraniteServiceVersion20100801.<Op>`, `x-amzn-query-mode: true`; errors need `x-amzn-query-error`.
  * - Debian AWS CLI 2.9.19 and Debian boto3 1.26: query protocol, form-encoded `Action=<Op>&Version=2010-08-01`,
  *   XML responses.
+ * - Smithy RPC v2 CBOR, first in the model's `protocols` (botocore 1.44 still prefers JSON; its CBOR client was
+ *   captured by forcing it): `POST /service/GraniteServiceVersion20100801/operation/<Op>`, `smithy-protocol:
+ *   rpc-v2-cbor`, `application/cbor` both ways, errors with `__type` and `x-amzn-query-error`.
  * All sign with SigV4 service `monitoring`.
  */
 export class CloudWatchService implements Service {
@@ -40,6 +48,7 @@ export class CloudWatchService implements Service {
 
   accepts(req: ServiceRequest): boolean {
     if (header(req, 'x-amz-target')?.startsWith(JSON_TARGET_PREFIX)) return true;
+    if (req.method === 'POST' && cborOperation(req.rawPath) !== undefined) return true;
     const service = signingService(req);
     if (service !== undefined) return service === 'monitoring';
     // Unsigned query-protocol request: claim it only when it names a CloudWatch action and API version.
@@ -52,8 +61,10 @@ export class CloudWatchService implements Service {
   async handle(req: ServiceRequest): Promise<ServiceResponse> {
     const target = header(req, 'x-amz-target');
     // The SDKs gzip large PutMetricData bodies (the operation's @requestCompression trait).
+    const cbor = cborOperation(req.rawPath);
     const body = decodeBody(req);
     if (body instanceof CloudWatchError) {
+      if (cbor !== undefined) return { status: body.status, ...cborError(body) };
       return target !== undefined
         ? { status: body.status, ...jsonError(body) }
         : {
@@ -63,8 +74,43 @@ export class CloudWatchService implements Service {
           };
     }
     const decoded = { ...req, body };
+    if (cbor !== undefined) return this.handleCbor(decoded, cbor);
     if (target !== undefined) return this.handleJson(decoded, target);
     return this.handleQuery(decoded);
+  }
+
+  private async handleCbor(req: ServiceRequest, operation: string): Promise<ServiceResponse> {
+    try {
+      if (!isOperation(operation)) throw unknownOperation(operation);
+      let input: unknown = {};
+      if (req.body.length > 0) {
+        try {
+          input = decodeCbor(req.body);
+        } catch (error) {
+          if (!(error instanceof CborError)) throw error;
+          throw new CloudWatchError(
+            'SerializationException',
+            'SerializationException',
+            400,
+            `The request body is not valid CBOR: ${error.message}`,
+          );
+        }
+      }
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        throw new CloudWatchError(
+          'SerializationException',
+          'SerializationException',
+          400,
+          'The request body must be a CBOR map',
+        );
+      }
+      const output = await this.run(operation, input as Input);
+      return { status: 200, headers: CBOR_HEADERS, body: cborResponse(output) };
+    } catch (error) {
+      const e = asCloudWatchError(error);
+      const { body, headers } = cborError(e);
+      return { status: e.status, headers, body };
+    }
   }
 
   private async handleJson(req: ServiceRequest, target: string): Promise<ServiceResponse> {

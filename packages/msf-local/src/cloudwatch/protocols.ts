@@ -1,10 +1,12 @@
 import { el, escapeXml } from '../s3/xml.js';
+import { CborTimestamp, encodeCbor } from './cbor.js';
 import type { CloudWatchError } from './errors.js';
 import { OutputMap, type Input, type Output } from './operations.js';
 
 /**
- * The two wire protocols CloudWatch clients send (captured, see the module docs of cloudwatch-service.ts):
- * AWS JSON 1.0 (JS SDK v3, recent botocore) and the query protocol (AWS CLI v2.9, older botocore).
+ * The wire protocols CloudWatch clients send (captured, see the module docs of cloudwatch-service.ts):
+ * AWS JSON 1.0 (JS SDK v3, recent botocore), the query protocol (AWS CLI v2.9, older botocore) and Smithy RPC v2
+ * CBOR (listed first in CloudWatch's current service model).
  */
 
 export const CLOUDWATCH_XMLNS = 'http://monitoring.amazonaws.com/doc/2010-08-01/';
@@ -133,6 +135,40 @@ function writeDouble(value: number): string {
   const text = JSON.stringify(value);
   // Integral values within the exact range get `.0`; exponent forms (1e+21) are already doubles to every parser.
   return Number.isInteger(value) && /^-?\d+$/.test(text) ? `${text}.0` : text;
+}
+
+// ------------------------------------------------------------------ Smithy RPC v2 CBOR
+
+/** `POST /service/GraniteServiceVersion20100801/operation/<Op>`: the operation, or undefined for another path. */
+export function cborOperation(rawPath: string): string | undefined {
+  const match = /^\/service\/GraniteServiceVersion20100801\/operation\/([A-Za-z]+)$/.exec(rawPath);
+  return match?.[1];
+}
+
+export const CBOR_HEADERS = { 'content-type': 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor' };
+
+export function cborResponse(output: Output): Buffer {
+  return encodeCbor(toCborValue(output));
+}
+
+function toCborValue(value: unknown): unknown {
+  if (value instanceof Date) return new CborTimestamp(value.getTime() / 1000);
+  if (Array.isArray(value)) return value.map(toCborValue);
+  if (value instanceof OutputMap) return toCborValue(value.entries);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toCborValue(v)]),
+    );
+  }
+  return value;
+}
+
+/** The error body of RPC v2 CBOR: `__type` and the message, plus the query-compatible code header. */
+export function cborError(error: CloudWatchError): { body: Buffer; headers: Record<string, string> } {
+  return {
+    body: encodeCbor({ __type: `${ERROR_NAMESPACE}${error.shape}`, [error.messageMember]: error.message }),
+    headers: { ...CBOR_HEADERS, 'x-amzn-query-error': `${error.code};${error.fault}` },
+  };
 }
 
 export function jsonError(error: CloudWatchError): { body: string; headers: Record<string, string> } {

@@ -1,5 +1,7 @@
 /** CloudWatch through the real @aws-sdk/client-cloudwatch (AWS JSON 1.0) against a real EdgeServer. */
+import { readFile } from 'node:fs/promises';
 import {
+  CloudWatchClient,
   GetMetricDataCommand,
   GetMetricStatisticsCommand,
   InvalidNextToken,
@@ -8,11 +10,13 @@ import {
   ListMetricsCommand,
   MissingRequiredParameterException,
   PutMetricDataCommand,
-  type CloudWatchClient,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
+// The RPC v2 CBOR protocol of the SDK's own core (what @aws-sdk/client-cloudwatch is built on).
+import { AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startCloudWatch, type CloudWatchHarness } from './harness.js';
+import { decodeCbor } from '../../src/cloudwatch/cbor.js';
+import { startCloudWatch, TEST_CREDENTIALS, type CloudWatchHarness } from './harness.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000);
@@ -502,6 +506,118 @@ describe('GetMetricData metric math', () => {
 });
 
 describe('wire details', () => {
+  it('serves Smithy RPC v2 CBOR: botocore 1.44 requests replayed byte for byte, answers and errors in CBOR', async () => {
+    const captured = JSON.parse(
+      await readFile(new URL('./fixtures/botocore-cbor-requests.json', import.meta.url), 'utf8'),
+    ) as Record<'putMetricData' | 'getMetricStatistics' | 'getMetricStatisticsEndBeforeStart', string>;
+    const post = (operation: string, bodyHex: string) =>
+      fetch(`${h.url}/service/GraniteServiceVersion20100801/operation/${operation}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/cbor',
+          accept: 'application/cbor',
+          'smithy-protocol': 'rpc-v2-cbor',
+          'x-amzn-query-mode': 'true',
+          authorization:
+            'AWS4-HMAC-SHA256 Credential=AKIDMSFLOCAL/20260301/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0',
+        },
+        body: Buffer.from(bodyHex, 'hex'),
+      });
+    const put = await post('PutMetricData', captured.putMetricData);
+    expect(put.status).toBe(200);
+    expect(put.headers.get('smithy-protocol')).toBe('rpc-v2-cbor');
+
+    const stats = await post('GetMetricStatistics', captured.getMetricStatistics);
+    expect(stats.status).toBe(200);
+    expect(stats.headers.get('content-type')).toBe('application/cbor');
+    // 1.5 at T0; Values [2, 4] x Counts [1, 3] at T0+10 s; a statistic set (2 samples, sum 100, max 60) at T0+20 s.
+    expect(decodeCbor(Buffer.from(await stats.arrayBuffer()))).toEqual({
+      Label: 'records',
+      Datapoints: [{ Timestamp: T0 / 1000, SampleCount: 7, Sum: 115.5, Maximum: 60, Unit: 'Count' }],
+    });
+    const wrong = await post('GetMetricStatistics', captured.getMetricStatisticsEndBeforeStart);
+    expect(wrong.status).toBe(400);
+    expect(wrong.headers.get('x-amzn-query-error')).toBe('InvalidParameterValue;Sender');
+    expect(decodeCbor(Buffer.from(await wrong.arrayBuffer()))).toEqual({
+      __type: 'com.amazonaws.cloudwatch#InvalidParameterValueException',
+      message: 'The parameter StartTime must be less than the parameter EndTime.',
+    });
+    const unknown = await post('DescribeAlarms', 'a0');
+    expect(unknown.status).toBe(400);
+    expect(decodeCbor(Buffer.from(await unknown.arrayBuffer()))).toMatchObject({
+      __type: 'com.amazonaws.cloudwatch#InvalidAction',
+    });
+    const garbage = await post('ListMetrics', '1903');
+    expect(garbage.status).toBe(400);
+    expect(decodeCbor(Buffer.from(await garbage.arrayBuffer()))).toMatchObject({
+      __type: 'com.amazonaws.cloudwatch#SerializationException',
+    });
+  });
+
+  it('serves the JS SDK switched to RPC v2 CBOR (the protocol @aws-sdk/core ships for it)', async () => {
+    const client = new CloudWatchClient({
+      endpoint: h.url,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+      protocol: AwsSmithyRpcV2CborProtocol,
+    });
+    const paths: string[] = [];
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        paths.push((args.request as { path: string }).path);
+        return next(args);
+      },
+      { step: 'finalizeRequest' },
+    );
+    try {
+      const dims = app('js-cbor');
+      await client.send(
+        new PutMetricDataCommand({
+          Namespace: 'Custom/JsCbor',
+          MetricData: [
+            { MetricName: 'm', Dimensions: dims, Timestamp: at(0), Values: [1, 3], Counts: [1, 1] },
+          ],
+        }),
+      );
+      const data = await client.send(
+        new GetMetricDataCommand({
+          StartTime: at(0),
+          EndTime: at(60),
+          MetricDataQueries: [
+            {
+              Id: 'avg',
+              MetricStat: {
+                Metric: { Namespace: 'Custom/JsCbor', MetricName: 'm', Dimensions: dims },
+                Period: 60,
+                Stat: 'Average',
+              },
+            },
+          ],
+        }),
+      );
+      expect(data.MetricDataResults?.[0]).toMatchObject({ Id: 'avg', Values: [2], Timestamps: [at(0)] });
+      const listed = await client.send(new ListMetricsCommand({ Namespace: 'Custom/JsCbor' }));
+      expect(listed.Metrics).toEqual([{ Namespace: 'Custom/JsCbor', MetricName: 'm', Dimensions: dims }]);
+      const error = await caught(
+        client.send(
+          new GetMetricStatisticsCommand({
+            Namespace: 'x',
+            MetricName: 'm',
+            StartTime: at(60),
+            EndTime: at(0),
+            Period: 60,
+            Statistics: ['Sum'],
+          }),
+        ),
+      );
+      expect(error).toBeInstanceOf(InvalidParameterValueException);
+      expect(paths).toContain('/service/GraniteServiceVersion20100801/operation/GetMetricData');
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('writes doubles with a fraction in JSON 1.0 (3.0, not 3: botocore would hand boto3 users an int)', async () => {
     const post = async (operation: string, body: unknown) => {
       const res = await fetch(h.url, {
