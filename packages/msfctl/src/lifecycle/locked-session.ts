@@ -26,6 +26,8 @@ export interface LockedSession {
   lock: HeldLock;
   /** The entry this command writes (its intent, then its outcome). */
   entry: LedgerEntry;
+  /** begin() ran: the command has started changing the application. */
+  readonly begun: boolean;
   /**
    * Writes the intent entry (before the first service call). Until then nothing is recorded, so a command
    * that finds nothing to do leaves no entry behind.
@@ -104,6 +106,9 @@ export async function withLockedSession<T>(
       get entry() {
         return current;
       },
+      get begun() {
+        return begun;
+      },
       async begin(patch = {}) {
         if (begun) return session.patch(patch);
         begun = true;
@@ -180,6 +185,15 @@ async function stopOnSignal(
 ): Promise<void> {
   const { host, application, kind } = options;
   const inFlight = (session?.entry.operations ?? []).filter((op) => /IN_PROGRESS|PENDING/.test(op.status));
+  if (!session?.begun) {
+    host.notify({
+      level: 'warn',
+      code: 'MSF_SESSION_W1001',
+      text: `Interrupted (${signal}): msfctl ${kind} stopped before changing anything on ${application}.`,
+    });
+    await lock.release().catch(() => undefined);
+    return;
+  }
   host.notify({
     level: 'warn',
     code: 'MSF_SESSION_W1001',
@@ -191,8 +205,7 @@ async function stopOnSignal(
       `\`msfctl status\` shows where ${application} is now; the next \`msfctl apply\` continues from the service's state.`,
   });
   try {
-    // patch() writes only an entry that begin() recorded: a command stopped before acting leaves none.
-    if (session?.entry.outcome === 'in-progress') {
+    if (session.entry.outcome === 'in-progress') {
       await session.patch({
         outcome: 'interrupted',
         endedAt: new Date().toISOString(),

@@ -92,6 +92,33 @@ describe('withLockedSession on SIGINT', () => {
     await running;
   });
 
+  it('before the command changed anything (planning, building the JAR): says so and records nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'msfctl-sigint-'));
+    const store = new LocalObjectStore(dir);
+    const host = createSilentHost();
+    const exits: number[] = [];
+    let finish = () => undefined as void;
+    let planning = false;
+    const running = withLockedSession(
+      { store, application: 'app', kind: 'apply', summary: 'apply', host, exit: (code) => exits.push(code) },
+      async () => {
+        planning = true;
+        await new Promise<void>((resolve) => (finish = resolve)); // Maven is building
+      },
+    );
+    await until(() => planning);
+    process.emit('SIGINT');
+    await until(() => exits.length > 0);
+    expect(exits).toEqual([130]);
+    expect(host.messages.find((m) => m.code === 'MSF_SESSION_W1001')?.text).toBe(
+      'Interrupted (SIGINT): msfctl apply stopped before changing anything on app.',
+    );
+    expect(existsSync(path.join(dir, 'app', 'lock.json'))).toBe(false);
+    expect((await readLedger(store, 'app')).ledger.entries).toEqual([]);
+    finish();
+    await running;
+  });
+
   it('removes its signal handlers when the command ends', async () => {
     const store = new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-sigint-')));
     const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
