@@ -34,6 +34,10 @@ export async function buildWithMaven(
   const tail: string[] = [];
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(mvn, args, { cwd: build.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // If msfctl exits mid-build (Ctrl-C, SIGTERM from CI), Maven must not go on writing target/ unseen.
+    const stopBuild = () => child.kill('SIGTERM');
+    process.once('exit', stopBuild);
+    child.on('close', () => process.off('exit', stopBuild));
     let partial = '';
     const onData = (chunk: Buffer) => {
       const lines = (partial + chunk.toString('utf8')).split('\n');

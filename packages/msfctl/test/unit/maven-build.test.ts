@@ -1,9 +1,27 @@
 /** How msfctl runs Maven: a clean build, so the same sources give the same JAR digest every time. */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildWithMaven } from '../../src/artifacts/maven.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 describe('buildWithMaven', () => {
   it('runs `clean package` (an incremental package re-shades the previous shaded JAR) and finds the JAR', async () => {
@@ -25,5 +43,37 @@ describe('buildWithMaven', () => {
       '-B clean package -DskipTests -Pflink-1.20',
     );
     expect(jar).toBe(path.join(dir, 'target', 'app.jar'));
+  });
+
+  it('stops the build when msfctl exits mid-build (SIGTERM from CI), leaving no Maven behind', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'msfctl-mvn-'));
+    writeFileSync(path.join(dir, 'pom.xml'), '<project/>');
+    const mvn = path.join(dir, 'slow-mvn.sh');
+    writeFileSync(mvn, '#!/bin/sh\necho $$ > mvn.pid\nexec sleep 60\n');
+    chmodSync(mvn, 0o755);
+    const module = new URL('../../src/artifacts/maven.ts', import.meta.url).pathname;
+    // A process that builds as msfctl does and exits on SIGTERM as msfctl's interrupt handler does.
+    const script = `import { buildWithMaven } from ${JSON.stringify(module)};
+process.on('SIGTERM', () => process.exit(143));
+await buildWithMaven({ dir: ${JSON.stringify(dir)} });`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, MSFCTL_MVN: mvn },
+      stdio: 'ignore',
+    });
+    await until(
+      () =>
+        existsSync(path.join(dir, 'mvn.pid')) &&
+        readFileSync(path.join(dir, 'mvn.pid'), 'utf8').trim() !== '',
+    );
+    const mvnPid = Number(readFileSync(path.join(dir, 'mvn.pid'), 'utf8'));
+    expect(alive(mvnPid)).toBe(true);
+    try {
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+      await until(() => !alive(mvnPid), 5_000);
+    } finally {
+      if (alive(mvnPid)) process.kill(mvnPid); // no stray `sleep` when the test fails
+    }
   });
 });
