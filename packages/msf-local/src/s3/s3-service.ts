@@ -121,7 +121,11 @@ export class S3Service implements Service {
       const s3Error = error instanceof S3Error ? error : internalError(error);
       response = s3Error.toResponse(req.requestId, safeResource(req.rawPath));
     }
-    response.headers = { 'x-amz-id-2': hostId(req.requestId), ...response.headers };
+    response.headers = {
+      'x-amz-request-id': req.requestId,
+      'x-amz-id-2': hostId(req.requestId),
+      ...response.headers,
+    };
     return response;
   }
 

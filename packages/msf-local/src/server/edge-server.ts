@@ -106,11 +106,9 @@ export class EdgeServer {
         }),
       };
     }
-    const headers: Record<string, string> = {
-      'x-amzn-requestid': requestId,
-      'x-amz-request-id': requestId,
-      ...response.headers,
-    };
+    // x-amzn-RequestId is what the JSON and query APIs answer with; S3 adds its own x-amz-request-id. A proxied
+    // answer (Kinesis) brings its upstream's id, which then replaces this one rather than adding a second.
+    const headers: Record<string, string> = { 'x-amzn-requestid': requestId, ...response.headers };
     const body = response.body;
     if (body instanceof Readable) {
       res.writeHead(response.status, headers);

@@ -185,6 +185,9 @@ describe('Kinesis through the edge endpoint', () => {
       viaEdge.body.includes(Buffer.from('arn:aws:kinesis:us-east-1:000000000000:stream/cbor-stream')),
     ).toBe(true);
     expect(viaEdge.body.equals(direct.body)).toBe(true);
+    // One request id, kinesis-local's (as Kinesis answers: x-amzn-RequestId only), not a second one from the edge.
+    expect(viaEdge.headers['x-amzn-requestid']).toMatch(/\S/);
+    expect(viaEdge.headers['x-amz-request-id']).toBeUndefined();
 
     const missing = Buffer.concat([Buffer.from([0xa1]), cborText('StreamName'), cborText('missing')]);
     const error = await post(

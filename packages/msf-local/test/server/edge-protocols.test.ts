@@ -131,6 +131,7 @@ describe('the edge port speaks HTTP/1.1 and cleartext HTTP/2 (prior knowledge) o
       ]);
       expect(a.status).toBe(200);
       expect(a.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(a.headers['x-amz-request-id']).toBeUndefined(); // S3's header: only S3 sends it
       expect(JSON.parse(a.body)).toEqual({
         method: 'POST',
         path: '/stream-name',
