@@ -9,7 +9,7 @@ import {
 } from '../domain/application.js';
 import { detectDrift, hasDrift } from '../plan/drift.js';
 import { artifactAt, msfctlOperationIds, type Ledger } from '../state/ledger.js';
-import type { LockInfo } from '../state/lock.js';
+import { lockLiveness, type LockInfo } from '../state/lock.js';
 
 export interface StatusReport {
   application: string;
@@ -31,7 +31,8 @@ export interface StatusReport {
   lastGoodVersion?: number;
   /** The service changed since msfctl last left it; absent while an msfctl command holds the lock. */
   drift?: boolean;
-  lock?: LockInfo;
+  /** `state`: held by a running command, or left by one that is gone (the next command takes it over). */
+  lock?: LockInfo & { state: ReturnType<typeof lockLiveness> };
   /** The ledger says msfctl deleted it. */
   deletedAt?: string;
 }
@@ -42,13 +43,15 @@ export async function getStatus(
   ledger: Ledger | undefined,
   lock: LockInfo | undefined,
 ): Promise<StatusReport> {
+  const held = lock ? { lock: { ...lock, state: lockLiveness(lock) } } : {};
+  const inFlight = held.lock?.state === 'held';
   const live = await gateway.describe(application);
   if (!live) {
     return {
       application,
       exists: false,
       ...(ledger?.deletedAt ? { deletedAt: ledger.deletedAt } : {}),
-      ...(lock ? { lock } : {}),
+      ...held,
     };
   }
   const [operations, snapshots] = await Promise.all([
@@ -86,9 +89,9 @@ export async function getStatus(
     ...(ledger?.lastGood ? { lastGoodVersion: ledger.lastGood.versionId } : {}),
     // While an msfctl command holds the lock, its own operation is not in the ledger's baseline yet: drift is
     // not known until it ends (the lock row says who is changing the application).
-    ...(ledger?.expected && !lock
+    ...(ledger?.expected && !inFlight
       ? { drift: hasDrift(detectDrift(ledger.expected, live, operations, msfctlOperationIds(ledger))) }
       : {}),
-    ...(lock ? { lock } : {}),
+    ...held,
   };
 }

@@ -64,11 +64,19 @@ export function renderStatus(r: StatusReport, s: Style): string {
     'snapshots',
     `${r.snapshots!.count}${r.snapshots!.newest ? `, newest ${r.snapshots!.newest.name} ${s.dim(ago(r.snapshots!.newest.createdAt))}` : ''}`,
   ]);
-  if (r.lock)
+  if (r.lock) {
+    const left = {
+      held: '',
+      orphaned: ` — its process ${r.lock.pid ?? ''} is gone: the next command takes the lock over`,
+      expired: ` — its lease expired at ${r.lock.expiresAt}: the next command takes the lock over`,
+    }[r.lock.state];
     rows.push([
       'lock',
-      s.yellow(`held by ${r.lock.who} (${r.lock.operation}, since ${r.lock.createdAt}, ID ${r.lock.id})`),
+      s.yellow(
+        `${r.lock.state === 'held' ? 'held' : 'left'} by ${r.lock.who} (${r.lock.operation}, since ${r.lock.createdAt}, ID ${r.lock.id})${left}`,
+      ),
     ]);
+  }
   const width = Math.max(...rows.map(([k]) => k.length));
   return [s.bold(r.application), ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n');
 }

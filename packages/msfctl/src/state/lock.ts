@@ -148,10 +148,8 @@ export async function acquireLock(
     const current = await store.get(key);
     if (!current) continue; // released in between: try again
     const holder = parseLock(current.body);
-    const expired = !holder || Date.parse(holder.expiresAt) < clock.now();
-    const orphaned =
-      holder?.host === host && holder.pid !== undefined && holder.pid !== process.pid && !alive(holder.pid);
-    if (!expired && !orphaned) throw lockHeldError(application, holder!);
+    if (holder && lockLiveness(holder, { host, isProcessAlive: alive, clock }) === 'held')
+      throw lockHeldError(application, holder);
     try {
       const takeover = JSON.stringify({ ...info, ...(holder ? { takenOverFrom: holder.id } : {}) }, null, 2);
       const revision = await store.put(key, takeover, { ifMatch: current.revision });
@@ -173,6 +171,26 @@ export async function acquireLock(
     'STATE',
     `Could not take the lock on ${application} in ${store.location}: it keeps changing.`,
   );
+}
+
+/**
+ * Whether a lock still protects a running command: `orphaned` when its holder was a process on this host that
+ * is gone, `expired` when its lease ran out. Either way the next command takes it over.
+ */
+export function lockLiveness(
+  holder: LockHolder,
+  options: Pick<LockOptions, 'host' | 'isProcessAlive' | 'clock'> = {},
+): 'held' | 'orphaned' | 'expired' {
+  const alive = options.isProcessAlive ?? processAlive;
+  if (Date.parse(holder.expiresAt) < (options.clock ?? systemClock).now()) return 'expired';
+  if (
+    holder.host === (options.host ?? hostname()) &&
+    holder.pid !== undefined &&
+    holder.pid !== process.pid &&
+    !alive(holder.pid)
+  )
+    return 'orphaned';
+  return 'held';
 }
 
 export async function readLock(store: ObjectStore, application: string): Promise<LockInfo | undefined> {

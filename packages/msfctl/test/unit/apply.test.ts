@@ -1,6 +1,7 @@
 /** apply and the executor against an in-memory MSF (the AWS boundary faked; msf-local tests use the real one). */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
@@ -10,6 +11,8 @@ import { makePlan } from '../../src/lifecycle/make-plan.js';
 import { statusJson } from '../../src/commands/status.js';
 import { getStatus } from '../../src/lifecycle/status.js';
 import { createSilentHost } from '../../src/output/io-host.js';
+import { createStyle } from '../../src/output/style.js';
+import { renderStatus } from '../../src/output/views.js';
 import type { LoadedSpec } from '../../src/spec/load.js';
 import { applicationSpecSchema } from '../../src/spec/schema.js';
 import { readLedger } from '../../src/state/ledger-store.js';
@@ -261,6 +264,15 @@ describe('apply', () => {
     await held.release();
     // The same change with no msfctl command behind it is drift.
     expect((await getStatus(msf, 'app', ledger, undefined)).drift).toBe(true);
+    // A lock left by a process that is gone (kill -9) protects nothing: status says so, and drift counts again.
+    const gone = spawnSync('true').pid!;
+    const left = { ...held.info, pid: gone, host: hostname() };
+    const orphaned = await getStatus(msf, 'app', ledger, left);
+    expect(orphaned.lock?.state).toBe('orphaned');
+    expect(orphaned.drift).toBe(true);
+    expect(renderStatus(orphaned, createStyle(false))).toContain(
+      `lock            left by alice@ci (apply, since ${left.createdAt}, ID ${left.id}) — its process ${gone} is gone: the next command takes the lock over`,
+    );
   });
 
   it('waits for an operation already in progress to finish before planning', async () => {
