@@ -69,7 +69,6 @@ const UNSUPPORTED_SUBRESOURCES = [
   'torrent',
   'website',
   'attributes',
-  'versions',
 ];
 
 /**
@@ -156,6 +155,7 @@ export class S3Service implements Service {
           if (q.has('location')) return this.getBucketLocation(bucket);
           if (q.has('versioning')) return this.getBucketVersioning(bucket);
           if (q.has('uploads')) return this.listMultipartUploads(req, bucket);
+          if (q.has('versions')) return this.listObjectVersions(req, bucket);
           if (q.get('list-type') === '2') return this.listObjects(req, bucket, 2);
           return this.listObjects(req, bucket, 1);
         default:
@@ -341,6 +341,87 @@ export class S3Service implements Service {
     return xmlResponse(200, 'ListBucketResult', body + contents + prefixes);
   }
 
+  /**
+   * ListObjectVersions of a bucket that never had versioning enabled (msf-local has none): S3 lists each object
+   * once, as version "null", latest. Cleanup code uses it (boto3 `bucket.object_versions.delete()`, Terraform's
+   * force_destroy), so it must answer rather than be NotImplemented.
+   */
+  private listObjectVersions(req: ServiceRequest, bucket: string): ServiceResponse {
+    const q = req.query;
+    const prefix = q.get('prefix') ?? '';
+    const delimiter = q.get('delimiter') ?? '';
+    const maxKeys = parseIntParam(q.get('max-keys'), 'max-keys', MAX_KEYS, 0, 2 ** 31 - 1);
+    const encodingType = q.get('encoding-type') ?? undefined;
+    if (encodingType !== undefined && encodingType !== 'url') {
+      throw s3Errors.invalidArgument(
+        'Invalid Encoding Method specified in Request',
+        'encoding-type',
+        encodingType,
+      );
+    }
+    const enc = (value: string) => (encodingType === 'url' ? s3UrlEncode(value) : value);
+    const keyMarker = q.get('key-marker') ?? '';
+    const versionIdMarker = q.get('version-id-marker') ?? undefined;
+    if (versionIdMarker !== undefined && keyMarker === '') {
+      throw s3Errors.invalidArgument(
+        'A version-id marker cannot be specified without a key marker.',
+        'version-id-marker',
+        versionIdMarker,
+      );
+    }
+    if (versionIdMarker === '') {
+      throw s3Errors.invalidArgument('A version-id marker cannot be empty.', 'version-id-marker', '');
+    }
+    if (versionIdMarker !== undefined && versionIdMarker !== 'null') {
+      throw s3Errors.invalidArgument('Invalid version id specified', 'version-id-marker', versionIdMarker);
+    }
+    const page =
+      maxKeys === 0
+        ? { contents: [], commonPrefixes: [], isTruncated: false, last: undefined }
+        : this.store.listObjects(bucket, {
+            prefix,
+            delimiter: delimiter || undefined,
+            after: keyMarker || undefined,
+            maxKeys: Math.min(maxKeys, MAX_KEYS),
+          });
+    const versions = page.contents
+      .map((o) =>
+        wrap(
+          'Version',
+          el('Key', enc(o.key)) +
+            el('VersionId', 'null') +
+            el('IsLatest', true) +
+            el('LastModified', o.lastModified.toISOString()) +
+            el('ETag', o.etag) +
+            (o.checksum
+              ? el('ChecksumAlgorithm', o.checksum.algorithm) + el('ChecksumType', o.checksum.type)
+              : '') +
+            el('Size', o.size) +
+            el('StorageClass', 'STANDARD') +
+            OWNER,
+        ),
+      )
+      .join('');
+    const prefixes = page.commonPrefixes.map((p) => wrap('CommonPrefixes', el('Prefix', enc(p)))).join('');
+    const next =
+      page.isTruncated && page.last !== undefined
+        ? el('NextKeyMarker', enc(page.last)) + el('NextVersionIdMarker', 'null')
+        : '';
+    const body =
+      el('Name', bucket) +
+      el('Prefix', enc(prefix)) +
+      el('KeyMarker', enc(keyMarker)) +
+      el('VersionIdMarker', versionIdMarker ?? '') +
+      next +
+      el('MaxKeys', maxKeys) +
+      (delimiter ? el('Delimiter', enc(delimiter)) : '') +
+      (encodingType ? el('EncodingType', encodingType) : '') +
+      el('IsTruncated', page.isTruncated) +
+      versions +
+      prefixes;
+    return xmlResponse(200, 'ListVersionsResult', body);
+  }
+
   // ---------------------------------------------------------------- objects
 
   private async putObject(req: ServiceRequest, bucket: string, key: string): Promise<ServiceResponse> {
@@ -511,7 +592,10 @@ export class S3Service implements Service {
         await this.store.deleteObject(bucket, key, {
           ifMatch: typeof object.ETag === 'string' ? object.ETag : undefined,
         });
-        if (!quiet) out += wrap('Deleted', el('Key', key));
+        if (!quiet) {
+          const version = object.VersionId === 'null' ? el('VersionId', 'null') : '';
+          out += wrap('Deleted', el('Key', key) + version);
+        }
       } catch (error) {
         const e = error instanceof S3Error ? error : internalError(error);
         out += wrap('Error', el('Key', key) + el('Code', e.code) + el('Message', e.message));

@@ -15,6 +15,7 @@ import {
   ListBucketsCommand,
   ListObjectsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
   type S3Client,
@@ -527,6 +528,50 @@ describe('listing', () => {
     expect(first.Size).toBe(Buffer.byteLength(first.Key!));
     expect(first.ETag).toBe(`"${md5(first.Key!)}"`);
     expect(first.StorageClass).toBe('STANDARD');
+  });
+
+  it('ListObjectVersions of an unversioned bucket: every object once as version "null", with pages and prefixes', async () => {
+    const versions: string[] = [];
+    let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await s3.send(
+        new ListObjectVersionsCommand({ Bucket: 'listing', MaxKeys: 3, ...markers }),
+      );
+      for (const v of page.Versions ?? []) {
+        expect(v).toMatchObject({ VersionId: 'null', IsLatest: true, Size: Buffer.byteLength(v.Key!) });
+        expect(v.ETag).toBe(`"${md5(v.Key!)}"`);
+        versions.push(v.Key!);
+      }
+      if (!page.IsTruncated) break;
+      expect(page.NextVersionIdMarker).toBe('null');
+      markers = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };
+    }
+    expect(versions).toEqual(sorted);
+    const grouped = await s3.send(
+      new ListObjectVersionsCommand({ Bucket: 'listing', Prefix: 'logs/', Delimiter: '/' }),
+    );
+    expect(grouped.CommonPrefixes?.map((p) => p.Prefix)).toEqual(['logs/2026/']);
+    expect(grouped.Versions?.map((v) => v.Key)).toEqual(['logs/readme']);
+    const noKeyMarker = await expectS3Error(
+      s3.send(new ListObjectVersionsCommand({ Bucket: 'listing', VersionIdMarker: 'null' })),
+      'InvalidArgument',
+      400,
+    );
+    expect(noKeyMarker.message).toBe('A version-id marker cannot be specified without a key marker.');
+    // The cleanup idiom (boto3 object_versions.delete()): DeleteObjects of what was listed, version "null".
+    await s3.send(new PutObjectCommand({ Bucket: 'listing', Key: 'to-clean', Body: 'x' }));
+    const cleaned = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: 'listing',
+        Delete: { Objects: [{ Key: 'to-clean', VersionId: 'null' }] },
+      }),
+    );
+    expect(cleaned.Deleted).toEqual([{ Key: 'to-clean', VersionId: 'null' }]);
+    await expectS3Error(
+      s3.send(new ListObjectVersionsCommand({ Bucket: 'no-such-bucket-v' })),
+      'NoSuchBucket',
+      404,
+    );
   });
 
   it('groups by delimiter under a prefix', async () => {
