@@ -15,15 +15,30 @@ export interface ProtocolTargets {
   http2(stream: Duplex): void;
 }
 
+/**
+ * A connection that has not said which protocol it speaks by then is closed: the HTTP servers' own header
+ * timeouts only start once it is handed to them.
+ */
+const SNIFF_TIMEOUT_MS = 60_000;
+
 /** Reads just enough of a new connection to know its protocol, then hands it on with nothing lost. */
-export function routeByProtocol(socket: Socket, targets: ProtocolTargets): void {
+export function routeByProtocol(
+  socket: Socket,
+  targets: ProtocolTargets,
+  sniffTimeoutMs = SNIFF_TIMEOUT_MS,
+): void {
   let seen: Buffer = Buffer.alloc(0);
+  const onTimeout = () => socket.destroy();
+  socket.setTimeout(sniffTimeoutMs);
+  socket.once('timeout', onTimeout);
   const onData = (chunk: Buffer) => {
     seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
     const n = Math.min(seen.length, H2_PREFACE.length);
     const http2 = seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
     if (http2 && seen.length < H2_PREFACE.length) return; // a prefix of the preface: wait for more
     socket.removeListener('data', onData);
+    socket.removeListener('timeout', onTimeout);
+    socket.setTimeout(0);
     socket.pause();
     if (http2) {
       targets.http2(replayingStream(socket, seen));

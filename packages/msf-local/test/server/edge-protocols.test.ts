@@ -5,6 +5,7 @@ import net from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EdgeServer } from '../../src/server/edge-server.js';
+import { routeByProtocol } from '../../src/server/protocol-router.js';
 import type { Service, ServiceRequest, ServiceResponse } from '../../src/server/service.js';
 
 /** Answers with what it was given: method, path, the headers it saw and a digest of the body. */
@@ -166,5 +167,29 @@ describe('the edge port speaks HTTP/1.1 and cleartext HTTP/2 (prior knowledge) o
     const frame = await firstFrame;
     socket.destroy();
     expect(frame[3]).toBe(4);
+  });
+
+  it('closes a connection that stays silent, or stops inside the preface, before it says its protocol', async () => {
+    const handed: string[] = [];
+    const server = net.createServer((socket) =>
+      routeByProtocol(socket, { http1: () => handed.push('http1'), http2: () => handed.push('http2') }, 150),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port: routerPort } = server.address() as net.AddressInfo;
+    const closedAfter = async (bytes: Buffer) => {
+      const started = Date.now();
+      const socket = net.connect(routerPort, '127.0.0.1');
+      socket.on('error', () => {});
+      socket.write(bytes);
+      await new Promise((resolve) => socket.on('close', resolve));
+      return Date.now() - started;
+    };
+    try {
+      expect(await closedAfter(Buffer.alloc(0))).toBeLessThan(5_000);
+      expect(await closedAfter(Buffer.from('PRI * HTTP/2.0\r\n'))).toBeLessThan(5_000);
+      expect(handed).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 });
