@@ -36,6 +36,7 @@ export function registerDestroy(program: Command): void {
           result,
           `Deleted ${ctx.application}${result.finalSnapshot ? ` (final snapshot ${result.finalSnapshot})` : ''}.`,
           'The ledger keeps its history: `msfctl history` shows it.',
+          { actionsShown: !host.json },
         );
       });
     });

@@ -50,10 +50,17 @@ export function specRestore(ctx: CommandContext): RestoreSettings {
  * goes to stderr as one error line (with the status the application was left in) and its hint; the actions'
  * planned effects are not repeated then, since they did not all happen.
  */
-export function finish(host: IoHost, result: LifecycleResult, success: string, note?: string): number {
+export function finish(
+  host: IoHost,
+  result: LifecycleResult,
+  success: string,
+  note?: string,
+  /** The actions were listed before they ran (destroy asks first): do not list them again. */
+  options: { actionsShown?: boolean } = {},
+): number {
   const human = result.ok
     ? [
-        result.nothing ? '' : renderActions(result, host.style),
+        result.nothing || options.actionsShown ? '' : renderActions(result, host.style),
         renderLifecycleOutcome(result, host.style, success),
         note ? host.style.dim(note) : '',
       ]

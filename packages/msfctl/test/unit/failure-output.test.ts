@@ -52,6 +52,28 @@ describe('failure output', () => {
     expect(out.stdout).not.toContain('snapshot taken');
   });
 
+  it('a success lists the actions once: not again when they were shown before running (destroy)', () => {
+    const action = {
+      type: 'stop',
+      force: false,
+      reason: 'msfctl stop',
+      effect: { restart: false, snapshot: true, state: 'saved', kpus: { before: 1, after: 0 } },
+    } as unknown as LifecycleResult['actions'][number];
+    const result: LifecycleResult = {
+      application: 'app',
+      ok: true,
+      actions: [action],
+      live: live({ status: 'READY' }),
+    };
+    const listed = plainHost();
+    finish(listed.host, result, 'Stopped app.');
+    expect(listed.out.stdout).toContain('  1. stop');
+    const shown = plainHost();
+    finish(shown.host, result, 'Deleted app.', undefined, { actionsShown: true });
+    expect(shown.out.stdout).not.toContain('1. stop');
+    expect(shown.out.stdout).toContain('✓ Deleted app.');
+  });
+
   it('any reported error: the hint line carries no ✗', () => {
     const { host, out } = plainHost();
     reportError(host, new MsfctlError('LOCK_HELD', 'Application app is locked.', { hint: 'Wait for it.' }));
