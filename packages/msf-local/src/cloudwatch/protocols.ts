@@ -1,5 +1,5 @@
 import { el, escapeXml } from '../s3/xml.js';
-import { CborTimestamp, encodeCbor } from './cbor.js';
+import { cborTimestamp, encodeCbor } from './cbor.js';
 import type { CloudWatchError } from './errors.js';
 import { OutputMap, type Input, type Output } from './operations.js';
 
@@ -152,7 +152,7 @@ export function cborResponse(output: Output): Buffer {
 }
 
 function toCborValue(value: unknown): unknown {
-  if (value instanceof Date) return new CborTimestamp(value.getTime() / 1000);
+  if (value instanceof Date) return cborTimestamp(value);
   if (Array.isArray(value)) return value.map(toCborValue);
   if (value instanceof OutputMap) return toCborValue(value.entries);
   if (typeof value === 'object' && value !== null) {
