@@ -34,7 +34,7 @@ export function registerDestroy(program: Command): void {
         return finish(
           host,
           result,
-          `Deleted ${ctx.application}${result.finalSnapshot ? ` (final snapshot ${result.finalSnapshot})` : ''}.`,
+          `Destroy complete: ${ctx.application} is deleted${result.finalSnapshot ? `, after a final snapshot ${result.finalSnapshot}` : ''}.`,
           'The ledger keeps its history: `msfctl history` shows it.',
           { actionsShown: !host.json },
         );

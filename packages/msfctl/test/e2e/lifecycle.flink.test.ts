@@ -143,7 +143,9 @@ describe('lifecycle of stock-prices with msfctl', () => {
   it('18: destroy takes a final snapshot, deletes the application, and keeps its history', async () => {
     const destroyed = await e.run('destroy', '--auto-approve');
     expect(destroyed.code, destroyed.stdout + destroyed.stderr).toBe(0);
-    expect(destroyed.stdout).toMatch(/Deleted stock-prices \(final snapshot msfctl-\d{8}-\d{6}-final\)/);
+    expect(destroyed.stdout).toMatch(
+      /Destroy complete: stock-prices is deleted, after a final snapshot msfctl-\d{8}-\d{6}-final/,
+    );
     expect(await status()).toMatchObject({ exists: false, deletedAt: expect.any(String) });
     const ledger = e.ledger();
     expect(ledger.snapshots.some((s) => s.reason === 'destroy: final snapshot')).toBe(true);

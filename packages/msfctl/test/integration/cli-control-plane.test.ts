@@ -252,7 +252,7 @@ describe('msfctl against msf-local (control plane)', () => {
     expect(refused.code).toBe(1);
     const destroyed = await msfctl(['destroy', '--auto-approve'], { cwd });
     expect(destroyed.code, destroyed.stderr).toBe(0);
-    expect(destroyed.stdout).toContain('Deleted doomed');
+    expect(destroyed.stdout).toContain('Destroy complete: doomed is deleted');
     const status = await msfctl(['status', '--json'], { cwd });
     expect(status.json).toMatchObject({ exists: false, deletedAt: expect.any(String) });
     const history = await msfctl(['history', '--json'], { cwd });
