@@ -270,15 +270,7 @@ export class S3Service implements Service {
       2 ** 31 - 1,
       'Provided max-keys not an integer or within integer range',
     );
-    const encodingType = q.get('encoding-type') ?? undefined;
-    if (encodingType !== undefined && encodingType !== 'url') {
-      throw s3Errors.invalidArgument(
-        'Invalid Encoding Method specified in Request',
-        'encoding-type',
-        encodingType,
-      );
-    }
-    const enc = (value: string) => (encodingType === 'url' ? s3UrlEncode(value) : value);
+    const { encodingType, encode: enc } = keyEncoding(q);
     let after: string | undefined;
     const continuationToken = q.get('continuation-token') ?? undefined;
     const startAfter = q.get('start-after') ?? undefined;
@@ -351,15 +343,7 @@ export class S3Service implements Service {
     const prefix = q.get('prefix') ?? '';
     const delimiter = q.get('delimiter') ?? '';
     const maxKeys = parseIntParam(q.get('max-keys'), 'max-keys', MAX_KEYS, 0, 2 ** 31 - 1);
-    const encodingType = q.get('encoding-type') ?? undefined;
-    if (encodingType !== undefined && encodingType !== 'url') {
-      throw s3Errors.invalidArgument(
-        'Invalid Encoding Method specified in Request',
-        'encoding-type',
-        encodingType,
-      );
-    }
-    const enc = (value: string) => (encodingType === 'url' ? s3UrlEncode(value) : value);
+    const { encodingType, encode: enc } = keyEncoding(q);
     const keyMarker = q.get('key-marker') ?? '';
     const versionIdMarker = q.get('version-id-marker') ?? undefined;
     if (versionIdMarker !== undefined && keyMarker === '') {
@@ -1070,4 +1054,20 @@ function internalError(error: unknown): S3Error {
 /** The Resource element: the request path, without anything that could break the XML. */
 function safeResource(rawPath: string): string {
   return rawPath.replace(/[^\x20-\x7e]/g, '');
+}
+
+/** `encoding-type=url` asks for keys (and prefixes, delimiters) URL-encoded in a listing; S3 knows no other. */
+function keyEncoding(query: URLSearchParams): {
+  encodingType: string | undefined;
+  encode: (value: string) => string;
+} {
+  const encodingType = query.get('encoding-type') ?? undefined;
+  if (encodingType !== undefined && encodingType !== 'url') {
+    throw s3Errors.invalidArgument(
+      'Invalid Encoding Method specified in Request',
+      'encoding-type',
+      encodingType,
+    );
+  }
+  return { encodingType, encode: encodingType === 'url' ? s3UrlEncode : (value) => value };
 }
