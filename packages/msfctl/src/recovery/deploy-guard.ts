@@ -15,7 +15,15 @@ import type { AfterApplyContext, AfterApplyStep } from '../apply/after-apply.js'
 import { DEFAULT_BAKE_SECONDS } from '../health/bake-watch.js';
 import type { HealthFetcher } from '../health/cloudwatch-fetcher.js';
 import type { ExceptionSource } from '../health/exception-source.js';
-import { bake, bakeReport, recoverAndRecord, recoveryReport, type GuardDeps } from './guard.js';
+import {
+  bake,
+  bakeReport,
+  recoverAndRecord,
+  recoveryFacts,
+  recoveryReport,
+  recoveryResultText,
+  type GuardDeps,
+} from './guard.js';
 import { DEFAULT_ON_FAILURE, type OnFailurePolicy } from './recovery-plan.js';
 import { decideRecovery, type Situation } from './recovery-policy.js';
 import { isSnapshotImpossible } from './snapshot-error.js';
@@ -88,26 +96,15 @@ export function deployGuardStep(options: DeployGuardOptions): AfterApplyStep {
         situation = { kind: 'crash-loop', health: outcome.result };
       }
 
-      const ledger = session.ledger.ledger;
-      const recovery = decideRecovery(
-        onFailure,
-        situation,
-        {
-          application,
-          live: await gateway.describe(application),
-          ...(ledger.lastGood
-            ? { lastGood: { versionId: ledger.lastGood.versionId, config: ledger.lastGood.config } }
-            : {}),
-          snapshots: await gateway.listSnapshots(application).catch(() => []),
-          deployStartedAt: Date.parse(session.entry.startedAt),
-        },
-        { verifySeconds: options.verifySeconds ?? bakeSeconds },
-      );
+      const recovery = decideRecovery(onFailure, situation, await recoveryFacts(deps, session), {
+        verifySeconds: options.verifySeconds ?? bakeSeconds,
+      });
       const note =
         situation.kind === 'system-rollback'
           ? `the service rolled back the failed ${situation.rollback.failed.operation} ${situation.rollback.failed.id} by itself (system rollback) at ${new Date(situation.rollback.failed.endedAt ?? clock.now()).toISOString()}; msfctl recorded it, and the plan applies the spec again`
           : undefined;
-      const { outcome, live } = await recoverAndRecord(deps, session, recovery, ctx.live, note);
+      const run = await recoverAndRecord(deps, session, recovery, ctx.live, note);
+      const { outcome, live } = run;
       const report = {
         ...(bakeOutcome ? { bake: bakeOutcome } : {}),
         recovery: recoveryReport(recovery, outcome),
@@ -122,12 +119,7 @@ export function deployGuardStep(options: DeployGuardOptions): AfterApplyStep {
             : situation.kind === 'snapshot-impossible'
               ? 'the deploy without a snapshot did not complete'
               : 'an operation failed';
-      const after =
-        recovery.steps.length === 0
-          ? 'no recovery attempted'
-          : outcome.ok
-            ? `recovered: ${application} ${live?.status ?? 'gone'} on version ${live?.versionId ?? '-'}`
-            : `recovery stopped: ${outcome.failed?.error ?? 'unknown error'}`;
+      const after = recoveryResultText(run);
       return { ok: false, live, report, message: `${what} (${after})` };
     },
   };

@@ -21,6 +21,7 @@ import {
   stepStartMessage,
 } from './recovery-messages.js';
 import type { RecoveryPlan } from './recovery-plan.js';
+import type { RecoveryFacts } from './recovery-policy.js';
 
 export interface GuardDeps {
   application: string;
@@ -138,6 +139,27 @@ export async function recoverAndRecord(
   const verified = outcome.steps.some((s) => s.step.kind === 'verify' && s.health?.status === 'healthy');
   if (outcome.ok && verified && live?.status === 'RUNNING') await markGood(session, live, clock);
   return { outcome, live, verified };
+}
+
+/** What a recovery decision needs, read now: the application, the ledger's last good version, the snapshots. */
+export async function recoveryFacts(deps: GuardDeps, session: LockedSession): Promise<RecoveryFacts> {
+  const { application, gateway } = deps;
+  const lastGood = session.ledger.ledger.lastGood;
+  return {
+    application,
+    live: await gateway.describe(application),
+    ...(lastGood ? { lastGood: { versionId: lastGood.versionId, config: lastGood.config } } : {}),
+    snapshots: await gateway.listSnapshots(application).catch(() => []),
+    deployStartedAt: Date.parse(session.entry.startedAt),
+  };
+}
+
+/** How a recovery ended, for the command's failure message. */
+export function recoveryResultText(run: RecoveryRun): string {
+  if (run.outcome.plan.steps.length === 0) return 'no recovery attempted';
+  return run.outcome.ok
+    ? `recovered: ${run.outcome.plan.application} ${run.live?.status ?? 'gone'} on version ${run.live?.versionId ?? '-'}`
+    : `recovery stopped: ${run.outcome.failed?.error ?? 'unknown error'}`;
 }
 
 /** The application is good: the baseline of the next recovery (its version id may have moved). */

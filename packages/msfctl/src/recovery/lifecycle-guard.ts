@@ -14,7 +14,16 @@ import type { LockedSession } from '../lifecycle/locked-session.js';
 import type { IoHost } from '../output/io-host.js';
 import { diffConfig } from '../plan/fields.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import { bake, bakeReport, markGood, recoverAndRecord, recoveryReport, type GuardDeps } from './guard.js';
+import {
+  bake,
+  bakeReport,
+  markGood,
+  recoverAndRecord,
+  recoveryFacts,
+  recoveryReport,
+  recoveryResultText,
+  type GuardDeps,
+} from './guard.js';
 import type { OnFailurePolicy } from './recovery-plan.js';
 import { decideRecovery } from './recovery-policy.js';
 
@@ -81,26 +90,14 @@ export function lifecycleGuard(options: LifecycleGuardOptions): LifecycleGuard {
     const recovery = decideRecovery(
       options.onFailure,
       { kind: 'crash-loop', health: outcome.result },
-      {
-        application,
-        live: await gateway.describe(application),
-        ...(lastGood ? { lastGood: { versionId: lastGood.versionId, config: lastGood.config } } : {}),
-        snapshots: await gateway.listSnapshots(application).catch(() => []),
-        deployStartedAt: Date.parse(session.entry.startedAt),
-      },
+      await recoveryFacts(deps, session),
       { verifySeconds: options.bakeSeconds },
     );
     const run = await recoverAndRecord(deps, session, recovery, live);
-    const after =
-      recovery.steps.length === 0
-        ? 'no recovery attempted'
-        : run.outcome.ok
-          ? `recovered: ${application} ${run.live?.status ?? 'gone'} on version ${run.live?.versionId ?? '-'}`
-          : `recovery stopped: ${run.outcome.failed?.error ?? 'unknown error'}`;
     return {
       ok: false,
       live: run.live,
-      message: `crash loop (${after})`,
+      message: `crash loop (${recoveryResultText(run)})`,
       report: {
         bake: baked,
         recovery: recoveryReport(recovery, run.outcome),
