@@ -9,7 +9,7 @@ import {
 import { XML_DECLARATION } from '../s3/xml.js';
 import { CloudWatchError, cwErrors } from './errors.js';
 import type { MetricStore } from './metric-store.js';
-import { isOperation, runOperation, type Input, type OperationName } from './operations.js';
+import { isOperation, runOperation, type Input, type OperationName, type Output } from './operations.js';
 import { CborError, decodeCbor } from './cbor.js';
 import {
   CBOR_HEADERS,
@@ -59,14 +59,12 @@ export class CloudWatchService implements Service {
   }
 
   async handle(req: ServiceRequest): Promise<ServiceResponse> {
-    const target = header(req, 'x-amz-target');
+    const rpc = rpcOf(req);
     // The SDKs gzip large PutMetricData bodies (the operation's @requestCompression trait).
-    const cbor = cborOperation(req.rawPath);
     const body = decodeBody(req);
     if (body instanceof CloudWatchError) {
-      if (cbor !== undefined) return { status: body.status, ...cborError(body) };
-      return target !== undefined
-        ? { status: body.status, ...jsonError(body) }
+      return rpc !== undefined
+        ? { status: body.status, ...rpc.protocol.error(body) }
         : {
             status: body.status,
             headers: { 'content-type': 'text/xml' },
@@ -74,81 +72,26 @@ export class CloudWatchService implements Service {
           };
     }
     const decoded = { ...req, body };
-    if (cbor !== undefined) return this.handleCbor(decoded, cbor);
-    if (target !== undefined) return this.handleJson(decoded, target);
+    if (rpc !== undefined) return this.handleRpc(decoded, rpc.operation, rpc.protocol);
     return this.handleQuery(decoded);
   }
 
-  private async handleCbor(req: ServiceRequest, operation: string): Promise<ServiceResponse> {
+  private async handleRpc(
+    req: ServiceRequest,
+    operation: string,
+    protocol: RpcProtocol,
+  ): Promise<ServiceResponse> {
     try {
       if (!isOperation(operation)) throw unknownOperation(operation);
-      let input: unknown = {};
-      if (req.body.length > 0) {
-        try {
-          input = decodeCbor(req.body);
-        } catch (error) {
-          if (!(error instanceof CborError)) throw error;
-          throw new CloudWatchError(
-            'SerializationException',
-            'SerializationException',
-            400,
-            `The request body is not valid CBOR: ${error.message}`,
-          );
-        }
-      }
+      const input = protocol.decode(req.body);
       if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-        throw new CloudWatchError(
-          'SerializationException',
-          'SerializationException',
-          400,
-          'The request body must be a CBOR map',
-        );
+        throw serializationError(`The request body must be ${protocol.mapName}`);
       }
       const output = await this.run(operation, input as Input);
-      return { status: 200, headers: CBOR_HEADERS, body: cborResponse(output) };
+      return { status: 200, ...protocol.response(output) };
     } catch (error) {
       const e = asCloudWatchError(error);
-      const { body, headers } = cborError(e);
-      return { status: e.status, headers, body };
-    }
-  }
-
-  private async handleJson(req: ServiceRequest, target: string): Promise<ServiceResponse> {
-    try {
-      const operation = target.startsWith(JSON_TARGET_PREFIX)
-        ? target.slice(JSON_TARGET_PREFIX.length)
-        : target;
-      if (!isOperation(operation)) throw unknownOperation(operation);
-      let input: Input;
-      try {
-        const text = req.body.toString('utf8').trim();
-        input = text === '' ? {} : (JSON.parse(text) as Input);
-      } catch {
-        throw new CloudWatchError(
-          'SerializationException',
-          'SerializationException',
-          400,
-          'Malformed JSON request body',
-        );
-      }
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-        throw new CloudWatchError(
-          'SerializationException',
-          'SerializationException',
-          400,
-          'The request body must be a JSON object',
-        );
-      }
-      const output = await this.run(operation, input);
-      return {
-        status: 200,
-        headers: { 'content-type': 'application/x-amz-json-1.0' },
-        body: jsonResponse(output),
-      };
-    } catch (error) {
-      const e = asCloudWatchError(error);
-      const { body, headers } = jsonError(e);
-      return { status: e.status, headers, body };
+      return { status: e.status, ...protocol.error(e) };
     }
   }
 
@@ -207,14 +150,65 @@ function decodeBody(req: ServiceRequest): Buffer | CloudWatchError {
         );
     }
   } catch {
-    return new CloudWatchError(
-      'SerializationException',
-      'SerializationException',
-      400,
-      'The request body is not valid gzip',
-    );
+    return serializationError('The request body is not valid gzip');
   }
   return body;
+}
+
+/** What the two RPC protocols (JSON 1.0, RPC v2 CBOR) do differently: read the input, write the answers. */
+interface RpcProtocol {
+  /** The request body as a value, `{}` when empty; a SerializationException when it cannot be read. */
+  decode(body: Buffer): unknown;
+  /** What the input must be, for the error when it is not: "a JSON object". */
+  mapName: string;
+  response(output: Output): { headers: Record<string, string>; body: string | Buffer };
+  error(error: CloudWatchError): { headers: Record<string, string>; body: string | Buffer };
+}
+
+const JSON_PROTOCOL: RpcProtocol = {
+  decode(body) {
+    const text = body.toString('utf8').trim();
+    try {
+      return text === '' ? {} : (JSON.parse(text) as unknown);
+    } catch {
+      throw serializationError('Malformed JSON request body');
+    }
+  },
+  mapName: 'a JSON object',
+  response: (output) => ({
+    headers: { 'content-type': 'application/x-amz-json-1.0' },
+    body: jsonResponse(output),
+  }),
+  error: jsonError,
+};
+
+const CBOR_PROTOCOL: RpcProtocol = {
+  decode(body) {
+    if (body.length === 0) return {};
+    try {
+      return decodeCbor(body);
+    } catch (error) {
+      if (!(error instanceof CborError)) throw error;
+      throw serializationError(`The request body is not valid CBOR: ${error.message}`);
+    }
+  },
+  mapName: 'a CBOR map',
+  response: (output) => ({ headers: CBOR_HEADERS, body: cborResponse(output) }),
+  error: cborError,
+};
+
+/** The operation and protocol of an RPC request (CBOR by its path, JSON by X-Amz-Target); undefined for query. */
+function rpcOf(req: ServiceRequest): { operation: string; protocol: RpcProtocol } | undefined {
+  const cborOp = cborOperation(req.rawPath);
+  if (cborOp !== undefined) return { operation: cborOp, protocol: CBOR_PROTOCOL };
+  const target = header(req, 'x-amz-target');
+  if (target === undefined) return undefined;
+  const operation = target.startsWith(JSON_TARGET_PREFIX) ? target.slice(JSON_TARGET_PREFIX.length) : target;
+  return { operation, protocol: JSON_PROTOCOL };
+}
+
+function serializationError(message: string): CloudWatchError {
+  return new CloudWatchError('SerializationException', 'SerializationException', 400, message);
 }
 
 function unknownOperation(operation: string): CloudWatchError {
