@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { LiveApplication } from '../domain/application.js';
 import { readSnapshotState, type SnapshotState } from '../inspect/index.js';
 import type { PlanCheckContext } from '../plan/checks.js';
+import { newestReady } from '../plan/effects.js';
 import { msfctlCacheDir } from './jar-cache.js';
 
 interface PersistedApplication {
@@ -18,9 +19,7 @@ interface PersistedApplication {
 
 export function localSnapshotState(dataDir: string, cacheDir = msfctlCacheDir()) {
   return async (ctx: PlanCheckContext, live: LiveApplication): Promise<SnapshotState | undefined> => {
-    const newest = (await ctx.gateway.listSnapshots(live.name))
-      .filter((s) => s.status === 'READY')
-      .sort((a, b) => b.createdAt - a.createdAt)[0];
+    const newest = newestReady(await ctx.gateway.listSnapshots(live.name)).snapshot;
     if (!newest) return undefined;
     // Only a snapshot of the code that runs now says which of its operators hold state.
     const version =
