@@ -183,14 +183,16 @@ export function lockLiveness(
 ): 'held' | 'orphaned' | 'expired' {
   const alive = options.isProcessAlive ?? processAlive;
   if (Date.parse(holder.expiresAt) < (options.clock ?? systemClock).now()) return 'expired';
-  if (
-    holder.host === (options.host ?? hostname()) &&
-    holder.pid !== undefined &&
-    holder.pid !== process.pid &&
-    !alive(holder.pid)
-  )
-    return 'orphaned';
+  const pid = localHolderPid(holder, options.host);
+  if (pid !== undefined && !alive(pid)) return 'orphaned';
   return 'held';
+}
+
+/** The holder's PID when it is another process on this host: the only holder whose liveness msfctl can check. */
+function localHolderPid(holder: LockHolder, host = hostname()): number | undefined {
+  return holder.host === host && holder.pid !== undefined && holder.pid !== process.pid
+    ? holder.pid
+    : undefined;
 }
 
 export async function readLock(store: ObjectStore, application: string): Promise<LockInfo | undefined> {
@@ -226,12 +228,8 @@ export async function forceUnlock(
     );
   }
   const alive = options.isProcessAlive ?? processAlive;
-  if (
-    holder.host === (options.host ?? hostname()) &&
-    holder.pid !== undefined &&
-    holder.pid !== process.pid &&
-    alive(holder.pid)
-  ) {
+  const pid = localHolderPid(holder, options.host);
+  if (pid !== undefined && alive(pid)) {
     throw new MsfctlError(
       'LOCK_HELD',
       `Lock ${id} on ${application} belongs to a command that is still running: msfctl ${holder.operation} by ${holder.who}, PID ${holder.pid} on this host (since ${holder.createdAt}).`,
