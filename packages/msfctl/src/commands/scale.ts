@@ -5,7 +5,7 @@ import { DEFAULT_KPU_QUOTA } from '../lifecycle/make-plan.js';
 import { scaleApplication } from '../lifecycle/scale.js';
 import { openContext, type GlobalOptions } from './context.js';
 import { finish, lifecycleContext, specRestore } from './lifecycle-context.js';
-import { positiveInt, runCommand } from './run.js';
+import { forApplication, positiveInt, runCommand } from './run.js';
 
 export function registerScale(program: Command): void {
   program
@@ -30,11 +30,7 @@ export function registerScale(program: Command): void {
         }
         if (options.perKpu !== undefined && options.perKpu > 8)
           throw new MsfctlError('USAGE', '--per-kpu is at most 8.');
-        const ctx = await openContext(
-          options,
-          { spec: 'optional', ...(app ? { application: app } : {}) },
-          host,
-        );
+        const ctx = await openContext(options, forApplication(app), host);
         try {
           const result = await scaleApplication(lifecycleContext(ctx), {
             parallelism: options.parallelism,
