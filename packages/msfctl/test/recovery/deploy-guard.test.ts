@@ -11,31 +11,12 @@ import type { AwsClients } from '../../src/aws/clients.js';
 import { apply, type ApplyInput } from '../../src/lifecycle/apply.js';
 import { createSilentHost } from '../../src/output/io-host.js';
 import { deployGuardStep, type DeployGuardOptions } from '../../src/recovery/deploy-guard.js';
-import type { LoadedSpec } from '../../src/spec/load.js';
-import { applicationSpecSchema } from '../../src/spec/schema.js';
 import { readLedger } from '../../src/state/ledger-store.js';
 import { LocalObjectStore } from '../../src/state/local-object-store.js';
 import { fakeClock } from '../fakes/fake-msf.js';
-import { BROKEN, LoopingMsf, metrics } from './support/looping-msf.js';
+import { BROKEN, LoopingMsf, metrics, spec } from './support/looping-msf.js';
 
 const clients = { s3: { send: async () => ({}) } } as unknown as AwsClients;
-
-function spec(stream: string): LoadedSpec {
-  const parsed = applicationSpecSchema.parse({
-    application: 'app',
-    runtime: 'FLINK-1_19',
-    role: 'arn:aws:iam::123456789012:role/r',
-    code: { s3: { bucket: 'code', key: 'v1.jar' } },
-    properties: { OutputStream0: { 'stream.name': stream, 'aws.region': 'us-east-1' } },
-  });
-  return {
-    spec: parsed,
-    source: { kind: 'spec', path: 'msfctl.yaml' },
-    baseDir: '/tmp',
-    warnings: [],
-    digest: `digest-${stream}`,
-  };
-}
 
 let msf: LoopingMsf;
 let state: LocalObjectStore;

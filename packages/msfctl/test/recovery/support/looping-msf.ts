@@ -7,9 +7,29 @@ import type { RestoreSettings } from '../../../src/domain/application.js';
 import type { HealthFetcher, HealthObservation } from '../../../src/health/cloudwatch-fetcher.js';
 import type { HealthPoint } from '../../../src/health/health-series.js';
 import type { ConfigUpdate } from '../../../src/plan/plan.js';
+import type { LoadedSpec } from '../../../src/spec/load.js';
+import { applicationSpecSchema } from '../../../src/spec/schema.js';
 import { FakeMsf } from '../../fakes/fake-msf.js';
 
 export const BROKEN = 'no-such-stream';
+
+/** The spec of application "app" writing to `stream` (BROKEN: the configuration that loops). */
+export function spec(stream: string): LoadedSpec {
+  const parsed = applicationSpecSchema.parse({
+    application: 'app',
+    runtime: 'FLINK-1_19',
+    role: 'arn:aws:iam::123456789012:role/r',
+    code: { s3: { bucket: 'code', key: 'v1.jar' } },
+    properties: { OutputStream0: { 'stream.name': stream, 'aws.region': 'us-east-1' } },
+  });
+  return {
+    spec: parsed,
+    source: { kind: 'spec', path: 'msfctl.yaml' },
+    baseDir: '/tmp',
+    warnings: [],
+    digest: `digest-${stream}`,
+  };
+}
 
 /** The fake MSF, refusing snapshots (as MSF does) while the running job crash-loops. */
 export class LoopingMsf extends FakeMsf {
