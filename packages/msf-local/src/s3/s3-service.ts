@@ -16,6 +16,7 @@ import {
   type ChecksumType,
 } from './checksums.js';
 import { hostId, S3Error, s3Errors } from './errors.js';
+import type { ListPage } from './key-order.js';
 import {
   etagMatches,
   type ObjectChecksum,
@@ -281,15 +282,7 @@ export class S3Service implements Service {
     } else if (marker) {
       after = marker;
     }
-    const page =
-      maxKeys === 0
-        ? { contents: [], commonPrefixes: [], isTruncated: false, last: undefined }
-        : this.store.listObjects(bucket, {
-            prefix,
-            delimiter: delimiter || undefined,
-            after,
-            maxKeys: Math.min(maxKeys, MAX_KEYS),
-          });
+    const page = this.listPage(bucket, prefix, delimiter, after, maxKeys);
     const fetchOwner = version === 1 || q.get('fetch-owner') === 'true';
     const contents = page.contents
       .map((o) =>
@@ -298,9 +291,7 @@ export class S3Service implements Service {
           el('Key', enc(o.key)) +
             el('LastModified', o.lastModified.toISOString()) +
             el('ETag', o.etag) +
-            (o.checksum
-              ? el('ChecksumAlgorithm', o.checksum.algorithm) + el('ChecksumType', o.checksum.type)
-              : '') +
+            listedChecksum(o) +
             el('Size', o.size) +
             (fetchOwner ? OWNER : '') +
             el('StorageClass', 'STANDARD'),
@@ -333,6 +324,23 @@ export class S3Service implements Service {
     return xmlResponse(200, 'ListBucketResult', body + contents + prefixes);
   }
 
+  /** One page of keys for a listing; max-keys=0 lists nothing and is not truncated. */
+  private listPage(
+    bucket: string,
+    prefix: string,
+    delimiter: string,
+    after: string | undefined,
+    maxKeys: number,
+  ): ListPage<ObjectMeta> {
+    if (maxKeys === 0) return { contents: [], commonPrefixes: [], isTruncated: false, last: undefined };
+    return this.store.listObjects(bucket, {
+      prefix,
+      delimiter: delimiter || undefined,
+      after,
+      maxKeys: Math.min(maxKeys, MAX_KEYS),
+    });
+  }
+
   /**
    * ListObjectVersions of a bucket that never had versioning enabled (msf-local has none): S3 lists each object
    * once, as version "null", latest. Cleanup code uses it (boto3 `bucket.object_versions.delete()`, Terraform's
@@ -359,15 +367,7 @@ export class S3Service implements Service {
     if (versionIdMarker !== undefined && versionIdMarker !== 'null') {
       throw s3Errors.invalidArgument('Invalid version id specified', 'version-id-marker', versionIdMarker);
     }
-    const page =
-      maxKeys === 0
-        ? { contents: [], commonPrefixes: [], isTruncated: false, last: undefined }
-        : this.store.listObjects(bucket, {
-            prefix,
-            delimiter: delimiter || undefined,
-            after: keyMarker || undefined,
-            maxKeys: Math.min(maxKeys, MAX_KEYS),
-          });
+    const page = this.listPage(bucket, prefix, delimiter, keyMarker || undefined, maxKeys);
     const versions = page.contents
       .map((o) =>
         wrap(
@@ -377,9 +377,7 @@ export class S3Service implements Service {
             el('IsLatest', true) +
             el('LastModified', o.lastModified.toISOString()) +
             el('ETag', o.etag) +
-            (o.checksum
-              ? el('ChecksumAlgorithm', o.checksum.algorithm) + el('ChecksumType', o.checksum.type)
-              : '') +
+            listedChecksum(o) +
             el('Size', o.size) +
             el('StorageClass', 'STANDARD') +
             OWNER,
@@ -1043,6 +1041,13 @@ function unsupportedSubresource(name: string): S3Error {
   return new S3Error('NotImplemented', 501, `msf-local does not implement the S3 ?${name} subresource`, {
     Header: name,
   });
+}
+
+/** The checksum members of an object in a listing (ListObjects(V2), ListObjectVersions), empty without one. */
+function listedChecksum(o: ObjectMeta): string {
+  return o.checksum
+    ? el('ChecksumAlgorithm', o.checksum.algorithm) + el('ChecksumType', o.checksum.type)
+    : '';
 }
 
 function internalError(error: unknown): S3Error {
