@@ -21,6 +21,7 @@ import {
   REGION,
   startKinesisBehindEdge,
   TEST_CREDENTIALS,
+  waitFor,
   type KinesisHarness,
 } from './harness.js';
 
@@ -129,11 +130,13 @@ describe('Kinesis through the edge endpoint', () => {
         new RegisterStreamConsumerCommand({ StreamARN: arn, ConsumerName: 'h2-consumer' }),
       );
       const consumerArn = consumer.Consumer?.ConsumerARN;
-      for (let i = 0; i < 100; i++) {
-        const d = await client.send(new DescribeStreamConsumerCommand({ ConsumerARN: consumerArn }));
-        if (d.ConsumerDescription?.ConsumerStatus === 'ACTIVE') break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitFor(
+        async () =>
+          (await client.send(new DescribeStreamConsumerCommand({ ConsumerARN: consumerArn })))
+            .ConsumerDescription?.ConsumerStatus === 'ACTIVE',
+        10_000,
+        'the stream consumer to become ACTIVE',
+      );
       const subscription = await client.send(
         new SubscribeToShardCommand({
           ConsumerARN: consumerArn,
