@@ -20,7 +20,7 @@ const echo: Service = {
       host: req.headers.host,
       pseudoHeaders: Object.keys(req.headers).filter((name) => name.startsWith(':')),
       bodyLength: req.body.length,
-      bodySha256: createHash('sha256').update(req.body).digest('hex'),
+      bodySha256: sha256(req.body),
     };
     if (req.rawPath === '/stream') {
       // A streamed answer (the Kinesis proxy's kind): three chunks.
