@@ -4,11 +4,11 @@ import { defaultAfterApplySteps } from '../apply/after-apply.js';
 import { describeTarget } from '../aws/target.js';
 import { MsfctlError } from '../errors.js';
 import { apply } from '../lifecycle/apply.js';
-import { defaultPlanChecks } from '../plan/checks.js';
 import { readPlanFile } from '../plan/planfile.js';
 import { deploySettings } from '../recovery/deploy-settings.js';
 import { openContext, type GlobalOptions } from './context.js';
 import { addBakeFlags, addStateFlags, deployFlags, type DeployFlagOptions } from './deploy-flags.js';
+import { planChecksFor } from './plan.js';
 import { positiveInt, runCommand } from './run.js';
 
 interface ApplyOptions extends GlobalOptions, DeployFlagOptions {
@@ -62,9 +62,7 @@ export function registerApply(program: Command): void {
           autoApprove: options.autoApprove ?? false,
           createBucket: ctx.target.kind === 'local',
           ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
-          checks: defaultPlanChecks(
-            ctx.target.kind === 'local' && ctx.target.local ? { localDataDir: ctx.target.local.dataDir } : {},
-          ),
+          checks: planChecksFor(ctx.target),
           afterSteps: defaultAfterApplySteps({ targetKind: ctx.target.kind, deploy }),
           flags: options as Record<string, unknown>,
           deploy,

@@ -1,9 +1,9 @@
 /** `msfctl plan`: refresh, diff, and print ordered actions with their effect on the job. */
 import type { Command } from 'commander';
-import { describeTarget } from '../aws/target.js';
+import { describeTarget, type ResolvedTarget } from '../aws/target.js';
 import { makePlan } from '../lifecycle/make-plan.js';
 import { renderPlan } from '../output/plan-view.js';
-import { defaultPlanChecks } from '../plan/checks.js';
+import { defaultPlanChecks, type PlanCheck } from '../plan/checks.js';
 import { hasChanges, refusals } from '../plan/plan.js';
 import { writePlanFile } from '../plan/planfile.js';
 import { readLedger } from '../state/ledger-store.js';
@@ -50,9 +50,7 @@ export function registerPlan(program: Command): void {
         host,
         target,
         ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
-        checks: defaultPlanChecks(
-          ctx.target.kind === 'local' && ctx.target.local ? { localDataDir: ctx.target.local.dataDir } : {},
-        ),
+        checks: planChecksFor(ctx.target),
         flags: options as Record<string, unknown>,
         deploy: deploySettings(deployFlags(options), ctx.spec!.spec.deploy),
       });
@@ -75,4 +73,11 @@ export function registerPlan(program: Command): void {
       return options.detailedExitcode && hasChanges(plan) ? 2 : 0;
     });
   });
+}
+
+/** The preflight checks of plan and apply: on msf-local, the state check reads snapshots from its data directory. */
+export function planChecksFor(target: ResolvedTarget): PlanCheck[] {
+  return defaultPlanChecks(
+    target.kind === 'local' && target.local ? { localDataDir: target.local.dataDir } : {},
+  );
 }
