@@ -15,7 +15,8 @@ import {
 } from '../domain/application.js';
 import { CloudWatchHealthFetcher, periodFor, type HealthFetcher } from '../health/cloudwatch-fetcher.js';
 import { currentJobBaseline } from '../health/current-job.js';
-import { evaluateHealth } from '../health/health-evaluator.js';
+import { checkHealth } from '../health/health-check.js';
+import { DEFAULT_HEALTH_RULES } from '../health/health-evaluator.js';
 import type { HealthResult } from '../health/health-result.js';
 import {
   FlinkDashboardExceptionSource,
@@ -185,13 +186,17 @@ async function currentJobHealth(
   fetcher: HealthFetcher,
   clock: Clock,
 ): Promise<HealthResult> {
-  const now = clock.now();
-  const windowMs = (fetcher.periodSeconds >= 60 ? 5 * fetcher.periodSeconds : 60) * 1000;
-  const operations = await ctx.gateway.listOperations(live.name, 10).catch(() => []);
-  const baseline = currentJobBaseline(operations, now, windowMs);
-  const observation = await fetcher.fetch(live.name, { start: baseline.at, end: now });
-  if (!observation.ok) return { status: 'unknown', reason: observation.reason, evidence: [] };
-  return evaluateHealth(observation.series, baseline, clock);
+  const check = await checkHealth({
+    application: live.name,
+    fetcher,
+    clock,
+    windowSeconds: fetcher.periodSeconds >= 60 ? 5 * fetcher.periodSeconds : 60,
+    // The bake's rules, whether or not the current job started within the window.
+    rules: DEFAULT_HEALTH_RULES,
+    baseline: async (now, windowMs) =>
+      currentJobBaseline(await ctx.gateway.listOperations(live.name, 10).catch(() => []), now, windowMs),
+  });
+  return check.result;
 }
 
 function describe(snapshot: SnapshotInfo): string {
