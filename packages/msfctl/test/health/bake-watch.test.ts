@@ -6,12 +6,13 @@ import { checkHealth } from '../../src/health/health-check.js';
 import { bakeMessages, bakeProgressText, healthCheckMessages } from '../../src/health/health-messages.js';
 import { healthy, join, unhealthy, unknown } from '../../src/health/health-result.js';
 import type { HealthPoint } from '../../src/health/health-series.js';
-import { FakeClock } from './support/replay.js';
+import type { Clock } from '../../src/time/clock.js';
+import { fakeClock } from '../fakes/fake-msf.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
 /** A job whose metrics follow `at(second)`; datapoints exist up to the clock's time. */
-function scripted(clock: FakeClock, at: (s: number) => Partial<HealthPoint> | undefined, fail?: (s: number) => string | undefined): HealthFetcher & { windows: { start: number; end: number }[] } {
+function scripted(clock: Clock, at: (s: number) => Partial<HealthPoint> | undefined, fail?: (s: number) => string | undefined): HealthFetcher & { windows: { start: number; end: number }[] } {
   const windows: { start: number; end: number }[] = [];
   return {
     periodSeconds: 1,
@@ -38,7 +39,7 @@ const loop = (s: number) => (s < 3 ? up(s) : down(1 + Math.floor((s - 3) / 10)))
 
 describe('bakeWatch', () => {
   it('watches for bakeSeconds and returns the verdict at the end', async () => {
-    const clock = new FakeClock(T0);
+    const clock = fakeClock(T0);
     const progress: BakeProgress[] = [];
     const fetcher = scripted(clock, (s) => up(s));
     const outcome = await bakeWatch({ application: 'app', fetcher, clock, bakeSeconds: 30, onProgress: (p) => progress.push(p) });
@@ -50,7 +51,7 @@ describe('bakeWatch', () => {
   });
 
   it('returns as soon as the job is crash-looping, with the latest exception as evidence', async () => {
-    const clock = new FakeClock(T0);
+    const clock = fakeClock(T0);
     const exceptions: ExceptionSource = { latest: async () => ({ found: { summary: 'java.lang.IllegalStateException: boom', source: 'flink-dashboard' } }) };
     const outcome = await bakeWatch({ application: 'app', fetcher: scripted(clock, loop), clock, bakeSeconds: 120, exceptions });
     expect(outcome.result.status).toBe('unhealthy');
@@ -64,7 +65,7 @@ describe('bakeWatch', () => {
   });
 
   it('says so when the exception cannot be had', async () => {
-    const clock = new FakeClock(T0);
+    const clock = fakeClock(T0);
     const exceptions: ExceptionSource = { latest: async () => ({ unavailable: 'no dashboard here' }) };
     const outcome = await bakeWatch({ application: 'app', fetcher: scripted(clock, loop), clock, exceptions });
     expect(outcome.exception).toBeUndefined();
@@ -72,7 +73,7 @@ describe('bakeWatch', () => {
   });
 
   it('carries on through failed reads, keeping the last verdict', async () => {
-    const clock = new FakeClock(T0);
+    const clock = fakeClock(T0);
     const fetcher = scripted(clock, (s) => up(s), (s) => (s >= 4 && s < 10 ? 'ThrottlingException: Rate exceeded' : undefined));
     const statuses: string[] = [];
     const outcome = await bakeWatch({ application: 'app', fetcher, clock, bakeSeconds: 20, onProgress: (p) => statuses.push(`${p.result.status}:${p.result.evidence.length}`) });
@@ -82,41 +83,41 @@ describe('bakeWatch', () => {
   });
 
   it('is not known when every read fails', async () => {
-    const clock = new FakeClock(T0);
+    const clock = fakeClock(T0);
     const outcome = await bakeWatch({ application: 'app', fetcher: scripted(clock, (s) => up(s), () => 'AccessDenied'), clock, bakeSeconds: 10 });
     expect(outcome.result).toMatchObject({ status: 'unknown', reason: 'metrics could not be read: AccessDenied' });
   });
 
   it('is unhealthy when the application stops running, and not a verdict while someone else updates it', async () => {
-    const clock = new FakeClock(T0);
+    const clock = fakeClock(T0);
     const stopped = await bakeWatch({ application: 'app', fetcher: scripted(clock, (s) => up(s)), clock, status: async () => (clock.now() >= T0 + 6000 ? 'READY' : 'RUNNING') });
     expect(stopped.result).toMatchObject({ status: 'unhealthy', reason: 'app is READY, not RUNNING' });
     expect(stopped.detectedAt).toBe(T0 + 6000);
 
-    const clock2 = new FakeClock(T0);
+    const clock2 = fakeClock(T0);
     const updating = await bakeWatch({ application: 'app', fetcher: scripted(clock2, (s) => up(s)), clock: clock2, bakeSeconds: 10, status: async () => 'UPDATING' });
     expect(updating.result).toMatchObject({ status: 'unknown', reason: 'app is UPDATING, not RUNNING' });
 
-    const clock3 = new FakeClock(T0);
+    const clock3 = fakeClock(T0);
     const flaky = await bakeWatch({ application: 'app', fetcher: scripted(clock3, (s) => up(s)), clock: clock3, bakeSeconds: 10, status: () => Promise.reject(new Error('throttled')) });
     expect(flaky.result.status).toBe('healthy');
   });
 
   it('waits up to graceSeconds past the bake for a first datapoint, and no longer', async () => {
-    const clock = new FakeClock(T0);
+    const clock = fakeClock(T0);
     const late = await bakeWatch({ application: 'app', fetcher: scripted(clock, (s) => (s >= 130 ? up(s - 130) : undefined)), clock, bakeSeconds: 120, graceSeconds: 60, pollSeconds: 10 });
     expect(late.result.status).toBe('unknown'); // first datapoint at 130 s: uptime 0, not running yet
     expect(late.endedAt).toBe(T0 + 130_000);
     expect(late.result.reason).toMatch(/not running yet/);
 
-    const clock2 = new FakeClock(T0);
+    const clock2 = fakeClock(T0);
     const never = await bakeWatch({ application: 'app', fetcher: scripted(clock2, () => undefined), clock: clock2, bakeSeconds: 120, graceSeconds: 60, pollSeconds: 10 });
     expect(never.endedAt).toBe(T0 + 180_000);
     expect(never.result.reason).toMatch(/^no datapoints for app since 12:00:00 yet/);
   });
 
   it('polls every 20 s at MSF resolution and counts from the baseline it is given', async () => {
-    const clock = new FakeClock(T0 + 5000);
+    const clock = fakeClock(T0 + 5000);
     const fetcher = { ...scripted(clock, (s) => up(s)), periodSeconds: 60 };
     const outcome = await bakeWatch({ application: 'app', fetcher, clock, bakeSeconds: 60, baseline: { at: T0, freshJob: false } });
     expect(outcome.polls).toBe(4);
@@ -127,7 +128,7 @@ describe('bakeWatch', () => {
 
 describe('checkHealth (msfctl health)', () => {
   it('looks at the last 10 minutes and tolerates two restarts there', async () => {
-    const clock = new FakeClock(T0 + 600_000);
+    const clock = fakeClock(T0 + 600_000);
     const twice = (s: number) => (s < 100 ? up(s, 5) : s < 110 ? down(6) : s < 300 ? up(s, 6, 110) : s < 310 ? down(7) : up(s, 7, 310));
     const check = await checkHealth({ application: 'app', fetcher: scripted(clock, twice), clock });
     expect(check.result.status).toBe('healthy');
@@ -136,14 +137,14 @@ describe('checkHealth (msfctl health)', () => {
   });
 
   it('flags a loop and fetches its exception', async () => {
-    const clock = new FakeClock(T0 + 60_000);
+    const clock = fakeClock(T0 + 60_000);
     const check = await checkHealth({ application: 'app', fetcher: scripted(clock, loop), clock, exceptions: { latest: async () => ({ found: { summary: 'E: x', source: 'flink-dashboard' } }) } });
     expect(check.result.status).toBe('unhealthy');
     expect(check.exception?.summary).toBe('E: x');
   });
 
   it('does not read metrics of an application that is not running', async () => {
-    const clock = new FakeClock(T0);
+    const clock = fakeClock(T0);
     const fetcher = scripted(clock, (s) => up(s));
     const check = await checkHealth({ application: 'app', fetcher, clock, status: async () => 'READY' });
     expect(check.result).toMatchObject({ status: 'unknown', reason: 'app is READY: only a RUNNING application publishes metrics' });

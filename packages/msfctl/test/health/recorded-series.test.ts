@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { bakeWatch } from '../../src/health/bake-watch.js';
 import { evaluateHealth } from '../../src/health/health-evaluator.js';
-import { FakeClock, fixtureFetcher, restartCycleMs, restartTimes, RESOLUTIONS } from './support/replay.js';
+import { fakeClock } from '../fakes/fake-msf.js';
+import { fixtureFetcher, restartCycleMs, restartTimes, RESOLUTIONS } from './support/replay.js';
 import { loadSeries, seriesNames, type RecordedSeries } from './support/series-fixture.js';
 
 const POLL_SECONDS = 2;
@@ -21,7 +22,7 @@ function bakeSeconds(series: RecordedSeries): number {
 }
 
 async function replay(series: RecordedSeries, resolution: (typeof RESOLUTIONS)[string]) {
-  const clock = new FakeClock(series.bakeStartAt);
+  const clock = fakeClock(series.bakeStartAt);
   const fetcher = fixtureFetcher(series, resolution, () => clock.now());
   const verdicts: string[] = [];
   const outcome = await bakeWatch({

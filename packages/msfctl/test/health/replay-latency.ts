@@ -9,7 +9,8 @@
  * the job takes to fail again).
  */
 import { bakeWatch } from '../../src/health/bake-watch.js';
-import { FakeClock, fixtureFetcher, restartCycleMs, restartTimes, RESOLUTIONS } from './support/replay.js';
+import { fakeClock } from '../fakes/fake-msf.js';
+import { fixtureFetcher, restartCycleMs, restartTimes, RESOLUTIONS } from './support/replay.js';
 import { loadSeries, seriesNames } from './support/series-fixture.js';
 
 const rows: string[][] = [['series', 'expected', 'resolution', 'verdict', 'from bake start', 'from 1st restart', 'cycle', 'cycles']];
@@ -17,7 +18,7 @@ for (const name of seriesNames()) {
   const series = loadSeries(name);
   const first = restartTimes(series)[0];
   for (const [label, resolution] of Object.entries(RESOLUTIONS)) {
-    const clock = new FakeClock(series.bakeStartAt);
+    const clock = fakeClock(series.bakeStartAt);
     const outcome = await bakeWatch({
       application: name,
       fetcher: fixtureFetcher(series, resolution, () => clock.now()),

@@ -6,7 +6,6 @@ import type { RecoveryPlan } from '../../src/recovery/recovery-plan.js';
 import { decideRecovery, type RecoveryFacts, type Situation } from '../../src/recovery/recovery-policy.js';
 import { recoveryPortFor } from '../../src/recovery/gateway-port.js';
 import { FakeMsf, fakeClock } from '../fakes/fake-msf.js';
-import { FakeClock } from '../health/support/replay.js';
 import { FakeRecoveryPort } from './support/fake-port.js';
 import { BAD, GOOD, T0, live, snapshot } from './support/apps.js';
 
@@ -104,7 +103,7 @@ describe('executeRecovery', () => {
 
   it('announces each step before it runs and reports it after, with its time', async () => {
     const port = looping();
-    const clock = new FakeClock(T0);
+    const clock = fakeClock(T0);
     const events: string[] = [];
     const slow = port.with({
       waitForOutcome: async (app, id) => {

@@ -4,18 +4,7 @@
  */
 import type { HealthFetcher, HealthObservation } from '../../../src/health/cloudwatch-fetcher.js';
 import { HEALTH_QUERIES, seriesFromMetricData } from '../../../src/health/health-series.js';
-import type { Clock } from '../../../src/time/clock.js';
 import { metricDataAt, type RecordedSeries } from './series-fixture.js';
-
-export class FakeClock implements Clock {
-  constructor(public t: number) {}
-  now(): number {
-    return this.t;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.t += Math.max(0, ms);
-  }
-}
 
 export function queryId(metric: string, stat: string): string | undefined {
   return HEALTH_QUERIES.find((q) => q.metric === metric && q.stat === stat)?.id;
