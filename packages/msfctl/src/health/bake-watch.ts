@@ -9,7 +9,14 @@ import type { Clock } from '../time/clock.js';
 import { systemClock } from '../time/clock.js';
 import type { HealthFetcher } from './cloudwatch-fetcher.js';
 import { evaluateHealth, type HealthBaseline, type HealthRules } from './health-evaluator.js';
-import { join, unhealthy, unknown, withEvidence, type HealthEvidence, type HealthResult } from './health-result.js';
+import {
+  join,
+  unhealthy,
+  unknown,
+  withEvidence,
+  type HealthEvidence,
+  type HealthResult,
+} from './health-result.js';
 import type { ExceptionSource, LatestException } from './exception-source.js';
 
 export const DEFAULT_BAKE_SECONDS = 120;
@@ -67,7 +74,8 @@ export interface BakeOutcome {
 
 function statusEvidence(application: string, status: string | undefined): HealthResult | undefined {
   if (status === 'RUNNING') return undefined;
-  const message = status === undefined ? `${application} no longer exists` : `${application} is ${status}, not RUNNING`;
+  const message =
+    status === undefined ? `${application} no longer exists` : `${application} is ${status}, not RUNNING`;
   const evidence: HealthEvidence = { signal: 'status', message };
   // A transient status (UPDATING, AUTOSCALING, MAINTENANCE...) means someone else is acting on it: not a verdict.
   return status === 'READY' || status === undefined ? unhealthy([evidence]) : unknown(message, [evidence]);
@@ -77,12 +85,17 @@ export async function bakeWatch(options: BakeOptions): Promise<BakeOutcome> {
   const clock = options.clock ?? systemClock;
   const { application, fetcher } = options;
   const startedAt = clock.now();
-  const baseline: HealthBaseline = { at: options.baseline?.at ?? startedAt, freshJob: options.baseline?.freshJob ?? true };
+  const baseline: HealthBaseline = {
+    at: options.baseline?.at ?? startedAt,
+    freshJob: options.baseline?.freshJob ?? true,
+  };
   const bakeMs = Math.max(0, (options.bakeSeconds ?? DEFAULT_BAKE_SECONDS) * 1000);
   const pollMs = (options.pollSeconds ?? (fetcher.periodSeconds <= 5 ? 2 : 20)) * 1000;
   const endsAt = startedAt + bakeMs;
-  const graceMs = (options.graceSeconds ?? (fetcher.periodSeconds >= 60 ? 3 * fetcher.periodSeconds : 0)) * 1000;
-  const noData = (r: HealthResult) => r.status === 'unknown' && r.evidence.some((e) => e.signal === 'no-data');
+  const graceMs =
+    (options.graceSeconds ?? (fetcher.periodSeconds >= 60 ? 3 * fetcher.periodSeconds : 0)) * 1000;
+  const noData = (r: HealthResult) =>
+    r.status === 'unknown' && r.evidence.some((e) => e.signal === 'no-data');
   let polls = 0;
   let lastGood: HealthResult | undefined;
 
@@ -97,7 +110,9 @@ export async function bakeWatch(options: BakeOptions): Promise<BakeOutcome> {
     } else {
       // A flaky read is not an outage: keep the last verdict, note the failure.
       const note: HealthEvidence = { signal: 'read-failed', message: observation.reason };
-      result = lastGood ? withEvidence(lastGood, note) : unknown(`metrics could not be read: ${observation.reason}`, [note]);
+      result = lastGood
+        ? withEvidence(lastGood, note)
+        : unknown(`metrics could not be read: ${observation.reason}`, [note]);
     }
     if (options.status) {
       const status = await options.status(application).then(
@@ -108,7 +123,13 @@ export async function bakeWatch(options: BakeOptions): Promise<BakeOutcome> {
       if (verdict) result = join(result, verdict);
     }
     const elapsedMs = clock.now() - startedAt;
-    options.onProgress?.({ application, elapsedMs, remainingMs: Math.max(0, endsAt - clock.now()), polls, result });
+    options.onProgress?.({
+      application,
+      elapsedMs,
+      remainingMs: Math.max(0, endsAt - clock.now()),
+      polls,
+      result,
+    });
 
     if (result.status === 'unhealthy') {
       const detectedAt = clock.now();
@@ -117,12 +138,28 @@ export async function bakeWatch(options: BakeOptions): Promise<BakeOutcome> {
         const lookup = await options.exceptions.latest(application);
         if ('found' in lookup) {
           exception = lookup.found;
-          result = withEvidence(result, { signal: 'exception', message: `latest exception: ${lookup.found.rootCause ?? lookup.found.summary}` });
+          result = withEvidence(result, {
+            signal: 'exception',
+            message: `latest exception: ${lookup.found.rootCause ?? lookup.found.summary}`,
+          });
         } else {
-          result = withEvidence(result, { signal: 'exception', message: `latest exception unavailable: ${lookup.unavailable}` });
+          result = withEvidence(result, {
+            signal: 'exception',
+            message: `latest exception unavailable: ${lookup.unavailable}`,
+          });
         }
       }
-      return { application, result, early: clock.now() < endsAt, startedAt, endedAt: clock.now(), baseline, polls, detectedAt, ...(exception ? { exception } : {}) };
+      return {
+        application,
+        result,
+        early: clock.now() < endsAt,
+        startedAt,
+        endedAt: clock.now(),
+        baseline,
+        polls,
+        detectedAt,
+        ...(exception ? { exception } : {}),
+      };
     }
     const deadline = noData(result) ? endsAt + graceMs : endsAt;
     if (clock.now() >= deadline || options.signal?.aborted) {

@@ -8,12 +8,15 @@
  * 1 s; with 1 s and msf-local's 5 s publishing every period holds at most one sample, so nothing is averaged
  * away.
  */
-import { GetMetricDataCommand, type GetMetricDataCommandOutput, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import {
+  GetMetricDataCommand,
+  type GetMetricDataCommandOutput,
+  type MetricDataResult,
+} from '@aws-sdk/client-cloudwatch';
 import { HEALTH_QUERIES, MSF_NAMESPACE, seriesFromMetricData, type HealthSeries } from './health-series.js';
 
 export type HealthObservation =
-  | { ok: true; series: HealthSeries; fetchedAt: number }
-  | { ok: false; reason: string; fetchedAt: number };
+  { ok: true; series: HealthSeries; fetchedAt: number } | { ok: false; reason: string; fetchedAt: number };
 
 export interface HealthFetcher {
   /** Resolution of the series this fetcher returns. */
@@ -24,7 +27,10 @@ export interface HealthFetcher {
 
 /** What the fetcher needs of a CloudWatchClient (so tests can pass a stub and msfctl its factory's client). */
 export interface CloudWatchLike {
-  send(command: GetMetricDataCommand, options?: { abortSignal?: AbortSignal }): Promise<GetMetricDataCommandOutput>;
+  send(
+    command: GetMetricDataCommand,
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<GetMetricDataCommandOutput>;
 }
 
 export interface CloudWatchFetcherOptions {
@@ -57,8 +63,13 @@ export class CloudWatchHealthFetcher implements HealthFetcher {
     options: CloudWatchFetcherOptions = {},
   ) {
     this.periodSeconds = options.periodSeconds ?? 60;
-    if (!(VALID_SHORT_PERIODS.includes(this.periodSeconds) || (this.periodSeconds >= 60 && this.periodSeconds % 60 === 0))) {
-      throw new RangeError(`CloudWatch periods are 1, 5, 10, 20, 30 or a multiple of 60 seconds, not ${this.periodSeconds}.`);
+    if (!(
+      VALID_SHORT_PERIODS.includes(this.periodSeconds) ||
+      (this.periodSeconds >= 60 && this.periodSeconds % 60 === 0)
+    )) {
+      throw new RangeError(
+        `CloudWatch periods are 1, 5, 10, 20, 30 or a multiple of 60 seconds, not ${this.periodSeconds}.`,
+      );
     }
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.namespace = options.namespace ?? MSF_NAMESPACE;
@@ -74,14 +85,19 @@ export class CloudWatchHealthFetcher implements HealthFetcher {
     const dimensions = [{ Name: 'Application', Value: application }];
     const queries = HEALTH_QUERIES.map((q) => ({
       Id: q.id,
-      MetricStat: { Metric: { Namespace: this.namespace, MetricName: q.metric, Dimensions: dimensions }, Period: this.periodSeconds, Stat: q.stat },
+      MetricStat: {
+        Metric: { Namespace: this.namespace, MetricName: q.metric, Dimensions: dimensions },
+        Period: this.periodSeconds,
+        Stat: q.stat,
+      },
       ReturnData: true,
     }));
     const results: MetricDataResult[] = [];
     let token: string | undefined;
     try {
       for (let page = 0; ; page++) {
-        if (page >= this.maxPages) return this.failed(`GetMetricData for ${application} needed more than ${this.maxPages} pages`);
+        if (page >= this.maxPages)
+          return this.failed(`GetMetricData for ${application} needed more than ${this.maxPages} pages`);
         const out = await this.send(
           new GetMetricDataCommand({
             StartTime: new Date(start),
@@ -91,10 +107,16 @@ export class CloudWatchHealthFetcher implements HealthFetcher {
             ...(token ? { NextToken: token } : {}),
           }),
         );
-        const broken = (out.MetricDataResults ?? []).find((r) => r.StatusCode === 'InternalError' || r.StatusCode === 'Forbidden');
+        const broken = (out.MetricDataResults ?? []).find(
+          (r) => r.StatusCode === 'InternalError' || r.StatusCode === 'Forbidden',
+        );
         if (broken) {
-          const why = broken.Messages?.map((m) => m.Value).filter(Boolean).join('; ');
-          return this.failed(`GetMetricData for ${application}: ${broken.Id} ${broken.StatusCode}${why ? ` (${why})` : ''}`);
+          const why = broken.Messages?.map((m) => m.Value)
+            .filter(Boolean)
+            .join('; ');
+          return this.failed(
+            `GetMetricData for ${application}: ${broken.Id} ${broken.StatusCode}${why ? ` (${why})` : ''}`,
+          );
         }
         results.push(...(out.MetricDataResults ?? []));
         token = out.NextToken;
@@ -102,10 +124,17 @@ export class CloudWatchHealthFetcher implements HealthFetcher {
       }
     } catch (error) {
       const e = error as { name?: string; message?: string };
-      const what = e.name === 'AbortError' || e.name === 'TimeoutError' ? `timed out after ${this.timeoutMs} ms` : `${e.name ?? 'Error'}: ${e.message ?? String(error)}`;
+      const what =
+        e.name === 'AbortError' || e.name === 'TimeoutError'
+          ? `timed out after ${this.timeoutMs} ms`
+          : `${e.name ?? 'Error'}: ${e.message ?? String(error)}`;
       return this.failed(`GetMetricData for ${application} ${what}`);
     }
-    return { ok: true, series: seriesFromMetricData(application, this.periodSeconds, results), fetchedAt: this.now() };
+    return {
+      ok: true,
+      series: seriesFromMetricData(application, this.periodSeconds, results),
+      fetchedAt: this.now(),
+    };
   }
 
   private async send(command: GetMetricDataCommand): Promise<GetMetricDataCommandOutput> {

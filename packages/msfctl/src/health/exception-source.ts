@@ -4,7 +4,10 @@
  * console session in a browser (it carries an auth token and needs the cookie it sets), so this source says
  * "unavailable" without calling it; so does any failure, timeout or unexpected answer. It never throws.
  */
-import { CreateApplicationPresignedUrlCommand, type CreateApplicationPresignedUrlCommandOutput } from '@aws-sdk/client-kinesis-analytics-v2';
+import {
+  CreateApplicationPresignedUrlCommand,
+  type CreateApplicationPresignedUrlCommandOutput,
+} from '@aws-sdk/client-kinesis-analytics-v2';
 
 export interface LatestException {
   /** When Flink recorded it (epoch ms). */
@@ -28,7 +31,10 @@ export interface ExceptionSource {
 
 /** What the source needs of a KinesisAnalyticsV2Client. */
 export interface PresignedUrlClient {
-  send(command: CreateApplicationPresignedUrlCommand, options?: { abortSignal?: AbortSignal }): Promise<CreateApplicationPresignedUrlCommandOutput>;
+  send(
+    command: CreateApplicationPresignedUrlCommand,
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<CreateApplicationPresignedUrlCommandOutput>;
 }
 
 export interface DashboardSourceOptions {
@@ -41,7 +47,9 @@ export interface DashboardSourceOptions {
 interface FlinkExceptions {
   'root-exception'?: string;
   timestamp?: number;
-  exceptionHistory?: { entries?: { exceptionName?: string; stacktrace?: string; timestamp?: number; taskName?: string }[] };
+  exceptionHistory?: {
+    entries?: { exceptionName?: string; stacktrace?: string; timestamp?: number; taskName?: string }[];
+  };
 }
 
 /** Reads Flink's /jobs/<id>/exceptions answer; undefined when it holds no exception. */
@@ -83,7 +91,13 @@ export class FlinkDashboardExceptionSource implements ExceptionSource {
     let base: URL;
     try {
       const abort = AbortSignal.timeout(this.timeoutMs);
-      const out = await this.msf.send(new CreateApplicationPresignedUrlCommand({ ApplicationName: application, UrlType: 'FLINK_DASHBOARD_URL' }), { abortSignal: abort });
+      const out = await this.msf.send(
+        new CreateApplicationPresignedUrlCommand({
+          ApplicationName: application,
+          UrlType: 'FLINK_DASHBOARD_URL',
+        }),
+        { abortSignal: abort },
+      );
       if (!out.AuthorizedUrl) return { unavailable: 'the service returned no dashboard URL' };
       base = new URL(out.AuthorizedUrl);
     } catch (error) {
@@ -92,29 +106,46 @@ export class FlinkDashboardExceptionSource implements ExceptionSource {
     if (base.search) return { unavailable: 'the Flink dashboard URL needs a browser session on this target' };
     const root = base.href.replace(/\/$/, '');
     try {
-      const overview = (await this.getJson(`${root}/jobs/overview`)) as { jobs?: { jid?: string; state?: string; 'start-time'?: number }[] };
-      const jobs = (overview.jobs ?? []).filter((j) => j.jid).sort((a, b) => (b['start-time'] ?? 0) - (a['start-time'] ?? 0));
+      const overview = (await this.getJson(`${root}/jobs/overview`)) as {
+        jobs?: { jid?: string; state?: string; 'start-time'?: number }[];
+      };
+      const jobs = (overview.jobs ?? [])
+        .filter((j) => j.jid)
+        .sort((a, b) => (b['start-time'] ?? 0) - (a['start-time'] ?? 0));
       const job = jobs[0];
       if (!job) return { unavailable: 'the dashboard lists no job' };
-      const found = parseFlinkExceptions(await this.getJson(`${root}/jobs/${job.jid}/exceptions?maxExceptions=1`));
-      return found ? { found } : { unavailable: `job ${job.jid} (${job.state ?? 'unknown state'}) has recorded no exception` };
+      const found = parseFlinkExceptions(
+        await this.getJson(`${root}/jobs/${job.jid}/exceptions?maxExceptions=1`),
+      );
+      return found
+        ? { found }
+        : { unavailable: `job ${job.jid} (${job.state ?? 'unknown state'}) has recorded no exception` };
     } catch (error) {
       return { unavailable: `the dashboard did not answer (${describe(error)})` };
     }
   }
 
   private async getJson(url: string): Promise<unknown> {
-    const response = await this.fetch(url, { signal: AbortSignal.timeout(this.timeoutMs), redirect: 'manual', headers: { accept: 'application/json' } });
+    const response = await this.fetch(url, {
+      signal: AbortSignal.timeout(this.timeoutMs),
+      redirect: 'manual',
+      headers: { accept: 'application/json' },
+    });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    if (!(response.headers.get('content-type') ?? '').includes('json')) throw new Error(`not JSON (${response.headers.get('content-type') ?? 'no content type'})`);
+    if (!(response.headers.get('content-type') ?? '').includes('json'))
+      throw new Error(`not JSON (${response.headers.get('content-type') ?? 'no content type'})`);
     return response.json();
   }
 }
 
 /** A source for targets that offer none. */
-export const NO_EXCEPTIONS: ExceptionSource = { latest: async () => ({ unavailable: 'this target offers no exception history' }) };
+export const NO_EXCEPTIONS: ExceptionSource = {
+  latest: async () => ({ unavailable: 'this target offers no exception history' }),
+};
 
 function describe(error: unknown): string {
   const e = error as { name?: string; message?: string };
-  return e?.name === 'TimeoutError' || e?.name === 'AbortError' ? 'timed out' : `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`;
+  return e?.name === 'TimeoutError' || e?.name === 'AbortError'
+    ? 'timed out'
+    : `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`;
 }

@@ -23,7 +23,14 @@
  */
 import { formatDuration } from '../time/duration.js';
 import type { HealthPoint, HealthSeries } from './health-series.js';
-import { healthy, unhealthy, unknown, type HealthEvidence, type HealthFacts, type HealthResult } from './health-result.js';
+import {
+  healthy,
+  unhealthy,
+  unknown,
+  type HealthEvidence,
+  type HealthFacts,
+  type HealthResult,
+} from './health-result.js';
 
 export interface HealthRules {
   /** Restarts tolerated since the baseline; one more is a crash loop. @default 1 */
@@ -36,7 +43,11 @@ export interface HealthRules {
   staleAfterMs?: number;
 }
 
-export const DEFAULT_HEALTH_RULES: HealthRules = { maxRestarts: 1, maxOutageMs: 60_000, maxFailedCheckpoints: 1 };
+export const DEFAULT_HEALTH_RULES: HealthRules = {
+  maxRestarts: 1,
+  maxOutageMs: 60_000,
+  maxFailedCheckpoints: 1,
+};
 
 export interface HealthBaseline {
   /** Epoch ms. Periods starting before it are ignored. */
@@ -53,7 +64,11 @@ export interface Clockish {
  * How far a counter rose over the points. A drop to 0, or by more than one, is a new job (its counter starts
  * at 0, so its value is all rise); a drop by one is read jitter and ignored, which can only undercount.
  */
-function counterRise(points: HealthPoint[], read: (p: HealthPoint) => number | undefined, fresh: boolean): { rise: number; from?: number; to?: number; rises: HealthPoint[] } {
+function counterRise(
+  points: HealthPoint[],
+  read: (p: HealthPoint) => number | undefined,
+  fresh: boolean,
+): { rise: number; from?: number; to?: number; rises: HealthPoint[] } {
   const values = points.filter((p) => read(p) !== undefined);
   if (values.length === 0) return { rise: 0, rises: [] };
   let prev = fresh ? 0 : read(values[0]!)!;
@@ -88,7 +103,8 @@ function uptimeResets(points: HealthPoint[]): HealthPoint[] {
   for (const p of points) {
     if (p.uptimeMin === undefined && p.uptimeMax === undefined) continue;
     const min = p.uptimeMin ?? p.uptimeMax!;
-    if (prevMax !== undefined && prevMax > 0 && (min <= 0 || prevMax - min > UPTIME_JITTER_MS)) resets.push(p);
+    if (prevMax !== undefined && prevMax > 0 && (min <= 0 || prevMax - min > UPTIME_JITTER_MS))
+      resets.push(p);
     prevMax = p.uptimeMax ?? min;
   }
   return resets;
@@ -96,10 +112,18 @@ function uptimeResets(points: HealthPoint[]): HealthPoint[] {
 
 const time = (at: number) => new Date(at).toISOString().slice(11, 19);
 
-export function evaluateHealth(series: HealthSeries, baseline: HealthBaseline, clock: Clockish, overrides: Partial<HealthRules> = {}): HealthResult {
+export function evaluateHealth(
+  series: HealthSeries,
+  baseline: HealthBaseline,
+  clock: Clockish,
+  overrides: Partial<HealthRules> = {},
+): HealthResult {
   const rules = { ...DEFAULT_HEALTH_RULES, ...overrides };
   const now = clock.now();
-  if (now < baseline.at) throw new Error(`Health evaluated at ${new Date(now).toISOString()}, before its baseline ${new Date(baseline.at).toISOString()}: the clock went backwards.`);
+  if (now < baseline.at)
+    throw new Error(
+      `Health evaluated at ${new Date(now).toISOString()}, before its baseline ${new Date(baseline.at).toISOString()}: the clock went backwards.`,
+    );
   const periodMs = series.periodSeconds * 1000;
   const staleAfterMs = rules.staleAfterMs ?? Math.max(5 * periodMs, 30_000);
   const points = series.points.filter((p) => p.at >= baseline.at && p.at <= now);
@@ -129,7 +153,11 @@ export function evaluateHealth(series: HealthSeries, baseline: HealthBaseline, c
   };
 
   if (!newest) {
-    return unknown(`no datapoints for ${app} since ${time(baseline.at)} yet`, [{ signal: 'no-data', message: `no ${series.periodSeconds}s datapoints since ${time(baseline.at)}` }], facts);
+    return unknown(
+      `no datapoints for ${app} since ${time(baseline.at)} yet`,
+      [{ signal: 'no-data', message: `no ${series.periodSeconds}s datapoints since ${time(baseline.at)}` }],
+      facts,
+    );
   }
 
   const findings: HealthEvidence[] = [];
@@ -139,12 +167,20 @@ export function evaluateHealth(series: HealthSeries, baseline: HealthBaseline, c
   if (restarts > 0) {
     const last = restartPoints.at(-1);
     const span = last ? ` in ${formatDuration(last.at + periodMs - baseline.at)}` : '';
-    const how = counted && restartCounter.rise >= resets.length ? `${series.sources.restarts} ${restartCounter.from} → ${restartCounter.to}` : `${series.sources.uptime ?? 'uptime'} reset ${resets.length} time${resets.length === 1 ? '' : 's'}`;
+    const how =
+      counted && restartCounter.rise >= resets.length
+        ? `${series.sources.restarts} ${restartCounter.from} → ${restartCounter.to}`
+        : `${series.sources.uptime ?? 'uptime'} reset ${resets.length} time${resets.length === 1 ? '' : 's'}`;
     const evidence: HealthEvidence = {
       signal: counted && restartCounter.rise >= resets.length ? 'restarts' : 'uptime-reset',
       message: `${restarts} restart${restarts === 1 ? '' : 's'}${span} ${since} (${how})`,
-      metric: counted && restartCounter.rise >= resets.length ? series.sources.restarts! : (series.sources.uptime ?? 'uptime'),
-      datapoints: restartPoints.slice(-5).map((p) => ({ at: p.at, value: (counted ? p.restarts : p.uptimeMin) ?? 0 })),
+      metric:
+        counted && restartCounter.rise >= resets.length
+          ? series.sources.restarts!
+          : (series.sources.uptime ?? 'uptime'),
+      datapoints: restartPoints
+        .slice(-5)
+        .map((p) => ({ at: p.at, value: (counted ? p.restarts : p.uptimeMin) ?? 0 })),
     };
     (restarts > rules.maxRestarts ? findings : support).push(evidence);
   }
@@ -172,17 +208,26 @@ export function evaluateHealth(series: HealthSeries, baseline: HealthBaseline, c
 
   const age = now - (newest.at + periodMs);
   if (age > staleAfterMs) {
-    return unknown(`no datapoint for ${app} since ${time(newest.at)} (${formatDuration(age)} ago)`, [{ signal: 'stale-data', message: `newest datapoint at ${time(newest.at)}` }, ...support], facts);
+    return unknown(
+      `no datapoint for ${app} since ${time(newest.at)} (${formatDuration(age)} ago)`,
+      [{ signal: 'stale-data', message: `newest datapoint at ${time(newest.at)}` }, ...support],
+      facts,
+    );
   }
   const down = (newest.down ?? 0) > 0;
   const notUp = newest.uptimeMax !== undefined && newest.uptimeMax <= 0;
   if (down || notUp) {
     const state = down ? 'restarting' : 'not running yet';
-    return unknown(`the job is ${state} at ${time(newest.at)} (${restarts} restart${restarts === 1 ? '' : 's'} so far)`, support, facts);
+    return unknown(
+      `the job is ${state} at ${time(newest.at)} (${restarts} restart${restarts === 1 ? '' : 's'} so far)`,
+      support,
+      facts,
+    );
   }
   const parts = [`${restarts} restart${restarts === 1 ? '' : 's'} ${since}`];
   if (newest.uptimeMax !== undefined) parts.push(`up ${formatDuration(newest.uptimeMax)}`);
-  if (completed.to !== undefined) parts.push(`${completed.rise} checkpoint${completed.rise === 1 ? '' : 's'} completed`);
+  if (completed.to !== undefined)
+    parts.push(`${completed.rise} checkpoint${completed.rise === 1 ? '' : 's'} completed`);
   parts.push(`${failed.rise} failed`);
   return healthy(parts.join(', '), support, facts);
 }

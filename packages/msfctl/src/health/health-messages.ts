@@ -12,21 +12,42 @@ import type { HealthResult } from './health-result.js';
 function headline(application: string, result: HealthResult, what: string): IoMessage {
   switch (result.status) {
     case 'healthy':
-      return { level: 'success', code: 'MSF_HEALTH_I3000', text: `${application} is healthy${what}: ${result.reason}.`, data: result };
+      return {
+        level: 'success',
+        code: 'MSF_HEALTH_I3000',
+        text: `${application} is healthy${what}: ${result.reason}.`,
+        data: result,
+      };
     case 'unknown':
-      return { level: 'warn', code: 'MSF_HEALTH_W3001', text: `${application}: health not known${what}: ${result.reason}.`, data: result };
+      return {
+        level: 'warn',
+        code: 'MSF_HEALTH_W3001',
+        text: `${application}: health not known${what}: ${result.reason}.`,
+        data: result,
+      };
     case 'unhealthy':
-      return { level: 'error', code: 'MSF_HEALTH_E3002', text: `${application} is unhealthy${what}: crash loop or failing job.`, data: result };
+      return {
+        level: 'error',
+        code: 'MSF_HEALTH_E3002',
+        text: `${application} is unhealthy${what}: crash loop or failing job.`,
+        data: result,
+      };
   }
 }
 
 function evidenceLines(result: HealthResult): IoMessage[] {
-  return result.evidence.map((e) => ({ level: 'detail', code: 'MSF_HEALTH_I3003', text: `  ${e.signal}: ${e.message}`, data: e }));
+  return result.evidence.map((e) => ({
+    level: 'detail',
+    code: 'MSF_HEALTH_I3003',
+    text: `  ${e.signal}: ${e.message}`,
+    data: e,
+  }));
 }
 
 export function bakeMessages(outcome: BakeOutcome): IoMessage[] {
   const took = formatDuration(outcome.endedAt - outcome.startedAt);
-  const what = outcome.result.status === 'unhealthy' ? ` (detected after ${took} of the bake)` : ` after a ${took} bake`;
+  const what =
+    outcome.result.status === 'unhealthy' ? ` (detected after ${took} of the bake)` : ` after a ${took} bake`;
   return [headline(outcome.application, outcome.result, what), ...evidenceLines(outcome.result)];
 }
 
@@ -38,6 +59,8 @@ export function healthCheckMessages(check: HealthCheck): IoMessage[] {
 export function bakeProgressText(progress: BakeProgress): string {
   const left = formatDuration(progress.remainingMs);
   const facts = progress.result.facts;
-  const detail = facts ? `${facts.restarts} restart${facts.restarts === 1 ? '' : 's'}` : progress.result.reason;
+  const detail = facts
+    ? `${facts.restarts} restart${facts.restarts === 1 ? '' : 's'}`
+    : progress.result.reason;
   return `baking ${progress.application}: ${detail}, ${left} left`;
 }

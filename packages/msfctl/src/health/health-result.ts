@@ -55,13 +55,22 @@ export interface HealthResult {
 
 const RANK: Record<HealthStatus, number> = { healthy: 0, unknown: 1, unhealthy: 2 };
 
-export function healthy(reason = 'healthy', evidence: HealthEvidence[] = [], facts?: HealthFacts): HealthResult {
+export function healthy(
+  reason = 'healthy',
+  evidence: HealthEvidence[] = [],
+  facts?: HealthFacts,
+): HealthResult {
   return { status: 'healthy', reason, evidence, ...(facts ? { facts } : {}) };
 }
 
 export function unhealthy(evidence: HealthEvidence[], facts?: HealthFacts): HealthResult {
   if (evidence.length === 0) throw new Error('unhealthy() needs at least one piece of evidence');
-  return { status: 'unhealthy', reason: evidence.map((e) => e.message).join('; '), evidence, ...(facts ? { facts } : {}) };
+  return {
+    status: 'unhealthy',
+    reason: evidence.map((e) => e.message).join('; '),
+    evidence,
+    ...(facts ? { facts } : {}),
+  };
 }
 
 export function unknown(reason: string, evidence: HealthEvidence[] = [], facts?: HealthFacts): HealthResult {
@@ -71,9 +80,17 @@ export function unknown(reason: string, evidence: HealthEvidence[] = [], facts?:
 /** The worse of the two, with both results' evidence; facts from the one that has them (the first wins). */
 export function join(a: HealthResult, b: HealthResult): HealthResult {
   const [worse, other] = RANK[b.status] > RANK[a.status] ? [b, a] : [a, b];
-  const reason = worse.status === other.status && worse.status !== 'healthy' && other.reason !== worse.reason ? `${worse.reason}; ${other.reason}` : worse.reason;
+  const reason =
+    worse.status === other.status && worse.status !== 'healthy' && other.reason !== worse.reason
+      ? `${worse.reason}; ${other.reason}`
+      : worse.reason;
   const facts = a.facts ?? b.facts;
-  return { status: worse.status, reason, evidence: [...worse.evidence, ...other.evidence], ...(facts ? { facts } : {}) };
+  return {
+    status: worse.status,
+    reason,
+    evidence: [...worse.evidence, ...other.evidence],
+    ...(facts ? { facts } : {}),
+  };
 }
 
 /** Adds evidence without changing the verdict (e.g. the latest exception of an unhealthy job). */

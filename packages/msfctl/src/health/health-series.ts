@@ -64,7 +64,11 @@ type Raw = Partial<Record<HealthQueryId, number>>;
  * Builds the series from GetMetricData results (any order, any page split). Results whose id is not one of
  * HEALTH_QUERIES are ignored; a timestamp missing from one result simply leaves that value absent.
  */
-export function seriesFromMetricData(application: string, periodSeconds: number, results: readonly MetricDataResult[]): HealthSeries {
+export function seriesFromMetricData(
+  application: string,
+  periodSeconds: number,
+  results: readonly MetricDataResult[],
+): HealthSeries {
   const byTime = new Map<number, Raw>();
   const seen = new Set<HealthQueryId>();
   const known = new Set<string>(HEALTH_QUERIES.map((q) => q.id));
@@ -84,14 +88,24 @@ export function seriesFromMetricData(application: string, periodSeconds: number,
     }
   }
   const points = [...byTime.entries()].sort(([a], [b]) => a - b).map(([at, raw]) => toPoint(at, raw));
-  const down = (['downtime_max', 'restarting_max', 'failing_max'] as const).filter((id) => seen.has(id)).map((id) => metricOf(id));
+  const down = (['downtime_max', 'restarting_max', 'failing_max'] as const)
+    .filter((id) => seen.has(id))
+    .map((id) => metricOf(id));
   return {
     application,
     periodSeconds,
     points,
     sources: {
-      ...(seen.has('num_restarts') ? { restarts: 'numRestarts' } : seen.has('full_restarts') ? { restarts: 'fullRestarts' } : {}),
-      ...(seen.has('uptime_min') || seen.has('uptime_max') ? { uptime: 'uptime' } : seen.has('running_min') || seen.has('running_max') ? { uptime: 'runningTime' } : {}),
+      ...(seen.has('num_restarts')
+        ? { restarts: 'numRestarts' }
+        : seen.has('full_restarts')
+          ? { restarts: 'fullRestarts' }
+          : {}),
+      ...(seen.has('uptime_min') || seen.has('uptime_max')
+        ? { uptime: 'uptime' }
+        : seen.has('running_min') || seen.has('running_max')
+          ? { uptime: 'runningTime' }
+          : {}),
       ...(down.length ? { down } : {}),
     },
   };

@@ -2,7 +2,13 @@
  * Post-deploy health: the fetcher (CloudWatch, tolerant of flaky reads), the pure evaluator, the result value,
  * the bake watch and the on-demand check of `msfctl health`. FKO's observer / evaluator / result split.
  */
-export { MSF_NAMESPACE, HEALTH_QUERIES, seriesFromMetricData, type HealthPoint, type HealthSeries } from './health-series.js';
+export {
+  MSF_NAMESPACE,
+  HEALTH_QUERIES,
+  seriesFromMetricData,
+  type HealthPoint,
+  type HealthSeries,
+} from './health-series.js';
 export {
   CloudWatchHealthFetcher,
   periodFor,
@@ -11,7 +17,13 @@ export {
   type HealthFetcher,
   type HealthObservation,
 } from './cloudwatch-fetcher.js';
-export { evaluateHealth, DEFAULT_HEALTH_RULES, type HealthBaseline, type HealthRules, type Clockish } from './health-evaluator.js';
+export {
+  evaluateHealth,
+  DEFAULT_HEALTH_RULES,
+  type HealthBaseline,
+  type HealthRules,
+  type Clockish,
+} from './health-evaluator.js';
 export {
   HealthResult,
   healthy,
@@ -33,6 +45,19 @@ export {
   type LatestException,
   type PresignedUrlClient,
 } from './exception-source.js';
-export { bakeWatch, DEFAULT_BAKE_SECONDS, type BakeOptions, type BakeOutcome, type BakeProgress } from './bake-watch.js';
-export { checkHealth, watchHealth, DEFAULT_HEALTH_WINDOW_SECONDS, ON_DEMAND_RULES, type HealthCheck, type HealthCheckOptions } from './health-check.js';
+export {
+  bakeWatch,
+  DEFAULT_BAKE_SECONDS,
+  type BakeOptions,
+  type BakeOutcome,
+  type BakeProgress,
+} from './bake-watch.js';
+export {
+  checkHealth,
+  watchHealth,
+  DEFAULT_HEALTH_WINDOW_SECONDS,
+  ON_DEMAND_RULES,
+  type HealthCheck,
+  type HealthCheckOptions,
+} from './health-check.js';
 export { bakeMessages, healthCheckMessages, bakeProgressText } from './health-messages.js';

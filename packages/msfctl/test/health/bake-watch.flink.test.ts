@@ -42,7 +42,10 @@ afterAll(async () => {
 const status = async (app: string) => (await describeApplication(local, app)).ApplicationStatus;
 
 async function deploy(app: string, jar: string): Promise<void> {
-  await createApplication(local, app, { jarKey: jar, properties: testJobProperties(path.join(scratch, `${app}.json`)) });
+  await createApplication(local, app, {
+    jarKey: jar,
+    properties: testJobProperties(path.join(scratch, `${app}.json`)),
+  });
   const started = await startApplication(local, app);
   expect(started.status).toBe('SUCCESSFUL');
 }
@@ -65,7 +68,10 @@ describe('bakeWatch on msf-local', () => {
     expect(outcome.detectedAt! - outcome.startedAt).toBeLessThanOrEqual(2 * RESTART_DELAY_MS + 5_000);
     expect(outcome.result.evidence[0]).toMatchObject({ signal: 'restarts', metric: 'numRestarts' });
     expect(outcome.result.reason).toMatch(/^2 restarts in \d+s since the job started \(numRestarts 0 → 2\)/);
-    expect(outcome.exception).toMatchObject({ exceptionClass: 'java.lang.IllegalStateException', task: expect.stringMatching(/explode/) });
+    expect(outcome.exception).toMatchObject({
+      exceptionClass: 'java.lang.IllegalStateException',
+      task: expect.stringMatching(/explode/),
+    });
     expect(outcome.exception?.summary).toMatch(/msf-local test job fails on record \d+ on purpose/);
     expect(progress.length).toBeGreaterThan(2);
     expect(await status('failing')).toBe('RUNNING');

@@ -6,20 +6,42 @@ const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const sec = (s: number) => T0 + s * 1000;
 
 function series(points: HealthPoint[], options: Partial<HealthSeries> = {}): HealthSeries {
-  return { application: 'app', periodSeconds: 1, points, sources: { restarts: 'numRestarts', uptime: 'uptime', down: ['downtime', 'restartingTime'] }, ...options };
+  return {
+    application: 'app',
+    periodSeconds: 1,
+    points,
+    sources: { restarts: 'numRestarts', uptime: 'uptime', down: ['downtime', 'restartingTime'] },
+    ...options,
+  };
 }
 
 /** A job that runs from `from` with uptime growing, `restarts` constant. */
 function running(from: number, to: number, restarts = 0, startedAt = from): HealthPoint[] {
   const out: HealthPoint[] = [];
-  for (let s = from; s <= to; s++) out.push({ at: sec(s), restarts, uptimeMin: (s - startedAt) * 1000, uptimeMax: (s - startedAt) * 1000, down: 0, failedCheckpoints: 0 });
+  for (let s = from; s <= to; s++)
+    out.push({
+      at: sec(s),
+      restarts,
+      uptimeMin: (s - startedAt) * 1000,
+      uptimeMax: (s - startedAt) * 1000,
+      down: 0,
+      failedCheckpoints: 0,
+    });
   return out;
 }
 
 /** Restarting: uptime 0, down growing. */
 function restarting(from: number, to: number, restarts: number): HealthPoint[] {
   const out: HealthPoint[] = [];
-  for (let s = from; s <= to; s++) out.push({ at: sec(s), restarts, uptimeMin: 0, uptimeMax: 0, down: (s - from + 1) * 1000, failedCheckpoints: 0 });
+  for (let s = from; s <= to; s++)
+    out.push({
+      at: sec(s),
+      restarts,
+      uptimeMin: 0,
+      uptimeMax: 0,
+      down: (s - from + 1) * 1000,
+      failedCheckpoints: 0,
+    });
   return out;
 }
 
@@ -43,7 +65,9 @@ describe('evaluateHealth', () => {
 
   it('tolerates one restart, and is not known while the job is down from it', () => {
     const points = [...running(0, 5), ...restarting(6, 15, 1), ...running(16, 40, 1, 16)];
-    expect(evaluateHealth(series(points.filter((p) => p.at <= sec(10))), fresh, at(10)).status).toBe('unknown');
+    expect(evaluateHealth(series(points.filter((p) => p.at <= sec(10))), fresh, at(10)).status).toBe(
+      'unknown',
+    );
     const result = evaluateHealth(series(points), fresh, at(40));
     expect(result.status).toBe('healthy');
     expect(result.evidence.map((e) => e.signal)).toEqual(['restarts', 'outage']);
@@ -54,7 +78,14 @@ describe('evaluateHealth', () => {
     const result = evaluateHealth(series(points), fresh, at(13));
     expect(result.status).toBe('unhealthy');
     expect(result.reason).toMatch(/^2 restarts in 14s since the job started \(numRestarts 0 → 2\)/);
-    expect(result.evidence[0]).toMatchObject({ signal: 'restarts', metric: 'numRestarts', datapoints: [{ at: sec(3), value: 1 }, { at: sec(13), value: 2 }] });
+    expect(result.evidence[0]).toMatchObject({
+      signal: 'restarts',
+      metric: 'numRestarts',
+      datapoints: [
+        { at: sec(3), value: 1 },
+        { at: sec(13), value: 2 },
+      ],
+    });
     expect(result.evidence[1]).toMatchObject({ signal: 'outage', metric: 'downtime/restartingTime' });
   });
 
@@ -87,14 +118,28 @@ describe('evaluateHealth', () => {
       { at: minute(0), restarts: 57, uptimeMin: 0, uptimeMax: 20_000, down: 9_000 },
       { at: minute(1), restarts: 0, uptimeMin: 30_000, uptimeMax: 89_000, down: 0 },
     ];
-    const result = evaluateHealth(series(points, { periodSeconds: 60 }), { at: minute(0) + 30_000, freshJob: true }, { now: () => minute(2) + 5_000 });
+    const result = evaluateHealth(
+      series(points, { periodSeconds: 60 }),
+      { at: minute(0) + 30_000, freshJob: true },
+      { now: () => minute(2) + 5_000 },
+    );
     expect(result.status).toBe('healthy');
     expect(result.facts?.datapoints).toBe(1);
   });
 
   it('counts uptime resets where no restart counter is published', () => {
-    const points = [...running(0, 5), ...restarting(6, 7, 0), ...running(8, 12, 0, 8), ...restarting(13, 14, 0), ...running(15, 16, 0, 15)].map(({ restarts: _r, ...p }) => p);
-    const result = evaluateHealth(series(points, { sources: { uptime: 'runningTime', down: ['restartingTime'] } }), fresh, at(16));
+    const points = [
+      ...running(0, 5),
+      ...restarting(6, 7, 0),
+      ...running(8, 12, 0, 8),
+      ...restarting(13, 14, 0),
+      ...running(15, 16, 0, 15),
+    ].map(({ restarts: _r, ...p }) => p);
+    const result = evaluateHealth(
+      series(points, { sources: { uptime: 'runningTime', down: ['restartingTime'] } }),
+      fresh,
+      at(16),
+    );
     expect(result.status).toBe('unhealthy');
     expect(result.evidence[0]).toMatchObject({ signal: 'uptime-reset', metric: 'runningTime' });
     expect(result.reason).toMatch(/2 restarts .* \(runningTime reset 2 times\)/);
@@ -102,7 +147,13 @@ describe('evaluateHealth', () => {
 
   it('does not take uptime read jitter for a reset', () => {
     // Recorded on msf-local from a healthy job: uptime 22 786 ms, then 22 785 ms one second later.
-    const points = running(0, 30).map((p) => (p.at === sec(20) ? { ...p, uptimeMin: 20_001, uptimeMax: 20_001 } : p.at === sec(21) ? { ...p, uptimeMin: 20_000, uptimeMax: 20_000 } : p));
+    const points = running(0, 30).map((p) =>
+      p.at === sec(20)
+        ? { ...p, uptimeMin: 20_001, uptimeMax: 20_001 }
+        : p.at === sec(21)
+          ? { ...p, uptimeMin: 20_000, uptimeMax: 20_000 }
+          : p,
+    );
     const result = evaluateHealth(series(points, { sources: { uptime: 'uptime' } }), fresh, at(30));
     expect(result.facts?.uptimeResets).toBe(0);
     expect(result.status).toBe('healthy');
@@ -120,7 +171,9 @@ describe('evaluateHealth', () => {
     const points = running(0, 59).map((p, i) => ({ ...p, failedCheckpoints: i < 20 ? 0 : i < 40 ? 1 : 2 }));
     const result = evaluateHealth(series(points), fresh, at(59));
     expect(result.status).toBe('unhealthy');
-    expect(result.reason).toBe('2 failed checkpoints since the job started (numberOfFailedCheckpoints 0 → 2, 2.0/min)');
+    expect(result.reason).toBe(
+      '2 failed checkpoints since the job started (numberOfFailedCheckpoints 0 → 2, 2.0/min)',
+    );
     expect(evaluateHealth(series(points), fresh, at(59), { maxFailedCheckpoints: 2 }).status).toBe('healthy');
   });
 

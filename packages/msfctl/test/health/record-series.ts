@@ -13,10 +13,18 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GetMetricDataCommand, ListMetricsCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { CreateApplicationPresignedUrlCommand, type RuntimeEnvironment } from '@aws-sdk/client-kinesis-analytics-v2';
+import {
+  CreateApplicationPresignedUrlCommand,
+  type RuntimeEnvironment,
+} from '@aws-sdk/client-kinesis-analytics-v2';
 import { buildStockPrices } from '../../../../examples/stock-prices/build.js';
 import { buildTestJobs } from '../../../msf-local/test/fixtures/test-jobs.js';
-import { FIXTURES_DIR, SERIES_FORMAT, type RecordedMetric, type RecordedSeries } from './support/series-fixture.js';
+import {
+  FIXTURES_DIR,
+  SERIES_FORMAT,
+  type RecordedMetric,
+  type RecordedSeries,
+} from './support/series-fixture.js';
 import {
   createApplication,
   createStream,
@@ -64,7 +72,13 @@ function mustSucceed(what: string, op: { status: string; error?: string }): void
 }
 
 /** A test job (counter or failing) started once and watched. */
-function testJobCase(name: string, job: 'counter' | 'failing', runtime: RuntimeEnvironment, expected: 'healthy' | 'unhealthy', description: string): Case {
+function testJobCase(
+  name: string,
+  job: 'counter' | 'failing',
+  runtime: RuntimeEnvironment,
+  expected: 'healthy' | 'unhealthy',
+  description: string,
+): Case {
   return {
     name,
     description,
@@ -76,7 +90,11 @@ function testJobCase(name: string, job: 'counter' | 'failing', runtime: RuntimeE
     async run(local, app, scratch) {
       const jobs = await buildTestJobs();
       await uploadJar(local, `${job}.jar`, jobs[job]);
-      await createApplication(local, app, { jarKey: `${job}.jar`, runtime, properties: testJobProperties(path.join(scratch, `${app}.json`)) });
+      await createApplication(local, app, {
+        jarKey: `${job}.jar`,
+        runtime,
+        properties: testJobProperties(path.join(scratch, `${app}.json`)),
+      });
       const started = await startApplication(local, app);
       mustSucceed('StartApplication', started);
       await sleep(WATCH_MS);
@@ -93,13 +111,22 @@ function testJobCase(name: string, job: 'counter' | 'failing', runtime: RuntimeE
 }
 
 async function stockPricesJar(local: LocalMsf): Promise<string> {
-  const jar = await buildStockPrices({ flink: '1.19', log: (line) => process.stderr.write(`[stock-prices] ${line}\n`) });
+  const jar = await buildStockPrices({
+    flink: '1.19',
+    log: (line) => process.stderr.write(`[stock-prices] ${line}\n`),
+  });
   await uploadJar(local, 'stock-prices.jar', jar);
   return 'stock-prices.jar';
 }
 
 /** Polls CloudWatch (1 s datapoints) until the application's restart counter reaches `count`. */
-async function waitForRestarts(local: LocalMsf, app: string, since: number, count: number, timeoutMs: number): Promise<number> {
+async function waitForRestarts(
+  local: LocalMsf,
+  app: string,
+  since: number,
+  count: number,
+  timeoutMs: number,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const out = await local.cloudwatch.send(
@@ -107,7 +134,18 @@ async function waitForRestarts(local: LocalMsf, app: string, since: number, coun
         StartTime: new Date(since - 1000),
         EndTime: new Date(Date.now() + 1000),
         MetricDataQueries: [
-          { Id: 'r', MetricStat: { Metric: { Namespace: NAMESPACE, MetricName: 'numRestarts', Dimensions: [{ Name: 'Application', Value: app }] }, Period: 1, Stat: 'Maximum' } },
+          {
+            Id: 'r',
+            MetricStat: {
+              Metric: {
+                Namespace: NAMESPACE,
+                MetricName: 'numRestarts',
+                Dimensions: [{ Name: 'Application', Value: app }],
+              },
+              Period: 1,
+              Stat: 'Maximum',
+            },
+          },
         ],
       }),
     );
@@ -119,7 +157,13 @@ async function waitForRestarts(local: LocalMsf, app: string, since: number, coun
 }
 
 const CASES: Case[] = [
-  testJobCase('healthy-counter', 'counter', 'FLINK-1_19', 'healthy', 'The counter test job (20 ticks/s into keyed state) started on FLINK-1_19 and left alone: healthy.'),
+  testJobCase(
+    'healthy-counter',
+    'counter',
+    'FLINK-1_19',
+    'healthy',
+    'The counter test job (20 ticks/s into keyed state) started on FLINK-1_19 and left alone: healthy.',
+  ),
   testJobCase(
     'crash-loop-failing',
     'failing',
@@ -127,11 +171,24 @@ const CASES: Case[] = [
     'unhealthy',
     'The failing test job (throws on every record) started on FLINK-1_19: the application stays RUNNING while Flink restarts the job every 10 s.',
   ),
-  testJobCase('healthy-counter-flink-2.2', 'counter', 'FLINK-2_2', 'healthy', 'The counter test job on FLINK-2_2 (numRestarts, no fullRestarts): healthy.'),
-  testJobCase('crash-loop-failing-flink-2.2', 'failing', 'FLINK-2_2', 'unhealthy', 'The failing test job on FLINK-2_2 (numRestarts, no fullRestarts): a crash loop.'),
+  testJobCase(
+    'healthy-counter-flink-2.2',
+    'counter',
+    'FLINK-2_2',
+    'healthy',
+    'The counter test job on FLINK-2_2 (numRestarts, no fullRestarts): healthy.',
+  ),
+  testJobCase(
+    'crash-loop-failing-flink-2.2',
+    'failing',
+    'FLINK-2_2',
+    'unhealthy',
+    'The failing test job on FLINK-2_2 (numRestarts, no fullRestarts): a crash loop.',
+  ),
   {
     name: 'healthy-stock-prices',
-    description: 'The stock-prices sample (FLINK-1_19) writing 10-second averages to an existing Kinesis stream: healthy.',
+    description:
+      'The stock-prices sample (FLINK-1_19) writing 10-second averages to an existing Kinesis stream: healthy.',
     job: 'stock-prices',
     runtime: 'FLINK-1_19',
     kinesis: true,
@@ -143,7 +200,14 @@ const CASES: Case[] = [
       const started = await startApplication(local, app);
       mustSucceed('StartApplication', started);
       await sleep(WATCH_MS);
-      return { events: [{ name: 'start-sent', at: started.sentAt }, { name: 'start-succeeded', at: started.endedAt }], bakeStartAt: started.endedAt, firstAt: started.sentAt };
+      return {
+        events: [
+          { name: 'start-sent', at: started.sentAt },
+          { name: 'start-succeeded', at: started.endedAt },
+        ],
+        bakeStartAt: started.endedAt,
+        firstAt: started.sentAt,
+      };
     },
   },
   {
@@ -213,17 +277,28 @@ const CASES: Case[] = [
 
 async function readSeries(local: LocalMsf, app: string, from: number, to: number): Promise<RecordedMetric[]> {
   const dimensions = [{ Name: 'Application', Value: app }];
-  const listed = await local.cloudwatch.send(new ListMetricsCommand({ Namespace: NAMESPACE, Dimensions: dimensions }));
+  const listed = await local.cloudwatch.send(
+    new ListMetricsCommand({ Namespace: NAMESPACE, Dimensions: dimensions }),
+  );
   const names = [...new Set((listed.Metrics ?? []).map((m) => m.MetricName!))].sort();
   const stats = ['Maximum', 'Minimum'] as const;
   const queries: MetricDataQuery[] = names.flatMap((name, i) =>
     stats.map((stat) => ({
       Id: `m${i}_${stat.toLowerCase()}`,
-      MetricStat: { Metric: { Namespace: NAMESPACE, MetricName: name, Dimensions: dimensions }, Period: 1, Stat: stat },
+      MetricStat: {
+        Metric: { Namespace: NAMESPACE, MetricName: name, Dimensions: dimensions },
+        Period: 1,
+        Stat: stat,
+      },
     })),
   );
   const out = await local.cloudwatch.send(
-    new GetMetricDataCommand({ StartTime: new Date(from - 1000), EndTime: new Date(to + 1000), MetricDataQueries: queries, ScanBy: 'TimestampAscending' }),
+    new GetMetricDataCommand({
+      StartTime: new Date(from - 1000),
+      EndTime: new Date(to + 1000),
+      MetricDataQueries: queries,
+      ScanBy: 'TimestampAscending',
+    }),
   );
   if (out.NextToken) throw new Error('GetMetricData paginated: the recording is larger than expected');
   return (out.MetricDataResults ?? []).map((r) => {
@@ -239,12 +314,18 @@ async function readSeries(local: LocalMsf, app: string, from: number, to: number
 
 /** The job's exception history from the Flink dashboard msf-local hands out as the presigned URL. */
 async function readExceptions(local: LocalMsf, app: string): Promise<unknown> {
-  const { AuthorizedUrl } = await local.msf.send(new CreateApplicationPresignedUrlCommand({ ApplicationName: app, UrlType: 'FLINK_DASHBOARD_URL' }));
+  const { AuthorizedUrl } = await local.msf.send(
+    new CreateApplicationPresignedUrlCommand({ ApplicationName: app, UrlType: 'FLINK_DASHBOARD_URL' }),
+  );
   const base = AuthorizedUrl!.replace(/\/$/, '');
-  const overview = (await (await fetch(`${base}/jobs/overview`)).json()) as { jobs: { jid: string; state: string; 'start-time': number }[] };
+  const overview = (await (await fetch(`${base}/jobs/overview`)).json()) as {
+    jobs: { jid: string; state: string; 'start-time': number }[];
+  };
   const job = [...overview.jobs].sort((a, b) => b['start-time'] - a['start-time'])[0];
   if (!job) throw new Error(`${app}: the dashboard lists no job`);
-  const exceptions = (await (await fetch(`${base}/jobs/${job.jid}/exceptions?maxExceptions=3`)).json()) as Record<string, unknown>;
+  const exceptions = (await (
+    await fetch(`${base}/jobs/${job.jid}/exceptions?maxExceptions=3`)
+  ).json()) as Record<string, unknown>;
   return { jobState: job.state, exceptions: trimTraces(exceptions) };
 }
 
@@ -258,7 +339,12 @@ function trimTraces(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(trimTraces);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, ['stacktrace', 'root-exception', 'exception'].includes(k) && typeof v === 'string' ? trimTrace(v) : trimTraces(v)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        ['stacktrace', 'root-exception', 'exception'].includes(k) && typeof v === 'string'
+          ? trimTrace(v)
+          : trimTraces(v),
+      ]),
     );
   }
   return value;
@@ -266,7 +352,11 @@ function trimTraces(value: unknown): unknown {
 
 async function record(c: Case): Promise<void> {
   process.stderr.write(`== ${c.name}: ${c.description}\n`);
-  const local = await startLocalMsf({ restartDelayMs: RESTART_DELAY_MS, metricsIntervalMs: METRICS_INTERVAL_MS, kinesis: c.kinesis });
+  const local = await startLocalMsf({
+    restartDelayMs: RESTART_DELAY_MS,
+    metricsIntervalMs: METRICS_INTERVAL_MS,
+    kinesis: c.kinesis,
+  });
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'msfctl-record-'));
   const app = c.name.replace(/[^a-zA-Z0-9_.-]/g, '-');
   try {
@@ -275,7 +365,10 @@ async function record(c: Case): Promise<void> {
     if (c.exceptionFile) {
       const exceptions = await readExceptions(local, app);
       await mkdir(path.join(FIXTURES_DIR, 'exceptions'), { recursive: true });
-      await writeFile(path.join(FIXTURES_DIR, 'exceptions', `${c.exceptionFile}.json`), `${JSON.stringify(exceptions, null, 2)}\n`);
+      await writeFile(
+        path.join(FIXTURES_DIR, 'exceptions', `${c.exceptionFile}.json`),
+        `${JSON.stringify(exceptions, null, 2)}\n`,
+      );
     }
     await forceStop(local, app);
     // The last datapoints are in the store once the publisher's round that took them is over.
@@ -285,7 +378,14 @@ async function record(c: Case): Promise<void> {
       name: c.name,
       description: c.description,
       recordedAt: new Date().toISOString(),
-      setup: { target: 'msf-local', runtime: c.runtime, job: c.job, restartDelayMs: RESTART_DELAY_MS, metricsIntervalMs: METRICS_INTERVAL_MS, periodSeconds: 1 },
+      setup: {
+        target: 'msf-local',
+        runtime: c.runtime,
+        job: c.job,
+        restartDelayMs: RESTART_DELAY_MS,
+        metricsIntervalMs: METRICS_INTERVAL_MS,
+        periodSeconds: 1,
+      },
       events: timeline.events,
       bakeStartAt: timeline.bakeStartAt,
       endAt,
@@ -294,7 +394,9 @@ async function record(c: Case): Promise<void> {
     };
     await writeFile(path.join(FIXTURES_DIR, `${c.name}.json`), `${JSON.stringify(series)}\n`);
     const restarts = metrics.find((m) => m.name === 'numRestarts' && m.stat === 'Maximum');
-    process.stderr.write(`   ${metrics.length / 2} metrics, ${restarts?.values.length ?? 0} datapoints, numRestarts max ${Math.max(0, ...(restarts?.values ?? []))}\n`);
+    process.stderr.write(
+      `   ${metrics.length / 2} metrics, ${restarts?.values.length ?? 0} datapoints, numRestarts max ${Math.max(0, ...(restarts?.values ?? []))}\n`,
+    );
   } finally {
     await local.close();
     await rm(scratch, { recursive: true, force: true });
@@ -304,7 +406,9 @@ async function record(c: Case): Promise<void> {
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !CASES.some((c) => c.name === w));
 if (unknown.length) {
-  process.stderr.write(`unknown case(s) ${unknown.join(', ')}; cases: ${CASES.map((c) => c.name).join(', ')}\n`);
+  process.stderr.write(
+    `unknown case(s) ${unknown.join(', ')}; cases: ${CASES.map((c) => c.name).join(', ')}\n`,
+  );
   process.exit(2);
 }
 for (const c of CASES.filter((c) => wanted.length === 0 || wanted.includes(c.name))) await record(c);

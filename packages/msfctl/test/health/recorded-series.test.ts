@@ -37,8 +37,12 @@ async function replay(series: RecordedSeries, resolution: (typeof RESOLUTIONS)[s
 }
 
 it('has the recordings the detector is judged on', () => {
-  expect(unhealthy.map((s) => s.name)).toEqual(expect.arrayContaining(['crash-loop-failing', 'loop-after-deploy-stock-prices']));
-  expect(healthySeries.map((s) => s.name)).toEqual(expect.arrayContaining(['healthy-counter', 'restart-once-stock-prices']));
+  expect(unhealthy.map((s) => s.name)).toEqual(
+    expect.arrayContaining(['crash-loop-failing', 'loop-after-deploy-stock-prices']),
+  );
+  expect(healthySeries.map((s) => s.name)).toEqual(
+    expect.arrayContaining(['healthy-counter', 'restart-once-stock-prices']),
+  );
 });
 
 describe.each(unhealthy.map((s) => [s.name, s] as const))('crash loop %s', (_name, series) => {
@@ -50,18 +54,21 @@ describe.each(unhealthy.map((s) => [s.name, s] as const))('crash loop %s', (_nam
     expect(restarts.length).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(['msf-local, 1 s publishing', 'msf-local, 5 s publishing'])('is declared within two restart cycles of its first restart (%s)', async (resolution) => {
-    const { outcome } = await replay(series, RESOLUTIONS[resolution]!);
-    expect(outcome.result.status).toBe('unhealthy');
-    expect(outcome.early).toBe(true);
-    const latency = outcome.detectedAt! - restarts[0]!;
-    expect(latency).toBeLessThanOrEqual(2 * cycleMs);
-    // Evidence names the counter and its values.
-    const evidence = outcome.result.evidence.find((e) => e.signal === 'restarts');
-    expect(evidence?.metric).toMatch(/^(numRestarts|fullRestarts)$/);
-    expect(evidence?.message).toMatch(/\d+ restarts in .* \((numRestarts|fullRestarts) 0 → \d+\)/);
-    expect(outcome.result.facts?.restarts).toBeGreaterThan(1);
-  });
+  it.each(['msf-local, 1 s publishing', 'msf-local, 5 s publishing'])(
+    'is declared within two restart cycles of its first restart (%s)',
+    async (resolution) => {
+      const { outcome } = await replay(series, RESOLUTIONS[resolution]!);
+      expect(outcome.result.status).toBe('unhealthy');
+      expect(outcome.early).toBe(true);
+      const latency = outcome.detectedAt! - restarts[0]!;
+      expect(latency).toBeLessThanOrEqual(2 * cycleMs);
+      // Evidence names the counter and its values.
+      const evidence = outcome.result.evidence.find((e) => e.signal === 'restarts');
+      expect(evidence?.metric).toMatch(/^(numRestarts|fullRestarts)$/);
+      expect(evidence?.message).toMatch(/\d+ restarts in .* \((numRestarts|fullRestarts) 0 → \d+\)/);
+      expect(outcome.result.facts?.restarts).toBeGreaterThan(1);
+    },
+  );
 
   it('is declared from the first whole minute after the deploy at MSF resolution', async () => {
     const periodMs = 60_000;
@@ -88,7 +95,10 @@ describe.each(healthySeries.map((s) => [s.name, s] as const))('healthy %s', (_na
     for (let t = series.bakeStartAt; t <= series.endAt; t += 1000) {
       const observation = await fetcher.fetch(series.name, { start: series.bakeStartAt, end: t });
       if (!observation.ok) throw new Error(observation.reason);
-      expect(evaluateHealth(observation.series, { at: series.bakeStartAt, freshJob: true }, { now: () => t }).status).not.toBe('unhealthy');
+      expect(
+        evaluateHealth(observation.series, { at: series.bakeStartAt, freshJob: true }, { now: () => t })
+          .status,
+      ).not.toBe('unhealthy');
       evaluations++;
     }
     expect(evaluations).toBeGreaterThan(80);

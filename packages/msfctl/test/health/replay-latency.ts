@@ -13,7 +13,9 @@ import { fakeClock } from '../fakes/fake-msf.js';
 import { fixtureFetcher, restartCycleMs, restartTimes, RESOLUTIONS } from './support/replay.js';
 import { loadSeries, seriesNames } from './support/series-fixture.js';
 
-const rows: string[][] = [['series', 'expected', 'resolution', 'verdict', 'from bake start', 'from 1st restart', 'cycle', 'cycles']];
+const rows: string[][] = [
+  ['series', 'expected', 'resolution', 'verdict', 'from bake start', 'from 1st restart', 'cycle', 'cycles'],
+];
 for (const name of seriesNames()) {
   const series = loadSeries(name);
   const first = restartTimes(series)[0];
@@ -27,11 +29,23 @@ for (const name of seriesNames()) {
       pollSeconds: 2,
     });
     const detected = outcome.detectedAt;
-    const fromStart = detected !== undefined ? `${((detected - series.bakeStartAt) / 1000).toFixed(1)} s` : '-';
-    const fromFirst = detected !== undefined && first !== undefined ? `${((detected - first) / 1000).toFixed(1)} s` : '-';
+    const fromStart =
+      detected !== undefined ? `${((detected - series.bakeStartAt) / 1000).toFixed(1)} s` : '-';
+    const fromFirst =
+      detected !== undefined && first !== undefined ? `${((detected - first) / 1000).toFixed(1)} s` : '-';
     const cycle = restartCycleMs(series);
-    const cycles = detected !== undefined && first !== undefined ? ((detected - first) / cycle).toFixed(2) : '-';
-    rows.push([name, series.expected, label, outcome.result.status, fromStart, fromFirst, first !== undefined ? `${(cycle / 1000).toFixed(1)} s` : '-', cycles]);
+    const cycles =
+      detected !== undefined && first !== undefined ? ((detected - first) / cycle).toFixed(2) : '-';
+    rows.push([
+      name,
+      series.expected,
+      label,
+      outcome.result.status,
+      fromStart,
+      fromFirst,
+      first !== undefined ? `${(cycle / 1000).toFixed(1)} s` : '-',
+      cycles,
+    ]);
   }
 }
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { unhealthy, unknown } from '../../src/health/health-result.js';
 import { executeRecovery } from '../../src/recovery/recovery-executor.js';
-import { recoveryOutcomeMessage, stepEndMessage, stepStartMessage } from '../../src/recovery/recovery-messages.js';
+import {
+  recoveryOutcomeMessage,
+  stepEndMessage,
+  stepStartMessage,
+} from '../../src/recovery/recovery-messages.js';
 import type { RecoveryPlan } from '../../src/recovery/recovery-plan.js';
 import { decideRecovery, type RecoveryFacts, type Situation } from '../../src/recovery/recovery-policy.js';
 import { recoveryPortFor } from '../../src/recovery/gateway-port.js';
@@ -9,11 +13,21 @@ import { FakeMsf, fakeClock } from '../fakes/fake-msf.js';
 import { FakeRecoveryPort } from './support/fake-port.js';
 import { BAD, GOOD, T0, live, snapshot } from './support/apps.js';
 
-const loop: Situation = { kind: 'crash-loop', health: unhealthy([{ signal: 'restarts', message: '2 restarts' }]) };
+const loop: Situation = {
+  kind: 'crash-loop',
+  health: unhealthy([{ signal: 'restarts', message: '2 restarts' }]),
+};
 const updateSnapshot = snapshot('update-snapshot', 1, T0 + 1000);
 
 function facts(overrides: Partial<RecoveryFacts> = {}): RecoveryFacts {
-  return { application: 'stock-prices', live: live(), lastGood: { versionId: 1, config: GOOD }, snapshots: [updateSnapshot], deployStartedAt: T0, ...overrides };
+  return {
+    application: 'stock-prices',
+    live: live(),
+    lastGood: { versionId: 1, config: GOOD },
+    snapshots: [updateSnapshot],
+    deployStartedAt: T0,
+    ...overrides,
+  };
 }
 
 /** The application of scenario 7: version 2 (bad) RUNNING, updated from version 1 (good). */
@@ -34,41 +48,84 @@ describe('executeRecovery', () => {
 
   it('force-stops, reverts and starts from the good snapshot (scenario 7 by hand)', async () => {
     const port = looping();
-    const plan = decideRecovery('rollback', loop, facts({ snapshots: [updateSnapshot, snapshot('of-bad', 2, T0 + 5000)] }));
+    const plan = decideRecovery(
+      'rollback',
+      loop,
+      facts({ snapshots: [updateSnapshot, snapshot('of-bad', 2, T0 + 5000)] }),
+    );
     const outcome = await executeRecovery(plan, port);
     expect(outcome.ok).toBe(true);
-    expect(port.calls).toEqual(['describe', 'stop --force', 'wait op1', 'describe', 'update properties', 'wait op2', 'start snapshot update-snapshot', 'wait op3', 'verify 60s']);
-    expect(port.lastRun).toEqual({ from: 'snapshot', snapshot: 'update-snapshot', allowNonRestoredState: false });
+    expect(port.calls).toEqual([
+      'describe',
+      'stop --force',
+      'wait op1',
+      'describe',
+      'update properties',
+      'wait op2',
+      'start snapshot update-snapshot',
+      'wait op3',
+      'verify 60s',
+    ]);
+    expect(port.lastRun).toEqual({
+      from: 'snapshot',
+      snapshot: 'update-snapshot',
+      allowNonRestoredState: false,
+    });
     expect(outcome.live).toMatchObject({ status: 'RUNNING', config: GOOD });
   });
 
   it('deploys the fix of a crash-looping application without a snapshot (scenario 8)', async () => {
     const port = looping();
-    const fix = { ...GOOD, properties: { OutputStream0: { 'stream.name': 'prices-v2', 'aws.region': 'us-east-1' } } };
-    const outcome = await executeRecovery(decideRecovery('none', { kind: 'snapshot-impossible', desired: fix }, facts()), port);
+    const fix = {
+      ...GOOD,
+      properties: { OutputStream0: { 'stream.name': 'prices-v2', 'aws.region': 'us-east-1' } },
+    };
+    const outcome = await executeRecovery(
+      decideRecovery('none', { kind: 'snapshot-impossible', desired: fix }, facts()),
+      port,
+    );
     expect(outcome.ok).toBe(true);
-    expect(port.calls.filter((c) => c !== 'describe' && !c.startsWith('wait'))).toEqual(['stop --force', 'update properties', 'start snapshot update-snapshot', 'verify 60s']);
+    expect(port.calls.filter((c) => c !== 'describe' && !c.startsWith('wait'))).toEqual([
+      'stop --force',
+      'update properties',
+      'start snapshot update-snapshot',
+      'verify 60s',
+    ]);
     expect(outcome.live?.config.properties.OutputStream0!['stream.name']).toBe('prices-v2');
   });
 
   it('stops at a step whose operation fails, with its ErrorString, and runs nothing after it', async () => {
     const port = looping();
-    port.failNext.start = "org.apache.flink.client.program.ProgramInvocationException: The program's entry point class 'X' was not found";
+    port.failNext.start =
+      "org.apache.flink.client.program.ProgramInvocationException: The program's entry point class 'X' was not found";
     const plan = decideRecovery('rollback', loop, facts({ live: live({ versionUpdatedFrom: undefined }) }));
     const outcome = await executeRecovery(plan, port);
     expect(outcome.ok).toBe(false);
     expect(outcome.failed?.step.kind).toBe('start');
-    expect(outcome.failed?.error).toBe("StartApplication op3 ended FAILED: org.apache.flink.client.program.ProgramInvocationException: The program's entry point class 'X' was not found");
+    expect(outcome.failed?.error).toBe(
+      "StartApplication op3 ended FAILED: org.apache.flink.client.program.ProgramInvocationException: The program's entry point class 'X' was not found",
+    );
     expect(port.calls).not.toContain('verify 60s');
     expect(recoveryOutcomeMessage(outcome)).toMatchObject({ level: 'error', code: 'MSF_RECOVERY_E4007' });
-    expect(recoveryOutcomeMessage(outcome).text).toMatch(/^Recovery of stock-prices stopped at "Start stock-prices on version 1's configuration, restoring snapshot update-snapshot/);
+    expect(recoveryOutcomeMessage(outcome).text).toMatch(
+      /^Recovery of stock-prices stopped at "Start stock-prices on version 1's configuration, restoring snapshot update-snapshot/,
+    );
   });
 
   it('stops at a call the service refuses', async () => {
     const port = looping();
-    port.refuseNext.rollback = Object.assign(new Error('Application stock-prices cannot be rolled back because it has no snapshots.'), { name: 'UnsupportedOperationException' });
+    port.refuseNext.rollback = Object.assign(
+      new Error('Application stock-prices cannot be rolled back because it has no snapshots.'),
+      { name: 'UnsupportedOperationException' },
+    );
     const outcome = await executeRecovery(decideRecovery('rollback', loop, facts()), port);
-    expect(outcome).toMatchObject({ ok: false, failed: { step: { kind: 'rollback' }, error: 'Application stock-prices cannot be rolled back because it has no snapshots.' } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      failed: {
+        step: { kind: 'rollback' },
+        error: 'Application stock-prices cannot be rolled back because it has no snapshots.',
+      },
+    });
     expect(outcome.steps).toHaveLength(1);
   });
 
@@ -76,7 +133,10 @@ describe('executeRecovery', () => {
     const port = looping();
     port.verdicts.push(unhealthy([{ signal: 'restarts', message: '3 restarts in 30s' }]));
     const bad = await executeRecovery(decideRecovery('rollback', loop, facts()), port);
-    expect(bad.failed).toMatchObject({ step: { kind: 'verify' }, error: 'still unhealthy: 3 restarts in 30s' });
+    expect(bad.failed).toMatchObject({
+      step: { kind: 'verify' },
+      error: 'still unhealthy: 3 restarts in 30s',
+    });
 
     const port2 = looping();
     port2.verdicts.push(unknown('no datapoints yet'));
@@ -97,7 +157,10 @@ describe('executeRecovery', () => {
     const { verify: _none, ...noVerify } = port.with({});
     const outcome = await executeRecovery(plan, noVerify);
     expect(outcome.ok).toBe(true);
-    expect(outcome.steps.map((s) => s.skipped)).toEqual(['stock-prices is already READY', 'no health watch available']);
+    expect(outcome.steps.map((s) => s.skipped)).toEqual([
+      'stock-prices is already READY',
+      'no health watch available',
+    ]);
     expect(port.calls).toEqual(['describe']);
   });
 
@@ -131,7 +194,7 @@ describe('executeRecovery', () => {
   });
 });
 
-describe('recoveryPortFor: the policy and executor over msfctl\'s MsfGateway and waiters', () => {
+describe("recoveryPortFor: the policy and executor over msfctl's MsfGateway and waiters", () => {
   it('rolls a crash-looping update back on the in-memory gateway', async () => {
     const gateway = new FakeMsf({ polls: 2 });
     await gateway.create('stock-prices', GOOD);
@@ -139,7 +202,14 @@ describe('recoveryPortFor: the policy and executor over msfctl\'s MsfGateway and
     while ((await gateway.describe('stock-prices'))?.status !== 'RUNNING');
     const before = await gateway.describe('stock-prices');
     const deployStartedAt = Date.now() - 1;
-    await gateway.update('stock-prices', { versionId: before!.versionId, ...(before!.conditionalToken ? { conditionalToken: before!.conditionalToken } : {}) }, { properties: BAD.properties });
+    await gateway.update(
+      'stock-prices',
+      {
+        versionId: before!.versionId,
+        ...(before!.conditionalToken ? { conditionalToken: before!.conditionalToken } : {}),
+      },
+      { properties: BAD.properties },
+    );
     while ((await gateway.describe('stock-prices'))?.status !== 'RUNNING');
 
     const current = await gateway.describe('stock-prices');
@@ -151,7 +221,10 @@ describe('recoveryPortFor: the policy and executor over msfctl\'s MsfGateway and
       deployStartedAt,
     });
     expect(plan.steps.map((s) => s.kind)).toEqual(['rollback', 'verify']);
-    const port = recoveryPortFor(gateway, { wait: { clock: fakeClock(), pollMs: 1 }, verify: async () => unknown('not watched in this test') });
+    const port = recoveryPortFor(gateway, {
+      wait: { clock: fakeClock(), pollMs: 1 },
+      verify: async () => unknown('not watched in this test'),
+    });
     const outcome = await executeRecovery(plan, port);
     expect(outcome.ok).toBe(true);
     expect(outcome.live).toMatchObject({ status: 'RUNNING', config: GOOD, rolledBackTo: 1 });

@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { OperationInfo } from '../../src/domain/application.js';
-import { detectSystemRollback, findSystemRollback, type OperationsReader } from '../../src/recovery/system-rollback.js';
+import {
+  detectSystemRollback,
+  findSystemRollback,
+  type OperationsReader,
+} from '../../src/recovery/system-rollback.js';
 import { T0, operation } from './support/apps.js';
 
-const update = operation('upd000000001', 'UpdateApplication', 'FAILED', T0, { error: 'java.lang.IllegalStateException: Failed to rollback to checkpoint/savepoint StackTrace: ...' });
+const update = operation('upd000000001', 'UpdateApplication', 'FAILED', T0, {
+  error: 'java.lang.IllegalStateException: Failed to rollback to checkpoint/savepoint StackTrace: ...',
+});
 const rollback = operation('rb0000000001', 'RollbackApplication', 'SUCCESSFUL', T0 + 1000);
 
 /** ListApplicationOperations answers without failure details; DescribeApplicationOperation has them. */
-function reader(listed: OperationInfo[], described: Record<string, OperationInfo>): OperationsReader & { described: string[] } {
+function reader(
+  listed: OperationInfo[],
+  described: Record<string, OperationInfo>,
+): OperationsReader & { described: string[] } {
   const log: string[] = [];
   return {
     described: log,
@@ -35,7 +44,9 @@ describe('findSystemRollback', () => {
     expect(findSystemRollback([update])).toBeUndefined();
     expect(findSystemRollback([failed], { since: T0 + 1 })).toBeUndefined();
     expect(findSystemRollback([failed], { operationId: 'other' })).toBeUndefined();
-    expect(findSystemRollback([failed], { operationId: 'upd000000001', since: T0 })?.failed.id).toBe('upd000000001');
+    expect(findSystemRollback([failed], { operationId: 'upd000000001', since: T0 })?.failed.id).toBe(
+      'upd000000001',
+    );
   });
 });
 
@@ -45,7 +56,11 @@ describe('detectSystemRollback', () => {
       upd000000001: { ...update, rollbackOperationId: 'rb0000000001' },
     });
     const found = await detectSystemRollback(r, 'stock-prices', { since: T0 });
-    expect(found).toMatchObject({ failed: { id: 'upd000000001', rollbackOperationId: 'rb0000000001' }, rollback: { id: 'rb0000000001', status: 'SUCCESSFUL' }, state: 'succeeded' });
+    expect(found).toMatchObject({
+      failed: { id: 'upd000000001', rollbackOperationId: 'rb0000000001' },
+      rollback: { id: 'rb0000000001', status: 'SUCCESSFUL' },
+      state: 'succeeded',
+    });
     expect(r.described).toEqual(['upd000000001']);
   });
 

@@ -7,7 +7,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CreateStreamCommand, DeleteStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import {
   CreateApplicationCommand,
   DescribeApplicationCommand,
@@ -93,7 +98,12 @@ export function propertyGroups(groups: Record<string, Record<string, string>>): 
 export async function createApplication(
   local: LocalMsf,
   name: string,
-  options: { jarKey: string; runtime?: RuntimeEnvironment; properties: Record<string, Record<string, string>>; systemRollback?: boolean },
+  options: {
+    jarKey: string;
+    runtime?: RuntimeEnvironment;
+    properties: Record<string, Record<string, string>>;
+    systemRollback?: boolean;
+  },
 ): Promise<void> {
   await local.msf.send(
     new CreateApplicationCommand({
@@ -103,7 +113,9 @@ export async function createApplication(
       ApplicationConfiguration: {
         ApplicationCodeConfiguration: {
           CodeContentType: 'ZIPFILE',
-          CodeContent: { S3ContentLocation: { BucketARN: `arn:aws:s3:::${BUCKET}`, FileKey: options.jarKey } },
+          CodeContent: {
+            S3ContentLocation: { BucketARN: `arn:aws:s3:::${BUCKET}`, FileKey: options.jarKey },
+          },
         },
         EnvironmentProperties: { PropertyGroups: propertyGroups(options.properties) },
         ApplicationSnapshotConfiguration: { SnapshotsEnabled: true },
@@ -127,21 +139,41 @@ export interface OperationOutcome {
 }
 
 /** Polls DescribeApplicationOperation until the operation leaves IN_PROGRESS. */
-export async function waitForOperation(local: LocalMsf, name: string, id: string, sentAt: number, timeoutMs = 300_000): Promise<OperationOutcome> {
+export async function waitForOperation(
+  local: LocalMsf,
+  name: string,
+  id: string,
+  sentAt: number,
+  timeoutMs = 300_000,
+): Promise<OperationOutcome> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const details = (await local.msf.send(new DescribeApplicationOperationCommand({ ApplicationName: name, OperationId: id })))
-      .ApplicationOperationInfoDetails!;
+    const details = (
+      await local.msf.send(
+        new DescribeApplicationOperationCommand({ ApplicationName: name, OperationId: id }),
+      )
+    ).ApplicationOperationInfoDetails!;
     if (details.OperationStatus !== 'IN_PROGRESS') {
       const error = details.OperationFailureDetails?.ErrorInfo?.ErrorString;
-      return { id, status: details.OperationStatus!, ...(error ? { error } : {}), sentAt, endedAt: Date.now() };
+      return {
+        id,
+        status: details.OperationStatus!,
+        ...(error ? { error } : {}),
+        sentAt,
+        endedAt: Date.now(),
+      };
     }
-    if (Date.now() > deadline) throw new Error(`operation ${id} of ${name} still IN_PROGRESS after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`operation ${id} of ${name} still IN_PROGRESS after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
-export async function startApplication(local: LocalMsf, name: string, snapshot?: string): Promise<OperationOutcome> {
+export async function startApplication(
+  local: LocalMsf,
+  name: string,
+  snapshot?: string,
+): Promise<OperationOutcome> {
   const sentAt = Date.now();
   const { OperationId } = await local.msf.send(
     new StartApplicationCommand({
@@ -157,14 +189,20 @@ export async function startApplication(local: LocalMsf, name: string, snapshot?:
 }
 
 /** UpdateApplication of a RUNNING application's property groups (the job restarts with a snapshot). */
-export async function updateProperties(local: LocalMsf, name: string, properties: Record<string, Record<string, string>>): Promise<OperationOutcome> {
+export async function updateProperties(
+  local: LocalMsf,
+  name: string,
+  properties: Record<string, Record<string, string>>,
+): Promise<OperationOutcome> {
   const app = await describeApplication(local, name);
   const sentAt = Date.now();
   const { OperationId } = await local.msf.send(
     new UpdateApplicationCommand({
       ApplicationName: name,
       CurrentApplicationVersionId: app.ApplicationVersionId,
-      ApplicationConfigurationUpdate: { EnvironmentPropertyUpdates: { PropertyGroups: propertyGroups(properties) } },
+      ApplicationConfigurationUpdate: {
+        EnvironmentPropertyUpdates: { PropertyGroups: propertyGroups(properties) },
+      },
     }),
   );
   return waitForOperation(local, name, OperationId!, sentAt);
@@ -172,7 +210,9 @@ export async function updateProperties(local: LocalMsf, name: string, properties
 
 export async function forceStop(local: LocalMsf, name: string): Promise<OperationOutcome> {
   const sentAt = Date.now();
-  const { OperationId } = await local.msf.send(new StopApplicationCommand({ ApplicationName: name, Force: true }));
+  const { OperationId } = await local.msf.send(
+    new StopApplicationCommand({ ApplicationName: name, Force: true }),
+  );
   return waitForOperation(local, name, OperationId!, sentAt);
 }
 
@@ -181,7 +221,9 @@ export async function createStream(local: LocalMsf, stream: string): Promise<voi
   await local.kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const { StreamDescriptionSummary } = await local.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+    const { StreamDescriptionSummary } = await local.kinesis.send(
+      new DescribeStreamSummaryCommand({ StreamName: stream }),
+    );
     if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
     if (Date.now() > deadline) throw new Error(`stream ${stream} not ACTIVE after 30 s`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -26,7 +26,11 @@ export const RESOLUTIONS: Record<string, Resolution> = {
 };
 
 /** A HealthFetcher over a recording; `now` says which datapoints exist yet. */
-export function fixtureFetcher(series: RecordedSeries, resolution: Resolution, now: () => number): HealthFetcher & { reads: number } {
+export function fixtureFetcher(
+  series: RecordedSeries,
+  resolution: Resolution,
+  now: () => number,
+): HealthFetcher & { reads: number } {
   const fetcher = {
     periodSeconds: resolution.periodSeconds,
     reads: 0,
@@ -34,7 +38,8 @@ export function fixtureFetcher(series: RecordedSeries, resolution: Resolution, n
       fetcher.reads++;
       const periodMs = resolution.periodSeconds * 1000;
       let until = Math.min(window.end, now());
-      if (resolution.wholePeriodsLagMs !== undefined) until = Math.floor((until - resolution.wholePeriodsLagMs) / periodMs) * periodMs - 1;
+      if (resolution.wholePeriodsLagMs !== undefined)
+        until = Math.floor((until - resolution.wholePeriodsLagMs) / periodMs) * periodMs - 1;
       const results = metricDataAt(series, {
         periodSeconds: resolution.periodSeconds,
         until,
@@ -42,7 +47,11 @@ export function fixtureFetcher(series: RecordedSeries, resolution: Resolution, n
         ...(resolution.publishEveryS ? { publishEveryS: resolution.publishEveryS } : {}),
         ids: queryId,
       });
-      return { ok: true, series: seriesFromMetricData(application, resolution.periodSeconds, results), fetchedAt: now() };
+      return {
+        ok: true,
+        series: seriesFromMetricData(application, resolution.periodSeconds, results),
+        fetchedAt: now(),
+      };
     },
   };
   return fetcher;
@@ -50,7 +59,9 @@ export function fixtureFetcher(series: RecordedSeries, resolution: Resolution, n
 
 /** Ground truth from the 1-second recording: when the restart counter rose after the bake began. */
 export function restartTimes(series: RecordedSeries): number[] {
-  const metric = series.metrics.find((m) => m.name === 'numRestarts' && m.stat === 'Maximum') ?? series.metrics.find((m) => m.name === 'fullRestarts' && m.stat === 'Maximum');
+  const metric =
+    series.metrics.find((m) => m.name === 'numRestarts' && m.stat === 'Maximum') ??
+    series.metrics.find((m) => m.name === 'fullRestarts' && m.stat === 'Maximum');
   if (!metric) return [];
   const times: number[] = [];
   let prev = 0;
@@ -68,6 +79,9 @@ export function restartTimes(series: RecordedSeries): number[] {
  */
 export function restartCycleMs(series: RecordedSeries): number {
   const times = restartTimes(series);
-  const gaps = times.slice(1).map((t, i) => t - times[i]!).sort((a, b) => a - b);
+  const gaps = times
+    .slice(1)
+    .map((t, i) => t - times[i]!)
+    .sort((a, b) => a - b);
   return gaps.length ? gaps[Math.floor(gaps.length / 2)]! : series.setup.restartDelayMs;
 }

@@ -65,7 +65,13 @@ export function seriesNames(): string[] {
  */
 export function metricDataAt(
   series: RecordedSeries,
-  options: { periodSeconds: number; until: number; from?: number; publishEveryS?: number; ids: (metric: string, stat: string) => string | undefined },
+  options: {
+    periodSeconds: number;
+    until: number;
+    from?: number;
+    publishEveryS?: number;
+    ids: (metric: string, stat: string) => string | undefined;
+  },
 ): MetricDataResult[] {
   const periodMs = options.periodSeconds * 1000;
   const from = options.from ?? -Infinity;
@@ -81,10 +87,23 @@ export function metricDataAt(
       const bucket = Math.floor(t / periodMs) * periodMs;
       const value = metric.values[i]!;
       const prior = buckets.get(bucket);
-      buckets.set(bucket, prior === undefined ? value : metric.stat === 'Maximum' ? Math.max(prior, value) : Math.min(prior, value));
+      buckets.set(
+        bucket,
+        prior === undefined
+          ? value
+          : metric.stat === 'Maximum'
+            ? Math.max(prior, value)
+            : Math.min(prior, value),
+      );
     });
     const times = [...buckets.keys()].sort((a, b) => a - b);
-    results.push({ Id: id, Label: metric.name, Timestamps: times.map((t) => new Date(t)), Values: times.map((t) => buckets.get(t)!), StatusCode: 'Complete' });
+    results.push({
+      Id: id,
+      Label: metric.name,
+      Timestamps: times.map((t) => new Date(t)),
+      Values: times.map((t) => buckets.get(t)!),
+      StatusCode: 'Complete',
+    });
   }
   return results;
 }

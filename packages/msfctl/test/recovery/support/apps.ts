@@ -1,5 +1,10 @@
 /** Plain-value applications, snapshots and operations for the recovery tests. */
-import type { AppConfig, LiveApplication, OperationInfo, SnapshotInfo } from '../../../src/domain/application.js';
+import type {
+  AppConfig,
+  LiveApplication,
+  OperationInfo,
+  SnapshotInfo,
+} from '../../../src/domain/application.js';
 
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -36,10 +41,21 @@ export function live(overrides: Partial<LiveApplication> = {}): LiveApplication 
   };
 }
 
-export function snapshot(name: string, versionId: number, createdAt: number, status: SnapshotInfo['status'] = 'READY'): SnapshotInfo {
+export function snapshot(
+  name: string,
+  versionId: number,
+  createdAt: number,
+  status: SnapshotInfo['status'] = 'READY',
+): SnapshotInfo {
   return { name, status, versionId, createdAt };
 }
 
-export function operation(id: string, op: string, status: OperationInfo['status'], startedAt: number, extra: Partial<OperationInfo> = {}): OperationInfo {
+export function operation(
+  id: string,
+  op: string,
+  status: OperationInfo['status'],
+  startedAt: number,
+  extra: Partial<OperationInfo> = {},
+): OperationInfo {
   return { id, operation: op, status, startedAt, ...extra };
 }

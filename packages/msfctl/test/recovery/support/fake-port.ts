@@ -3,7 +3,12 @@
  * a running status, update only READY/RUNNING with the current version, start only from READY, rollback to
  * the previous version's configuration), with injectable failures. Every call is logged.
  */
-import type { AppConfig, LiveApplication, OperationInfo, RestoreSettings } from '../../../src/domain/application.js';
+import type {
+  AppConfig,
+  LiveApplication,
+  OperationInfo,
+  RestoreSettings,
+} from '../../../src/domain/application.js';
 import type { HealthResult } from '../../../src/health/health-result.js';
 import { healthy } from '../../../src/health/health-result.js';
 import type { ConfigUpdate } from '../../../src/plan/plan.js';
@@ -25,7 +30,10 @@ export class FakeRecoveryPort implements RecoveryPort {
   lastRun?: RestoreSettings;
   private seq = 0;
 
-  constructor(public app: LiveApplication, history: Record<number, AppConfig> = {}) {
+  constructor(
+    public app: LiveApplication,
+    history: Record<number, AppConfig> = {},
+  ) {
     for (const [v, c] of Object.entries(history)) this.versions.set(Number(v), c);
     this.versions.set(app.versionId, app.config);
   }
@@ -64,16 +72,23 @@ export class FakeRecoveryPort implements RecoveryPort {
   async stop(_app: string, force: boolean): Promise<Started> {
     this.calls.push(`stop${force ? ' --force' : ''}`);
     this.refused('stop');
-    if (!['RUNNING', 'STARTING', 'UPDATING', 'AUTOSCALING'].includes(this.app.status)) throw Object.assign(new Error(`is ${this.app.status}`), { name: 'ResourceInUseException' });
+    if (!['RUNNING', 'STARTING', 'UPDATING', 'AUTOSCALING'].includes(this.app.status))
+      throw Object.assign(new Error(`is ${this.app.status}`), { name: 'ResourceInUseException' });
     this.app.status = 'READY';
     return this.operation('StopApplication', 'SUCCESSFUL');
   }
 
-  async update(_app: string, basis: { conditionalToken?: string; versionId: number }, update: ConfigUpdate): Promise<Started> {
+  async update(
+    _app: string,
+    basis: { conditionalToken?: string; versionId: number },
+    update: ConfigUpdate,
+  ): Promise<Started> {
     this.calls.push(`update ${Object.keys(update).join(',')}`);
     this.refused('update');
-    if (basis.versionId !== this.app.versionId) throw Object.assign(new Error('version mismatch'), { name: 'ConcurrentModificationException' });
-    if (!['READY', 'RUNNING'].includes(this.app.status)) throw Object.assign(new Error(`is ${this.app.status}`), { name: 'ResourceInUseException' });
+    if (basis.versionId !== this.app.versionId)
+      throw Object.assign(new Error('version mismatch'), { name: 'ConcurrentModificationException' });
+    if (!['READY', 'RUNNING'].includes(this.app.status))
+      throw Object.assign(new Error(`is ${this.app.status}`), { name: 'ResourceInUseException' });
     this.newVersion({ ...this.app.config, ...update }, { versionUpdatedFrom: this.app.versionId });
     const error = this.failure('update');
     if (error) this.app.status = 'READY';
@@ -83,7 +98,8 @@ export class FakeRecoveryPort implements RecoveryPort {
   async start(_app: string, run: RestoreSettings): Promise<Started> {
     this.calls.push(`start ${run.from}${run.snapshot ? ` ${run.snapshot}` : ''}`);
     this.refused('start');
-    if (this.app.status !== 'READY') throw Object.assign(new Error(`is ${this.app.status}`), { name: 'ResourceInUseException' });
+    if (this.app.status !== 'READY')
+      throw Object.assign(new Error(`is ${this.app.status}`), { name: 'ResourceInUseException' });
     this.lastRun = run;
     const error = this.failure('start');
     this.app.status = error ? 'READY' : 'RUNNING';
@@ -93,19 +109,27 @@ export class FakeRecoveryPort implements RecoveryPort {
   async rollback(_app: string, versionId: number): Promise<Started> {
     this.calls.push(`rollback ${versionId}`);
     this.refused('rollback');
-    const previous = this.app.versionUpdatedFrom === undefined ? undefined : this.versions.get(this.app.versionUpdatedFrom);
-    if (!previous) throw Object.assign(new Error('no previous version'), { name: 'UnsupportedOperationException' });
+    const previous =
+      this.app.versionUpdatedFrom === undefined ? undefined : this.versions.get(this.app.versionUpdatedFrom);
+    if (!previous)
+      throw Object.assign(new Error('no previous version'), { name: 'UnsupportedOperationException' });
     const error = this.failure('rollback');
     if (error) {
       this.app.status = 'READY';
       return this.operation('RollbackApplication', 'FAILED', error);
     }
-    this.newVersion(previous, { rolledBackFrom: this.app.versionId, rolledBackTo: this.app.versionUpdatedFrom! });
+    this.newVersion(previous, {
+      rolledBackFrom: this.app.versionId,
+      rolledBackTo: this.app.versionUpdatedFrom!,
+    });
     this.app.status = 'RUNNING';
     return this.operation('RollbackApplication', 'SUCCESSFUL');
   }
 
-  async waitForOutcome(_app: string, operationId: string | undefined): Promise<{ live: LiveApplication | undefined; operation?: OperationInfo }> {
+  async waitForOutcome(
+    _app: string,
+    operationId: string | undefined,
+  ): Promise<{ live: LiveApplication | undefined; operation?: OperationInfo }> {
     this.calls.push(`wait ${operationId ?? '-'}`);
     const operation = operationId ? this.operations.get(operationId) : undefined;
     return { live: structuredClone(this.app), ...(operation ? { operation } : {}) };
