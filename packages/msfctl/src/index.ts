@@ -1,43 +1,44 @@
 /** msfctl as a library: the spec, the planner, the executor and the lifecycle operations. */
-export { MsfctlError, type ErrorCode } from './errors.js';
-export type * from './domain/application.js';
+export { MsfctlError, type ErrorCode } from './model/errors.js';
+export type * from './model/application.js';
 export { loadSpec, loadAllEnvironments, type LoadedSpec } from './spec/load.js';
 export { readTfvars } from './spec/tfvars.js';
 export { applicationSpecSchema, type ApplicationSpec } from './spec/schema.js';
-export { planChanges } from './plan/planner.js';
-export type { Plan, PlannedAction, Effect, Finding } from './plan/plan.js';
+export { planChanges } from './engine/planner.js';
+export type { Plan, PlannedAction, Effect, Finding } from './model/plan.js';
 export {
   defaultPlanChecks,
   type PlanCheck,
   type PlanCheckContext,
   type PlanCheckOutcome,
-} from './plan/checks.js';
-export { stateCompatibilityCheck, type StateCheckReport } from './preflight/state-check.js';
-export { snapshotFeasibilityCheck, type SnapshotCheckReport } from './preflight/snapshot-check.js';
+} from './controller/preflight/checks.js';
+export { stateCompatibilityCheck, type StateCheckReport } from './controller/preflight/state-check.js';
+export { snapshotFeasibilityCheck, type SnapshotCheckReport } from './controller/preflight/snapshot-check.js';
 export {
   defaultAfterApplySteps,
   type AfterApplyStep,
   type AfterApplyContext,
   type AfterApplyResult,
-} from './apply/after-apply.js';
-export { deployGuardStep, type DeployGuardOptions } from './recovery/deploy-guard.js';
-export { lifecycleGuard, type LifecycleGuard } from './recovery/lifecycle-guard.js';
-export { deploySettings, type DeploySettings } from './recovery/deploy-settings.js';
-export { checkHealth, watchHealth, type HealthCheck } from './health/health-check.js';
-export { executePlan } from './apply/executor.js';
-export { SdkMsfGateway, type MsfGateway } from './aws/msf-gateway.js';
-export { createClients } from './aws/clients.js';
-export { resolveTarget } from './aws/target.js';
-export { makePlan } from './lifecycle/make-plan.js';
-export { apply } from './lifecycle/apply.js';
+} from './controller/after-apply.js';
+export { deployGuardStep, type DeployGuardOptions } from './controller/recovery/deploy-guard.js';
+export { lifecycleGuard, type LifecycleGuard } from './controller/recovery/lifecycle-guard.js';
+export { deploySettings, type DeploySettings } from './model/deploy-settings.js';
+export { checkHealth, watchHealth, type HealthCheck } from './controller/health/health-check.js';
+export { executePlan } from './controller/executor.js';
+export { SdkMsfGateway } from './adapters/aws/msf-gateway.js';
+export { type MsfGateway } from './ports/msf.js';
+export { createClients } from './adapters/aws/clients.js';
+export { resolveTarget } from './adapters/targets/target.js';
+export { makePlan } from './controller/make-plan.js';
+export { apply } from './controller/apply.js';
 export {
   startApplication,
   stopApplication,
   restartApplication,
   rollbackApplication,
-} from './lifecycle/start-stop.js';
-export { createSnapshot, deleteSnapshots, selectPrunable } from './lifecycle/snapshots.js';
-export { scaleApplication } from './lifecycle/scale.js';
-export { destroyApplication } from './lifecycle/destroy.js';
-export { withLockedSession } from './lifecycle/locked-session.js';
-export { localUp, localDown, localStatus } from './local/msf-local-process.js';
+} from './controller/verbs/start-stop.js';
+export { createSnapshot, deleteSnapshots, selectPrunable } from './controller/verbs/snapshots.js';
+export { scaleApplication } from './controller/verbs/scale.js';
+export { destroyApplication } from './controller/verbs/destroy.js';
+export { withLockedSession } from './controller/session.js';
+export { localUp, localDown, localStatus } from './adapters/targets/local/msf-local-process.js';

@@ -5,8 +5,8 @@ import {
   INSPECTOR_FLINK_VERSIONS,
   assertInspectableRuntime,
   flinkLineOfRuntime,
-} from '../../src/inspect/flink-runtimes.js';
-import { sandboxEnv } from '../../src/inspect/sandbox.js';
+} from '../../src/adapters/inspector/flink-runtimes.js';
+import { sandboxEnv } from '../../src/adapters/inspector/sandbox.js';
 
 describe('inspector runtimes', () => {
   it('inspect on exactly the Flink releases msf-local runs', () => {

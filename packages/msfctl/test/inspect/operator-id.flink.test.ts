@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import { INSPECTOR_FLINK_VERSIONS, type RuntimeEnvironment } from '../../src/inspect/flink-runtimes.js';
-import { flinkOperatorIds } from '../../src/inspect/inspect-jar.js';
-import { operatorIdFromUid } from '../../src/inspect/operator-id.js';
+import {
+  INSPECTOR_FLINK_VERSIONS,
+  type RuntimeEnvironment,
+} from '../../src/adapters/inspector/flink-runtimes.js';
+import { flinkOperatorIds } from '../../src/adapters/inspector/inspect-jar.js';
+import { operatorIdFromUid } from '../../src/adapters/inspector/operator-id.js';
 
 const UIDS = [
   'windowed-avg-price',

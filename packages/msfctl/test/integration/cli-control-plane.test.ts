@@ -11,8 +11,8 @@ import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startMsfLocal, type MsfLocal } from 'msf-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalObjectStore } from '../../src/state/local-object-store.js';
-import { acquireLock } from '../../src/state/lock.js';
+import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
+import { acquireLock } from '../../src/controller/state/lock.js';
 import { EMPTY_ZIP, msfctl } from '../harness/msfctl-cli.js';
 
 const execFileAsync = promisify(execFile);

@@ -7,19 +7,22 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AwsClients } from '../../src/aws/clients.js';
-import type { HealthFetcher } from '../../src/health/cloudwatch-fetcher.js';
-import type { HealthPoint } from '../../src/health/health-series.js';
-import { apply } from '../../src/lifecycle/apply.js';
-import { makePlan } from '../../src/lifecycle/make-plan.js';
-import { createSilentHost } from '../../src/output/io-host.js';
-import type { Plan } from '../../src/plan/plan.js';
-import { snapshotFeasibilityCheck, type SnapshotCheckReport } from '../../src/preflight/snapshot-check.js';
+import type { AwsClients } from '../../src/adapters/aws/clients.js';
+import type { HealthFetcher } from '../../src/ports/metrics.js';
+import type { HealthPoint } from '../../src/model/health-series.js';
+import { apply } from '../../src/controller/apply.js';
+import { makePlan } from '../../src/controller/make-plan.js';
+import { createSilentHost } from '../../src/adapters/io/memory-host.js';
+import type { Plan } from '../../src/model/plan.js';
+import {
+  snapshotFeasibilityCheck,
+  type SnapshotCheckReport,
+} from '../../src/controller/preflight/snapshot-check.js';
 import type { LoadedSpec } from '../../src/spec/load.js';
 import { applicationSpecSchema } from '../../src/spec/schema.js';
-import { readLedger } from '../../src/state/ledger-store.js';
-import type { Ledger } from '../../src/state/ledger.js';
-import { LocalObjectStore } from '../../src/state/local-object-store.js';
+import { readLedger } from '../../src/controller/state/ledger-store.js';
+import type { Ledger } from '../../src/model/ledger.js';
+import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
 import { FakeMsf, fakeClock } from '../fakes/fake-msf.js';
 
 const clients = { s3: { send: async () => ({}) } } as unknown as AwsClients;

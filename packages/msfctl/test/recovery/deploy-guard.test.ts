@@ -7,12 +7,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AwsClients } from '../../src/aws/clients.js';
-import { apply, type ApplyInput } from '../../src/lifecycle/apply.js';
-import { createSilentHost } from '../../src/output/io-host.js';
-import { deployGuardStep, type DeployGuardOptions } from '../../src/recovery/deploy-guard.js';
-import { readLedger } from '../../src/state/ledger-store.js';
-import { LocalObjectStore } from '../../src/state/local-object-store.js';
+import type { AwsClients } from '../../src/adapters/aws/clients.js';
+import { apply, type ApplyInput } from '../../src/controller/apply.js';
+import { createSilentHost } from '../../src/adapters/io/memory-host.js';
+import { deployGuardStep, type DeployGuardOptions } from '../../src/controller/recovery/deploy-guard.js';
+import { readLedger } from '../../src/controller/state/ledger-store.js';
+import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
 import { fakeClock } from '../fakes/fake-msf.js';
 import { BROKEN, LoopingMsf, metrics, spec } from './support/looping-msf.js';
 

@@ -6,16 +6,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AwsClients } from '../../src/aws/clients.js';
-import { apply } from '../../src/lifecycle/apply.js';
-import type { LifecycleContext } from '../../src/lifecycle/run-actions.js';
-import { restartApplication, startApplication, stopApplication } from '../../src/lifecycle/start-stop.js';
-import { createSilentHost } from '../../src/output/io-host.js';
-import { deployGuardStep } from '../../src/recovery/deploy-guard.js';
-import { lifecycleGuard } from '../../src/recovery/lifecycle-guard.js';
-import type { OnFailurePolicy } from '../../src/recovery/recovery-plan.js';
-import { readLedger } from '../../src/state/ledger-store.js';
-import { LocalObjectStore } from '../../src/state/local-object-store.js';
+import type { AwsClients } from '../../src/adapters/aws/clients.js';
+import { apply } from '../../src/controller/apply.js';
+import type { LifecycleContext } from '../../src/controller/run-actions.js';
+import {
+  restartApplication,
+  startApplication,
+  stopApplication,
+} from '../../src/controller/verbs/start-stop.js';
+import { createSilentHost } from '../../src/adapters/io/memory-host.js';
+import { deployGuardStep } from '../../src/controller/recovery/deploy-guard.js';
+import { lifecycleGuard } from '../../src/controller/recovery/lifecycle-guard.js';
+import type { OnFailurePolicy } from '../../src/model/deploy-settings.js';
+import { readLedger } from '../../src/controller/state/ledger-store.js';
+import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
 import { fakeClock } from '../fakes/fake-msf.js';
 import { BROKEN, LoopingMsf, metrics, spec } from './support/looping-msf.js';
 
@@ -103,7 +107,7 @@ describe('bake watch after start, restart, rollback', () => {
   it('a crash loop on the last good version: nothing to roll back to, said as such; stop force-stops it', async () => {
     expect((await deploy(BROKEN)).ok).toBe(false);
     // Make the looping version the last good one (as if it had passed a bake before its stream was deleted).
-    const { LedgerSession } = await import('../../src/state/ledger-store.js');
+    const { LedgerSession } = await import('../../src/controller/state/ledger-store.js');
     const session = await LedgerSession.open(state, 'app');
     const live = (await msf.describe('app'))!;
     await session.update((l) => ({

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { unhealthy, unknown } from '../../src/health/health-result.js';
-import { executeRecovery } from '../../src/recovery/recovery-executor.js';
+import { unhealthy, unknown } from '../../src/model/health.js';
+import { executeRecovery } from '../../src/controller/recovery/recovery-executor.js';
 import {
   recoveryOutcomeMessage,
   stepEndMessage,
   stepStartMessage,
-} from '../../src/recovery/recovery-messages.js';
-import type { RecoveryPlan } from '../../src/recovery/recovery-plan.js';
-import { decideRecovery, type RecoveryFacts, type Situation } from '../../src/recovery/recovery-policy.js';
-import { recoveryPortFor } from '../../src/recovery/gateway-port.js';
+} from '../../src/engine/recovery/messages.js';
+import type { RecoveryPlan } from '../../src/model/recovery.js';
+import { decideRecovery, type RecoveryFacts, type Situation } from '../../src/engine/recovery/policy.js';
+import { recoveryPortFor } from '../../src/controller/recovery/gateway-port.js';
 import { FakeMsf, fakeClock } from '../fakes/fake-msf.js';
 import { FakeRecoveryPort } from './support/fake-port.js';
 import { BAD, GOOD, T0, live, snapshot } from './support/apps.js';

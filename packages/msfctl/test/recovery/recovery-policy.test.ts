@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { translateAwsError } from '../../src/aws/aws-errors.js';
-import { unhealthy } from '../../src/health/health-result.js';
-import { chooseGoodSnapshot, latestSnapshotIsGood } from '../../src/recovery/good-snapshot.js';
-import { parseOnFailure } from '../../src/recovery/on-failure.js';
-import { recoveryPlanMessages } from '../../src/recovery/recovery-messages.js';
-import { DEFAULT_ON_FAILURE } from '../../src/recovery/recovery-plan.js';
+import { translateAwsError } from '../../src/adapters/aws/aws-errors.js';
+import { unhealthy } from '../../src/model/health.js';
+import { chooseGoodSnapshot, latestSnapshotIsGood } from '../../src/engine/recovery/good-snapshot.js';
+import { parseOnFailure } from '../../src/model/deploy-settings.js';
+import { recoveryPlanMessages } from '../../src/engine/recovery/messages.js';
+import { DEFAULT_ON_FAILURE } from '../../src/model/deploy-settings.js';
 import {
   configUpdateBetween,
   decideRecovery,
   type RecoveryFacts,
   type Situation,
-} from '../../src/recovery/recovery-policy.js';
-import { isSnapshotImpossible } from '../../src/recovery/snapshot-error.js';
+} from '../../src/engine/recovery/policy.js';
+import { isSnapshotImpossible } from '../../src/engine/recovery/snapshot-error.js';
 import { BAD, GOOD, T0, config, live, operation, snapshot } from './support/apps.js';
 
 const loop: Situation = {

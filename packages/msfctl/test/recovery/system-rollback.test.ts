@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { OperationInfo } from '../../src/domain/application.js';
+import type { OperationInfo } from '../../src/model/application.js';
 import {
   detectSystemRollback,
   findSystemRollback,
   type OperationsReader,
-} from '../../src/recovery/system-rollback.js';
+} from '../../src/engine/recovery/system-rollback.js';
 import { T0, operation } from './support/apps.js';
 
 const update = operation('upd000000001', 'UpdateApplication', 'FAILED', T0, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectDrift, hasDrift } from '../../src/plan/drift.js';
+import { detectDrift, hasDrift } from '../../src/engine/drift.js';
 import { config, live } from './fixtures.js';
 
 const at = '2026-01-01T00:00:00.000Z';

@@ -4,11 +4,11 @@
  */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { finish } from '../../src/commands/lifecycle-context.js';
-import { reportError } from '../../src/commands/run.js';
-import { MsfctlError } from '../../src/errors.js';
-import type { LifecycleResult } from '../../src/lifecycle/run-actions.js';
-import { createHost } from '../../src/output/io-host.js';
+import { finish } from '../../src/cli/commands/lifecycle-context.js';
+import { reportError } from '../../src/cli/commands/run.js';
+import { MsfctlError } from '../../src/model/errors.js';
+import type { LifecycleResult } from '../../src/controller/run-actions.js';
+import { createHost } from '../../src/adapters/io/terminal-host.js';
 import { live } from './fixtures.js';
 
 function plainHost() {

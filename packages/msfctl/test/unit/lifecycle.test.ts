@@ -3,22 +3,22 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { waitForOperation } from '../../src/apply/wait.js';
-import { MsfctlError } from '../../src/errors.js';
-import { destroyApplication } from '../../src/lifecycle/destroy.js';
-import type { LifecycleContext } from '../../src/lifecycle/run-actions.js';
-import { scaleApplication } from '../../src/lifecycle/scale.js';
-import { createSnapshot, deleteSnapshots, selectPrunable } from '../../src/lifecycle/snapshots.js';
+import { waitForOperation } from '../../src/controller/wait.js';
+import { MsfctlError } from '../../src/model/errors.js';
+import { destroyApplication } from '../../src/controller/verbs/destroy.js';
+import type { LifecycleContext } from '../../src/controller/run-actions.js';
+import { scaleApplication } from '../../src/controller/verbs/scale.js';
+import { createSnapshot, deleteSnapshots, selectPrunable } from '../../src/controller/verbs/snapshots.js';
 import {
   restartApplication,
   rollbackApplication,
   startApplication,
   stopApplication,
-} from '../../src/lifecycle/start-stop.js';
-import { createSilentHost } from '../../src/output/io-host.js';
-import { LedgerSession, readLedger } from '../../src/state/ledger-store.js';
-import { LocalObjectStore } from '../../src/state/local-object-store.js';
-import { parseDuration } from '../../src/time/duration.js';
+} from '../../src/controller/verbs/start-stop.js';
+import { createSilentHost } from '../../src/adapters/io/memory-host.js';
+import { LedgerSession, readLedger } from '../../src/controller/state/ledger-store.js';
+import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
+import { parseDuration } from '../../src/model/duration.js';
 import { FakeMsf, fakeClock } from '../fakes/fake-msf.js';
 import { config, snapshot } from './fixtures.js';
 

@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withLockedSession } from '../../src/lifecycle/locked-session.js';
-import { createSilentHost } from '../../src/output/io-host.js';
-import { readLedger } from '../../src/state/ledger-store.js';
-import { LocalObjectStore } from '../../src/state/local-object-store.js';
+import { withLockedSession } from '../../src/controller/session.js';
+import { createSilentHost } from '../../src/adapters/io/memory-host.js';
+import { readLedger } from '../../src/controller/state/ledger-store.js';
+import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
 
 function until(check: () => boolean): Promise<void> {
   return new Promise((resolve) => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SERVICE_DEFAULTS } from '../../src/domain/application.js';
-import { MsfctlError } from '../../src/errors.js';
-import { diffConfig } from '../../src/plan/fields.js';
-import { planChanges } from '../../src/plan/planner.js';
+import { SERVICE_DEFAULTS } from '../../src/model/application.js';
+import { MsfctlError } from '../../src/model/errors.js';
+import { diffConfig } from '../../src/model/changes.js';
+import { planChanges } from '../../src/engine/planner.js';
 import { config, desired, live, snapshot } from './fixtures.js';
 
 const quota = 64;

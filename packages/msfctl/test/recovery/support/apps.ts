@@ -4,7 +4,7 @@ import type {
   LiveApplication,
   OperationInfo,
   SnapshotInfo,
-} from '../../../src/domain/application.js';
+} from '../../../src/model/application.js';
 
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 

@@ -8,11 +8,11 @@ import type {
   LiveApplication,
   OperationInfo,
   RestoreSettings,
-} from '../../../src/domain/application.js';
-import type { HealthResult } from '../../../src/health/health-result.js';
-import { healthy } from '../../../src/health/health-result.js';
-import type { ConfigUpdate } from '../../../src/plan/plan.js';
-import type { RecoveryPort, Started } from '../../../src/recovery/recovery-executor.js';
+} from '../../../src/model/application.js';
+import type { HealthResult } from '../../../src/model/health.js';
+import { healthy } from '../../../src/model/health.js';
+import type { ConfigUpdate } from '../../../src/model/application.js';
+import type { RecoveryPort, Started } from '../../../src/controller/recovery/recovery-executor.js';
 
 type Call = 'stop' | 'update' | 'start' | 'rollback';
 

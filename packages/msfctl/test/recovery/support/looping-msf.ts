@@ -2,11 +2,11 @@
  * The in-memory MSF with a crash loop: the "no-such-stream" configuration loops while RUNNING (and, as on MSF,
  * the service then refuses the snapshot an update needs), any other is healthy; and metrics that follow it.
  */
-import { translateAwsError } from '../../../src/aws/aws-errors.js';
-import type { RestoreSettings } from '../../../src/domain/application.js';
-import type { HealthFetcher, HealthObservation } from '../../../src/health/cloudwatch-fetcher.js';
-import type { HealthPoint } from '../../../src/health/health-series.js';
-import type { ConfigUpdate } from '../../../src/plan/plan.js';
+import { translateAwsError } from '../../../src/adapters/aws/aws-errors.js';
+import type { RestoreSettings } from '../../../src/model/application.js';
+import type { HealthFetcher, HealthObservation } from '../../../src/ports/metrics.js';
+import type { HealthPoint } from '../../../src/model/health-series.js';
+import type { ConfigUpdate } from '../../../src/model/application.js';
 import type { LoadedSpec } from '../../../src/spec/load.js';
 import { applicationSpecSchema } from '../../../src/spec/schema.js';
 import { FakeMsf } from '../../fakes/fake-msf.js';

@@ -1,0 +1,132 @@
+/**
+ * Inspects application JARs and snapshots through the Java jar-inspector, caching JAR results by content.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+import { assertInspectableRuntime } from './flink-runtimes.js';
+import {
+  InspectDocumentSchema,
+  OperatorIdDocumentSchema,
+  SavepointDocumentSchema,
+  type JarInspection,
+  type SnapshotState,
+} from '../../model/inspection.js';
+import { ensureInspector } from './inspector-build.js';
+import { runInspector, type PropertyGroup } from './inspector-process.js';
+
+export interface InspectJarOptions {
+  jarPath: string;
+  /** MSF runtime environment whose Flink builds the job graph, e.g. "FLINK-1_20". */
+  runtime: string;
+  /** Defaults to the JAR manifest's Main-Class. */
+  entryClass?: string;
+  programArgs?: string[];
+  /** The application's parallelism (MSF's default is 1): chaining, and so auto-generated ids, depend on it. */
+  parallelism?: number;
+  /** What KinesisAnalyticsRuntime.getApplicationProperties() returns to the application's main(). */
+  properties?: PropertyGroup[];
+  /** Default 120 s. */
+  timeoutMs?: number;
+  /** Where results are cached (by JAR SHA-256, runtime and the other inputs); no caching when omitted. */
+  cacheDir?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+export async function inspectJar(options: InspectJarOptions): Promise<JarInspection> {
+  const started = Date.now();
+  const runtime = assertInspectableRuntime(options.runtime);
+  const jarPath = resolve(options.jarPath);
+  const jarSha256 = await sha256File(jarPath).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(`cannot read JAR ${jarPath}: ${error.code ?? error.message}`);
+  });
+  const build = await ensureInspector(runtime);
+
+  const parallelism = options.parallelism ?? 1;
+  const inputs = createHash('sha256')
+    .update(
+      JSON.stringify({
+        entryClass: options.entryClass ?? null,
+        programArgs: options.programArgs ?? [],
+        parallelism,
+        properties: options.properties ?? [],
+        inspector: build.sourceDigest,
+      }),
+    )
+    .digest('hex');
+  const cacheFile =
+    options.cacheDir && join(options.cacheDir, `${jarSha256}-${runtime}-${inputs.slice(0, 16)}.json`);
+  if (cacheFile) {
+    const cached = await readFile(cacheFile, 'utf8').catch(() => null);
+    if (cached !== null) {
+      const inspection = JSON.parse(cached) as JarInspection;
+      return { ...inspection, jarPath, fromCache: true, durationMs: Date.now() - started };
+    }
+  }
+
+  const command = ['inspect', '--jar', jarPath, '--parallelism', String(parallelism)];
+  if (options.entryClass) command.push('--entry-class', options.entryClass);
+  if (options.programArgs?.length) command.push('--', ...options.programArgs);
+  const { document, sandbox } = await runInspector(build, command, {
+    properties: options.properties,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
+  const parsed = InspectDocumentSchema.parse(document);
+  const inspection: JarInspection = {
+    jarPath,
+    jarSha256,
+    runtime,
+    inspectorFlinkVersion: parsed.inspector.runtimeFlinkVersion,
+    flinkVersion: parsed.flinkVersion,
+    job: parsed.job,
+    operators: parsed.operators,
+    sandbox,
+    fromCache: false,
+    durationMs: Date.now() - started,
+  };
+  if (cacheFile) await writeAtomically(cacheFile, JSON.stringify(inspection, null, 2));
+  return inspection;
+}
+
+/**
+ * The operators of a snapshot (a savepoint directory, a retained checkpoint directory, or its `_metadata` file)
+ * and which of them carry state. Read with the runtime that wrote it (a newer Flink reads older metadata too).
+ */
+export async function readSnapshotState(options: {
+  snapshotPath: string;
+  runtime: string;
+  timeoutMs?: number;
+}): Promise<SnapshotState> {
+  const build = await ensureInspector(assertInspectableRuntime(options.runtime));
+  const { document } = await runInspector(build, ['savepoint', '--path', options.snapshotPath], {
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
+  return SavepointDocumentSchema.parse(document).savepoint;
+}
+
+/** OperatorIDs for uids as computed by Flink itself (StreamGraphHasherV2); cross-checks operatorIdFromUid. */
+export async function flinkOperatorIds(uids: string[], runtime: string): Promise<Record<string, string>> {
+  const build = await ensureInspector(assertInspectableRuntime(runtime));
+  const { document } = await runInspector(build, ['operator-id', ...uids], { timeoutMs: DEFAULT_TIMEOUT_MS });
+  return OperatorIdDocumentSchema.parse(document).operatorIds;
+}
+
+export function sha256File(path: string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolvePromise(hash.digest('hex')));
+  });
+}
+
+async function writeAtomically(file: string, content: string): Promise<void> {
+  await mkdir(join(file, '..'), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, file);
+}

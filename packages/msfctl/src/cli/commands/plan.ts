@@ -1,0 +1,83 @@
+/** `msfctl plan`: refresh, diff, and print ordered actions with their effect on the job. */
+import type { Command } from 'commander';
+import { describeTarget, type ResolvedTarget } from '../../adapters/targets/target.js';
+import { makePlan } from '../../controller/make-plan.js';
+import { renderPlan } from '../views/plan-view.js';
+import { defaultPlanChecks, type PlanCheck } from '../../controller/preflight/checks.js';
+import { hasChanges, refusals } from '../../model/plan.js';
+import { writePlanFile } from '../planfile.js';
+import { readLedger } from '../../controller/state/ledger-store.js';
+import { deploySettings } from '../../model/deploy-settings.js';
+import type { GlobalOptions } from './context.js';
+import { addBakeFlags, addStateFlags, deployFlags, type DeployFlagOptions } from './deploy-flags.js';
+import { positiveInt, runWithContext } from './run.js';
+
+interface PlanOptions extends GlobalOptions, DeployFlagOptions {
+  out?: string;
+  detailedExitcode?: boolean;
+  kpuQuota?: number;
+}
+
+export function registerPlan(program: Command): void {
+  const command = program
+    .command('plan')
+    .description(
+      'show what apply would do: ordered actions, each with its effect on the running job (restart, snapshot, state, KPUs)',
+    )
+    .option('--out <file>', 'save the plan; `msfctl apply FILE` executes exactly it')
+    .option('--detailed-exitcode', 'exit 0 when there is nothing to do, 2 when there are changes, 1 on error')
+    .option(
+      '--kpu-quota <n>',
+      'KPU quota per application (default: spec limits.kpus, else 64)',
+      positiveInt('--kpu-quota'),
+    )
+    .option('--jar <file>', 'deploy this JAR (overrides the spec code / tfvars s3_file_key)')
+    .option('--maven <dir>', 'build this Maven project and deploy its JAR');
+  addStateFlags(addBakeFlags(command)).action(async (_opts, cmd: Command) => {
+    const options = cmd.optsWithGlobals<PlanOptions>();
+    await runWithContext(options, { spec: 'required' }, async (ctx, host) => {
+      const { ledger } = await readLedger(ctx.state, ctx.application);
+      const target = {
+        kind: ctx.target.kind,
+        ...(ctx.target.endpoint ? { endpoint: ctx.target.endpoint } : {}),
+        region: await ctx.clients.region(),
+      };
+      const { plan } = await makePlan({
+        spec: ctx.spec!,
+        ledger,
+        gateway: ctx.gateway,
+        clients: ctx.clients,
+        host,
+        target,
+        ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
+        checks: planChecksFor(ctx.target),
+        flags: options as Record<string, unknown>,
+        deploy: deploySettings(deployFlags(options), ctx.spec!.spec.deploy),
+      });
+      if (options.out) await writePlanFile(options.out, plan);
+      const blocked = refusals(plan);
+      const next = blocked.length
+        ? ''
+        : hasChanges(plan)
+          ? host.style.dim(
+              options.out
+                ? `Saved to ${options.out}. Run \`msfctl apply ${options.out}\` to execute exactly this plan.`
+                : 'Run `msfctl apply` to execute it.',
+            )
+          : '';
+      host.result(
+        [renderPlan(plan, host.style, describeTarget(ctx.target)), next].filter(Boolean).join('\n'),
+        plan,
+      );
+      if (blocked.length) return 1;
+      return options.detailedExitcode && hasChanges(plan) ? 2 : 0;
+    });
+  });
+}
+
+/** The preflight checks of plan and apply: on msf-local, the state check reads snapshots from its data directory. */
+export function planChecksFor(target: ResolvedTarget): PlanCheck[] {
+  return defaultPlanChecks(
+    target.kind === 'local' && target.local ? { localDataDir: target.local.dataDir } : {},
+  );
+}
