@@ -6,13 +6,8 @@ export {
   runtimeSpec,
   type FlinkRuntimeSpec,
   type RuntimeEnvironment,
-} from './flink-runtimes.js';
-export {
-  prepareRuntime,
-  prepareRuntimes,
+  defaultCacheRoot,
   preparePropertiesAgent,
-  type PrepareOptions,
-  type PreparedRuntime,
-} from './runtime-cache.js';
-export { defaultCacheRoot } from './maven-build.js';
+} from 'msf-flink-runtime';
+export { prepareRuntime, prepareRuntimes, type PrepareOptions, type PreparedRuntime } from './runtime-cache.js';
 export { toErrorString } from './error-string.js';

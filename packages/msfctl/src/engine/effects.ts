@@ -2,7 +2,7 @@
  * The effects table: what each kind of action does to the running job, from the application's observed
  * status and settings. Pure; msf-api.md §4.1 and §4.3 are the source of these rules.
  */
-import type { RestoreSettings, SnapshotInfo } from '../model/application.js';
+import { newestReadySnapshot, type RestoreSettings, type SnapshotInfo } from '../model/application.js';
 import type { Effect } from '../model/plan.js';
 
 export interface NewestSnapshot {
@@ -13,8 +13,8 @@ export interface NewestSnapshot {
 
 export function newestReady(snapshots: readonly SnapshotInfo[] | undefined): NewestSnapshot {
   if (!snapshots) return { known: false };
-  const ready = snapshots.filter((s) => s.status === 'READY').sort((a, b) => b.createdAt - a.createdAt);
-  return ready[0] ? { known: true, snapshot: ready[0] } : { known: true };
+  const snapshot = newestReadySnapshot(snapshots);
+  return snapshot ? { known: true, snapshot } : { known: true };
 }
 
 function nonRestored(run: RestoreSettings): string {

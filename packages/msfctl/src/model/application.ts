@@ -167,6 +167,11 @@ export function kpusInUse(live: LiveApplication | undefined): number {
   return kpusFor(live.currentParallelism, live.config.parallelism.perKpu);
 }
 
+/** The newest READY snapshot (the one a "latest" restore and RollbackApplication use). */
+export function newestReadySnapshot(snapshots: readonly SnapshotInfo[]): SnapshotInfo | undefined {
+  return snapshots.filter((s) => s.status === 'READY').sort((a, b) => b.createdAt - a.createdAt)[0];
+}
+
 export function bucketArn(bucket: string): string {
   return `arn:aws:s3:::${bucket}`;
 }

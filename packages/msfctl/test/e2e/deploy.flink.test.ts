@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileDigest } from '../../src/adapters/artifacts/digest.js';
-import { ensureInspector } from '../../src/adapters/inspector/index.js';
+import { ensureInspector } from 'msf-flink-runtime';
 import type { Plan } from '../../src/model/plan.js';
 import type { StatusReport } from '../../src/controller/queries/status.js';
 import { createStream, jar, json, recordsAfter, restoredFrom, startE2E, type E2E } from './support/e2e.js';

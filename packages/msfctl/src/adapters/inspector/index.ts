@@ -27,10 +27,4 @@ export type {
   SnapshotOperator,
   SnapshotState,
 } from '../../model/inspection.js';
-export {
-  INSPECTOR_FLINK_VERSIONS,
-  flinkLineOfRuntime,
-  isInspectableRuntime,
-  type RuntimeEnvironment,
-} from './flink-runtimes.js';
-export { cacheRoot, ensureInspector } from './inspector-build.js';
+export { assertInspectableRuntime } from './inspect-jar.js';

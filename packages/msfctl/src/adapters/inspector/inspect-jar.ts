@@ -6,7 +6,12 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-import { assertInspectableRuntime } from './flink-runtimes.js';
+import {
+  ensureInspector,
+  FLINK_RUNTIMES,
+  isSupportedRuntime,
+  type RuntimeEnvironment,
+} from 'msf-flink-runtime';
 import {
   InspectDocumentSchema,
   OperatorIdDocumentSchema,
@@ -14,7 +19,6 @@ import {
   type JarInspection,
   type SnapshotState,
 } from '../../model/inspection.js';
-import { ensureInspector } from './inspector-build.js';
 import { runInspector, type PropertyGroup } from './inspector-process.js';
 
 export interface InspectJarOptions {
@@ -129,4 +133,14 @@ async function writeAtomically(file: string, content: string): Promise<void> {
   const temp = `${file}.${process.pid}.tmp`;
   await writeFile(temp, content);
   await rename(temp, file);
+}
+
+/** The runtime, if the inspector can build job graphs for it (the Flink releases msf-local runs). */
+export function assertInspectableRuntime(runtime: string): RuntimeEnvironment {
+  if (!isSupportedRuntime(runtime)) {
+    throw new Error(
+      `cannot inspect JARs for runtime environment ${runtime}; supported: ${Object.keys(FLINK_RUNTIMES).join(', ')}`,
+    );
+  }
+  return runtime;
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ErrorDocumentSchema, type NetworkSandbox } from '../../model/inspection.js';
-import type { InspectorBuild } from './inspector-build.js';
+import type { InspectorBuild } from 'msf-flink-runtime';
 import { sandboxJava } from './sandbox.js';
 
 /** An MSF runtime property group, as in the Kinesis Analytics V2 API. */

@@ -8,6 +8,7 @@ import { hasChanges, refusals } from '../../model/plan.js';
 import { writePlanFile } from '../planfile.js';
 import { readLedger } from '../../controller/state/ledger-store.js';
 import { deploySettings } from '../../model/deploy-settings.js';
+import { localSnapshotState } from '../../adapters/targets/local/snapshot-state.js';
 import type { GlobalOptions } from './context.js';
 import { addBakeFlags, addStateFlags, deployFlags, type DeployFlagOptions } from './deploy-flags.js';
 import { positiveInt, runWithContext } from './run.js';
@@ -78,6 +79,8 @@ export function registerPlan(program: Command): void {
 /** The preflight checks of plan and apply: on msf-local, the state check reads snapshots from its data directory. */
 export function planChecksFor(target: ResolvedTarget): PlanCheck[] {
   return defaultPlanChecks(
-    target.kind === 'local' && target.local ? { localDataDir: target.local.dataDir } : {},
+    target.kind === 'local' && target.local
+      ? { snapshotState: localSnapshotState(target.local.dataDir) }
+      : {},
   );
 }

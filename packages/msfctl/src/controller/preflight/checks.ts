@@ -6,6 +6,7 @@
  */
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import type { MsfGateway } from '../../ports/msf.js';
+import type { SnapshotStateSource } from '../../ports/snapshot-state.js';
 import type { IoHost } from '../../ports/io-host.js';
 import type { Observation } from '../observe.js';
 import { snapshotFeasibilityCheck } from './snapshot-check.js';
@@ -43,14 +44,14 @@ export interface PlanCheck {
 }
 
 export interface DefaultChecksOptions {
-  /** msf-local's data directory, when the target is msf-local: lets the state check read real snapshot state. */
-  localDataDir?: string;
+  /** Where the target can read what a snapshot holds (msf-local): lets the state check use real snapshot state. */
+  snapshotState?: SnapshotStateSource;
 }
 
 /** The checks `plan` and `apply` run by default: state compatibility, then whether a snapshot can be taken. */
 export function defaultPlanChecks(options: DefaultChecksOptions = {}): PlanCheck[] {
   return [
-    stateCompatibilityCheck(options.localDataDir ? { localDataDir: options.localDataDir } : {}),
+    stateCompatibilityCheck(options.snapshotState ? { snapshotState: options.snapshotState } : {}),
     snapshotFeasibilityCheck(),
   ];
 }

@@ -13,11 +13,11 @@
  * (`snapshotState`); nothing here depends on it.
  */
 import path from 'node:path';
+import { isSupportedRuntime as isInspectableRuntime } from 'msf-flink-runtime';
 import type { AppConfig, LiveApplication, RestoreSettings } from '../../model/application.js';
 import {
   compareStateCompatibility,
   inspectJar,
-  isInspectableRuntime,
   type InspectJarOptions,
   type JarInspection,
   type SnapshotState,
@@ -27,7 +27,7 @@ import {
 import type { PlanCheck, PlanCheckContext, PlanCheckOutcome } from './checks.js';
 import type { Finding, Plan, PlannedAction } from '../../model/plan.js';
 import { jarFromS3, msfctlCacheDir } from '../../adapters/artifacts/jar-cache.js';
-import { localSnapshotState } from '../../adapters/targets/local/snapshot-state.js';
+import type { SnapshotStateSource } from '../../ports/snapshot-state.js';
 
 export const STATE_CHECK = 'stateCompatibility';
 
@@ -56,12 +56,11 @@ export interface InspectedJarSummary {
 
 export interface StateCheckOptions {
   cacheDir?: string;
-  /** msf-local's data directory: read the newest snapshot's real state (msf-local only). */
-  localDataDir?: string;
+  /** Where the target can say what the newest snapshot holds (msf-local); none on AWS. */
+  snapshotState?: SnapshotStateSource;
   /** Seams for tests. */
   inspect?: (options: InspectJarOptions) => Promise<JarInspection>;
   fetchJar?: typeof jarFromS3;
-  snapshotState?: (ctx: PlanCheckContext, live: LiveApplication) => Promise<SnapshotState | undefined>;
 }
 
 export function stateCompatibilityCheck(options: StateCheckOptions = {}): PlanCheck {
@@ -153,10 +152,9 @@ async function runStateCheck(
 
   let snapshot: SnapshotState | undefined;
   let snapshotNote: string | undefined;
-  const reader =
-    options.snapshotState ?? (options.localDataDir ? localSnapshotState(options.localDataDir) : undefined);
+  const reader = options.snapshotState;
   if (reader && restore.from !== 'none') {
-    snapshot = await reader(ctx, live).catch((error: unknown) => {
+    snapshot = await reader.newestState(live, ctx.gateway).catch((error: unknown) => {
       snapshotNote = `the newest snapshot's state could not be read (${(error as Error).message}); compared the JARs only`;
       return undefined;
     });

@@ -10,7 +10,7 @@
  * - A matched operator whose max parallelism differs from the snapshot's fails the restore when the new job
  *   sets max parallelism explicitly (unset, Flink adopts the snapshot's).
  */
-import { flinkLineOfRuntime } from '../../adapters/inspector/flink-runtimes.js';
+import { flinkLineOfRuntime } from 'msf-flink-runtime';
 import type { InspectedOperator, JarFlinkVersion, SnapshotState } from '../../model/inspection.js';
 
 export type StateFindingKind =

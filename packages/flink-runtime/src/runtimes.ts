@@ -1,6 +1,7 @@
 /**
- * The MSF runtime environments msf-local runs, each pinned to one Flink release from Maven Central, and the
- * few places where Flink's REST API or configuration differ between them.
+ * The MSF runtime environments msf-local runs and msfctl inspects JARs for, each pinned to one Flink release
+ * from Maven Central, and the few places where Flink's REST API or configuration differ between them. One
+ * table: a JAR is inspected on the same Flink that msf-local runs it on.
  */
 
 export type RuntimeEnvironment = 'FLINK-1_19' | 'FLINK-1_20' | 'FLINK-2_2';
@@ -53,4 +54,10 @@ export function runtimeSpec(runtimeEnvironment: string): FlinkRuntimeSpec {
     );
   }
   return FLINK_RUNTIMES[runtimeEnvironment];
+}
+
+/** "FLINK-1_20" → "1.20": the Flink line an MSF runtime environment runs (also for runtimes not in the table). */
+export function flinkLineOfRuntime(runtime: string): string | null {
+  const match = /^FLINK-(\d+)_(\d+)$/.exec(runtime);
+  return match ? `${match[1]}.${match[2]}` : null;
 }

@@ -12,13 +12,10 @@ import { fileURLToPath } from 'node:url';
  * rename, so a half-written cache directory is never seen.
  */
 
-/** `java/` of this repository (the Maven projects msf-local builds on first use). */
-export const JAVA_PROJECTS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../java',
-);
+/** `java/` of this repository (the Maven projects built on first use). */
+export const JAVA_PROJECTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../java');
 
-/** Root of msf-local's caches: `$MSF_LOCAL_CACHE`, else `~/.cache/msf-local`. */
+/** Root of the caches msf-local and msfctl share: `$MSF_LOCAL_CACHE`, else `~/.cache/msf-local`. */
 export function defaultCacheRoot(): string {
   return process.env.MSF_LOCAL_CACHE || path.join(os.homedir(), '.cache', 'msf-local');
 }
@@ -177,4 +174,20 @@ function runMaven(command: string, args: string[], label: string, log: ProgressL
       }
     });
   });
+}
+
+/** Builds the properties agent (java/properties-agent) once; returns its path. msf-local's cluster JVMs and
+ * msfctl's jar inspector load it. */
+export async function preparePropertiesAgent(
+  options: { cacheRoot?: string; log?: ProgressLog } = {},
+): Promise<string> {
+  const dir = await cachedMavenBuild({
+    projectDir: path.join(JAVA_PROJECTS_DIR, 'properties-agent'),
+    targetDir: path.join(options.cacheRoot ?? defaultCacheRoot(), 'properties-agent'),
+    inputs: 'properties-agent',
+    mavenArgs: (out) => [`-Dagent.buildDir=${out}`, 'package'],
+    label: 'properties-agent',
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return path.join(dir, 'properties-agent.jar');
 }

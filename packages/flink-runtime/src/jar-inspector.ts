@@ -1,27 +1,18 @@
 /**
- * Builds the Java jar-inspector once per Flink version into the msf-local cache, keyed by a digest of its
- * sources so an edited inspector is rebuilt. Concurrent builders each build into a private directory and rename
- * it into place; the first one wins. The properties agent is msf-local's (java/properties-agent), built and
- * cached by msf-local's own runtime cache, so both tools share one build of it.
+ * Builds the Java jar-inspector (java/jar-inspector) once per Flink version into the shared cache, keyed by a
+ * digest of its sources so an edited inspector is rebuilt. Concurrent builders each build into a private
+ * directory and rename it into place; the first one wins. The properties agent is the one msf-local's cluster
+ * JVMs load (preparePropertiesAgent), so both tools share one build of it.
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { JAVA_PROJECTS_DIR, defaultCacheRoot as cacheRoot, preparePropertiesAgent } from './maven-build.js';
+import { FLINK_RUNTIMES, type RuntimeEnvironment } from './runtimes.js';
 
-import { preparePropertiesAgent } from '../../../../msf-local/src/flink/index.js';
-import { INSPECTOR_FLINK_VERSIONS, type RuntimeEnvironment } from './flink-runtimes.js';
-
-const JAVA_ROOT = fileURLToPath(new URL('../../../../../java/', import.meta.url));
-export const INSPECTOR_SOURCE_DIR = join(JAVA_ROOT, 'jar-inspector');
-
-/** The cache root shared with msf-local: $MSF_LOCAL_CACHE, else ~/.cache/msf-local. */
-export function cacheRoot(): string {
-  return process.env.MSF_LOCAL_CACHE || join(homedir(), '.cache', 'msf-local');
-}
+export const INSPECTOR_SOURCE_DIR = join(JAVA_PROJECTS_DIR, 'jar-inspector');
 
 export interface InspectorBuild {
   /** Java classpath entries: the inspector jar and its Flink dependencies. */
@@ -45,7 +36,7 @@ export function ensureInspector(runtime: RuntimeEnvironment): Promise<InspectorB
 }
 
 async function buildInspector(runtime: RuntimeEnvironment): Promise<InspectorBuild> {
-  const flinkVersion = INSPECTOR_FLINK_VERSIONS[runtime];
+  const flinkVersion = FLINK_RUNTIMES[runtime].flinkVersion;
   const inspectorDigest = await sourceDigest(INSPECTOR_SOURCE_DIR);
   const inspectorDir = join(cacheRoot(), 'jar-inspector', `${flinkVersion}-${inspectorDigest.slice(0, 12)}`);
   const [, propertiesAgentJar] = await Promise.all([
