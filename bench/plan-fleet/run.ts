@@ -25,6 +25,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { stringify } from 'yaml';
 import { artifactKey, fileDigest } from '../../packages/msfctl/src/adapters/artifacts/digest.js';
 import { createClients } from '../../packages/msfctl/src/adapters/aws/clients.js';
+import { s3ArtifactStore } from '../../packages/msfctl/src/adapters/artifacts/s3-artifact-store.js';
 import { SdkMsfGateway } from '../../packages/msfctl/src/adapters/aws/msf-gateway.js';
 import { makePlan } from '../../packages/msfctl/src/controller/make-plan.js';
 import { createSilentHost } from '../../packages/msfctl/src/adapters/io/memory-host.js';
@@ -191,7 +192,7 @@ try {
       spec,
       ledger,
       gateway,
-      clients,
+      artifacts: s3ArtifactStore(() => clients.s3),
       host,
       target: { region: 'us-east-1', endpoint: server.url },
     });

@@ -9,5 +9,10 @@ export {
   defaultCacheRoot,
   preparePropertiesAgent,
 } from 'msf-flink-runtime';
-export { prepareRuntime, prepareRuntimes, type PrepareOptions, type PreparedRuntime } from './runtime-cache.js';
+export {
+  prepareRuntime,
+  prepareRuntimes,
+  type PrepareOptions,
+  type PreparedRuntime,
+} from './runtime-cache.js';
 export { toErrorString } from './error-string.js';

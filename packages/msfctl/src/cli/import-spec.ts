@@ -4,7 +4,7 @@
  */
 import { Document } from 'yaml';
 import type { LiveApplication } from '../model/application.js';
-import { DEFAULT_LOCAL_PORT, defaultLocalDataDir, type ResolvedTarget } from '../adapters/targets/target.js';
+import { specTarget, type ResolvedTarget } from '../adapters/targets/target.js';
 
 export function specFromLive(live: LiveApplication, target: ResolvedTarget): Record<string, unknown> {
   const c = live.config;
@@ -46,30 +46,8 @@ export function specFromLive(live: LiveApplication, target: ResolvedTarget): Rec
     };
   }
   if (Object.keys(c.properties).length) spec.properties = c.properties;
-  spec.target =
-    target.kind === 'local'
-      ? localTarget(target)
-      : {
-          ...(target.region ? { region: target.region } : {}),
-          ...(target.profile ? { profile: target.profile } : {}),
-          ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-        };
+  spec.target = specTarget(target);
   return spec;
-}
-
-/** `local`, plus the port and data directory when they are not the defaults: the spec must find the same msf-local. */
-function localTarget(target: ResolvedTarget): string | Record<string, unknown> {
-  const port = target.local?.port ?? DEFAULT_LOCAL_PORT;
-  const dataDir = target.local?.dataDir ?? defaultLocalDataDir();
-  const endpoint =
-    target.endpoint && target.endpoint !== `http://127.0.0.1:${port}` ? target.endpoint : undefined;
-  if (port === DEFAULT_LOCAL_PORT && dataDir === defaultLocalDataDir() && !endpoint) return 'local';
-  return {
-    kind: 'local',
-    ...(port !== DEFAULT_LOCAL_PORT ? { port } : {}),
-    ...(dataDir !== defaultLocalDataDir() ? { dataDir } : {}),
-    ...(endpoint ? { endpoint } : {}),
-  };
 }
 
 export function specYaml(spec: Record<string, unknown>, header: string): string {

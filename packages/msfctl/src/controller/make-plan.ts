@@ -2,16 +2,13 @@
  * Making a plan: resolve the artifact (build, digest), observe the live application, diff and plan (pure),
  * then run the preflight checks. Returns the plan value `apply` executes.
  */
-import type { AwsClients } from '../adapters/aws/clients.js';
 import type { MsfGateway } from '../ports/msf.js';
-import { resolveArtifact } from '../adapters/artifacts/resolve.js';
-import { objectExists } from '../adapters/artifacts/upload.js';
 import { waitUntilSteady } from './wait.js';
 import { isSteady, kpusInUse } from '../model/application.js';
 import { MsfctlError } from '../model/errors.js';
 import { observe, type Observation } from './observe.js';
 import type { IoHost } from '../ports/io-host.js';
-import type { PlanCheck } from './preflight/checks.js';
+import type { CheckPorts, PlanCheck } from './preflight/checks.js';
 import { PLAN_FORMAT, type Plan } from '../model/plan.js';
 import { planChanges } from '../engine/planner.js';
 import { deploySettings, type DeploySettings } from '../model/deploy-settings.js';
@@ -22,11 +19,10 @@ import type { Clock } from '../ports/clock.js';
 
 export const DEFAULT_KPU_QUOTA = 64;
 
-export interface MakePlanInput {
+export interface MakePlanInput extends CheckPorts {
   spec: LoadedSpec;
   ledger: Ledger;
   gateway: MsfGateway;
-  clients: AwsClients;
   host: IoHost;
   target: Plan['target'];
   /** --kpu-quota; else the spec's limits.kpus; else 64. */
@@ -41,7 +37,7 @@ export interface MakePlanInput {
 
 export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; observation: Observation }> {
   const { spec, ledger, gateway, host } = input;
-  const { code, artifact } = await resolveArtifact(spec.spec, host);
+  const { code, artifact } = await input.artifacts.resolve(spec.spec, host);
   const desired = desiredFromSpec(spec.spec, code);
   // The flag reaches every start and update this plan makes, exactly as the spec field would.
   if (input.flags?.allowNonRestoredState === true) desired.restore.allowNonRestoredState = true;
@@ -78,7 +74,7 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
 
   const codeChanges = !live || planned.changes.some((c) => c.section === 'code');
   if (artifact.source === 's3' && codeChanges && planned.actions.length) {
-    const exists = await objectExists(input.clients.s3, code.bucket, code.key, code.objectVersion);
+    const exists = await input.artifacts.exists(code);
     if (!exists) {
       planned.findings.push({
         severity: 'refusal',
@@ -133,11 +129,15 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
       const outcome = await check.run({
         plan,
         observation,
-        spec,
         ledger,
         gateway,
-        clients: input.clients,
         host,
+        artifacts: input.artifacts,
+        ...(input.inspector ? { inspector: input.inspector } : {}),
+        ...(input.metrics ? { metrics: input.metrics } : {}),
+        ...(input.exceptions ? { exceptions: input.exceptions } : {}),
+        ...(input.snapshotState ? { snapshotState: input.snapshotState } : {}),
+        ...(input.clock ? { clock: input.clock } : {}),
         deploy,
         flags: input.flags ?? {},
       });

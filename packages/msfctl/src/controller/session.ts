@@ -1,11 +1,13 @@
 /**
  * Every command that changes an application runs inside a locked session: take the application's lock
  * (failing fast with the holder's name), open its ledger, mark entries a killed run left in progress as
- * interrupted, write the intent entry before acting, and release the lock whatever happens — Ctrl-C included:
- * the first SIGINT/SIGTERM records the entry as interrupted, says what the service may still be doing, releases
- * the lock and exits (130/143); a second one exits at once.
+ * interrupted, write the intent entry before acting, and release the lock whatever happens — an interrupt
+ * included (the CLI passes Ctrl-C; a library caller may pass its own or none): the first SIGINT/SIGTERM records
+ * the entry as interrupted, says what the service may still be doing, releases the lock and exits (130/143); a
+ * second one exits at once.
  */
 import type { LiveApplication } from '../model/application.js';
+import type { Interrupts } from '../ports/interrupts.js';
 import type { IoHost } from '../ports/io-host.js';
 import { actor } from './state/actor.js';
 import {
@@ -52,8 +54,8 @@ export interface SessionOptions {
   summary: string;
   host: IoHost;
   entry?: Partial<LedgerEntry>;
-  /** How an interrupted command ends (default process.exit); injectable for tests. */
-  exit?: (code: number) => void;
+  /** Where interrupts come from and how an interrupted command ends; none: the session is not interruptible. */
+  interrupts?: Interrupts;
 }
 
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -73,17 +75,13 @@ export async function withLockedSession<T>(
   }
   lock.startHeartbeat();
   let active: LockedSession | undefined;
-  const exit = options.exit ?? ((code: number) => process.exit(code));
   let interrupted = false;
-  const onSignal = (signal: keyof typeof SIGNAL_EXIT) => {
+  const unsubscribe = options.interrupts?.subscribe((signal) => {
+    const exit = options.interrupts!.exit;
     if (interrupted) return exit(SIGNAL_EXIT[signal]);
     interrupted = true;
     void stopOnSignal(signal, active, lock, options).finally(() => exit(SIGNAL_EXIT[signal]));
-  };
-  const onInt = () => onSignal('SIGINT');
-  const onTerm = () => onSignal('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  });
   try {
     const ledger = await LedgerSession.open(store, application);
     const { interrupted } = markInterrupted(ledger.ledger);
@@ -160,8 +158,7 @@ export async function withLockedSession<T>(
       throw error;
     }
   } finally {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    unsubscribe?.();
     await lock.release().catch((error: unknown) =>
       host.notify({
         level: 'warn',

@@ -3,7 +3,7 @@
  * status and settings. Pure; msf-api.md §4.1 and §4.3 are the source of these rules.
  */
 import { newestReadySnapshot, type RestoreSettings, type SnapshotInfo } from '../model/application.js';
-import type { Effect } from '../model/plan.js';
+import type { Effect } from '../model/actions.js';
 
 export interface NewestSnapshot {
   /** Undefined when the snapshots were not listed (then the text hedges). */

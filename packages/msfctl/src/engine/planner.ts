@@ -19,9 +19,10 @@ import {
   updateReadyEffect,
   updateRunningEffect,
 } from './effects.js';
-import { diffConfig, sectionsOf, type ChangeKind, type FieldChange } from '../model/changes.js';
-import type { Finding, PlannedAction } from '../model/plan.js';
-import type { ConfigUpdate } from '../model/application.js';
+import { diffConfig, type ChangeKind, type FieldChange } from '../model/changes.js';
+import { configUpdateBetween } from './updates.js';
+import type { Finding } from '../model/plan.js';
+import type { Action } from '../model/actions.js';
 
 export interface PlannerInput {
   desired: DesiredApplication;
@@ -34,7 +35,7 @@ export interface PlannerInput {
 
 export interface PlannerOutput {
   changes: FieldChange[];
-  actions: PlannedAction[];
+  actions: Action[];
   findings: Finding[];
   kpus: { before: number; after: number; quota: number };
 }
@@ -69,7 +70,7 @@ export function planChanges(input: PlannerInput): PlannerOutput {
   }
 
   if (!live) {
-    const actions: PlannedAction[] = [
+    const actions: Action[] = [
       {
         type: 'create',
         config: desired.config,
@@ -103,10 +104,10 @@ export function planChanges(input: PlannerInput): PlannerOutput {
   }
 
   const changes = diffConfig(live.config, desired.config);
-  const update = changes.length ? buildUpdate(changes, desired) : undefined;
+  const update = changes.length ? configUpdateBetween(live.config, desired.config).update : undefined;
   const kinds = KIND_ORDER.filter((k) => changes.some((c) => c.kind === k));
   const newest = newestReady(input.snapshots);
-  const actions: PlannedAction[] = [];
+  const actions: Action[] = [];
   const liveKpus = kpusInUse(live);
 
   if (live.status === 'RUNNING') {
@@ -114,7 +115,6 @@ export function planChanges(input: PlannerInput): PlannerOutput {
       // Stop first: the update then needs no restart of its own.
       actions.push({
         type: 'stop',
-        force: false,
         reason: 'running: false',
         effect: stopEffect(live.config.snapshotsEnabled, false, liveKpus),
       });
@@ -144,21 +144,4 @@ export function planChanges(input: PlannerInput): PlannerOutput {
     }
   }
   return { changes, actions, findings, kpus };
-}
-
-function buildUpdate(changes: readonly FieldChange[], desired: DesiredApplication): ConfigUpdate {
-  const sections = sectionsOf(changes);
-  const c = desired.config;
-  const update: ConfigUpdate = {};
-  if (sections.has('runtime')) update.runtime = c.runtime;
-  if (sections.has('role')) update.role = c.role;
-  if (sections.has('code')) update.code = c.code;
-  // The service replaces the whole set of property groups, so it is always sent complete.
-  if (sections.has('properties')) update.properties = c.properties;
-  if (sections.has('parallelism')) update.parallelism = c.parallelism;
-  if (sections.has('monitoring')) update.monitoring = c.monitoring;
-  if (sections.has('checkpoints')) update.checkpoints = c.checkpoints;
-  if (sections.has('snapshotsEnabled')) update.snapshotsEnabled = c.snapshotsEnabled;
-  if (sections.has('systemRollback')) update.systemRollback = c.systemRollback;
-  return update;
 }

@@ -22,6 +22,28 @@ export function isSteady(status: AppStatus): boolean {
   return STEADY_STATUSES.includes(status);
 }
 
+/**
+ * The statuses a force stop leaves (msf-api.md §4.1, §4.5; msf-local's state machine): every running or
+ * stuck transient status. Not FORCE_STOPPING (already on its way to READY: the service refuses a second one),
+ * DELETING or READY. The one list msfctl's stop command, its plans and its recovery use.
+ */
+export const FORCE_STOPPABLE: readonly AppStatus[] = [
+  'STARTING',
+  'UPDATING',
+  'STOPPING',
+  'AUTOSCALING',
+  'RUNNING',
+  'ROLLING_BACK',
+  'MAINTENANCE',
+];
+
+export function isForceStoppable(status: AppStatus): boolean {
+  return FORCE_STOPPABLE.includes(status);
+}
+
+/** The statuses RollbackApplication accepts (msf-api.md §4.4). */
+export const ROLLBACK_STATUSES: readonly AppStatus[] = ['RUNNING', 'UPDATING', 'AUTOSCALING'];
+
 export type LogLevel = 'INFO' | 'WARN' | 'ERROR' | 'DEBUG';
 export type MetricsLevel = 'APPLICATION' | 'TASK' | 'OPERATOR' | 'PARALLELISM';
 export type PropertyGroups = Record<string, Record<string, string>>;

@@ -5,7 +5,8 @@
  * persists it. The service stays the source of truth: the ledger explains history and detects drift.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppConfig, AppStatus } from './application.js';
+import type { AppConfig, AppStatus, LiveApplication } from './application.js';
+import { diffConfig } from './changes.js';
 
 export const LEDGER_FORMAT = 'msfctl-ledger/1';
 /** Entries kept; older ones are dropped (the service keeps its own history). */
@@ -174,4 +175,32 @@ export function msfctlOperationIds(ledger: Ledger | undefined): Set<string> {
   const ids = new Set<string>();
   for (const e of ledger?.entries ?? []) for (const op of e.operations) if (op.id) ids.add(op.id);
   return ids;
+}
+
+/**
+ * The ledger's last good version, in its one shape: the version and configuration, when, and — where known —
+ * the spec digest and the JAR it came from. `deployed` is what this run deployed (apply); otherwise the
+ * provenance is kept only while it still describes the configuration (the earlier last good one had the same
+ * configuration), and the JAR is looked up by the code location the configuration names.
+ */
+export function goodVersion(
+  ledger: Ledger,
+  live: LiveApplication,
+  at: string,
+  deployed?: { specDigest?: string; artifact?: ArtifactRecord },
+): LastGood {
+  const same =
+    ledger.lastGood && diffConfig(ledger.lastGood.config, live.config).length === 0
+      ? ledger.lastGood
+      : undefined;
+  const specDigest = deployed?.specDigest ?? same?.specDigest;
+  const artifact =
+    deployed?.artifact ?? artifactAt(ledger, live.config.code.bucket, live.config.code.key) ?? same?.artifact;
+  return {
+    versionId: live.versionId,
+    config: live.config,
+    at,
+    ...(specDigest ? { specDigest } : {}),
+    ...(artifact ? { artifact } : {}),
+  };
 }

@@ -2,54 +2,13 @@
  * The plan: a serialisable value that says exactly what apply will do, and to what. Apply executes
  * `actions` and nothing else; everything else here is for people (and for refusing a stale plan).
  */
-import type {
-  AppConfig,
-  AppStatus,
-  ConfigUpdate,
-  DesiredApplication,
-  RestoreSettings,
-} from './application.js';
+import type { ActionPlan } from './actions.js';
+import type { AppStatus, DesiredApplication } from './application.js';
+import type { FieldChange } from './changes.js';
 import type { DeploySettings } from './deploy-settings.js';
-import type { ChangeKind, FieldChange } from './changes.js';
 
-export const PLAN_FORMAT = 'msfctl-plan/1';
-
-/** What an action does to the running job. */
-export interface Effect {
-  /** The job is restarted (stopped and started again) by this action. */
-  restart: boolean;
-  /** A snapshot of the job's state is taken by this action. */
-  snapshot: boolean;
-  /**
-   * restored: the (re)started job gets state from a snapshot; dropped: the running job's state is discarded;
-   * saved: the job stops and its state stays in a snapshot; none: a job starts with empty state and nothing
-   * is lost; unchanged: no job is touched.
-   */
-  state: 'restored' | 'dropped' | 'saved' | 'none' | 'unchanged';
-  /** One line saying where state comes from or goes. */
-  stateDetail: string;
-  kpus: { before: number; after: number };
-}
-
-export type PlannedAction =
-  | { type: 'create'; config: AppConfig; description?: string; effect: Effect }
-  | {
-      type: 'update';
-      kinds: ChangeKind[];
-      changes: FieldChange[];
-      update: ConfigUpdate;
-      /** Sent as RunConfigurationUpdate: only when the application is RUNNING (the update restarts it). */
-      run?: RestoreSettings;
-      effect: Effect;
-    }
-  | { type: 'start'; run: RestoreSettings; reason: string; effect: Effect }
-  | { type: 'stop'; force: boolean; reason: string; effect: Effect }
-  // Used by lifecycle commands (rollback, snapshot create, destroy); the planner never emits them.
-  | { type: 'rollback'; fromVersion: number; toVersion?: number; effect: Effect }
-  | { type: 'snapshot'; name: string; effect: Effect }
-  | { type: 'delete'; effect: Effect };
-
-export type ActionType = PlannedAction['type'];
+/** 2: one action vocabulary (force-stop is its own action). A plan of another format is refused. */
+export const PLAN_FORMAT = 'msfctl-plan/2';
 
 export interface Finding {
   severity: 'info' | 'warning' | 'refusal';
@@ -83,10 +42,9 @@ export interface ArtifactRef {
   source: 'maven' | 'jar' | 's3';
 }
 
-export interface Plan {
+export interface Plan extends ActionPlan {
   format: typeof PLAN_FORMAT;
   createdAt: string;
-  application: string;
   /** Where the plan was made: a plan is refused on a different endpoint or region. */
   target: { kind?: 'aws' | 'local'; region?: string; endpoint?: string };
   /** The live application the plan was computed from; apply refuses the plan if it moved. */
@@ -101,7 +59,6 @@ export interface Plan {
   desired: DesiredApplication;
   changes: FieldChange[];
   drift: DriftReport;
-  actions: PlannedAction[];
   findings: Finding[];
   kpus: { before: number; after: number; quota: number };
   /** The safe-deploy settings apply uses (bake, onFailure, acceptStateLoss), as of when the plan was made. */

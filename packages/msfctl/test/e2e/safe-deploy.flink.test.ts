@@ -176,8 +176,7 @@ describe('safe deploys of stock-prices with msfctl', () => {
 
     e.writeSpec({ code: { jar: jars.baseline }, properties: GOOD, deploy: DEPLOY });
     const plan = json<Plan>(await e.run('plan', '--json'));
-    expect(plan.actions.map((a) => a.type)).toEqual(['stop', 'update', 'start']);
-    expect(plan.actions[0]).toMatchObject({ type: 'stop', force: true });
+    expect(plan.actions.map((a) => a.type)).toEqual(['force-stop', 'update', 'start']);
     const snapshot = (plan.actions[2] as Extract<Plan['actions'][number], { type: 'start' }>).run.snapshot;
     expect(plan.actions[2]).toMatchObject({ type: 'start', run: { from: 'snapshot' } });
     const finding = plan.findings.find((f) => f.code === 'SNAPSHOT_IMPOSSIBLE');
@@ -211,7 +210,7 @@ describe('safe deploys of stock-prices with msfctl', () => {
     await recordsAfter(e.kinesis, 'ExampleOutputStream', since, 1);
     expect(e.ledger().entries.at(-1)).toMatchObject({
       outcome: 'succeeded',
-      summary: 'stop + update + start',
+      summary: 'force-stop + update + start',
     });
   });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { JarInspection } from '../../src/model/inspection.js';
 import { inspectJar, readSnapshotState } from '../../src/adapters/inspector/inspect-jar.js';
-import type { PropertyGroup } from '../../src/adapters/inspector/inspector-process.js';
+import type { PropertyGroup } from '../../src/ports/jar-inspector.js';
 import { operatorIdFromUid } from '../../src/adapters/inspector/operator-id.js';
 import {
   blockingFindings,

@@ -184,7 +184,7 @@ describe('msfctl against msf-local (control plane)', () => {
   it('applies a saved plan exactly', async () => {
     const cwd = project('saved');
     expect((await msfctl(['plan', '--out', 'plan.json'], { cwd })).code).toBe(0);
-    expect(JSON.parse(readFileSync(path.join(cwd, 'plan.json'), 'utf8')).format).toBe('msfctl-plan/1');
+    expect(JSON.parse(readFileSync(path.join(cwd, 'plan.json'), 'utf8')).format).toBe('msfctl-plan/2');
     const applied = await msfctl(['apply', 'plan.json', '--auto-approve'], { cwd });
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toContain('Created saved (version 1, READY)');

@@ -7,12 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AwsClients } from '../../src/adapters/aws/clients.js';
 import type { CodeLocation } from '../../src/model/application.js';
 import type { InspectJarOptions, JarInspection } from '../../src/adapters/inspector/index.js';
 import type { InspectedOperator } from '../../src/model/inspection.js';
 import { operatorIdFromUid } from '../../src/adapters/inspector/operator-id.js';
-import { apply } from '../../src/controller/apply.js';
 import { makePlan } from '../../src/controller/make-plan.js';
 import { createSilentHost } from '../../src/adapters/io/memory-host.js';
 import { refusals, type Plan } from '../../src/model/plan.js';
@@ -25,9 +23,8 @@ import type { LoadedSpec } from '../../src/spec/load.js';
 import { applicationSpecSchema } from '../../src/spec/schema.js';
 import { emptyLedger } from '../../src/model/ledger.js';
 import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
+import { applyWith, fakeArtifacts } from '../fakes/artifacts.js';
 import { FakeMsf, fakeClock } from '../fakes/fake-msf.js';
-
-const clients = { s3: { send: async () => ({}) } } as unknown as AwsClients;
 
 function op(
   name: string,
@@ -107,7 +104,7 @@ const check = () =>
   stateCompatibilityCheck({
     inspect: fakeInspect,
     cacheDir: '/nowhere',
-    fetchJar: async (_s3, location, options) => {
+    fetchJar: async (location, options) => {
       fetched.push({ location, ...(options.sha256 ? { sha256: options.sha256 } : {}) });
       return { path: `/jars/${location.key}`, sha256: location.key, downloaded: true };
     },
@@ -143,7 +140,7 @@ async function plan(
     spec: s,
     ledger: emptyLedger('app'),
     gateway: msf,
-    clients,
+    artifacts: fakeArtifacts(),
     host: createSilentHost(),
     target: { kind: 'aws', region: 'us-east-1' },
     checks: [check()],
@@ -160,15 +157,14 @@ beforeEach(async () => {
   inspected = [];
   fetched = [];
   const state = new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-state-check-')));
-  const created = await apply({
+  const created = await applyWith({
     application: 'app',
     spec: spec(),
     gateway: msf,
-    clients,
+    artifacts: fakeArtifacts(),
     state,
     host: createSilentHost(),
     target: { region: 'us-east-1' },
-    targetText: 'test',
     autoApprove: true,
     clock: fakeClock(),
   });

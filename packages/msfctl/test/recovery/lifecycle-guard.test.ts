@@ -1,29 +1,21 @@
 /**
- * The bake watch after start, restart and rollback, inside msfctl's real lifecycle commands (lock, ledger,
- * executor) over the in-memory MSF whose "no-such-stream" configuration crash-loops.
+ * The same watch-and-recover phase after start, restart and rollback, inside msfctl's real lifecycle commands
+ * (lock, ledger, executor) over the in-memory MSF whose "no-such-stream" configuration crash-loops.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AwsClients } from '../../src/adapters/aws/clients.js';
-import { apply } from '../../src/controller/apply.js';
-import type { LifecycleContext } from '../../src/controller/run-actions.js';
-import {
-  restartApplication,
-  startApplication,
-  stopApplication,
-} from '../../src/controller/verbs/start-stop.js';
+import type { RunContext } from '../../src/controller/context.js';
+import { restartApplication, startApplication, stopApplication } from '../../src/controller/verbs.js';
 import { createSilentHost } from '../../src/adapters/io/memory-host.js';
-import { deployGuardStep } from '../../src/controller/recovery/deploy-guard.js';
-import { lifecycleGuard } from '../../src/controller/recovery/lifecycle-guard.js';
+import { applyWith, fakeArtifacts } from '../fakes/artifacts.js';
 import type { OnFailurePolicy } from '../../src/model/deploy-settings.js';
 import { readLedger } from '../../src/controller/state/ledger-store.js';
 import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
 import { fakeClock } from '../fakes/fake-msf.js';
 import { BROKEN, LoopingMsf, metrics, spec } from './support/looping-msf.js';
 
-const clients = { s3: { send: async () => ({}) } } as unknown as AwsClients;
 const LATEST = { from: 'latest' as const, allowNonRestoredState: false };
 
 let msf: LoopingMsf;
@@ -31,30 +23,30 @@ let state: LocalObjectStore;
 let host: ReturnType<typeof createSilentHost>;
 
 async function deploy(stream: string, onFailure: OnFailurePolicy = 'none') {
-  return apply({
+  return applyWith({
     application: 'app',
     spec: spec(stream),
     gateway: msf,
-    clients,
+    artifacts: fakeArtifacts(),
     state,
     host,
     target: { region: 'us-east-1' },
-    targetText: 'test',
     autoApprove: true,
     clock: fakeClock(),
-    afterSteps: [deployGuardStep({ fetcher: () => metrics(msf), bakeSeconds: 30, onFailure })],
+    metrics: metrics(msf),
+    deploy: { bakeSeconds: 30, onFailure, acceptStateLoss: false },
   });
 }
 
-function ctx(onFailure: OnFailurePolicy, bakeSeconds = 30): LifecycleContext {
-  const clock = fakeClock();
+function ctx(onFailure: OnFailurePolicy, bakeSeconds = 30): RunContext {
   return {
     gateway: msf,
     host,
     state,
     application: 'app',
-    clock,
-    guard: lifecycleGuard({ bakeSeconds, onFailure, fetcher: metrics(msf), clock }),
+    clock: fakeClock(),
+    metrics: metrics(msf),
+    deploy: { bakeSeconds, onFailure },
   };
 }
 
@@ -73,7 +65,7 @@ describe('bake watch after start, restart, rollback', () => {
     const result = await restartApplication(ctx('rollback'), LATEST);
     expect(result.ok).toBe(true);
     expect(texts('MSF_HEALTH_I3000')).toEqual([expect.stringMatching(/^app is healthy after a 30s bake/)]);
-    expect(result.guard).toMatchObject({ bake: { status: 'healthy' } });
+    expect(result.watch).toMatchObject({ bake: { status: 'healthy' } });
     expect((await readLedger(state, 'app')).ledger.lastGood?.versionId).toBe(result.live?.versionId);
   });
 
@@ -90,7 +82,7 @@ describe('bake watch after start, restart, rollback', () => {
     const result = await startApplication(ctx('rollback'), LATEST);
     expect(result.ok).toBe(false);
     expect(result.error?.message).toMatch(
-      /^app after msfctl start: crash loop \(recovered: app RUNNING on version \d+\)\.$/,
+      /^app after msfctl start: the job is crash-looping \(recovered: app RUNNING on version \d+\)\.$/,
     );
     expect(result.live?.config.properties.OutputStream0!['stream.name']).toBe('prices');
     expect(texts('MSF_HEALTH_E3002')).toHaveLength(1);

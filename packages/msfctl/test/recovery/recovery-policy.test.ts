@@ -5,12 +5,8 @@ import { chooseGoodSnapshot, latestSnapshotIsGood } from '../../src/engine/recov
 import { parseOnFailure } from '../../src/model/deploy-settings.js';
 import { recoveryPlanMessages } from '../../src/engine/recovery/messages.js';
 import { DEFAULT_ON_FAILURE } from '../../src/model/deploy-settings.js';
-import {
-  configUpdateBetween,
-  decideRecovery,
-  type RecoveryFacts,
-  type Situation,
-} from '../../src/engine/recovery/policy.js';
+import { configUpdateBetween } from '../../src/engine/updates.js';
+import { decideRecovery, type RecoveryFacts, type Situation } from '../../src/engine/recovery/policy.js';
 import { isSnapshotImpossible } from '../../src/engine/recovery/snapshot-error.js';
 import { BAD, GOOD, T0, config, live, operation, snapshot } from './support/apps.js';
 
@@ -35,16 +31,17 @@ function facts(overrides: Partial<RecoveryFacts> = {}): RecoveryFacts {
   };
 }
 
-const kinds = (plan: { steps: { kind: string }[] }) => plan.steps.map((s) => s.kind);
+const kinds = (plan: { actions: { type: string }[] }) => plan.actions.map((a) => a.type);
 
 describe('scenario 7: crash loop after a successful deploy', () => {
   it('rollback: RollbackApplication when it lands on the last good version with good state', () => {
     const plan = decideRecovery('rollback', loop, facts());
     expect(kinds(plan)).toEqual(['rollback', 'verify']);
-    expect(plan.steps[0]).toEqual({
-      kind: 'rollback',
+    expect(plan.actions[0]).toEqual({
+      type: 'rollback',
       fromVersion: 2,
-      description:
+      toVersion: 1,
+      title:
         'RollbackApplication: stock-prices back from version 2 to version 1, restoring its latest snapshot',
     });
     expect(plan.summary).toBe(
@@ -69,16 +66,22 @@ describe('scenario 7: crash loop after a successful deploy', () => {
     expect(plan.summary).toMatch(
       /RollbackApplication is not possible: the newest snapshot \(the one RollbackApplication restores\) was not taken of the good version/,
     );
-    expect(plan.steps[1]).toMatchObject({
-      kind: 'update',
+    expect(plan.actions[1]).toMatchObject({
+      type: 'update',
       update: { properties: GOOD.properties },
-      fields: ['properties.OutputStream0["stream.name"]: no-such-stream → prices'],
+      changes: [
+        {
+          field: 'properties.OutputStream0["stream.name"]',
+          before: 'no-such-stream',
+          after: 'prices',
+        },
+      ],
     });
-    expect(plan.steps[2]).toMatchObject({
-      kind: 'start',
+    expect(plan.actions[2]).toMatchObject({
+      type: 'start',
       run: { from: 'snapshot', snapshot: 'update-snapshot', allowNonRestoredState: false },
     });
-    expect(plan.steps[2]!.description).toBe(
+    expect(plan.actions[2]!.title).toBe(
       "Start stock-prices on version 1's configuration, restoring snapshot update-snapshot (version 1, 2026-01-01T12:00:01Z)",
     );
     expect(plan.target).toEqual({ status: 'RUNNING', config: GOOD, restoreFrom: 'update-snapshot' });
@@ -97,9 +100,9 @@ describe('scenario 7: crash loop after a successful deploy', () => {
   it('rollback: by hand, with empty state and a warning, when there is no snapshot at all', () => {
     const plan = decideRecovery('rollback', loop, facts({ snapshots: [] }));
     expect(kinds(plan)).toEqual(['force-stop', 'update', 'start', 'verify']);
-    expect(plan.steps[2]).toMatchObject({
+    expect(plan.actions[2]).toMatchObject({
       run: { from: 'none' },
-      description: "Start stock-prices on version 1's configuration, with empty state",
+      title: "Start stock-prices on version 1's configuration, with empty state",
     });
     expect(plan.warnings).toEqual([
       'No snapshot of a good version of stock-prices exists: it starts with empty state.',
@@ -108,7 +111,7 @@ describe('scenario 7: crash loop after a successful deploy', () => {
 
   it('rollback: nothing to do without a last good version, and says what to do instead', () => {
     const plan = decideRecovery('rollback', loop, facts({ lastGood: undefined }));
-    expect(plan.steps).toEqual([]);
+    expect(plan.actions).toEqual([]);
     expect(plan.summary).toMatch(
       /msfctl has no record of a good version of stock-prices, so there is nothing to roll back to: fix the spec and apply, or `msfctl stop --force`/,
     );
@@ -117,13 +120,13 @@ describe('scenario 7: crash loop after a successful deploy', () => {
   it('stop: force-stops (a failing job cannot take a snapshot); nothing when already stopped', () => {
     expect(kinds(decideRecovery('stop', loop, facts()))).toEqual(['force-stop']);
     const stopped = decideRecovery('stop', loop, facts({ live: live({ status: 'READY' }) }));
-    expect(stopped.steps).toEqual([]);
+    expect(stopped.actions).toEqual([]);
     expect(stopped.summary).toMatch(/It is READY already\.$/);
   });
 
   it('none: reports and leaves it', () => {
     const plan = decideRecovery('none', loop, facts());
-    expect(plan.steps).toEqual([]);
+    expect(plan.actions).toEqual([]);
     expect(plan.summary).toMatch(/Left as it is \(onFailure: none\)\.$/);
     expect(plan.deployFailed).toBe(true);
   });
@@ -162,7 +165,7 @@ describe('scenario 3: a failed operation', () => {
     expect(plan.summary).toMatch(
       /was not found in the jar file\. Recovering: revert to version 1's configuration and start it from its latest good snapshot \(RollbackApplication is not possible: the service rolls back only a RUNNING, UPDATING or AUTOSCALING application, and stock-prices is READY\)\.$/,
     );
-    expect(plan.steps[1]).toMatchObject({ run: { from: 'snapshot', snapshot: 'update-snapshot' } });
+    expect(plan.actions[1]).toMatchObject({ run: { from: 'snapshot', snapshot: 'update-snapshot' } });
   });
 
   it('rollback: only a check when it still runs the last good version', () => {
@@ -176,9 +179,9 @@ describe('scenario 3: a failed operation', () => {
   });
 
   it('stop and none leave a READY application READY', () => {
-    expect(decideRecovery('stop', { kind: 'operation-failed', operation: failed }, readyOnBad).steps).toEqual(
-      [],
-    );
+    expect(
+      decideRecovery('stop', { kind: 'operation-failed', operation: failed }, readyOnBad).actions,
+    ).toEqual([]);
     expect(
       decideRecovery('none', { kind: 'operation-failed', operation: failed }, readyOnBad).summary,
     ).toMatch(/is left READY \(onFailure: none\)/);
@@ -190,7 +193,7 @@ describe('scenario 3: a failed operation', () => {
       { kind: 'operation-failed', operation: operation('op', 'StartApplication', 'FAILED', T0) },
       facts({ live: live({ status: 'READY', versionId: 1 }), lastGood: undefined, snapshots: [] }),
     );
-    expect(plan.steps).toEqual([]);
+    expect(plan.actions).toEqual([]);
     expect(plan.warnings[0]).toMatch(/no record of a good version/);
   });
 
@@ -209,7 +212,7 @@ describe('scenario 3: a failed operation', () => {
       facts({ live: live({ status: 'ROLLING_BACK' }) }),
     );
     expect(kinds(inProgress)).toEqual(['wait', 'reconcile', 'verify']);
-    expect(inProgress.steps[0]).toMatchObject({ operationId: 'rb0000000001' });
+    expect(inProgress.actions[0]).toMatchObject({ operationId: 'rb0000000001' });
   });
 });
 
@@ -229,16 +232,20 @@ describe('scenario 8: a deploy to a crash-looping application, which cannot take
       expect(plan.warnings[0]).toMatch(
         /cannot take the snapshot this update needs; msfctl force-stops it and starts the new configuration from the latest good snapshot instead/,
       );
-      expect(plan.steps[2]).toMatchObject({
+      expect(plan.actions[2]).toMatchObject({
         run: { from: 'snapshot', snapshot: 'update-snapshot', allowNonRestoredState: false },
       });
     },
   );
 
   it('carries allowNonRestoredState to the start, and skips the update when nothing changes', () => {
-    const plan = decideRecovery('rollback', { ...fix, desired: BAD, allowNonRestoredState: true }, facts());
+    const plan = decideRecovery(
+      'rollback',
+      { ...fix, desired: BAD, restore: { from: 'latest', allowNonRestoredState: true } },
+      facts(),
+    );
     expect(kinds(plan)).toEqual(['force-stop', 'start', 'verify']);
-    expect(plan.steps[1]).toMatchObject({ run: { allowNonRestoredState: true } });
+    expect(plan.actions[1]).toMatchObject({ run: { allowNonRestoredState: true } });
   });
 });
 

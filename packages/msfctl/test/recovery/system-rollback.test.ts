@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { OperationInfo } from '../../src/model/application.js';
-import {
-  detectSystemRollback,
-  findSystemRollback,
-  type OperationsReader,
-} from '../../src/engine/recovery/system-rollback.js';
+import { detectSystemRollback } from '../../src/controller/watch.js';
+import { findSystemRollback } from '../../src/engine/recovery/system-rollback.js';
+import type { MsfGateway } from '../../src/ports/msf.js';
+
+type OperationsReader = Pick<MsfGateway, 'listOperations' | 'describeOperation'>;
 import { T0, operation } from './support/apps.js';
 
 const update = operation('upd000000001', 'UpdateApplication', 'FAILED', T0, {

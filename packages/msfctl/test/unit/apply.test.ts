@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AwsClients } from '../../src/adapters/aws/clients.js';
 import { MsfctlError } from '../../src/model/errors.js';
-import { apply, type ApplyInput } from '../../src/controller/apply.js';
+import type { ApplyInput } from '../../src/controller/apply.js';
+import type { RunContext } from '../../src/controller/context.js';
 import { makePlan } from '../../src/controller/make-plan.js';
 import { statusJson } from '../../src/cli/commands/status.js';
 import { getStatus } from '../../src/controller/queries/status.js';
@@ -18,10 +18,8 @@ import { applicationSpecSchema } from '../../src/spec/schema.js';
 import { readLedger } from '../../src/controller/state/ledger-store.js';
 import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
 import { acquireLock } from '../../src/controller/state/lock.js';
+import { applyWith, fakeArtifacts } from '../fakes/artifacts.js';
 import { FakeMsf, fakeClock } from '../fakes/fake-msf.js';
-
-/** S3 that has every object (code.s3 existence checks). */
-const clients = { s3: { send: async () => ({}) } } as unknown as AwsClients;
 
 function spec(fields: Record<string, unknown> = {}): LoadedSpec {
   const parsed = applicationSpecSchema.parse({
@@ -44,16 +42,15 @@ function spec(fields: Record<string, unknown> = {}): LoadedSpec {
 let msf: FakeMsf;
 let state: LocalObjectStore;
 
-function input(overrides: Partial<ApplyInput> = {}): ApplyInput {
+function input(overrides: Partial<RunContext & ApplyInput> = {}): RunContext & ApplyInput {
   return {
     application: 'app',
     spec: spec(),
     gateway: msf,
-    clients,
+    artifacts: fakeArtifacts(),
     state,
     host: createSilentHost(),
     target: { region: 'us-east-1' },
-    targetText: 'test',
     autoApprove: true,
     clock: fakeClock(),
     ...overrides,
@@ -67,7 +64,7 @@ beforeEach(() => {
 
 describe('apply', () => {
   it('creates and starts, waits on each operation, and records the deployment', async () => {
-    const result = await apply(input());
+    const result = await applyWith(input());
     expect(result.ok).toBe(true);
     expect(result.live).toMatchObject({ status: 'RUNNING', versionId: 1 });
     expect(msf.calls.filter((c) => !c.startsWith('describe'))).toEqual(['create app', 'start app latest']);
@@ -89,15 +86,17 @@ describe('apply', () => {
   });
 
   it('does nothing, and records nothing, when the application matches the spec', async () => {
-    await apply(input());
-    const again = await apply(input());
+    await applyWith(input());
+    const again = await applyWith(input());
     expect(again).toMatchObject({ changed: false, ok: true });
     expect((await readLedger(state, 'app')).ledger.entries).toHaveLength(1);
   });
 
   it('a code change updates the running application in place', async () => {
-    await apply(input());
-    const result = await apply(input({ spec: spec({ code: { s3: { bucket: 'code', key: 'v2.jar' } } }) }));
+    await applyWith(input());
+    const result = await applyWith(
+      input({ spec: spec({ code: { s3: { bucket: 'code', key: 'v2.jar' } } }) }),
+    );
     expect(result.ok).toBe(true);
     expect(result.plan.actions.map((a) => a.type)).toEqual(['update']);
     expect(result.live).toMatchObject({
@@ -109,11 +108,11 @@ describe('apply', () => {
   });
 
   it("prints the failed operation's ErrorString, fails, and keeps the last good version", async () => {
-    await apply(input());
+    await applyWith(input());
     await msf.stop('app', false);
     for (let i = 0; i < 5; i++) await msf.describe('app');
     msf.failNext.StartApplication = 'java.lang.ClassNotFoundException: com.example.Nope StackTrace: ...';
-    const result = await apply(input());
+    const result = await applyWith(input());
     expect(result.ok).toBe(false);
     expect(result.error?.code).toBe('OPERATION_FAILED');
     expect(result.error?.message).toContain(
@@ -128,14 +127,14 @@ describe('apply', () => {
   });
 
   it("an application created again after a delete does not inherit the old one's last good version", async () => {
-    await apply(input());
+    await applyWith(input());
     expect((await readLedger(state, 'app')).ledger.lastGood?.versionId).toBe(1);
     const old = await msf.describe('app');
     await msf.stop('app', true);
     for (let i = 0; i < 5; i++) await msf.describe('app');
     await msf.delete('app', old!.createdAt); // deleted outside msfctl (console, CLI)
     msf.failNext.StartApplication = 'java.lang.ClassNotFoundException: com.example.Nope';
-    const again = await apply(input({ spec: spec({ monitoring: { logLevel: 'WARN' } }) }));
+    const again = await applyWith(input({ spec: spec({ monitoring: { logLevel: 'WARN' } }) }));
     expect(again.ok).toBe(false);
     const { ledger } = await readLedger(state, 'app');
     // Version 1 of the deleted application is no "last good" of this one: recovery must not revert to it.
@@ -144,48 +143,48 @@ describe('apply', () => {
   });
 
   it('refuses without a terminal and without --auto-approve, changing nothing', async () => {
-    const error = await apply(input({ autoApprove: false })).catch((e: unknown) => e);
+    const error = await applyWith(input({ autoApprove: false })).catch((e: unknown) => e);
     expect(MsfctlError.is(error, 'CONFIRMATION_REQUIRED')).toBe(true);
     expect((error as MsfctlError).hint).toContain('--auto-approve');
     expect(msf.apps.size).toBe(0);
   });
 
   it('asks on a terminal and stops on "no"', async () => {
-    const error = await apply(input({ autoApprove: false, host: createSilentHost([false]) })).catch(
+    const error = await applyWith(input({ autoApprove: false, host: createSilentHost([false]) })).catch(
       (e: unknown) => e,
     );
     expect(MsfctlError.is(error, 'ABORTED')).toBe(true);
     expect(msf.apps.size).toBe(0);
-    expect((await apply(input({ autoApprove: false, host: createSilentHost([true]) }))).ok).toBe(true);
+    expect((await applyWith(input({ autoApprove: false, host: createSilentHost([true]) }))).ok).toBe(true);
   });
 
   it('refuses a saved plan once the application changed since (version moved)', async () => {
-    await apply(input());
+    await applyWith(input());
     const { plan } = await makePlan({
       spec: spec({ monitoring: { logLevel: 'INFO' } }),
       ledger: (await readLedger(state, 'app')).ledger,
       gateway: msf,
-      clients,
+      artifacts: fakeArtifacts(),
       host: createSilentHost(),
       target: { region: 'us-east-1' },
     });
     msf.outOfBand('app', (c) => ({ ...c, monitoring: { ...c.monitoring, logLevel: 'WARN' } }));
-    const error = await apply(input({ savedPlan: plan })).catch((e: unknown) => e);
+    const error = await applyWith(input({ savedPlan: plan })).catch((e: unknown) => e);
     expect(MsfctlError.is(error, 'PLAN_STALE')).toBe(true);
     expect((error as Error).message).toContain('is at version 2, the plan was made at version 1');
   });
 
   it('applies exactly a saved plan that is still current', async () => {
-    await apply(input());
+    await applyWith(input());
     const { plan } = await makePlan({
       spec: spec({ monitoring: { logLevel: 'INFO' } }),
       ledger: (await readLedger(state, 'app')).ledger,
       gateway: msf,
-      clients,
+      artifacts: fakeArtifacts(),
       host: createSilentHost(),
       target: { region: 'us-east-1' },
     });
-    const result = await apply(input({ savedPlan: plan, spec: undefined }));
+    const result = await applyWith(input({ savedPlan: plan, spec: undefined }));
     expect(result.ok).toBe(true);
     expect(result.live?.config.monitoring.logLevel).toBe('INFO');
   });
@@ -195,22 +194,22 @@ describe('apply', () => {
       spec: spec(),
       ledger: (await readLedger(state, 'app')).ledger,
       gateway: msf,
-      clients,
+      artifacts: fakeArtifacts(),
       host: createSilentHost(),
       target: { region: 'us-east-1', endpoint: 'http://127.0.0.1:4577' },
     });
-    const error = await apply(input({ savedPlan: plan })).catch((e: unknown) => e);
+    const error = await applyWith(input({ savedPlan: plan })).catch((e: unknown) => e);
     expect(MsfctlError.is(error, 'PLAN_INVALID')).toBe(true);
   });
 
   it('shows drift made outside msfctl in the next plan', async () => {
-    await apply(input());
+    await applyWith(input());
     msf.outOfBand('app', (c) => ({ ...c, monitoring: { ...c.monitoring, logLevel: 'INFO' } }));
     const { plan } = await makePlan({
       spec: spec(),
       ledger: (await readLedger(state, 'app')).ledger,
       gateway: msf,
-      clients,
+      artifacts: fakeArtifacts(),
       host: createSilentHost(),
       target: { region: 'us-east-1' },
     });
@@ -224,12 +223,12 @@ describe('apply', () => {
   });
 
   it('takes drift that already matches the spec as the new baseline, so it is reported once', async () => {
-    await apply(input());
+    await applyWith(input());
     // e.g. an apply interrupted by Ctrl-C whose update the service finished: the spec's own change.
     msf.outOfBand('app', (c) => ({ ...c, monitoring: { ...c.monitoring, logLevel: 'INFO' } }));
     const withInfo = () => input({ spec: spec({ monitoring: { logLevel: 'INFO' } }) });
     const host = createSilentHost();
-    const first = await apply({ ...withInfo(), host });
+    const first = await applyWith({ ...withInfo(), host });
     expect(first).toMatchObject({ changed: false, ok: true });
     expect(first.plan.drift.versions).toEqual({ expected: 1, actual: 2 });
     expect(host.messages.map((m) => m.text)).toContainEqual(
@@ -238,12 +237,12 @@ describe('apply', () => {
     const { ledger } = await readLedger(state, 'app');
     expect(ledger.expected).toMatchObject({ versionId: 2, status: 'RUNNING', by: 'apply' });
     expect(ledger.entries).toHaveLength(1);
-    const again = await apply(withInfo());
+    const again = await applyWith(withInfo());
     expect(again.plan.drift).toEqual({ changes: [], operations: [], notes: [] });
   });
 
   it('status reports no drift while an msfctl command holds the lock and its update is in flight', async () => {
-    await apply(input());
+    await applyWith(input());
     const held = await acquireLock(state, 'app', 'apply', { who: 'alice@ci' });
     await msf.update(
       'app',
@@ -276,7 +275,7 @@ describe('apply', () => {
   });
 
   it('waits for an operation already in progress to finish before planning', async () => {
-    await apply(input());
+    await applyWith(input());
     await msf.update(
       'app',
       { versionId: 1, conditionalToken: 'token-1' },
@@ -288,7 +287,7 @@ describe('apply', () => {
       spec: spec(),
       ledger: (await readLedger(state, 'app')).ledger,
       gateway: msf,
-      clients,
+      artifacts: fakeArtifacts(),
       host,
       target: { region: 'us-east-1' },
       clock: fakeClock(),
@@ -304,7 +303,7 @@ describe('apply', () => {
 
   it('fails fast while another process holds the lock, naming it', async () => {
     const held = await acquireLock(state, 'app', 'apply', { who: 'alice@ci' });
-    const error = await apply(input()).catch((e: unknown) => e);
+    const error = await applyWith(input()).catch((e: unknown) => e);
     expect(MsfctlError.is(error, 'LOCK_HELD')).toBe(true);
     expect((error as Error).message).toContain('alice@ci');
     expect(msf.calls).toEqual([]);
@@ -312,7 +311,7 @@ describe('apply', () => {
   });
 
   it('refuses a plan over the KPU quota before changing anything', async () => {
-    const error = await apply(input({ spec: spec({ parallelism: { parallelism: 100 } }) })).catch(
+    const error = await applyWith(input({ spec: spec({ parallelism: { parallelism: 100 } }) })).catch(
       (e: unknown) => e,
     );
     expect(MsfctlError.is(error, 'PLAN_REFUSED')).toBe(true);
@@ -320,24 +319,38 @@ describe('apply', () => {
     expect(msf.apps.size).toBe(0);
   });
 
-  it('runs the after-apply steps, and a failing step fails the apply', async () => {
-    const seen: string[] = [];
-    const result = await apply(
+  it('watches the started job; a crash loop fails the apply and records no last good version', async () => {
+    const polled: number[] = [];
+    const result = await applyWith(
       input({
-        afterSteps: [
-          {
-            name: 'bake',
-            run: async (ctx) => (
-              seen.push(`${ctx.execution.ok} ${ctx.live?.status}`),
-              { ok: false, message: 'crash loop' }
-            ),
+        deploy: { bakeSeconds: 30, onFailure: 'none', acceptStateLoss: false },
+        pollSeconds: 2,
+        // A job that restarts every 5 s from the start of the watch.
+        metrics: {
+          periodSeconds: 1,
+          async fetch(application, window) {
+            polled.push(window.end);
+            const points = [];
+            for (let t = window.start; t <= window.end; t += 1000) {
+              const s = (t - window.start) / 1000;
+              points.push({ at: t, restarts: Math.floor(s / 5), uptimeMin: 0, uptimeMax: 0, down: 1000 });
+            }
+            return {
+              ok: true as const,
+              series: { application, periodSeconds: 1, points, sources: { restarts: 'numRestarts' } },
+              fetchedAt: window.end,
+            };
           },
-        ],
+        },
       }),
     );
-    expect(seen).toEqual(['true RUNNING']);
+    expect(polled.length).toBeGreaterThan(1);
+    expect(result.execution?.ok).toBe(true);
     expect(result.ok).toBe(false);
-    expect(result.afterFailures).toEqual(['bake: crash loop']);
+    expect(result.failures).toEqual(['the job is crash-looping (no recovery attempted)']);
+    expect(result.error?.message).toBe(
+      'app after msfctl apply: the job is crash-looping (no recovery attempted).',
+    );
     expect((await readLedger(state, 'app')).ledger.lastGood).toBeUndefined();
   });
 });

@@ -5,16 +5,18 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { waitForOperation } from '../../src/controller/wait.js';
 import { MsfctlError } from '../../src/model/errors.js';
-import { destroyApplication } from '../../src/controller/verbs/destroy.js';
-import type { LifecycleContext } from '../../src/controller/run-actions.js';
-import { scaleApplication } from '../../src/controller/verbs/scale.js';
-import { createSnapshot, deleteSnapshots, selectPrunable } from '../../src/controller/verbs/snapshots.js';
+import type { RunContext } from '../../src/controller/context.js';
 import {
+  createSnapshot,
+  deleteSnapshots,
+  destroyApplication,
   restartApplication,
   rollbackApplication,
+  scaleApplication,
   startApplication,
   stopApplication,
-} from '../../src/controller/verbs/start-stop.js';
+} from '../../src/controller/verbs.js';
+import { selectPrunable } from '../../src/engine/snapshots.js';
 import { createSilentHost } from '../../src/adapters/io/memory-host.js';
 import { LedgerSession, readLedger } from '../../src/controller/state/ledger-store.js';
 import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
@@ -23,7 +25,7 @@ import { FakeMsf, fakeClock } from '../fakes/fake-msf.js';
 import { config, snapshot } from './fixtures.js';
 
 let msf: FakeMsf;
-let ctx: LifecycleContext;
+let ctx: RunContext;
 const latest = { from: 'latest' as const, allowNonRestoredState: false };
 
 async function settle() {
@@ -53,7 +55,7 @@ describe('start / stop / restart', () => {
     expect((await stopApplication(ctx, false)).nothing).toContain('already stopped');
     const started = await startApplication(ctx, latest);
     expect(started.live?.status).toBe('RUNNING');
-    expect(started.actions[0]!.effect.stateDetail).toContain('restored from the latest snapshot, auto-');
+    expect(started.actions[0]!.effect!.stateDetail).toContain('restored from the latest snapshot, auto-');
     expect((await startApplication(ctx, latest)).nothing).toContain('already RUNNING');
     const { ledger } = await readLedger(ctx.state, 'app');
     expect(ledger.entries.map((e) => `${e.kind} ${e.outcome}`)).toEqual([
@@ -87,7 +89,7 @@ describe('start / stop / restart', () => {
 
   it('restart --no-restore starts with empty state', async () => {
     const result = await restartApplication(ctx, { from: 'none', allowNonRestoredState: false });
-    expect(result.actions[1]!.effect.state).toBe('none');
+    expect(result.actions[1]!.effect!.state).toBe('none');
     expect(msf.calls.filter((c) => c.startsWith('start')).at(-1)).toBe('start app none');
   });
 
@@ -129,7 +131,7 @@ describe('rollback', () => {
     await settle();
     const result = await rollbackApplication(ctx);
     expect(result.actions[0]).toMatchObject({ type: 'rollback', fromVersion: 2, toVersion: 1 });
-    expect(result.actions[0]!.effect.kpus).toEqual({ before: 4, after: 1 });
+    expect(result.actions[0]!.effect!.kpus).toEqual({ before: 4, after: 1 });
   });
 
   it('says why it cannot: version 1, or not running', async () => {
@@ -143,7 +145,7 @@ describe('scale', () => {
   it('updates parallelism only, and refuses over the quota with the arithmetic', async () => {
     const result = await scaleApplication(ctx, { parallelism: 4, perKpu: 2, kpuQuota: 64, restore: latest });
     expect(result.live?.config.parallelism).toMatchObject({ parallelism: 4, perKpu: 2 });
-    expect(result.actions[0]!.effect.kpus).toEqual({ before: 1, after: 2 });
+    expect(result.actions[0]!.effect!.kpus).toEqual({ before: 1, after: 2 });
     await expect(scaleApplication(ctx, { parallelism: 200, kpuQuota: 64, restore: latest })).rejects.toThrow(
       /⌈200 ÷ 2⌉ = 100 KPUs, over the quota of 64/,
     );

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { processInterrupts } from '../../src/adapters/io/process-interrupts.js';
 import { withLockedSession } from '../../src/controller/session.js';
 import { createSilentHost } from '../../src/adapters/io/memory-host.js';
 import { readLedger } from '../../src/controller/state/ledger-store.js';
@@ -25,7 +26,14 @@ describe('withLockedSession on SIGINT', () => {
     let finish = () => undefined as void;
     const before = process.listenerCount('SIGINT');
     const running = withLockedSession(
-      { store, application: 'app', kind: 'apply', summary: 'apply', host, exit: (code) => exits.push(code) },
+      {
+        store,
+        application: 'app',
+        kind: 'apply',
+        summary: 'apply',
+        host,
+        interrupts: processInterrupts((code) => void exits.push(code)),
+      },
       async (session) => {
         await session.begin({ summary: 'update' });
         await session.recordOperation({ id: 'op-1', operation: 'UpdateApplication', status: 'IN_PROGRESS' });
@@ -69,7 +77,14 @@ describe('withLockedSession on SIGINT', () => {
     let finish = () => undefined as void;
     let acting = false;
     const running = withLockedSession(
-      { store, application: 'app', kind: 'start', summary: 'start', host, exit: (code) => exits.push(code) },
+      {
+        store,
+        application: 'app',
+        kind: 'start',
+        summary: 'start',
+        host,
+        interrupts: processInterrupts((code) => void exits.push(code)),
+      },
       async (session) => {
         await session.begin();
         await session.recordOperation({ id: 'op-2', operation: 'StartApplication', status: 'SUCCESSFUL' });
@@ -100,7 +115,14 @@ describe('withLockedSession on SIGINT', () => {
     let finish = () => undefined as void;
     let planning = false;
     const running = withLockedSession(
-      { store, application: 'app', kind: 'apply', summary: 'apply', host, exit: (code) => exits.push(code) },
+      {
+        store,
+        application: 'app',
+        kind: 'apply',
+        summary: 'apply',
+        host,
+        interrupts: processInterrupts((code) => void exits.push(code)),
+      },
       async () => {
         planning = true;
         await new Promise<void>((resolve) => (finish = resolve)); // Maven is building
@@ -123,9 +145,25 @@ describe('withLockedSession on SIGINT', () => {
     const store = new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-sigint-')));
     const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
     await withLockedSession(
-      { store, application: 'app', kind: 'stop', summary: 'stop', host: createSilentHost() },
+      {
+        store,
+        application: 'app',
+        kind: 'stop',
+        summary: 'stop',
+        host: createSilentHost(),
+        interrupts: processInterrupts(() => undefined),
+      },
       async () => expect(process.listenerCount('SIGINT')).toBe(before[0]! + 1),
     );
     expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before);
+  });
+
+  it('a library caller without interrupts: no process signal handler at all', async () => {
+    const store = new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-sigint-')));
+    const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    await withLockedSession(
+      { store, application: 'app', kind: 'stop', summary: 'stop', host: createSilentHost() },
+      async () => expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before),
+    );
   });
 });

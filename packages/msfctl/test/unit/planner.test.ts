@@ -11,19 +11,19 @@ describe('planner: actions and their effects', () => {
   it('creates and starts a new application; the job starts with empty state', () => {
     const out = planChanges({ desired: desired(), live: undefined, kpuQuota: quota });
     expect(out.actions.map((a) => a.type)).toEqual(['create', 'start']);
-    expect(out.actions[0]!.effect).toMatchObject({
+    expect(out.actions[0]!.effect!).toMatchObject({
       restart: false,
       snapshot: false,
       state: 'unchanged',
       kpus: { before: 0, after: 0 },
     });
-    expect(out.actions[1]!.effect).toMatchObject({
+    expect(out.actions[1]!.effect!).toMatchObject({
       restart: false,
       snapshot: false,
       state: 'none',
       kpus: { before: 0, after: 1 },
     });
-    expect(out.actions[1]!.effect.stateDetail).toContain('no snapshot exists yet');
+    expect(out.actions[1]!.effect!.stateDetail).toContain('no snapshot exists yet');
   });
 
   it('creates without starting when running: false', () => {
@@ -53,13 +53,13 @@ describe('planner: actions and their effects', () => {
     expect(update.kinds).toEqual(['code']);
     expect(update.update).toEqual({ code: { bucket: 'artifacts', key: 'msfctl/artifacts/bbb.jar' } });
     expect(update.run).toEqual({ from: 'latest', allowNonRestoredState: false });
-    expect(update.effect).toMatchObject({
+    expect(update.effect!).toMatchObject({
       restart: true,
       snapshot: true,
       state: 'restored',
       kpus: { before: 1, after: 1 },
     });
-    expect(update.effect.stateDetail).toBe('restored from the snapshot this update takes');
+    expect(update.effect!.stateDetail).toBe('restored from the snapshot this update takes');
   });
 
   it.each([
@@ -87,7 +87,7 @@ describe('planner: actions and their effects', () => {
       kpuQuota: quota,
     });
     expect(out.actions.map((a) => a.type)).toEqual(['update']);
-    expect(out.actions[0]!.effect).toMatchObject({ restart: true, ...effect });
+    expect(out.actions[0]!.effect!).toMatchObject({ restart: true, ...effect });
   });
 
   it('says when AllowNonRestoredState drops state of missing operators', () => {
@@ -99,7 +99,7 @@ describe('planner: actions and their effects', () => {
       live: live(),
       kpuQuota: quota,
     });
-    expect(out.actions[0]!.effect.stateDetail).toContain('allowNonRestoredState');
+    expect(out.actions[0]!.effect!.stateDetail).toContain('allowNonRestoredState');
   });
 
   it('config change while READY and running: true: update without restart, then start from the latest snapshot', () => {
@@ -110,9 +110,9 @@ describe('planner: actions and their effects', () => {
       kpuQuota: quota,
     });
     expect(out.actions.map((a) => a.type)).toEqual(['update', 'start']);
-    expect(out.actions[0]!.effect).toMatchObject({ restart: false, snapshot: false, state: 'unchanged' });
-    expect(out.actions[1]!.effect).toMatchObject({ state: 'restored', kpus: { before: 0, after: 1 } });
-    expect(out.actions[1]!.effect.stateDetail).toBe('restored from the latest snapshot, newest');
+    expect(out.actions[0]!.effect!).toMatchObject({ restart: false, snapshot: false, state: 'unchanged' });
+    expect(out.actions[1]!.effect!).toMatchObject({ state: 'restored', kpus: { before: 0, after: 1 } });
+    expect(out.actions[1]!.effect!.stateDetail).toBe('restored from the latest snapshot, newest');
   });
 
   it('running: true on a READY application with no change: just start (Terraform would not)', () => {
@@ -123,7 +123,7 @@ describe('planner: actions and their effects', () => {
       kpuQuota: quota,
     });
     expect(out.actions.map((a) => a.type)).toEqual(['start']);
-    expect(out.actions[0]!.effect.state).toBe('none');
+    expect(out.actions[0]!.effect!.state).toBe('none');
   });
 
   it('running: false with changes: stop first (snapshot), then update without a restart', () => {
@@ -133,12 +133,12 @@ describe('planner: actions and their effects', () => {
       kpuQuota: quota,
     });
     expect(out.actions.map((a) => a.type)).toEqual(['stop', 'update']);
-    expect(out.actions[0]!.effect).toMatchObject({
+    expect(out.actions[0]!.effect!).toMatchObject({
       snapshot: true,
       state: 'saved',
       kpus: { before: 1, after: 0 },
     });
-    expect(out.actions[1]!.effect.restart).toBe(false);
+    expect(out.actions[1]!.effect!.restart).toBe(false);
     expect(out.kpus).toEqual({ before: 1, after: 0, quota });
   });
 
@@ -150,7 +150,7 @@ describe('planner: actions and their effects', () => {
     });
     const update = out.actions[0]!;
     expect(update.type === 'update' && update.kinds).toEqual(['scale']);
-    expect(update.effect.kpus).toEqual({ before: 1, after: 3 });
+    expect(update.effect!.kpus).toEqual({ before: 1, after: 3 });
   });
 
   it('refuses a parallelism over the KPU quota, with the arithmetic', () => {

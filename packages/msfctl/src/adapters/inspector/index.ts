@@ -7,7 +7,8 @@ export {
   sha256File,
   type InspectJarOptions,
 } from './inspect-jar.js';
-export { InspectionError, type PropertyGroup } from './inspector-process.js';
+export { InspectionError } from './inspector-process.js';
+export { type PropertyGroup } from '../../ports/jar-inspector.js';
 export {
   compareStateCompatibility,
   blockingFindings,

@@ -19,24 +19,10 @@ import {
   type JarInspection,
   type SnapshotState,
 } from '../../model/inspection.js';
-import { runInspector, type PropertyGroup } from './inspector-process.js';
+import type { InspectJarOptions } from '../../ports/jar-inspector.js';
+import { runInspector } from './inspector-process.js';
 
-export interface InspectJarOptions {
-  jarPath: string;
-  /** MSF runtime environment whose Flink builds the job graph, e.g. "FLINK-1_20". */
-  runtime: string;
-  /** Defaults to the JAR manifest's Main-Class. */
-  entryClass?: string;
-  programArgs?: string[];
-  /** The application's parallelism (MSF's default is 1): chaining, and so auto-generated ids, depend on it. */
-  parallelism?: number;
-  /** What KinesisAnalyticsRuntime.getApplicationProperties() returns to the application's main(). */
-  properties?: PropertyGroup[];
-  /** Default 120 s. */
-  timeoutMs?: number;
-  /** Where results are cached (by JAR SHA-256, runtime and the other inputs); no caching when omitted. */
-  cacheDir?: string;
-}
+export type { InspectJarOptions } from '../../ports/jar-inspector.js';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 

@@ -9,13 +9,8 @@ import { join } from 'node:path';
 
 import { ErrorDocumentSchema, type NetworkSandbox } from '../../model/inspection.js';
 import type { InspectorBuild } from 'msf-flink-runtime';
+import type { PropertyGroup } from '../../ports/jar-inspector.js';
 import { sandboxJava } from './sandbox.js';
-
-/** An MSF runtime property group, as in the Kinesis Analytics V2 API. */
-export interface PropertyGroup {
-  PropertyGroupId: string;
-  PropertyMap: Record<string, string>;
-}
 
 export class InspectionError extends Error {
   constructor(

@@ -85,3 +85,28 @@ export function describeTarget(target: ResolvedTarget): string {
     .filter(Boolean)
     .join(', ');
 }
+
+/** The spec's `target` that finds this target again (import writes it). */
+export function specTarget(target: ResolvedTarget): string | Record<string, unknown> {
+  if (target.kind === 'local') return localTarget(target);
+  return {
+    ...(target.region ? { region: target.region } : {}),
+    ...(target.profile ? { profile: target.profile } : {}),
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+  };
+}
+
+/** `local`, plus the port and data directory when they are not the defaults: the spec must find the same msf-local. */
+function localTarget(target: ResolvedTarget): string | Record<string, unknown> {
+  const port = target.local?.port ?? DEFAULT_LOCAL_PORT;
+  const dataDir = target.local?.dataDir ?? defaultLocalDataDir();
+  const endpoint =
+    target.endpoint && target.endpoint !== `http://127.0.0.1:${port}` ? target.endpoint : undefined;
+  if (port === DEFAULT_LOCAL_PORT && dataDir === defaultLocalDataDir() && !endpoint) return 'local';
+  return {
+    kind: 'local',
+    ...(port !== DEFAULT_LOCAL_PORT ? { port } : {}),
+    ...(dataDir !== defaultLocalDataDir() ? { dataDir } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  };
+}

@@ -1,14 +1,14 @@
 /** `msfctl apply [PLANFILE]`: execute a fresh plan (after approval) or exactly a saved one. */
 import type { Command } from 'commander';
-import { defaultAfterApplySteps } from '../../controller/after-apply.js';
-import { describeTarget } from '../../adapters/targets/target.js';
+import { defaultPlanChecks } from '../../controller/preflight/checks.js';
+import { renderPlan } from '../views/plan-view.js';
+import { runContext } from './lifecycle-context.js';
 import { MsfctlError } from '../../model/errors.js';
 import { apply } from '../../controller/apply.js';
 import { readPlanFile } from '../planfile.js';
 import { deploySettings } from '../../model/deploy-settings.js';
 import { openContext, type GlobalOptions } from './context.js';
 import { addBakeFlags, addStateFlags, deployFlags, type DeployFlagOptions } from './deploy-flags.js';
-import { planChecksFor } from './plan.js';
 import { positiveInt, runCommand } from './run.js';
 
 interface ApplyOptions extends GlobalOptions, DeployFlagOptions {
@@ -43,30 +43,35 @@ export function registerApply(program: Command): void {
         host,
       );
       try {
-        const target = {
-          kind: ctx.target.kind,
-          ...(ctx.target.endpoint ? { endpoint: ctx.target.endpoint } : {}),
-          region: await ctx.clients.region(),
-        };
+        const { target, artifacts, inspector, metrics, exceptions } = ctx.ports;
         const deploy = deploySettings(deployFlags(options), ctx.spec?.spec.deploy, savedPlan?.deploy);
-        const result = await apply({
-          application: ctx.application,
-          spec: ctx.spec,
-          ...(savedPlan ? { savedPlan } : {}),
-          gateway: ctx.gateway,
-          clients: ctx.clients,
-          state: ctx.state,
-          host,
-          target,
-          targetText: describeTarget(ctx.target),
-          autoApprove: options.autoApprove ?? false,
-          createBucket: ctx.target.kind === 'local',
-          ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
-          checks: planChecksFor(ctx.target),
-          afterSteps: defaultAfterApplySteps({ targetKind: ctx.target.kind, deploy }),
-          flags: options as Record<string, unknown>,
-          deploy,
-        });
+        const result = await apply(
+          { ...runContext(ctx), deploy },
+          {
+            spec: ctx.spec,
+            ...(savedPlan ? { savedPlan } : {}),
+            target: await target.planTarget(),
+            autoApprove: options.autoApprove ?? false,
+            createBucket: target.createsBuckets,
+            ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
+            checks: defaultPlanChecks(),
+            flags: options as Record<string, unknown>,
+            deploy,
+            artifacts,
+            inspector,
+            metrics,
+            exceptions,
+            ...(target.snapshotState ? { snapshotState: target.snapshotState } : {}),
+            show: (plan) => {
+              if (!host.json)
+                host.notify({
+                  level: 'info',
+                  code: 'MSF_PLAN_I1000',
+                  text: renderPlan(plan, host.style, target.description),
+                });
+            },
+          },
+        );
         const s = host.style;
         const live = result.live;
         const summary = !result.changed
@@ -82,7 +87,8 @@ export function registerApply(program: Command): void {
           versionId: live?.versionId ?? null,
           uploaded: result.uploaded,
           operations: result.execution?.operations ?? [],
-          ...(result.afterApply ? { afterApply: result.afterApply } : {}),
+          // `afterApply['safe deploy']`: the watch phase's report, under the name apply has always used.
+          ...(result.watch ? { afterApply: { 'safe deploy': result.watch } } : {}),
           ...(result.error ? { error: result.error.toJSON() } : {}),
           plan: result.plan,
         });

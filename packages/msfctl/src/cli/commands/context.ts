@@ -2,12 +2,11 @@
  * What every command starts from: the global options parsed into a spec (when there is one), a target,
  * SDK clients, the MSF gateway, the state store and the output host. Built once per command run.
  */
-import { createClients, type AwsClients } from '../../adapters/aws/clients.js';
-import { SdkMsfGateway } from '../../adapters/aws/msf-gateway.js';
+import type { AwsClients } from '../../adapters/aws/clients.js';
+import { openTarget, type OpenedTarget } from '../../adapters/targets/open-target.js';
 import { type MsfGateway } from '../../ports/msf.js';
 import { resolveTarget, type ResolvedTarget } from '../../adapters/targets/target.js';
 import { MsfctlError } from '../../model/errors.js';
-import { localUp } from '../../adapters/targets/local/msf-local-process.js';
 import { createHost } from '../../adapters/io/terminal-host.js';
 import { type IoHost } from '../../ports/io-host.js';
 import { findSpecFile, loadSpec, type LoadedSpec, type SpecOverrides } from '../../spec/load.js';
@@ -35,7 +34,9 @@ export interface CommandContext {
   host: IoHost;
   spec: LoadedSpec | undefined;
   application: string;
-  target: ResolvedTarget;
+  /** The resolved target (what the user asked for) and its ports. */
+  resolved: ResolvedTarget;
+  ports: OpenedTarget;
   clients: AwsClients;
   gateway: MsfGateway;
   state: ObjectStore;
@@ -123,21 +124,20 @@ export async function openContext(
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
   };
-  const target = resolveTarget(targetSpec, flags);
-  if (target.kind === 'local' && target.local) {
-    await localUp({ ...target.local, endpoint: target.endpoint! }, host);
-  }
-  const clients = createClients(target);
+  const resolved = resolveTarget(targetSpec, flags);
+  const ports = await openTarget(resolved, host);
+  const clients = ports.clients;
   const stateLocation = options.state ?? process.env.MSFCTL_STATE ?? spec?.spec.state;
   const state = openStateStore(stateLocation, spec?.baseDir ?? process.cwd(), () => clients.s3);
   return {
     host,
     spec,
     application,
-    target,
+    resolved,
+    ports,
     clients,
-    gateway: new SdkMsfGateway(clients.msf),
+    gateway: ports.gateway,
     state,
-    close: () => clients.destroy(),
+    close: () => ports.close(),
   };
 }

@@ -1,9 +1,9 @@
 /** `msfctl destroy`: final snapshot (unless --skip-snapshot), stop, delete; the ledger keeps the history. */
 import type { Command } from 'commander';
-import { destroyApplication } from '../../controller/verbs/destroy.js';
+import { destroyApplication } from '../../controller/verbs.js';
 import { renderActions } from '../views/views.js';
 import type { GlobalOptions } from './context.js';
-import { finish, lifecycleContext } from './lifecycle-context.js';
+import { finish, runContext } from './lifecycle-context.js';
 import { runWithContext, forApplication } from './run.js';
 
 export function registerDestroy(program: Command): void {
@@ -18,14 +18,14 @@ export function registerDestroy(program: Command): void {
         GlobalOptions & { skipSnapshot?: boolean; autoApprove?: boolean }
       >();
       await runWithContext(options, forApplication(app), async (ctx, host) => {
-        const result = await destroyApplication(lifecycleContext(ctx), {
+        const result = await destroyApplication(runContext(ctx), {
           skipSnapshot: options.skipSnapshot ?? false,
           approve: async (actions) => {
             if (!host.json) {
               host.notify({
                 level: 'info',
                 code: 'MSF_DESTROY_I1001',
-                text: `${host.style.bold(`Destroy ${ctx.application}`)}\n${renderActions({ application: ctx.application, ok: true, actions, live: undefined }, host.style)}`,
+                text: `${host.style.bold(`Destroy ${ctx.application}`)}\n${renderActions({ application: ctx.application, actions, live: undefined }, host.style)}`,
               });
             }
             return options.autoApprove ? true : host.confirm(`Delete ${ctx.application}?`);

@@ -4,6 +4,7 @@ import { withLockedSession } from '../../controller/session.js';
 import { forceUnlock } from '../../controller/state/lock.js';
 import type { GlobalOptions } from './context.js';
 import { runWithContext } from './run.js';
+import { processInterrupts } from '../../adapters/io/process-interrupts.js';
 
 export function registerForceUnlock(program: Command): void {
   program
@@ -21,6 +22,7 @@ export function registerForceUnlock(program: Command): void {
             kind: 'force-unlock',
             summary: `removed lock ${id} of ${removed.who}`,
             host,
+            interrupts: processInterrupts(),
           },
           (s) => s.begin({ details: { removed } }),
         );

@@ -5,8 +5,6 @@
  */
 import type { Command } from 'commander';
 import { MsfctlError } from '../../model/errors.js';
-import { CloudWatchHealthFetcher, periodFor } from '../../adapters/aws/cloudwatch-fetcher.js';
-import { FlinkDashboardExceptionSource } from '../../adapters/aws/exception-source.js';
 import {
   checkHealth,
   watchHealth,
@@ -61,10 +59,8 @@ export function registerHealth(program: Command): void {
         }
         const check: HealthCheckOptions = {
           application: ctx.application,
-          fetcher: new CloudWatchHealthFetcher(ctx.clients.cloudwatch, {
-            periodSeconds: periodFor(ctx.target.kind),
-          }),
-          exceptions: new FlinkDashboardExceptionSource(ctx.clients.msf),
+          fetcher: ctx.ports.metrics,
+          exceptions: ctx.ports.exceptions,
           status: async (name) => (await ctx.gateway.describe(name))?.status,
           ...(options.window !== undefined ? { windowSeconds: options.window } : {}),
           // Only the current job's restarts count: a deploy inside the window is not a restart.

@@ -7,6 +7,7 @@ import { withLockedSession } from '../../controller/session.js';
 import { applicationSpecSchema } from '../../spec/schema.js';
 import { openContext, type GlobalOptions } from './context.js';
 import { runCommand } from './run.js';
+import { processInterrupts } from '../../adapters/io/process-interrupts.js';
 
 export function registerImport(program: Command): void {
   program
@@ -29,9 +30,9 @@ export function registerImport(program: Command): void {
           if (!live)
             throw new MsfctlError(
               'APP_NOT_FOUND',
-              `Application ${app} does not exist (${ctx.target.endpoint ?? ctx.target.region ?? 'AWS'}).`,
+              `Application ${app} does not exist (${ctx.resolved.endpoint ?? ctx.resolved.region ?? 'AWS'}).`,
             );
-          const spec = specFromLive(live, ctx.target);
+          const spec = specFromLive(live, ctx.resolved);
           const check = applicationSpecSchema.safeParse(spec);
           const text = specYaml(
             spec,
@@ -44,6 +45,7 @@ export function registerImport(program: Command): void {
               kind: 'import',
               summary: `import at version ${live.versionId}`,
               host,
+              interrupts: processInterrupts(),
             },
             async (session) => {
               await session.begin({ versionBefore: live.versionId, versionAfter: live.versionId });

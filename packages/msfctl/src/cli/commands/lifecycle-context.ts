@@ -1,36 +1,29 @@
-/** Builds the LifecycleContext and the default restore settings lifecycle commands share. */
+/** The controller context, the default restore settings and the result view the lifecycle commands share. */
+import { processInterrupts } from '../../adapters/io/process-interrupts.js';
+import type { RunContext } from '../../controller/context.js';
+import type { RunResult } from '../../controller/pipeline.js';
 import type { RestoreSettings } from '../../model/application.js';
-import type { LifecycleContext, LifecycleResult } from '../../controller/run-actions.js';
+import { deploySettings } from '../../model/deploy-settings.js';
 import type { IoHost } from '../../ports/io-host.js';
 import { renderActions, renderLifecycleOutcome } from '../views/views.js';
-import { CloudWatchHealthFetcher, periodFor } from '../../adapters/aws/cloudwatch-fetcher.js';
-import { FlinkDashboardExceptionSource } from '../../adapters/aws/exception-source.js';
-import { deploySettings } from '../../model/deploy-settings.js';
-import { lifecycleGuard, type LifecycleGuard } from '../../controller/recovery/lifecycle-guard.js';
 import type { CommandContext } from './context.js';
 import { deployFlags, type DeployFlagOptions } from './deploy-flags.js';
 
-export function lifecycleContext(ctx: CommandContext, guard?: LifecycleGuard): LifecycleContext {
+/**
+ * The controller's context for one command: the target's ports, the state store, the host, process signals,
+ * and — for the commands that (re)start the job — the watch settings (flags over the spec's deploy block).
+ */
+export function runContext(ctx: CommandContext, flags?: DeployFlagOptions): RunContext {
   return {
+    application: ctx.application,
     gateway: ctx.gateway,
     host: ctx.host,
     state: ctx.state,
-    application: ctx.application,
-    ...(guard ? { guard } : {}),
+    interrupts: processInterrupts(),
+    metrics: ctx.ports.metrics,
+    exceptions: ctx.ports.exceptions,
+    deploy: deploySettings(deployFlags(flags ?? {}), ctx.spec?.spec.deploy),
   };
-}
-
-/** The bake watch (and onFailure) for start, restart and rollback: flags over the spec's deploy block. */
-export function bakeGuard(ctx: CommandContext, flags: DeployFlagOptions): LifecycleGuard {
-  const settings = deploySettings(deployFlags(flags), ctx.spec?.spec.deploy);
-  return lifecycleGuard({
-    bakeSeconds: settings.bakeSeconds,
-    onFailure: settings.onFailure,
-    fetcher: new CloudWatchHealthFetcher(ctx.clients.cloudwatch, {
-      periodSeconds: periodFor(ctx.target.kind),
-    }),
-    exceptions: new FlinkDashboardExceptionSource(ctx.clients.msf),
-  });
 }
 
 /** The spec's restore settings when there is a spec, else "latest". */
@@ -52,7 +45,7 @@ export function specRestore(ctx: CommandContext): RestoreSettings {
  */
 export function finish(
   host: IoHost,
-  result: LifecycleResult,
+  result: RunResult,
   success: string,
   note?: string,
   /** The actions were listed before they ran (destroy asks first): do not list them again. */
@@ -75,7 +68,7 @@ export function finish(
     status: result.live?.status ?? null,
     versionId: result.live?.versionId ?? null,
     operations: result.execution?.operations ?? [],
-    ...(result.guard !== undefined ? { health: result.guard } : {}),
+    ...(result.watch !== undefined ? { health: result.watch } : {}),
     ...(result.error ? { error: result.error.toJSON() } : {}),
   });
   if (!result.ok && !host.json) {

@@ -1,14 +1,12 @@
 /** `msfctl plan`: refresh, diff, and print ordered actions with their effect on the job. */
 import type { Command } from 'commander';
-import { describeTarget, type ResolvedTarget } from '../../adapters/targets/target.js';
 import { makePlan } from '../../controller/make-plan.js';
 import { renderPlan } from '../views/plan-view.js';
-import { defaultPlanChecks, type PlanCheck } from '../../controller/preflight/checks.js';
+import { defaultPlanChecks } from '../../controller/preflight/checks.js';
 import { hasChanges, refusals } from '../../model/plan.js';
 import { writePlanFile } from '../planfile.js';
 import { readLedger } from '../../controller/state/ledger-store.js';
 import { deploySettings } from '../../model/deploy-settings.js';
-import { localSnapshotState } from '../../adapters/targets/local/snapshot-state.js';
 import type { GlobalOptions } from './context.js';
 import { addBakeFlags, addStateFlags, deployFlags, type DeployFlagOptions } from './deploy-flags.js';
 import { positiveInt, runWithContext } from './run.js';
@@ -38,22 +36,22 @@ export function registerPlan(program: Command): void {
     const options = cmd.optsWithGlobals<PlanOptions>();
     await runWithContext(options, { spec: 'required' }, async (ctx, host) => {
       const { ledger } = await readLedger(ctx.state, ctx.application);
-      const target = {
-        kind: ctx.target.kind,
-        ...(ctx.target.endpoint ? { endpoint: ctx.target.endpoint } : {}),
-        region: await ctx.clients.region(),
-      };
+      const { target, artifacts, inspector, metrics, exceptions } = ctx.ports;
       const { plan } = await makePlan({
         spec: ctx.spec!,
         ledger,
         gateway: ctx.gateway,
-        clients: ctx.clients,
         host,
-        target,
+        target: await target.planTarget(),
         ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
-        checks: planChecksFor(ctx.target),
+        checks: defaultPlanChecks(),
         flags: options as Record<string, unknown>,
         deploy: deploySettings(deployFlags(options), ctx.spec!.spec.deploy),
+        artifacts,
+        inspector,
+        metrics,
+        exceptions,
+        ...(target.snapshotState ? { snapshotState: target.snapshotState } : {}),
       });
       if (options.out) await writePlanFile(options.out, plan);
       const blocked = refusals(plan);
@@ -66,21 +64,9 @@ export function registerPlan(program: Command): void {
                 : 'Run `msfctl apply` to execute it.',
             )
           : '';
-      host.result(
-        [renderPlan(plan, host.style, describeTarget(ctx.target)), next].filter(Boolean).join('\n'),
-        plan,
-      );
+      host.result([renderPlan(plan, host.style, target.description), next].filter(Boolean).join('\n'), plan);
       if (blocked.length) return 1;
       return options.detailedExitcode && hasChanges(plan) ? 2 : 0;
     });
   });
-}
-
-/** The preflight checks of plan and apply: on msf-local, the state check reads snapshots from its data directory. */
-export function planChecksFor(target: ResolvedTarget): PlanCheck[] {
-  return defaultPlanChecks(
-    target.kind === 'local' && target.local
-      ? { snapshotState: localSnapshotState(target.local.dataDir) }
-      : {},
-  );
 }

@@ -1,18 +1,12 @@
 /** `msfctl snapshot create|list|delete|prune`. */
 import type { Command } from 'commander';
 import { MsfctlError } from '../../model/errors.js';
-import {
-  assertPrunePolicy,
-  createSnapshot,
-  defaultSnapshotName,
-  deleteSnapshots,
-  listSnapshots,
-  selectPrunable,
-} from '../../controller/verbs/snapshots.js';
+import { createSnapshot, deleteSnapshots, listSnapshots } from '../../controller/verbs.js';
+import { assertPrunePolicy, defaultSnapshotName, selectPrunable } from '../../engine/snapshots.js';
 import { renderPrune, renderSnapshots } from '../views/views.js';
 import { parseDuration } from '../../model/duration.js';
 import { openContext, type GlobalOptions } from './context.js';
-import { finish, lifecycleContext } from './lifecycle-context.js';
+import { finish, runContext } from './lifecycle-context.js';
 import { positiveInt, runCommand, runWithContext } from './run.js';
 
 export function registerSnapshot(program: Command): void {
@@ -26,7 +20,7 @@ export function registerSnapshot(program: Command): void {
       const options = cmd.optsWithGlobals<GlobalOptions>();
       await runWithContext(options, { spec: 'optional' }, async (ctx, host) => {
         const snapshotName = name ?? defaultSnapshotName();
-        const result = await createSnapshot(lifecycleContext(ctx), snapshotName);
+        const result = await createSnapshot(runContext(ctx), snapshotName);
         return finish(host, result, `Snapshot ${snapshotName} of ${ctx.application} is READY.`);
       });
     });
@@ -52,7 +46,7 @@ export function registerSnapshot(program: Command): void {
     .action(async (names: string[], _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions>();
       await runWithContext(options, { spec: 'optional' }, async (ctx, host) => {
-        const { deleted } = await deleteSnapshots(lifecycleContext(ctx), names, 'snapshot delete');
+        const { deleted } = await deleteSnapshots(runContext(ctx), names, 'snapshot delete');
         host.result(
           `Deleted ${deleted.length} snapshot${deleted.length === 1 ? '' : 's'} of ${ctx.application}.`,
           { application: ctx.application, deleted },
@@ -104,7 +98,7 @@ export function registerSnapshot(program: Command): void {
           if (!options.dryRun && selection.delete.length) {
             deleted = (
               await deleteSnapshots(
-                lifecycleContext(ctx),
+                runContext(ctx),
                 selection.delete.map((s) => s.name),
                 'snapshot prune',
               )

@@ -5,10 +5,10 @@ import {
   rollbackApplication,
   startApplication,
   stopApplication,
-} from '../../controller/verbs/start-stop.js';
+} from '../../controller/verbs.js';
 import type { GlobalOptions } from './context.js';
 import { addBakeFlags, type DeployFlagOptions } from './deploy-flags.js';
-import { bakeGuard, finish, lifecycleContext, specRestore } from './lifecycle-context.js';
+import { finish, runContext, specRestore } from './lifecycle-context.js';
 import { addRestoreFlags, restoreFrom, type RestoreFlags } from './restore-flags.js';
 import { runWithContext, forApplication } from './run.js';
 
@@ -25,10 +25,7 @@ export function registerStartStop(program: Command): void {
   ).action(async (app: string | undefined, _o, cmd: Command) => {
     const options = cmd.optsWithGlobals<GlobalOptions & RestoreFlags & DeployFlagOptions>();
     await runWithContext(options, forApplication(app), async (ctx, host) => {
-      const result = await startApplication(
-        lifecycleContext(ctx, bakeGuard(ctx, options)),
-        restoreFrom(options, specRestore(ctx)),
-      );
+      const result = await startApplication(runContext(ctx, options), restoreFrom(options, specRestore(ctx)));
       return finish(host, result, `Started ${ctx.application}.`);
     });
   });
@@ -44,7 +41,7 @@ export function registerStartStop(program: Command): void {
     .action(async (app: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions & { force?: boolean }>();
       await runWithContext(options, forApplication(app), async (ctx, host) => {
-        const result = await stopApplication(lifecycleContext(ctx), options.force ?? false);
+        const result = await stopApplication(runContext(ctx), options.force ?? false);
         const note = ctx.spec?.spec.running
           ? 'The spec says running: true: the next `msfctl apply` starts it again.'
           : undefined;
@@ -65,7 +62,7 @@ export function registerStartStop(program: Command): void {
     const options = cmd.optsWithGlobals<GlobalOptions & RestoreFlags & DeployFlagOptions>();
     await runWithContext(options, forApplication(app), async (ctx, host) => {
       const result = await restartApplication(
-        lifecycleContext(ctx, bakeGuard(ctx, options)),
+        runContext(ctx, options),
         restoreFrom(options, {
           from: 'latest',
           allowNonRestoredState: specRestore(ctx).allowNonRestoredState,
@@ -85,7 +82,7 @@ export function registerStartStop(program: Command): void {
   ).action(async (app: string | undefined, _o, cmd: Command) => {
     const options = cmd.optsWithGlobals<GlobalOptions & DeployFlagOptions>();
     await runWithContext(options, forApplication(app), async (ctx, host) => {
-      const result = await rollbackApplication(lifecycleContext(ctx, bakeGuard(ctx, options)));
+      const result = await rollbackApplication(runContext(ctx, options));
       return finish(
         host,
         result,

@@ -1,10 +1,10 @@
 /** Renders a plan for people: live state, drift, changes, ordered actions with their effects, findings. */
 import { short } from '../../adapters/artifacts/upload.js';
-import { describeCode } from '../../model/application.js';
 import { summarizeEffect } from '../../engine/effects.js';
-import { kindLabel, type FieldChange } from '../../model/changes.js';
+import type { FieldChange } from '../../model/changes.js';
 import { hasDrift } from '../../engine/drift.js';
-import { refusals, type Plan, type PlannedAction } from '../../model/plan.js';
+import { refusals, type Plan } from '../../model/plan.js';
+import { actionTitle } from '../../engine/action-title.js';
 import { formatDuration } from '../../model/duration.js';
 import type { Style } from '../../ports/io-host.js';
 
@@ -59,7 +59,7 @@ export function renderPlan(plan: Plan, s: Style, targetText: string): string {
     out.push('', s.bold('Actions'));
     plan.actions.forEach((a, i) => {
       out.push(`  ${i + 1}. ${s.bold(actionTitle(a))}`);
-      out.push(`     ${summarizeEffect(a.effect).join(' · ')}`);
+      if (a.effect) out.push(`     ${summarizeEffect(a.effect).join(' · ')}`);
     });
   }
 
@@ -98,25 +98,6 @@ export function renderPlan(plan: Plan, s: Style, targetText: string): string {
 function fieldLine(c: FieldChange, s: Style): string {
   const show = (v: string | undefined) => (v === undefined ? s.dim('(absent)') : v);
   return `${c.field}: ${show(c.before)} → ${show(c.after)}`;
-}
-
-export function actionTitle(a: PlannedAction): string {
-  switch (a.type) {
-    case 'create':
-      return `create application (${a.config.runtime}, ${describeCode(a.config.code)})`;
-    case 'update':
-      return `update: ${a.kinds.map(kindLabel).join(', ')} (${a.changes.length} field${a.changes.length === 1 ? '' : 's'})`;
-    case 'start':
-      return `start (${a.reason}; restore: ${a.run.from === 'snapshot' ? `snapshot ${a.run.snapshot}` : a.run.from})`;
-    case 'stop':
-      return `stop${a.force ? ' --force' : ''} (${a.reason})`;
-    case 'rollback':
-      return `rollback from version ${a.fromVersion} to ${a.toVersion !== undefined ? `version ${a.toVersion}` : 'the previous version'}`;
-    case 'snapshot':
-      return `snapshot ${a.name}`;
-    case 'delete':
-      return 'delete application';
-  }
 }
 
 export function planSummary(plan: Plan, s: Style): string {

@@ -1,14 +1,14 @@
 /** Human views of lifecycle results, status, history and snapshots. JSON views are the values themselves. */
 import type { SnapshotInfo } from '../../model/application.js';
 import type { HistoryReport } from '../../controller/queries/history.js';
-import type { LifecycleResult } from '../../controller/run-actions.js';
+import type { RunResult } from '../../controller/pipeline.js';
 import type { StatusReport } from '../../controller/queries/status.js';
-import type { PruneSelection } from '../../controller/verbs/snapshots.js';
+import type { PruneSelection } from '../../engine/snapshots.js';
 import { summarizeEffect } from '../../engine/effects.js';
 import { short } from '../../adapters/artifacts/upload.js';
 import type { TfvarsMappingEntry } from '../../spec/tfvars.js';
 import type { Style } from '../../ports/io-host.js';
-import { actionTitle } from './plan-view.js';
+import { actionTitle } from '../../engine/action-title.js';
 
 export function ago(iso: string | number | undefined, now = Date.now()): string {
   if (iso === undefined) return '';
@@ -20,14 +20,24 @@ export function ago(iso: string | number | undefined, now = Date.now()): string 
   return `${Math.round(s / 86_400)}d ago`;
 }
 
-export function renderActions(result: LifecycleResult, s: Style): string {
+export function renderActions(
+  result: Pick<RunResult, 'nothing' | 'actions' | 'live' | 'application'>,
+  s: Style,
+): string {
   if (result.nothing) return result.nothing;
   return result.actions
-    .map((a, i) => `  ${i + 1}. ${actionTitle(a)}\n     ${s.dim(summarizeEffect(a.effect).join(' · '))}`)
+    .map(
+      (a, i) =>
+        `  ${i + 1}. ${actionTitle(a)}${a.effect ? `\n     ${s.dim(summarizeEffect(a.effect).join(' · '))}` : ''}`,
+    )
     .join('\n');
 }
 
-export function renderLifecycleOutcome(result: LifecycleResult, s: Style, success: string): string {
+export function renderLifecycleOutcome(
+  result: Pick<RunResult, 'nothing' | 'actions' | 'live' | 'application'>,
+  s: Style,
+  success: string,
+): string {
   if (result.nothing) return result.nothing;
   const live = result.live;
   return `${s.green('✓')} ${success}${live ? ` ${s.dim(`(${result.application} is ${live.status}, version ${live.versionId})`)}` : ''}`;

@@ -6,26 +6,19 @@
  * good snapshot. The health read is the bake watch's detector over the current job's recent metrics; when it
  * cannot tell, the plan is left as it is (the after-apply guard still handles a refused snapshot).
  */
-import {
-  kpusFor,
-  kpusInUse,
-  type LiveApplication,
-  type RestoreSettings,
-  type SnapshotInfo,
-} from '../../model/application.js';
-import { CloudWatchHealthFetcher, periodFor } from '../../adapters/aws/cloudwatch-fetcher.js';
-import { type HealthFetcher } from '../../ports/metrics.js';
-import { currentJobBaseline } from '../../engine/health/current-job.js';
-import { checkHealth } from '../health/health-check.js';
-import { DEFAULT_HEALTH_RULES } from '../../engine/health/evaluator.js';
+import type { Action, ActionOf } from '../../model/actions.js';
+import { kpusInUse, type LiveApplication } from '../../model/application.js';
 import type { HealthResult } from '../../model/health.js';
-import { FlinkDashboardExceptionSource } from '../../adapters/aws/exception-source.js';
-import { type ExceptionSource, type LatestException } from '../../ports/exceptions.js';
-import type { PlanCheck, PlanCheckContext, PlanCheckOutcome } from './checks.js';
-import { newestReady, startEffect, stopEffect, updateReadyEffect } from '../../engine/effects.js';
-import type { Finding, PlannedAction } from '../../model/plan.js';
-import { chooseGoodSnapshot } from '../../engine/recovery/good-snapshot.js';
+import type { Finding } from '../../model/plan.js';
+import { stopEffect } from '../../engine/effects.js';
+import { describeSnapshot, forcedDeployRestore, forcedPath } from '../../engine/forced-path.js';
+import { currentJobBaseline } from '../../engine/health/current-job.js';
+import { DEFAULT_HEALTH_RULES } from '../../engine/health/evaluator.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
+import type { ExceptionSource, LatestException } from '../../ports/exceptions.js';
+import type { HealthFetcher } from '../../ports/metrics.js';
+import { checkHealth } from '../health/health-check.js';
+import type { PlanCheck, PlanCheckContext, PlanCheckOutcome } from './checks.js';
 
 export const SNAPSHOT_CHECK = 'snapshot';
 
@@ -53,8 +46,8 @@ export function snapshotFeasibilityCheck(options: SnapshotCheckOptions = {}): Pl
   };
 }
 
-function needsSnapshot(action: PlannedAction): boolean {
-  return (action.type === 'update' && action.run !== undefined) || (action.type === 'stop' && !action.force);
+function needsSnapshot(action: Action): boolean {
+  return (action.type === 'update' && action.run !== undefined) || action.type === 'stop';
 }
 
 async function runSnapshotCheck(
@@ -70,74 +63,60 @@ async function runSnapshotCheck(
     !plan.actions.some(needsSnapshot)
   )
     return undefined;
-  const clock = options.clock ?? systemClock;
-  const fetcher =
-    options.fetcher?.(ctx) ??
-    new CloudWatchHealthFetcher(ctx.clients.cloudwatch, {
-      periodSeconds: periodFor(plan.target.kind ?? 'aws'),
-    });
+  const clock = options.clock ?? ctx.clock ?? systemClock;
+  const fetcher = options.fetcher?.(ctx) ?? ctx.metrics;
+  // Without metrics the plan is left as it is (the watch phase still handles a refused snapshot).
+  if (!fetcher) return undefined;
   const health = await currentJobHealth(ctx, live, fetcher, clock);
   if (health.status !== 'unhealthy') return undefined;
 
   const snapshots = ctx.observation.snapshots ?? (await ctx.gateway.listSnapshots(live.name));
   const lastGood = ctx.ledger.lastGood?.versionId;
-  const good = chooseGoodSnapshot({
+  const update = plan.actions.find(
+    (a): a is ActionOf<'update'> => a.type === 'update' && a.run !== undefined,
+  );
+  const restore = forcedDeployRestore({
+    restore: update?.run ?? plan.desired.restore,
     snapshots,
-    ...(lastGood !== undefined ? { goodVersionId: lastGood } : {}),
+    ...(lastGood !== undefined ? { lastGoodVersionId: lastGood } : {}),
   });
-  const chosen = good?.snapshot ?? newestReady(snapshots).snapshot;
-  const why = good
-    ? good.why === 'of-good-version'
-      ? `of the last good version ${lastGood}`
-      : 'taken before the failing deploy'
-    : lastGood !== undefined
-      ? `the newest one (none was taken of the last good version ${lastGood})`
-      : 'the newest one (msfctl knows no good version)';
-  const forcedRun = (run: RestoreSettings): RestoreSettings =>
-    run.from === 'latest' && chosen
-      ? { from: 'snapshot', snapshot: chosen.name, allowNonRestoredState: run.allowNonRestoredState }
-      : run;
+  const chosen = restore.snapshot;
+  const why = restore.why;
 
   const kpus = kpusInUse(live);
-  const actions: PlannedAction[] = plan.actions.flatMap((action): PlannedAction[] => {
-    if (action.type === 'stop' && !action.force) {
+  const actions: Action[] = plan.actions.flatMap((action): Action[] => {
+    if (action.type === 'stop') {
       return [
         {
-          ...action,
-          force: true,
-          reason: `${action.reason}; forced: the crash-looping job cannot take a snapshot`,
+          type: 'force-stop',
+          reason: `${action.reason ?? 'msfctl'}; forced: the crash-looping job cannot take a snapshot`,
           effect: stopEffect(false, true, kpus),
         },
       ];
     }
     if (action.type !== 'update' || !action.run) return [action];
-    const run = forcedRun(action.run);
-    const { run: _dropped, ...update } = action;
-    const p = plan.desired.config.parallelism;
-    return [
-      {
-        type: 'stop',
-        force: true,
-        reason: 'the crash-looping job cannot take a snapshot',
-        effect: stopEffect(false, true, kpus),
-      },
-      { ...update, effect: updateReadyEffect() },
-      {
-        type: 'start',
-        run,
-        reason: 'running: true (after the forced update)',
-        effect: startEffect(run, newestReady(snapshots), kpusFor(p.parallelism, p.perKpu), false),
-      },
-    ];
+    // The same path recovery takes when the service refuses the snapshot: force-stop, update, start.
+    return forcedPath({
+      live,
+      to: plan.desired.config,
+      run: action.run.from === 'latest' ? restore.run : action.run,
+      snapshots,
+      why: 'the crash-looping job cannot take a snapshot',
+      updateTitle: () => `update: ${action.kinds.join(', ')}`,
+      startTitle: `start ${live.name} after the forced update`,
+      startReason: 'running: true (after the forced update)',
+    }).map((a) => {
+      // Plans name their actions from their fields: the titles are recovery's.
+      const { title: _title, ...untitled } = a;
+      return a.type === 'update' ? { ...untitled, kinds: action.kinds, changes: action.changes } : untitled;
+    });
   });
 
-  const exceptions = options.exceptions
-    ? options.exceptions(ctx)
-    : new FlinkDashboardExceptionSource(ctx.clients.msf);
+  const exceptions = options.exceptions ? options.exceptions(ctx) : ctx.exceptions;
   const lookup = exceptions ? await exceptions.latest(live.name) : undefined;
   const exception = lookup && 'found' in lookup ? lookup.found : undefined;
   const from = chosen
-    ? `start it from snapshot ${describe(chosen)}, ${why}; progress after that snapshot is not kept`
+    ? `start it from snapshot ${describeSnapshot(chosen)}, ${why}; progress after that snapshot is not kept`
     : 'start it (there is no snapshot to restore: it starts with empty state)';
   const findings: Finding[] = [
     {
@@ -195,8 +174,4 @@ async function currentJobHealth(
       currentJobBaseline(await ctx.gateway.listOperations(live.name, 10).catch(() => []), now, windowMs),
   });
   return check.result;
-}
-
-function describe(snapshot: SnapshotInfo): string {
-  return `${snapshot.name} (version ${snapshot.versionId}, ${new Date(snapshot.createdAt).toISOString().replace('.000Z', 'Z')})`;
 }

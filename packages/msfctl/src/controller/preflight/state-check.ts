@@ -9,25 +9,24 @@
  *    loss is accepted (--accept-state-loss, spec deploy.acceptStateLoss);
  *  - a JAR built for another Flink version than the target runtime: refused, naming both versions.
  *
- * Where the target is msf-local, what the newest snapshot really holds can refine which operators carry state
- * (`snapshotState`); nothing here depends on it.
+ * Where the target can say what the newest snapshot really holds (msf-local), that refines which operators
+ * carry state (the SnapshotStateSource port); nothing here depends on it.
  */
 import path from 'node:path';
-import { isSupportedRuntime as isInspectableRuntime } from 'msf-flink-runtime';
+import { isSupportedRuntime } from 'msf-flink-runtime';
+import type { Action, ActionOf } from '../../model/actions.js';
 import type { AppConfig, LiveApplication, RestoreSettings } from '../../model/application.js';
+import type { JarInspection, SnapshotState } from '../../model/inspection.js';
+import type { Finding, Plan } from '../../model/plan.js';
 import {
   compareStateCompatibility,
-  inspectJar,
-  type InspectJarOptions,
-  type JarInspection,
-  type SnapshotState,
   type StateCompatibilityReport,
   type StateFinding,
-} from '../../adapters/inspector/index.js';
-import type { PlanCheck, PlanCheckContext, PlanCheckOutcome } from './checks.js';
-import type { Finding, Plan, PlannedAction } from '../../model/plan.js';
-import { jarFromS3, msfctlCacheDir } from '../../adapters/artifacts/jar-cache.js';
+} from '../../engine/preflight/state-compatibility.js';
+import type { ArtifactStore } from '../../ports/artifacts.js';
+import type { InspectJarOptions } from '../../ports/jar-inspector.js';
 import type { SnapshotStateSource } from '../../ports/snapshot-state.js';
+import type { PlanCheck, PlanCheckContext, PlanCheckOutcome } from './checks.js';
 
 export const STATE_CHECK = 'stateCompatibility';
 
@@ -55,12 +54,12 @@ export interface InspectedJarSummary {
 }
 
 export interface StateCheckOptions {
+  /** Where inspections are cached. @default the artifacts port's cache */
   cacheDir?: string;
-  /** Where the target can say what the newest snapshot holds (msf-local); none on AWS. */
-  snapshotState?: SnapshotStateSource;
-  /** Seams for tests. */
+  /** Seams for tests; by default the check context's ports. */
   inspect?: (options: InspectJarOptions) => Promise<JarInspection>;
-  fetchJar?: typeof jarFromS3;
+  fetchJar?: ArtifactStore['fetchJar'];
+  snapshotState?: SnapshotStateSource;
 }
 
 export function stateCompatibilityCheck(options: StateCheckOptions = {}): PlanCheck {
@@ -79,7 +78,7 @@ async function runStateCheck(
   const { plan, host } = ctx;
   const live = ctx.observation.live;
   const update = plan.actions.find(
-    (a): a is Extract<PlannedAction, { type: 'update' }> =>
+    (a: Action): a is ActionOf<'update'> =>
       a.type === 'update' && (a.update.code !== undefined || a.update.runtime !== undefined),
   );
   if (!live || !update) return undefined;
@@ -95,22 +94,22 @@ async function runStateCheck(
     ],
     report: { checked: false, note } satisfies StateCheckReport,
   });
+  const inspector = ctx.inspector;
+  const inspect = options.inspect ?? inspector?.inspect.bind(inspector);
+  if (!inspect) return skip('no JAR inspector on this target');
   for (const runtime of new Set([live.config.runtime, desired.runtime])) {
-    if (!isInspectableRuntime(runtime))
+    if (!(inspector ? inspector.inspectable(runtime) : isSupportedRuntime(runtime)))
       return skip(`msfctl inspects JARs for FLINK-1_19, FLINK-1_20 and FLINK-2_2, not ${runtime}`);
   }
 
-  const cacheDir = options.cacheDir ?? msfctlCacheDir();
-  const inspect = options.inspect ?? inspectJar;
-  const fetchJar = options.fetchJar ?? jarFromS3;
+  const fetchJar = options.fetchJar ?? ((location, o) => ctx.artifacts.fetchJar(location, o));
   const progress = host.progress(
     `Checking state compatibility of ${plan.application}: inspecting the deployed and the new JAR`,
   );
   let deployed: JarInspection;
   let candidate: JarInspection;
   try {
-    const deployedJar = await fetchJar(ctx.clients.s3, live.config.code, {
-      cacheDir,
+    const deployedJar = await fetchJar(live.config.code, {
       ...(plan.deployedArtifact?.sha256 ? { sha256: plan.deployedArtifact.sha256 } : {}),
     }).catch((error: unknown) => {
       throw new PreflightProblem(
@@ -122,8 +121,7 @@ async function runStateCheck(
       : plan.artifact?.localPath
         ? path.resolve(plan.artifact.localPath)
         : (
-            await fetchJar(ctx.clients.s3, desired.code, {
-              cacheDir,
+            await fetchJar(desired.code, {
               ...(plan.artifact?.sha256 ? { sha256: plan.artifact.sha256 } : {}),
             }).catch((error: unknown) => {
               throw new PreflightProblem(
@@ -131,7 +129,8 @@ async function runStateCheck(
               );
             })
           ).path;
-    const inspections = path.join(cacheDir, 'inspections');
+    // Inspections are cached where the inspector keeps them, unless told otherwise.
+    const inspections = options.cacheDir;
     deployed = await inspect(
       inspectOptions(deployedJar.path, live.config, live.currentParallelism, inspections),
     ).catch((error: unknown) => {
@@ -152,7 +151,7 @@ async function runStateCheck(
 
   let snapshot: SnapshotState | undefined;
   let snapshotNote: string | undefined;
-  const reader = options.snapshotState;
+  const reader = options.snapshotState ?? ctx.snapshotState;
   if (reader && restore.from !== 'none') {
     snapshot = await reader.newestState(live, ctx.gateway).catch((error: unknown) => {
       snapshotNote = `the newest snapshot's state could not be read (${(error as Error).message}); compared the JARs only`;
@@ -220,9 +219,9 @@ async function runStateCheck(
 class PreflightProblem extends Error {}
 
 /** How the job this update (re)starts restores: the update's own run settings, else the start after it. */
-function restoreOf(plan: Plan, update: Extract<PlannedAction, { type: 'update' }>): RestoreSettings {
+function restoreOf(plan: Plan, update: ActionOf<'update'>): RestoreSettings {
   if (update.run) return update.run;
-  const start = plan.actions.find((a): a is Extract<PlannedAction, { type: 'start' }> => a.type === 'start');
+  const start = plan.actions.find((a: Action): a is ActionOf<'start'> => a.type === 'start');
   return start?.run ?? plan.desired.restore;
 }
 
@@ -230,7 +229,7 @@ function inspectOptions(
   jarPath: string,
   config: AppConfig,
   parallelism: number,
-  cacheDir: string,
+  cacheDir: string | undefined,
 ): InspectJarOptions {
   return {
     jarPath,
@@ -240,7 +239,7 @@ function inspectOptions(
       PropertyGroupId,
       PropertyMap,
     })),
-    cacheDir,
+    ...(cacheDir ? { cacheDir } : {}),
   };
 }
 

@@ -4,8 +4,9 @@
  * I4003 step started, I4004 step done, E4005 step failed, I4006 recovered, E4007 not recovered.
  */
 import type { IoMessage } from '../../model/messages.js';
-import type { RecoveryOutcome, StepRecord } from '../../controller/recovery/recovery-executor.js';
-import type { RecoveryPlan, RecoveryStep } from '../../model/recovery.js';
+import type { Action, ActionRecord } from '../../model/actions.js';
+import type { RecoveryOutcome, RecoveryPlan } from '../../model/recovery.js';
+import { actionTitle } from '../action-title.js';
 
 export function recoveryPlanMessages(plan: RecoveryPlan): IoMessage[] {
   const messages: IoMessage[] = [
@@ -16,11 +17,11 @@ export function recoveryPlanMessages(plan: RecoveryPlan): IoMessage[] {
       data: plan,
     },
   ];
-  plan.steps.forEach((step, i) =>
+  plan.actions.forEach((step, i) =>
     messages.push({
       level: 'info',
       code: 'MSF_RECOVERY_I4001',
-      text: `  ${i + 1}. ${step.description}`,
+      text: `  ${i + 1}. ${actionTitle(step)}`,
       data: step,
     }),
   );
@@ -29,16 +30,16 @@ export function recoveryPlanMessages(plan: RecoveryPlan): IoMessage[] {
   return messages;
 }
 
-export function stepStartMessage(step: RecoveryStep, index: number): IoMessage {
+export function recoveryStepStart(step: Action, index: number): IoMessage {
   return {
     level: 'info',
     code: 'MSF_RECOVERY_I4003',
-    text: `Recovery step ${index + 1}: ${step.description}…`,
+    text: `Recovery step ${index + 1}: ${actionTitle(step)}…`,
     data: step,
   };
 }
 
-export function stepEndMessage(record: StepRecord, index: number): IoMessage {
+export function recoveryStepEnd(record: ActionRecord, index: number): IoMessage {
   const took = `${Math.round((record.endedAt - record.startedAt) / 1000)}s`;
   if (!record.ok)
     return {
@@ -62,7 +63,7 @@ export function stepEndMessage(record: StepRecord, index: number): IoMessage {
 
 export function recoveryOutcomeMessage(outcome: RecoveryOutcome): IoMessage {
   const app = outcome.plan.application;
-  if (outcome.plan.steps.length === 0)
+  if (outcome.plan.actions.length === 0)
     return {
       level: 'warn',
       code: 'MSF_RECOVERY_E4007',
@@ -81,7 +82,7 @@ export function recoveryOutcomeMessage(outcome: RecoveryOutcome): IoMessage {
   return {
     level: 'error',
     code: 'MSF_RECOVERY_E4007',
-    text: `Recovery of ${app} stopped at "${outcome.failed?.step.description}": ${outcome.failed?.error ?? 'unknown error'}. Check \`msfctl status\` and \`msfctl history\`.`,
+    text: `Recovery of ${app} stopped at "${outcome.failed ? actionTitle(outcome.failed.action) : ''}": ${outcome.failed?.error ?? 'unknown error'}. Check \`msfctl status\` and \`msfctl history\`.`,
     data: outcome,
   };
 }

@@ -16,19 +16,22 @@
  * to a crash-looping application that needs a snapshot the service cannot take (scenario 8; the steps are the
  * deploy itself, whatever the policy), and a rollback the service did by itself (scenario 11).
  */
-import type {
-  AppConfig,
-  LiveApplication,
-  OperationInfo,
-  RestoreSettings,
-  SnapshotInfo,
+import type { Action } from '../../model/actions.js';
+import {
+  isForceStoppable,
+  ROLLBACK_STATUSES,
+  type AppConfig,
+  type LiveApplication,
+  type OperationInfo,
+  type RestoreSettings,
+  type SnapshotInfo,
 } from '../../model/application.js';
-import type { HealthResult } from '../../model/health.js';
-import { diffConfig, sectionsOf, type FieldChange } from '../../model/changes.js';
-import type { ConfigUpdate } from '../../model/application.js';
-import { chooseGoodSnapshot, latestSnapshotIsGood, type GoodSnapshot } from './good-snapshot.js';
-import type { RecoveryPlan, RecoveryStep } from '../../model/recovery.js';
+import { diffConfig } from '../../model/changes.js';
 import type { OnFailurePolicy } from '../../model/deploy-settings.js';
+import type { HealthResult } from '../../model/health.js';
+import type { RecoveryPlan } from '../../model/recovery.js';
+import { describeSnapshot, forcedDeployRestore, forcedPath } from '../forced-path.js';
+import { chooseGoodSnapshot, latestSnapshotIsGood, type GoodSnapshot } from './good-snapshot.js';
 import type { SystemRollback } from './system-rollback.js';
 
 export type Situation =
@@ -38,7 +41,8 @@ export type Situation =
       kind: 'snapshot-impossible';
       /** The configuration the deploy wants (the fix). */
       desired: AppConfig;
-      allowNonRestoredState?: boolean;
+      /** How the deploy's job restores (the spec's restore settings). */
+      restore?: RestoreSettings;
       /** The service's "Failed to take snapshot ..." message, when it came from a refused call. */
       error?: string;
     }
@@ -56,88 +60,24 @@ export interface RecoveryFacts {
 }
 
 export interface RecoveryOptions {
-  /** Bake of the verify step. @default 60 */
+  /** Bake of the verify action. @default 60 */
   verifySeconds?: number;
 }
 
-const ROLLBACK_STATUSES = ['RUNNING', 'UPDATING', 'AUTOSCALING'];
-/** Statuses a force stop gets out of (msf-api.md §4.1, §4.5). */
-const FORCE_STOPPABLE = ['RUNNING', 'STARTING', 'UPDATING', 'STOPPING', 'AUTOSCALING', 'MAINTENANCE'];
-
-function changedFields(changes: readonly FieldChange[]): string[] {
-  return changes.map((c) => `${c.field}: ${c.before ?? '(none)'} → ${c.after ?? '(none)'}`);
-}
-
-/** The UpdateApplication payload that turns `from` into `to`: every changed section, sent whole. */
-export function configUpdateBetween(
-  from: AppConfig,
-  to: AppConfig,
-): { update: ConfigUpdate; changes: FieldChange[] } {
-  const changes = diffConfig(from, to);
-  const update: ConfigUpdate = {};
-  for (const section of sectionsOf(changes)) {
-    switch (section) {
-      case 'runtime':
-        update.runtime = to.runtime;
-        break;
-      case 'role':
-        update.role = to.role;
-        break;
-      case 'code':
-        update.code = to.code;
-        break;
-      case 'properties':
-        update.properties = to.properties;
-        break;
-      case 'parallelism':
-        update.parallelism = to.parallelism;
-        break;
-      case 'monitoring':
-        update.monitoring = to.monitoring;
-        break;
-      case 'checkpoints':
-        update.checkpoints = to.checkpoints;
-        break;
-      case 'snapshotsEnabled':
-        update.snapshotsEnabled = to.snapshotsEnabled;
-        break;
-      case 'systemRollback':
-        update.systemRollback = to.systemRollback;
-        break;
-    }
-  }
-  return { update, changes };
-}
-
-function verify(application: string, seconds: number, what: string): RecoveryStep {
+function verify(application: string, seconds: number, what: string): Action {
   return {
-    kind: 'verify',
-    description: `Watch ${application} for ${seconds}s to confirm ${what} is healthy`,
+    type: 'verify',
+    title: `Watch ${application} for ${seconds}s to confirm ${what} is healthy`,
     bakeSeconds: seconds,
   };
 }
 
-function forceStop(application: string, why: string): RecoveryStep {
-  return { kind: 'force-stop', description: `Force-stop ${application} without a snapshot (${why})` };
+function forceStop(application: string, why: string): Action {
+  return { type: 'force-stop', reason: why, title: `Force-stop ${application} without a snapshot (${why})` };
 }
 
-function describeSnapshot(good: GoodSnapshot): string {
-  const s = good.snapshot;
-  const when = new Date(s.createdAt).toISOString().replace('.000Z', 'Z');
-  return `${s.name} (version ${s.versionId}, ${when}${good.why === 'before-deploy' ? ', taken before the failed deploy' : ''})`;
-}
-
-function startFrom(
-  application: string,
-  good: GoodSnapshot | undefined,
-  allowNonRestoredState: boolean,
-  what: string,
-): RecoveryStep {
-  const run: RestoreSettings = good
-    ? { from: 'snapshot', snapshot: good.snapshot.name, allowNonRestoredState }
-    : { from: 'none', allowNonRestoredState };
-  const state = good ? `restoring snapshot ${describeSnapshot(good)}` : 'with empty state';
-  return { kind: 'start', description: `Start ${application} on ${what}, ${state}`, run };
+function describeGood(good: GoodSnapshot): string {
+  return `${describeSnapshot(good.snapshot).replace(/\)$/, '')}${good.why === 'before-deploy' ? ', taken before the failed deploy' : ''})`;
 }
 
 /** Why RollbackApplication would not land on the last good version with good state; undefined when it would. */
@@ -166,24 +106,24 @@ function whyNotServiceRollback(facts: RecoveryFacts): string | undefined {
 }
 
 interface Route {
-  steps: RecoveryStep[];
+  actions: Action[];
   warnings: string[];
   how: string;
   target?: RecoveryPlan['target'];
 }
 
-/** Steps that bring the last good version back, RUNNING with its state. */
+/** Actions that bring the last good version back, RUNNING with its state. */
 function backToGood(facts: RecoveryFacts, options: Required<RecoveryOptions>): Route {
   const { application, live, lastGood } = facts;
   if (!live)
     return {
-      steps: [],
+      actions: [],
       warnings: [`${application} no longer exists: there is nothing to recover.`],
       how: 'nothing to recover',
     };
   if (!lastGood) {
     return {
-      steps: [],
+      actions: [],
       warnings: [
         `msfctl has no record of a good version of ${application}, so there is nothing to roll back to: fix the spec and apply, or \`msfctl stop --force\`.`,
       ],
@@ -195,11 +135,12 @@ function backToGood(facts: RecoveryFacts, options: Required<RecoveryOptions>): R
   const notRollback = whyNotServiceRollback(facts);
   if (!notRollback) {
     return {
-      steps: [
+      actions: [
         {
-          kind: 'rollback',
-          description: `RollbackApplication: ${application} back from version ${live.versionId} to version ${lastGood.versionId}, restoring its latest snapshot`,
+          type: 'rollback',
+          title: `RollbackApplication: ${application} back from version ${live.versionId} to version ${lastGood.versionId}, restoring its latest snapshot`,
           fromVersion: live.versionId,
+          toVersion: lastGood.versionId,
         },
         verify(application, options.verifySeconds, `version ${lastGood.versionId}`),
       ],
@@ -208,25 +149,9 @@ function backToGood(facts: RecoveryFacts, options: Required<RecoveryOptions>): R
       target,
     };
   }
-  const steps: RecoveryStep[] = [];
   const warnings: string[] = [];
-  if (FORCE_STOPPABLE.includes(live.status))
-    steps.push(forceStop(application, 'the failing version cannot take one; the last good snapshot stays'));
-  else if (live.status !== 'READY')
-    warnings.push(`${application} is ${live.status}; the steps below expect it to settle first.`);
-  const { update, changes } = configUpdateBetween(live.config, lastGood.config);
-  if (changes.length) {
-    steps.push({
-      kind: 'update',
-      description: `Update ${application} back to ${good} (${changes.map((c) => c.field).join(', ')})`,
-      update,
-      fields: changedFields(changes),
-    });
-    if (update.runtime)
-      warnings.push(
-        `Reverting the runtime (${live.config.runtime} → ${lastGood.config.runtime}): the service may refuse a downgrade by UpdateApplication.`,
-      );
-  }
+  if (!isForceStoppable(live.status) && live.status !== 'READY')
+    warnings.push(`${application} is ${live.status}; the actions below expect it to settle first.`);
   const chosen = chooseGoodSnapshot({
     snapshots: facts.snapshots,
     goodVersionId: lastGood.versionId,
@@ -234,16 +159,35 @@ function backToGood(facts: RecoveryFacts, options: Required<RecoveryOptions>): R
   });
   if (!chosen)
     warnings.push(`No snapshot of a good version of ${application} exists: it starts with empty state.`);
-  steps.push(startFrom(application, chosen, false, good));
-  steps.push(verify(application, options.verifySeconds, good));
-  const actions = [
-    ...(steps[0]?.kind === 'force-stop' ? ['force-stop'] : []),
-    ...(changes.length ? [`revert to version ${lastGood.versionId}'s configuration`] : []),
+  // Back to good state only: with no snapshot of it, empty state rather than the failing version's.
+  const run: RestoreSettings = chosen
+    ? { from: 'snapshot', snapshot: chosen.snapshot.name, allowNonRestoredState: false }
+    : { from: 'none', allowNonRestoredState: false };
+  const actions = forcedPath({
+    live,
+    to: lastGood.config,
+    run,
+    snapshots: facts.snapshots,
+    why: 'the failing version cannot take one; the last good snapshot stays',
+    updateTitle: (fields) => `Update ${application} back to ${good} (${fields})`,
+    startTitle: `Start ${application} on ${good}, ${chosen ? `restoring snapshot ${describeGood(chosen)}` : 'with empty state'}`,
+    startReason: 'recovery',
+  });
+  if (actions.some((a) => a.type === 'update' && a.update.runtime))
+    warnings.push(
+      `Reverting the runtime (${live.config.runtime} → ${lastGood.config.runtime}): the service may refuse a downgrade by UpdateApplication.`,
+    );
+  actions.push(verify(application, options.verifySeconds, good));
+  const parts = [
+    ...(actions[0]?.type === 'force-stop' ? ['force-stop'] : []),
+    ...(actions.some((a) => a.type === 'update')
+      ? [`revert to version ${lastGood.versionId}'s configuration`]
+      : []),
     chosen ? 'start it from its latest good snapshot' : 'start it with empty state',
   ];
-  const how = `${actions.slice(0, -1).join(', ')}${actions.length > 1 ? ' and ' : ''}${actions.at(-1)} (RollbackApplication is not possible: ${notRollback})`;
+  const how = `${parts.slice(0, -1).join(', ')}${parts.length > 1 ? ' and ' : ''}${parts.at(-1)} (RollbackApplication is not possible: ${notRollback})`;
   return {
-    steps,
+    actions,
     warnings,
     how,
     target: { ...target, ...(chosen ? { restoreFrom: chosen.snapshot.name } : {}) },
@@ -276,54 +220,49 @@ export function decideRecovery(
     policy,
     situation: situation.kind,
     summary,
-    steps: route.steps,
+    actions: route.actions,
     warnings: route.warnings,
     ...(route.target ? { target: route.target } : {}),
     deployFailed,
   });
-  const leave = (what: string): Route => ({ steps: [], warnings: [], how: what });
+  const leave = (what: string): Route => ({ actions: [], warnings: [], how: what });
 
   switch (situation.kind) {
     case 'snapshot-impossible': {
       // The deploy itself, not a recovery: whatever the policy, the only way forward without a snapshot.
-      const steps: RecoveryStep[] = [];
       const warnings = [
         `${application} is failing, so the service cannot take the snapshot this update needs; msfctl force-stops it and starts the new configuration from the latest good snapshot instead.`,
       ];
-      if (live && FORCE_STOPPABLE.includes(live.status))
-        steps.push(forceStop(application, 'the failing job cannot take one'));
-      const from = live?.config;
-      const { update, changes } = from
-        ? configUpdateBetween(from, situation.desired)
-        : { update: {}, changes: [] };
-      if (changes.length)
-        steps.push({
-          kind: 'update',
-          description: `Update ${application} to the new configuration (${changes.map((c) => c.field).join(', ')})`,
-          update,
-          fields: changedFields(changes),
-        });
-      const chosen = chooseGoodSnapshot({
+      if (!live) return plan(`${application} no longer exists.`, leave('nothing to deploy to'));
+      const restore = forcedDeployRestore({
+        restore: situation.restore ?? { from: 'latest', allowNonRestoredState: false },
         snapshots: facts.snapshots,
-        ...(facts.lastGood ? { goodVersionId: facts.lastGood.versionId } : {}),
+        ...(facts.lastGood ? { lastGoodVersionId: facts.lastGood.versionId } : {}),
         ...(facts.deployStartedAt !== undefined ? { deployStartedAt: facts.deployStartedAt } : {}),
       });
-      if (!chosen)
-        warnings.push(`No snapshot of a good version of ${application} exists: it starts with empty state.`);
-      steps.push(
-        startFrom(application, chosen, situation.allowNonRestoredState ?? false, 'the new configuration'),
-      );
-      steps.push(verify(application, opts.verifySeconds, 'the new configuration'));
+      if (restore.run.from === 'latest')
+        warnings.push(`No snapshot of ${application} exists: it starts with empty state.`);
+      const actions = forcedPath({
+        live,
+        to: situation.desired,
+        run: restore.run,
+        snapshots: facts.snapshots,
+        why: 'the failing job cannot take one',
+        updateTitle: (fields) => `Update ${application} to the new configuration (${fields})`,
+        startTitle: `Start ${application} on the new configuration, ${restore.snapshot ? `restoring snapshot ${describeSnapshot(restore.snapshot)}, ${restore.why}` : restore.run.from === 'none' ? 'with empty state' : `restoring ${restore.run.from === 'snapshot' ? `snapshot ${restore.run.snapshot}` : 'the latest snapshot'}`}`,
+        startReason: 'running: true (after the forced update)',
+      });
+      actions.push(verify(application, opts.verifySeconds, 'the new configuration'));
       return plan(
         `${application} cannot take a snapshot (its job is failing): deploying by force-stop, update and start from the latest good snapshot.`,
         {
-          steps,
+          actions,
           warnings,
           how: 'force-stop, update, start',
           target: {
             status: 'RUNNING',
             config: situation.desired,
-            ...(chosen ? { restoreFrom: chosen.snapshot.name } : {}),
+            ...(restore.snapshot ? { restoreFrom: restore.snapshot.name } : {}),
           },
         },
         false,
@@ -333,30 +272,34 @@ export function decideRecovery(
     case 'system-rollback': {
       const { rollback } = situation;
       const opText = `${rollback.failed.operation} ${rollback.failed.id} failed${rollback.failed.error ? ` (${firstPart(rollback.failed.error)})` : ''}`;
-      const steps: RecoveryStep[] = [];
+      const actions: Action[] = [];
       if (rollback.state === 'in-progress' && rollback.failed.rollbackOperationId) {
-        steps.push({
-          kind: 'wait',
-          description: `Wait for the service's rollback (operation ${rollback.failed.rollbackOperationId}) to finish`,
+        actions.push({
+          type: 'wait',
+          title: `Wait for the service's rollback (operation ${rollback.failed.rollbackOperationId}) to finish`,
           operationId: rollback.failed.rollbackOperationId,
         });
       }
-      const reconcile: RecoveryStep = {
-        kind: 'reconcile',
-        description: `Record the service's rollback of ${application} in the ledger`,
+      const reconcile: Action = {
+        type: 'reconcile',
+        title: `Record the service's rollback of ${application} in the ledger`,
       };
       if (rollback.state === 'failed' || (rollback.state !== 'in-progress' && live?.status === 'READY')) {
         const route =
           policy === 'rollback' ? backToGood(facts, opts) : leave(`leave it READY (onFailure: ${policy})`);
         return plan(
           `${opText}; the service's system rollback failed too and left ${application} ${live?.status ?? 'gone'}: ${route.how}.`,
-          { ...route, steps: [...steps, reconcile, ...route.steps] },
+          { ...route, actions: [...actions, reconcile, ...route.actions] },
         );
       }
       return plan(
         `${opText}; the service rolled ${application} back by itself (system rollback${rollback.rollback ? ` ${rollback.rollback.id}` : ''}): msfctl records it and checks the result.`,
         {
-          steps: [...steps, reconcile, verify(application, opts.verifySeconds, 'the rolled-back version')],
+          actions: [
+            ...actions,
+            reconcile,
+            verify(application, opts.verifySeconds, 'the rolled-back version'),
+          ],
           warnings: [],
           how: 'record it',
           target: { status: 'RUNNING', ...(facts.lastGood ? { config: facts.lastGood.config } : {}) },
@@ -388,18 +331,18 @@ export function decideRecovery(
         );
       if (live?.status === 'RUNNING' && onGoodVersion(facts)) {
         return plan(`${opText}. ${application} still runs the last good version.`, {
-          steps: [verify(application, opts.verifySeconds, 'the last good version')],
+          actions: [verify(application, opts.verifySeconds, 'the last good version')],
           warnings: [],
           how: 'check it',
           target: { status: 'RUNNING', config: facts.lastGood!.config },
         });
       }
       if (policy === 'stop') {
-        const running = live !== undefined && FORCE_STOPPABLE.includes(live.status);
+        const running = live !== undefined && isForceStoppable(live.status);
         return plan(
           `${opText}. ${running ? `Stopping ${application} (onFailure: stop).` : `${application} is ${live?.status ?? 'gone'}: nothing to stop.`}`,
           {
-            steps: running ? [forceStop(application, 'onFailure: stop')] : [],
+            actions: running ? [forceStop(application, 'onFailure: stop')] : [],
             warnings: [],
             how: 'stop',
             target: { status: 'READY' },
@@ -408,7 +351,7 @@ export function decideRecovery(
       }
       const route = backToGood(facts, opts);
       return plan(
-        `${opText}. ${route.steps.length ? `Recovering: ${route.how}.` : (route.warnings[0] ?? '')}`,
+        `${opText}. ${route.actions.length ? `Recovering: ${route.how}.` : (route.warnings[0] ?? '')}`,
         route,
       );
     }
@@ -418,20 +361,28 @@ export function decideRecovery(
       const head = `${application} is crash-looping after the deploy (${evidence})`;
       if (policy === 'none') return plan(`${head}. Left as it is (onFailure: none).`, leave('none'));
       if (policy === 'stop') {
-        const running = live !== undefined && FORCE_STOPPABLE.includes(live.status);
+        const running = live !== undefined && isForceStoppable(live.status);
         return plan(
           `${head}. ${running ? 'Stopping it (onFailure: stop).' : `It is ${live?.status ?? 'gone'} already.`}`,
           {
-            steps: running ? [forceStop(application, 'a failing job cannot take one; onFailure: stop')] : [],
+            actions: running
+              ? [forceStop(application, 'a failing job cannot take one; onFailure: stop')]
+              : [],
             warnings: [],
             how: 'stop',
             target: { status: 'READY' },
           },
         );
       }
+      // Going back to the version that is looping restarts the same loop: say so and leave it.
+      if (onGoodVersion(facts))
+        return plan(
+          `${head}; it runs the last good version's configuration, so there is nothing to roll back to. Fix the cause, or stop it with \`msfctl stop --force\`.`,
+          leave('nothing to roll back to'),
+        );
       const route = backToGood(facts, opts);
       return plan(
-        `${head}. ${route.steps.length ? `Recovering: ${route.how}.` : (route.warnings[0] ?? '')}`,
+        `${head}. ${route.actions.length ? `Recovering: ${route.how}.` : (route.warnings[0] ?? '')}`,
         route,
       );
     }

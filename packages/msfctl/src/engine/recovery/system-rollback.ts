@@ -2,7 +2,7 @@
  * Scenario 11: the service rolled a failed update back by itself (system rollback, msf-api.md §4.4). The
  * failed operation names the rollback in OperationFailureDetails.RollbackOperationId, which only
  * DescribeApplicationOperation returns (ListApplicationOperations carries no failure details). The decision is
- * pure (`findSystemRollback` over described operations); `detectSystemRollback` does the few calls.
+ * pure (`findSystemRollback` over described operations); controller/watch.ts does the few calls.
  */
 import type { OperationInfo } from '../../model/application.js';
 
@@ -49,41 +49,4 @@ export function findSystemRollback(
   if (!failed) return undefined;
   const rollback = operations.find((op) => op.id === failed.rollbackOperationId);
   return { failed, ...(rollback ? { rollback } : {}), state: rollbackState(rollback) };
-}
-
-/** What detection needs of the MSF gateway. */
-export interface OperationsReader {
-  /** Newest first. */
-  listOperations(application: string, limit?: number): Promise<OperationInfo[]>;
-  describeOperation(application: string, operationId: string): Promise<OperationInfo>;
-}
-
-/**
- * Lists recent operations, describes the failed ones since `since` (at most `maxDescribe`), and the rollback
- * the newest of them points at. Throws what the reader throws: the caller reports a failed read.
- */
-export async function detectSystemRollback(
-  reader: OperationsReader,
-  application: string,
-  query: SystemRollbackQuery & { limit?: number; maxDescribe?: number } = {},
-): Promise<SystemRollback | undefined> {
-  const listed = await reader.listOperations(application, query.limit ?? 20);
-  const candidates = listed
-    .filter((op) => op.status === 'FAILED' && op.operation !== 'RollbackApplication')
-    .filter((op) => (query.operationId ? op.id === query.operationId : true))
-    .filter((op) => (query.since === undefined ? true : (op.startedAt ?? 0) >= query.since))
-    .slice(0, query.maxDescribe ?? 3);
-  const described = await Promise.all(
-    candidates.map((op) => (op.rollbackOperationId ? op : reader.describeOperation(application, op.id))),
-  );
-  const pointing = described.filter((op) => op.rollbackOperationId);
-  const rollbackIds = new Set(pointing.map((op) => op.rollbackOperationId!));
-  const rollbacks = await Promise.all(
-    [...rollbackIds].map(
-      (id) =>
-        listed.find((op) => op.id === id && op.status !== 'IN_PROGRESS') ??
-        reader.describeOperation(application, id),
-    ),
-  );
-  return findSystemRollback([...pointing, ...rollbacks], query);
 }

@@ -1,7 +1,9 @@
 /**
- * An in-memory RecoveryPort: one application that follows the MSF rules recovery relies on (force stop from
- * a running status, update only READY/RUNNING with the current version, start only from READY, rollback to
- * the previous version's configuration), with injectable failures. Every call is logged.
+ * A scripted MSF for the executor's recovery tests: one application that follows the MSF rules recovery relies
+ * on (force stop from a running status, update only READY/RUNNING with the current version, start only from
+ * READY, rollback to the previous version's configuration), with injectable failures, operations that end at
+ * once, and health verdicts for the verify actions. Every call is logged ("wait opN": the executor reads an
+ * operation's outcome).
  */
 import type {
   AppConfig,
@@ -12,11 +14,11 @@ import type {
 import type { HealthResult } from '../../../src/model/health.js';
 import { healthy } from '../../../src/model/health.js';
 import type { ConfigUpdate } from '../../../src/model/application.js';
-import type { RecoveryPort, Started } from '../../../src/controller/recovery/recovery-executor.js';
+import type { MsfGateway, Started } from '../../../src/ports/msf.js';
 
 type Call = 'stop' | 'update' | 'start' | 'rollback';
 
-export class FakeRecoveryPort implements RecoveryPort {
+export class ScriptedMsf implements MsfGateway {
   readonly calls: string[] = [];
   readonly operations = new Map<string, OperationInfo>();
   /** Configurations by version. */
@@ -82,7 +84,8 @@ export class FakeRecoveryPort implements RecoveryPort {
     _app: string,
     basis: { conditionalToken?: string; versionId: number },
     update: ConfigUpdate,
-  ): Promise<Started> {
+    _run?: RestoreSettings,
+  ): Promise<Started & { live: LiveApplication }> {
     this.calls.push(`update ${Object.keys(update).join(',')}`);
     this.refused('update');
     if (basis.versionId !== this.app.versionId)
@@ -92,7 +95,7 @@ export class FakeRecoveryPort implements RecoveryPort {
     this.newVersion({ ...this.app.config, ...update }, { versionUpdatedFrom: this.app.versionId });
     const error = this.failure('update');
     if (error) this.app.status = 'READY';
-    return this.operation('UpdateApplication', error ? 'FAILED' : 'SUCCESSFUL', error);
+    return { ...this.operation('UpdateApplication', error ? 'FAILED' : 'SUCCESSFUL', error), live: this.app };
   }
 
   async start(_app: string, run: RestoreSettings): Promise<Started> {
@@ -106,7 +109,7 @@ export class FakeRecoveryPort implements RecoveryPort {
     return this.operation('StartApplication', error ? 'FAILED' : 'SUCCESSFUL', error);
   }
 
-  async rollback(_app: string, versionId: number): Promise<Started> {
+  async rollback(_app: string, versionId: number): Promise<Started & { live: LiveApplication }> {
     this.calls.push(`rollback ${versionId}`);
     this.refused('rollback');
     const previous =
@@ -116,39 +119,54 @@ export class FakeRecoveryPort implements RecoveryPort {
     const error = this.failure('rollback');
     if (error) {
       this.app.status = 'READY';
-      return this.operation('RollbackApplication', 'FAILED', error);
+      return { ...this.operation('RollbackApplication', 'FAILED', error), live: this.app };
     }
     this.newVersion(previous, {
       rolledBackFrom: this.app.versionId,
       rolledBackTo: this.app.versionUpdatedFrom!,
     });
     this.app.status = 'RUNNING';
-    return this.operation('RollbackApplication', 'SUCCESSFUL');
+    return { ...this.operation('RollbackApplication', 'SUCCESSFUL'), live: this.app };
   }
 
-  async waitForOutcome(
-    _app: string,
-    operationId: string | undefined,
-  ): Promise<{ live: LiveApplication | undefined; operation?: OperationInfo }> {
-    this.calls.push(`wait ${operationId ?? '-'}`);
-    const operation = operationId ? this.operations.get(operationId) : undefined;
-    return { live: structuredClone(this.app), ...(operation ? { operation } : {}) };
+  async describeOperation(_app: string, operationId: string): Promise<OperationInfo> {
+    this.calls.push(`wait ${operationId}`);
+    const operation = this.operations.get(operationId);
+    if (!operation) throw new Error(`no operation ${operationId}`);
+    return operation;
   }
 
-  /** This fake as a plain port, with some methods replaced (or removed with undefined). */
-  with(overrides: Partial<RecoveryPort>): RecoveryPort {
-    const port: RecoveryPort = {
-      describe: (a) => this.describe(a),
-      stop: (a, f) => this.stop(a, f),
-      update: (a, b, u) => this.update(a, b, u),
-      start: (a, r) => this.start(a, r),
-      rollback: (a, v) => this.rollback(a, v),
-      waitForOutcome: (a, id) => this.waitForOutcome(a, id),
-      verify: (a, s) => this.verify(a, s),
-    };
-    return { ...port, ...overrides };
+  async listOperations(): Promise<OperationInfo[]> {
+    return [...this.operations.values()].reverse();
   }
 
+  async listSnapshots() {
+    return [];
+  }
+
+  create(): never {
+    throw new Error('not scripted');
+  }
+  delete(): never {
+    throw new Error('not scripted');
+  }
+  createSnapshot(): never {
+    throw new Error('not scripted');
+  }
+  deleteSnapshot(): never {
+    throw new Error('not scripted');
+  }
+  listVersions(): never {
+    throw new Error('not scripted');
+  }
+  describeVersion(): never {
+    throw new Error('not scripted');
+  }
+  listApplications(): never {
+    throw new Error('not scripted');
+  }
+
+  /** The verify actions' health watch: the queued verdicts, then healthy. */
   async verify(_app: string, seconds: number): Promise<HealthResult> {
     this.calls.push(`verify ${seconds}s`);
     return this.verdicts.shift() ?? healthy('0 restarts since the job started, up 1m, 0 failed');
