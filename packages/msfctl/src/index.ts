@@ -27,7 +27,8 @@ export {
 } from './controller/preflight/checks.js';
 export { stateCompatibilityCheck, type StateCheckReport } from './controller/preflight/state-check.js';
 export { snapshotFeasibilityCheck, type SnapshotCheckReport } from './controller/preflight/snapshot-check.js';
-export { checkHealth, watchHealth, type HealthCheck } from './controller/health/health-check.js';
+export { checkHealth, watchHealth } from './controller/health/health-check.js';
+export { type HealthCheck } from './model/health.js';
 export { makePlan } from './controller/make-plan.js';
 export { apply, type ApplyInput, type ApplyResult } from './controller/apply.js';
 export {

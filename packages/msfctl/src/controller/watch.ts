@@ -25,7 +25,8 @@ import { systemClock, type Clock } from '../ports/clock.js';
 import type { MsfGateway } from '../ports/msf.js';
 import type { RunContext } from './context.js';
 import { executePlan, type ExecutionResult } from './executor.js';
-import { bakeWatch, type BakeOutcome } from './health/bake-watch.js';
+import { bakeWatch } from './health/bake-watch.js';
+import { type BakeOutcome } from '../model/health.js';
 import { recoveryPresenter } from './presenters.js';
 import type { LockedSession } from './session.js';
 

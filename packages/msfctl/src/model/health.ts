@@ -100,3 +100,60 @@ export function withEvidence(result: HealthResult, ...evidence: HealthEvidence[]
 
 /** The constructors as one value, FKO style: HealthResult.healthy(), HealthResult.join(a, b). */
 export const HealthResult = { healthy, unhealthy, unknown, join, withEvidence } as const;
+
+/** The job's latest exception, as Flink recorded it. */
+export interface LatestException {
+  /** When Flink recorded it (epoch ms). */
+  at?: number;
+  /** e.g. java.lang.IllegalStateException */
+  exceptionClass?: string;
+  /** The first line: `<class>: <message>`. */
+  summary: string;
+  /** The innermost "Caused by:" line, when the exception wraps others. */
+  rootCause?: string;
+  /** The failing task, e.g. "Source: ticks -> explode (1/1)". */
+  task?: string;
+  source: 'flink-dashboard';
+}
+
+/** Where counting starts for a health verdict. */
+export interface HealthBaseline {
+  /** Epoch ms. Periods starting before it are ignored. */
+  at: number;
+  /** The job was (re)submitted at `at` (deploy, start, restart, rollback), so its counters started at 0. */
+  freshJob: boolean;
+}
+
+/** How a bake watch is going. */
+export interface BakeProgress {
+  application: string;
+  elapsedMs: number;
+  remainingMs: number;
+  polls: number;
+  /** The verdict so far. */
+  result: HealthResult;
+}
+
+/** How a bake watch ended. */
+export interface BakeOutcome {
+  application: string;
+  result: HealthResult;
+  /** True when the watch ended early on an unhealthy verdict. */
+  early: boolean;
+  startedAt: number;
+  endedAt: number;
+  baseline: HealthBaseline;
+  polls: number;
+  /** When the verdict first became unhealthy (epoch ms). */
+  detectedAt?: number;
+  exception?: LatestException;
+}
+
+/** An on-demand health check (`msfctl health`). */
+export interface HealthCheck {
+  application: string;
+  checkedAt: number;
+  status?: string;
+  result: HealthResult;
+  exception?: LatestException;
+}

@@ -1,17 +1,7 @@
 /** The job's latest exception, where the target offers one (evidence for an unhealthy verdict). Never throws. */
-export interface LatestException {
-  /** When Flink recorded it (epoch ms). */
-  at?: number;
-  /** e.g. java.lang.IllegalStateException */
-  exceptionClass?: string;
-  /** The first line: `<class>: <message>`. */
-  summary: string;
-  /** The innermost "Caused by:" line, when the exception wraps others. */
-  rootCause?: string;
-  /** The failing task, e.g. "Source: ticks -> explode (1/1)". */
-  task?: string;
-  source: 'flink-dashboard';
-}
+import type { LatestException } from '../model/health.js';
+
+export type { LatestException } from '../model/health.js';
 
 export type ExceptionLookup = { found: LatestException } | { unavailable: string };
 

@@ -9,7 +9,7 @@
 import { DescribeApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileDigest } from '../../src/adapters/artifacts/digest.js';
-import type { HealthCheck } from '../../src/controller/health/health-check.js';
+import type { HealthCheck } from '../../src/model/health.js';
 import { ensureInspector } from 'msf-flink-runtime';
 import type { Plan } from '../../src/model/plan.js';
 import type { StatusReport } from '../../src/controller/queries/status.js';

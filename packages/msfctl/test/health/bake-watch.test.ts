@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bakeWatch, type BakeProgress } from '../../src/controller/health/bake-watch.js';
+import { bakeWatch } from '../../src/controller/health/bake-watch.js';
+import { type BakeProgress } from '../../src/model/health.js';
 import type { HealthFetcher, HealthObservation } from '../../src/ports/metrics.js';
 import type { ExceptionSource } from '../../src/ports/exceptions.js';
 import { checkHealth } from '../../src/controller/health/health-check.js';

@@ -8,7 +8,8 @@ import {
   CreateApplicationPresignedUrlCommand,
   type CreateApplicationPresignedUrlCommandOutput,
 } from '@aws-sdk/client-kinesis-analytics-v2';
-import type { ExceptionLookup, ExceptionSource, LatestException } from '../../ports/exceptions.js';
+import type { ExceptionLookup, ExceptionSource } from '../../ports/exceptions.js';
+import type { LatestException } from '../../model/health.js';
 
 /** What the source needs of a KinesisAnalyticsV2Client. */
 export interface PresignedUrlClient {

@@ -5,12 +5,8 @@
  */
 import type { Command } from 'commander';
 import { MsfctlError } from '../../model/errors.js';
-import {
-  checkHealth,
-  watchHealth,
-  type HealthCheck,
-  type HealthCheckOptions,
-} from '../../controller/health/health-check.js';
+import { checkHealth, watchHealth, type HealthCheckOptions } from '../../controller/health/health-check.js';
+import { type HealthCheck } from '../../model/health.js';
 import { currentJobBaseline } from '../../engine/health/current-job.js';
 import { healthCheckMessages } from '../../engine/health/messages.js';
 import type { IoHost } from '../../ports/io-host.js';

@@ -9,7 +9,8 @@ import type { Clock } from '../../ports/clock.js';
 import { systemClock } from '../../ports/clock.js';
 import { DEFAULT_BAKE_SECONDS } from '../../model/deploy-settings.js';
 import type { HealthFetcher } from '../../ports/metrics.js';
-import { evaluateHealth, type HealthBaseline, type HealthRules } from '../../engine/health/evaluator.js';
+import { evaluateHealth, type HealthRules } from '../../engine/health/evaluator.js';
+import { type HealthBaseline, type BakeProgress, type BakeOutcome } from '../../model/health.js';
 import {
   join,
   unhealthy,
@@ -18,16 +19,8 @@ import {
   type HealthEvidence,
   type HealthResult,
 } from '../../model/health.js';
-import type { ExceptionSource, LatestException } from '../../ports/exceptions.js';
-
-export interface BakeProgress {
-  application: string;
-  elapsedMs: number;
-  remainingMs: number;
-  polls: number;
-  /** The verdict so far. */
-  result: HealthResult;
-}
+import type { ExceptionSource } from '../../ports/exceptions.js';
+import type { LatestException } from '../../model/health.js';
 
 export interface BakeOptions {
   application: string;
@@ -55,20 +48,6 @@ export interface BakeOptions {
   exceptions?: ExceptionSource;
   onProgress?: (progress: BakeProgress) => void;
   signal?: AbortSignal;
-}
-
-export interface BakeOutcome {
-  application: string;
-  result: HealthResult;
-  /** True when the watch ended early on an unhealthy verdict. */
-  early: boolean;
-  startedAt: number;
-  endedAt: number;
-  baseline: HealthBaseline;
-  polls: number;
-  /** When the verdict first became unhealthy (epoch ms). */
-  detectedAt?: number;
-  exception?: LatestException;
 }
 
 function statusEvidence(application: string, status: string | undefined): HealthResult | undefined {

@@ -8,9 +8,15 @@
 import type { Clock } from '../../ports/clock.js';
 import { systemClock } from '../../ports/clock.js';
 import type { HealthFetcher } from '../../ports/metrics.js';
-import { evaluateHealth, type HealthBaseline, type HealthRules } from '../../engine/health/evaluator.js';
-import { unknown, withEvidence, type HealthResult } from '../../model/health.js';
-import type { ExceptionSource, LatestException } from '../../ports/exceptions.js';
+import { evaluateHealth, type HealthRules } from '../../engine/health/evaluator.js';
+import {
+  unknown,
+  withEvidence,
+  type HealthBaseline,
+  type HealthCheck,
+  type LatestException,
+} from '../../model/health.js';
+import type { ExceptionSource } from '../../ports/exceptions.js';
 
 export const DEFAULT_HEALTH_WINDOW_SECONDS = 600;
 export const ON_DEMAND_RULES: Partial<HealthRules> = { maxRestarts: 2 };
@@ -31,14 +37,6 @@ export interface HealthCheckOptions {
    * submission, so that deploys inside the window are not counted as restarts.
    */
   baseline?: (now: number, windowMs: number) => Promise<HealthBaseline> | HealthBaseline;
-}
-
-export interface HealthCheck {
-  application: string;
-  checkedAt: number;
-  status?: string;
-  result: HealthResult;
-  exception?: LatestException;
 }
 
 export async function checkHealth(options: HealthCheckOptions): Promise<HealthCheck> {

@@ -15,10 +15,11 @@ import { describeSnapshot, forcedDeployRestore, forcedPath } from '../../engine/
 import { currentJobBaseline } from '../../engine/health/current-job.js';
 import { DEFAULT_HEALTH_RULES } from '../../engine/health/evaluator.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
-import type { ExceptionSource, LatestException } from '../../ports/exceptions.js';
+import type { ExceptionSource } from '../../ports/exceptions.js';
+import type { LatestException } from '../../model/health.js';
 import type { HealthFetcher } from '../../ports/metrics.js';
 import { checkHealth } from '../health/health-check.js';
-import type { PlanCheck, PlanCheckContext, PlanCheckOutcome } from './checks.js';
+import type { PlanCheck, PlanCheckContext, PlanCheckOutcome } from './check.js';
 
 export const SNAPSHOT_CHECK = 'snapshot';
 

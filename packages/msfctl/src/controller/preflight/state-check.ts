@@ -26,7 +26,7 @@ import {
 import type { ArtifactStore } from '../../ports/artifacts.js';
 import type { InspectJarOptions } from '../../ports/jar-inspector.js';
 import type { SnapshotStateSource } from '../../ports/snapshot-state.js';
-import type { PlanCheck, PlanCheckContext, PlanCheckOutcome } from './checks.js';
+import type { PlanCheck, PlanCheckContext, PlanCheckOutcome } from './check.js';
 
 export const STATE_CHECK = 'stateCompatibility';
 

@@ -5,7 +5,7 @@
  * "is it healthy now" starts at the end of the newest such operation, or `windowMs` ago when that is older.
  */
 import type { OperationInfo } from '../../model/application.js';
-import type { HealthBaseline } from './evaluator.js';
+import type { HealthBaseline } from '../../model/health.js';
 
 export const JOB_STARTING_OPERATIONS: ReadonlySet<string> = new Set([
   'StartApplication',

@@ -30,6 +30,7 @@ import {
   type HealthEvidence,
   type HealthFacts,
   type HealthResult,
+  type HealthBaseline,
 } from '../../model/health.js';
 
 export interface HealthRules {
@@ -48,13 +49,6 @@ export const DEFAULT_HEALTH_RULES: HealthRules = {
   maxOutageMs: 60_000,
   maxFailedCheckpoints: 1,
 };
-
-export interface HealthBaseline {
-  /** Epoch ms. Periods starting before it are ignored. */
-  at: number;
-  /** The job was (re)submitted at `at` (deploy, start, restart, rollback), so its counters started at 0. */
-  freshJob: boolean;
-}
 
 export interface Clockish {
   now(): number;

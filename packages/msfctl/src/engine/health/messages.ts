@@ -5,8 +5,8 @@
  */
 import type { IoMessage } from '../../model/messages.js';
 import { formatDuration } from '../../model/duration.js';
-import type { BakeOutcome, BakeProgress } from '../../controller/health/bake-watch.js';
-import type { HealthCheck } from '../../controller/health/health-check.js';
+import type { BakeOutcome, BakeProgress } from '../../model/health.js';
+import type { HealthCheck } from '../../model/health.js';
 import type { HealthResult } from '../../model/health.js';
 
 function headline(application: string, result: HealthResult, what: string): IoMessage {
