@@ -24,8 +24,8 @@ import { unhealthy } from '../../src/model/health.js';
 import type { HealthFetcher } from '../../src/ports/metrics.js';
 import { applyWith, fakeArtifacts } from '../fakes/artifacts.js';
 import { fakeClock } from '../fakes/fake-msf.js';
-import { BAD, GOOD, T0, live, snapshot } from '../recovery/support/apps.js';
-import { LoopingMsf, metrics, spec } from '../recovery/support/looping-msf.js';
+import { BAD, GOOD, T0, live, snapshot } from './support/apps.js';
+import { LoopingMsf, metrics, spec } from './support/looping-msf.js';
 
 const LATEST = { from: 'latest' as const, allowNonRestoredState: false };
 const loop = {

@@ -22,7 +22,7 @@ import { LedgerSession, readLedger } from '../../src/controller/state/ledger-sto
 import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
 import { parseDuration } from '../../src/model/duration.js';
 import { FakeMsf, fakeClock } from '../fakes/fake-msf.js';
-import { config, snapshot } from './fixtures.js';
+import { config, snapshot } from '../unit/fixtures.js';
 
 let msf: FakeMsf;
 let ctx: RunContext;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectDrift, hasDrift } from '../../src/engine/drift.js';
-import { config, live } from './fixtures.js';
+import { config, live } from '../unit/fixtures.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const expected = { versionId: 3, status: 'RUNNING' as const, config: config(), at, by: 'apply' };

@@ -3,7 +3,7 @@ import { SERVICE_DEFAULTS } from '../../src/model/application.js';
 import { MsfctlError } from '../../src/model/errors.js';
 import { diffConfig } from '../../src/model/changes.js';
 import { planChanges } from '../../src/engine/planner.js';
-import { config, desired, live, snapshot } from './fixtures.js';
+import { config, desired, live, snapshot } from '../unit/fixtures.js';
 
 const quota = 64;
 

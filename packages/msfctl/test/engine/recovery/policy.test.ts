@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { translateAwsError } from '../../src/adapters/aws/aws-errors.js';
-import { unhealthy } from '../../src/model/health.js';
-import { chooseGoodSnapshot, latestSnapshotIsGood } from '../../src/engine/recovery/good-snapshot.js';
-import { parseOnFailure } from '../../src/model/deploy-settings.js';
-import { recoveryPlanMessages } from '../../src/engine/recovery/messages.js';
-import { DEFAULT_ON_FAILURE } from '../../src/model/deploy-settings.js';
-import { configUpdateBetween } from '../../src/engine/updates.js';
-import { decideRecovery, type RecoveryFacts, type Situation } from '../../src/engine/recovery/policy.js';
-import { isSnapshotImpossible } from '../../src/engine/recovery/snapshot-error.js';
-import { BAD, GOOD, T0, config, live, operation, snapshot } from './support/apps.js';
+import { translateAwsError } from '../../../src/adapters/aws/aws-errors.js';
+import { unhealthy } from '../../../src/model/health.js';
+import { chooseGoodSnapshot, latestSnapshotIsGood } from '../../../src/engine/recovery/good-snapshot.js';
+import { parseOnFailure } from '../../../src/model/deploy-settings.js';
+import { recoveryPlanMessages } from '../../../src/engine/recovery/messages.js';
+import { DEFAULT_ON_FAILURE } from '../../../src/model/deploy-settings.js';
+import { configUpdateBetween } from '../../../src/engine/updates.js';
+import { decideRecovery, type RecoveryFacts, type Situation } from '../../../src/engine/recovery/policy.js';
+import { isSnapshotImpossible } from '../../../src/engine/recovery/snapshot-error.js';
+import { BAD, GOOD, T0, config, live, operation, snapshot } from '../../controller/support/apps.js';
 
 const loop: Situation = {
   kind: 'crash-loop',
