@@ -18,11 +18,10 @@ import {
   startDecision,
   stopDecision,
   type ScaleRequest,
-  type VerbDecision,
 } from '../engine/verbs.js';
 import { defaultSnapshotName } from '../engine/snapshots.js';
 import type { RunContext } from './context.js';
-import { requireLive, runPipeline, type Decision, type RunResult } from './pipeline.js';
+import { requireLive, runPipeline, type RunResult } from './pipeline.js';
 import { withLockedSession } from './session.js';
 import { waitForSnapshotGone } from './wait.js';
 
@@ -38,17 +37,12 @@ const seen = (ctx: RunContext, snapshots: boolean) => async (): Promise<Seen> =>
   return { live, snapshots: live && snapshots ? await ctx.gateway.listSnapshots(ctx.application) : [] };
 };
 
-/** A verb's decision as the pipeline's. */
-function decision(d: VerbDecision): Decision {
-  return d;
-}
-
 export function startApplication(ctx: RunContext, run: RestoreSettings): Promise<RunResult> {
   return runPipeline(ctx, {
     kind: 'start',
     watch: true,
     observe: seen(ctx, true),
-    plan: (o) => decision(startDecision(requireLive(o.live, ctx.application), run, o.snapshots)),
+    plan: (o) => startDecision(requireLive(o.live, ctx.application), run, o.snapshots),
   });
 }
 
@@ -57,7 +51,7 @@ export function stopApplication(ctx: RunContext, force: boolean): Promise<RunRes
     kind: 'stop',
     watch: false,
     observe: seen(ctx, false),
-    plan: (o) => decision(stopDecision(requireLive(o.live, ctx.application), force)),
+    plan: (o) => stopDecision(requireLive(o.live, ctx.application), force),
   });
 }
 
@@ -67,7 +61,7 @@ export function restartApplication(ctx: RunContext, run: RestoreSettings): Promi
     kind: 'restart',
     watch: true,
     observe: seen(ctx, true),
-    plan: (o) => decision(restartDecision(requireLive(o.live, ctx.application), run, o.snapshots)),
+    plan: (o) => restartDecision(requireLive(o.live, ctx.application), run, o.snapshots),
   });
 }
 
@@ -84,7 +78,7 @@ export function rollbackApplication(ctx: RunContext): Promise<RunResult> {
           : undefined;
       return { ...o, previous };
     },
-    plan: (o) => decision(rollbackDecision(requireLive(o.live, ctx.application), o.snapshots, o.previous)),
+    plan: (o) => rollbackDecision(requireLive(o.live, ctx.application), o.snapshots, o.previous),
   });
 }
 
@@ -167,7 +161,7 @@ export function createSnapshot(
     kind: 'snapshot',
     watch: false,
     observe: seen(ctx, false),
-    plan: (o) => decision(snapshotDecision(requireLive(o.live, ctx.application), name)),
+    plan: (o) => snapshotDecision(requireLive(o.live, ctx.application), name),
     executed: async (session, result) => {
       if (!result.ok) return;
       await session.ledger.update((l) =>

@@ -154,8 +154,9 @@ describe('safe deploys of stock-prices with msfctl', () => {
     const health = await e.run('health', '--json');
     expect(health.code, health.stdout + health.stderr).toBe(0);
     expect(json<HealthCheck>(health).result.status).toBe('healthy');
-    // --watch --json: one check per line until stopped (here by the harness's SIGTERM after 4.5 s).
-    const watched = await e.runFor(4500, 'health', '--watch', '--interval', '1s', '--json');
+    // --watch --json: one check per line until stopped (here by the harness's SIGTERM after 8 s: the process's
+    // start-up is part of that window, and takes seconds on a loaded machine).
+    const watched = await e.runFor(8000, 'health', '--watch', '--interval', '1s', '--json');
     const lines = watched.stdout
       .trim()
       .split('\n')
