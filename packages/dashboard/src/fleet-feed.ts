@@ -54,6 +54,10 @@ export class FleetFeed {
         };
         this.last = { at: Date.now(), response };
         return response;
+      } catch (error) {
+        // A page opened now must learn of the failure, not get the last good copy as if it were current.
+        this.last = undefined;
+        throw error;
       } finally {
         this.inFlight = undefined;
       }

@@ -5,7 +5,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorResponse } from '../../src/contract.js';
 import { MemoryDashboardSource } from '../../src/memory-source.js';
 import { DashboardConfigError } from '../../src/security.js';

@@ -253,21 +253,24 @@ export function application(t: Template, now: number): MemoryApplication {
   const snapshots =
     t.snapshotAgeMin === undefined
       ? []
-      : [t.snapshotAgeMin, t.snapshotAgeMin + 360, t.snapshotAgeMin + 1440].map((ago, i) => ({
-          name:
-            i === 0 && t.enhanced
-              ? `SYSTEMSNAPSHOT-${t.name}-${t.version}`
-              : `msfctl-${t.name}-v${t.version - i}`,
-          kind: t.enhanced ? ('enhanced' as const) : ('application' as const),
-          ...(t.enhanced ? { arn: `${ARN_PREFIX}:snapshot/msfctl-${t.name}-v${t.version - i}` } : {}),
-          status: 'READY',
-          createdAt: iso(now - ago * MINUTE),
-          versionId: t.version - i,
-          runtime: t.runtime,
-          sizeBytes: 48_213 * (i + 3) * cap.parallelism,
-          initiator: i === 0 && t.enhanced ? 'SYSTEM' : 'msfctl',
-          reason: i === 0 ? 'before update' : 'scheduled (every 6h)',
-        }));
+      : [t.snapshotAgeMin, t.snapshotAgeMin + 360, t.snapshotAgeMin + 1440].map((ago, i) => {
+          const system = i === 0 && t.enhanced === true;
+          const name = system
+            ? `SYSTEMSNAPSHOT-${t.name}-${t.version}`
+            : `msfctl-${t.name}-v${t.version - i}`;
+          return {
+            name,
+            kind: t.enhanced ? ('enhanced' as const) : ('application' as const),
+            ...(t.enhanced ? { arn: `${ARN_PREFIX}:snapshot/${name}` } : {}),
+            status: 'READY',
+            createdAt: iso(now - ago * MINUTE),
+            versionId: t.version - i,
+            runtime: t.runtime,
+            sizeBytes: 48_213 * (i + 3) * cap.parallelism,
+            initiator: system ? 'SYSTEM' : 'msfctl',
+            reason: i === 0 ? 'before update' : 'scheduled (every 6h)',
+          };
+        });
   const row: FleetRow = {
     name: t.name,
     status: t.status!,

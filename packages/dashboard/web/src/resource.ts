@@ -25,8 +25,7 @@ export function useResource<T>(path: string, key: unknown = path): Resource<T> {
       },
     );
     return () => abort.abort();
-    // `key` stands for everything that should refetch (path, a change seen on the live feed…).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `key` stands for whatever else should refetch (a change seen on the live feed, a timer…).
   }, [path, key, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { ...state, reload };

@@ -81,7 +81,8 @@ function optionsOf(spec: ChartSpec, width: number): uPlot.Options {
     height: 170,
     ms: 1,
     padding: [8, 8, 0, 0],
-    legend: { show: true, live: true },
+    // Labels only: the caption gives the latest values, the cursor the ones under it.
+    legend: { show: true, live: false },
     cursor: { drag: { x: false, y: false }, points: { size: 6 } },
     scales: {
       x: { time: true },
@@ -137,11 +138,12 @@ export function Chart({ spec, columns }: { spec: ChartSpec; columns: SeriesColum
     [],
   );
 
-  const empty = columns.at.length === 0;
+  const empty = spec.lines.every((l) => latest(columns[l.key]) === null);
   const summary = spec.lines
     .map((l) => {
       const v = latest(columns[l.key]);
-      return `${l.label} ${v === null ? 'no data' : `${formatNumber(v * (l.scale ?? 1))} ${spec.unit}`}`;
+      const value = v === null ? 'no data' : `${formatNumber(v * (l.scale ?? 1))} ${spec.unit}`;
+      return spec.lines.length > 1 ? `${l.label} ${value}` : value;
     })
     .join(', ');
   return (

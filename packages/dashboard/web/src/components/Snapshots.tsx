@@ -24,6 +24,7 @@ export function Snapshots({ snapshots, now }: { snapshots: Snapshot[]; now: numb
             <th scope="col" class="num">
               Size
             </th>
+            <th scope="col">ARN</th>
           </tr>
         </thead>
         <tbody>
@@ -31,7 +32,6 @@ export function Snapshots({ snapshots, now }: { snapshots: Snapshot[]; now: numb
             <tr key={s.name} data-snapshot={s.name}>
               <th scope="row">
                 <span class="mono">{s.name}</span>
-                {s.arn && <div class="mono muted small arn">{s.arn}</div>}
                 {(s.initiator || s.reason) && (
                   <div class="muted small">{[s.initiator, s.reason].filter(Boolean).join(' · ')}</div>
                 )}
@@ -49,6 +49,7 @@ export function Snapshots({ snapshots, now }: { snapshots: Snapshot[]; now: numb
               </td>
               <td class="num">{s.versionId !== undefined ? `v${s.versionId}` : '–'}</td>
               <td class="num">{formatBytes(s.sizeBytes)}</td>
+              <td class="mono muted small arn">{s.arn ?? '–'}</td>
             </tr>
           ))}
         </tbody>

@@ -1,7 +1,6 @@
 /** The spec against the live configuration, field by field; differing fields first and marked. */
 import { useState } from 'preact/hooks';
 import type { SpecDiff } from '../../../src/contract.js';
-import { Empty } from './States.js';
 
 const STATE_TEXT: Record<SpecDiff['state'], string> = {
   'in-sync': 'The live configuration matches the spec.',
@@ -12,8 +11,9 @@ const STATE_TEXT: Record<SpecDiff['state'], string> = {
 };
 
 export function SpecDiffTable({ diff }: { diff: SpecDiff }) {
-  const [all, setAll] = useState(false);
   const differing = diff.fields.filter((f) => f.differs);
+  // In sync: every field, so the card says what runs; otherwise the differences first.
+  const [all, setAll] = useState(differing.length === 0);
   const shown = all ? [...differing, ...diff.fields.filter((f) => !f.differs)] : differing;
   return (
     <div class="spec-diff" data-state={diff.state}>
@@ -34,7 +34,7 @@ export function SpecDiffTable({ diff }: { diff: SpecDiff }) {
       ))}
       {diff.fields.length > 0 && (
         <>
-          {shown.length > 0 ? (
+          {shown.length > 0 && (
             <div class="table-wrap">
               <table class="diff">
                 <thead>
@@ -63,8 +63,6 @@ export function SpecDiffTable({ diff }: { diff: SpecDiff }) {
                 </tbody>
               </table>
             </div>
-          ) : (
-            <Empty title="Every field matches." />
           )}
           <button type="button" class="link-button" onClick={() => setAll(!all)}>
             {all ? 'Show only differences' : `Show all ${diff.fields.length} fields`}

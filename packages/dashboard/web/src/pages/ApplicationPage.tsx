@@ -195,17 +195,16 @@ export function ApplicationPage({ name, feed }: { name: string; feed: FleetFeedS
           <Versions versions={app.versions} />
           <Timeline entries={app.timeline} now={now} />
         </section>
-        <div class="stack">
-          <section class="card" aria-labelledby="snapshots-title">
-            <h2 id="snapshots-title">Snapshots</h2>
-            <Snapshots snapshots={app.snapshots} now={now} />
-          </section>
-          <section class="card" aria-labelledby="spec-title">
-            <h2 id="spec-title">Spec against live</h2>
-            <SpecDiffTable diff={app.specDiff} />
-          </section>
-        </div>
+        <section class="card" aria-labelledby="spec-title">
+          <h2 id="spec-title">Spec against live</h2>
+          <SpecDiffTable diff={app.specDiff} />
+        </section>
       </div>
+
+      <section class="card" aria-labelledby="snapshots-title">
+        <h2 id="snapshots-title">Snapshots</h2>
+        <Snapshots snapshots={app.snapshots} now={now} />
+      </section>
 
       <section class="card" aria-labelledby="logs-title">
         <h2 id="logs-title">Latest log lines</h2>
