@@ -70,17 +70,10 @@ export async function handleApi(
         return sendJson(req, res, 200, body);
       }
       case 'flink-dashboard': {
-        const location = await ctx.source.flinkDashboardUrl(name, signal);
-        if (!location) {
-          return sendError(
-            req,
-            res,
-            409,
-            'unavailable',
-            `${name} has no Flink dashboard now: its job is not running.`,
-          );
-        }
-        if (!/^https?:\/\//i.test(location)) {
+        const link = await ctx.source.flinkDashboard(name, signal);
+        if (!link) return notFound();
+        if ('unavailable' in link) return sendError(req, res, 409, 'unavailable', link.unavailable);
+        if (!/^https?:\/\//i.test(link.url)) {
           return sendError(
             req,
             res,
@@ -90,7 +83,7 @@ export async function handleApi(
           );
         }
         res.statusCode = 302;
-        res.setHeader('Location', location);
+        res.setHeader('Location', link.url);
         res.setHeader('Cache-Control', 'no-store');
         res.end();
         return;

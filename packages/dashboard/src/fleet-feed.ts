@@ -99,8 +99,12 @@ export class FleetFeed {
     try {
       fleet = await this.read();
     } catch (error) {
-      this.broadcast('source-error', sourceError(error));
-      this.lastSent = undefined;
+      const failure = sourceError(error);
+      // The same failure again is no news either.
+      const key = `error:${failure.error.message}`;
+      if (key === this.lastSent) return;
+      this.lastSent = key;
+      this.broadcast('source-error', failure);
       return;
     }
     const key = fleetKey(fleet);

@@ -1,6 +1,6 @@
 /** msfctl-dashboard: the dashboard's server, its JSON contract, and the source port it reads through. */
 export * from './contract.js';
-export type { DashboardSource, SeriesRange } from './source.js';
+export type { DashboardSource, FlinkDashboardLink, SeriesRange } from './source.js';
 export { MemoryDashboardSource, type MemoryApplication } from './memory-source.js';
 export {
   createDashboardHandler,

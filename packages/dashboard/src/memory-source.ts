@@ -3,7 +3,7 @@
  * application's data and tells subscribers, as a controller does when an operation ends.
  */
 import type { ApplicationDetail, FleetRow, HealthSeries, LogExcerpt } from './contract.js';
-import type { DashboardSource, SeriesRange } from './source.js';
+import type { DashboardSource, FlinkDashboardLink, SeriesRange } from './source.js';
 
 export interface MemoryApplication {
   detail: ApplicationDetail;
@@ -94,9 +94,13 @@ export class MemoryDashboardSource implements DashboardSource {
     return { ...structuredClone(logs), lines: logs.lines.slice(-limit) };
   }
 
-  async flinkDashboardUrl(name: string, signal: AbortSignal): Promise<string | undefined> {
+  async flinkDashboard(name: string, signal: AbortSignal): Promise<FlinkDashboardLink | undefined> {
     this.check(signal);
-    return this.applications.get(name)?.flinkDashboardUrl;
+    const a = this.applications.get(name);
+    if (!a) return undefined;
+    return a.flinkDashboardUrl
+      ? { url: a.flinkDashboardUrl }
+      : { unavailable: a.detail.flinkDashboard.reason ?? `${name} has no Flink dashboard now.` };
   }
 
   subscribe(onChange: () => void): () => void {

@@ -11,6 +11,8 @@ export interface SeriesRange {
   to: Date;
 }
 
+export type FlinkDashboardLink = { url: string } | { unavailable: string };
+
 export interface DashboardSource {
   /** What the dashboard looks at, shown in its header (e.g. "msf-local http://127.0.0.1:4577"). */
   readonly target?: string;
@@ -20,8 +22,11 @@ export interface DashboardSource {
   series(name: string, range: SeriesRange, signal: AbortSignal): Promise<HealthSeries | undefined>;
   /** The newest `limit` lines, oldest first; an empty excerpt when the application has no logs. */
   logs(name: string, limit: number, signal: AbortSignal): Promise<LogExcerpt | undefined>;
-  /** A fresh presigned URL of the application's Flink dashboard, or undefined when the job does not run. */
-  flinkDashboardUrl(name: string, signal: AbortSignal): Promise<string | undefined>;
+  /**
+   * A fresh presigned URL of the application's Flink dashboard (CreateApplicationPresignedUrl), or why there is
+   * none now (e.g. the job does not run).
+   */
+  flinkDashboard(name: string, signal: AbortSignal): Promise<FlinkDashboardLink | undefined>;
   /**
    * Optional: call `onChange` when something may have changed (an operation ended, a reconcile ran), so the
    * page updates at once instead of at the next poll. Returns the unsubscribe function.
