@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { API_PREFIX, type ErrorResponse, type FleetResponse } from '../../src/contract.js';
+import { getJson } from './api.js';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting';
 
@@ -17,11 +18,19 @@ export interface FleetFeedState {
 export function useFleetFeed(): FleetFeedState {
   const [state, setState] = useState<FleetFeedState>({ connection: 'connecting' });
   useEffect(() => {
+    // The first fleet comes from the preloaded /fleet (index.html) so the table shows while the event stream
+    // connects; the stream's own first event, a moment later, replaces it.
+    let streamed = false;
+    getJson<FleetResponse>('/fleet').then(
+      (fleet) => !streamed && setState((s) => (s.fleet ? s : { ...s, fleet })),
+      () => undefined, // the stream reports failures
+    );
     const events = new EventSource(`${API_PREFIX}/events`);
     events.addEventListener('open', () => setState((s) => ({ ...s, connection: 'live' })));
     events.addEventListener('error', () => setState((s) => ({ ...s, connection: 'reconnecting' })));
     events.addEventListener('fleet', (e) => {
       const fleet = JSON.parse((e as MessageEvent<string>).data) as FleetResponse;
+      streamed = true;
       setState({ fleet, connection: 'live' });
     });
     events.addEventListener('source-error', (e) => {

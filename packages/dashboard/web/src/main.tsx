@@ -1,12 +1,17 @@
 /** The dashboard page: a header with the live state, then the fleet or one application. */
-import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { render } from 'preact';
+import { lazy, Suspense } from 'preact/compat';
 import { formatAgo } from './format.js';
 import { useFleetFeed, useNow, type FleetFeedState } from './live.js';
-import { ApplicationPage } from './pages/ApplicationPage.js';
+import { Loading } from './components/States.js';
 import { FleetPage } from './pages/FleetPage.js';
 import { useRoute } from './router.js';
+
+// The application page (and uPlot) loads on first use: the fleet page needs neither.
+const ApplicationPage = lazy(() =>
+  import('./pages/ApplicationPage.js').then((m) => ({ default: m.ApplicationPage })),
+);
 
 function LiveIndicator({ feed }: { feed: FleetFeedState }) {
   const now = useNow(5000);
@@ -51,7 +56,11 @@ function App() {
       </header>
       <main id="main">
         {route.page === 'fleet' && <FleetPage feed={feed} />}
-        {route.page === 'application' && <ApplicationPage name={route.name} feed={feed} />}
+        {route.page === 'application' && (
+          <Suspense fallback={<Loading what={route.name} />}>
+            <ApplicationPage name={route.name} feed={feed} />
+          </Suspense>
+        )}
         {route.page === 'not-found' && (
           <div class="state state-empty">
             <strong>No such page.</strong>

@@ -1,6 +1,7 @@
 /** The health charts: uPlot line charts over the series columns, sized to their box, redrawn on new data. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
 import type { SeriesColumns } from '../../../src/contract.js';
 import { formatNumber } from '../format.js';
 
