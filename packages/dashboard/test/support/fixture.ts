@@ -122,7 +122,13 @@ function capacity(t: Template): FleetRow['capacity'] {
 /** One point a minute over the last `minutes`; `restartAt` minutes (ago) restart the job. */
 export function healthSeries(
   now: number,
-  options: { minutes?: number; rate?: number; restartsAgo?: number[]; running?: boolean } = {},
+  options: {
+    minutes?: number;
+    rate?: number;
+    restartsAgo?: number[];
+    failedCheckpointsAgo?: number[];
+    running?: boolean;
+  } = {},
 ): HealthSeries {
   const minutes = options.minutes ?? 180;
   const rate = options.rate ?? 1200;
@@ -161,7 +167,7 @@ export function healthSeries(
     columns.restarts.push(restarted);
     columns.uptimeMs.push(up);
     columns.completedCheckpoints.push(Math.floor((minutes - i) / 2) + 40);
-    columns.failedCheckpoints.push(0);
+    columns.failedCheckpoints.push((options.failedCheckpointsAgo ?? []).filter((ago) => ago >= i).length);
     columns.recordsInPerSecond.push(down ? 0 : Math.round(rate * wave));
     columns.recordsOutPerSecond.push(down ? 0 : Math.round(rate * 0.92 * wave));
   }
@@ -382,7 +388,11 @@ export function application(t: Template, now: number): MemoryApplication {
   };
   return {
     detail,
-    series: healthSeries(now, { rate: 200 * cap.parallelism, running }),
+    series: healthSeries(now, {
+      rate: 200 * cap.parallelism,
+      running,
+      ...(t.state === 'unhealthy' ? { failedCheckpointsAgo: [9, 7, 4, 2] } : {}),
+    }),
     logs: {
       location: `/aws/kinesis-analytics/${t.name} · kinesis-analytics-log-stream`,
       lines: logLines(now, t.name, false),
