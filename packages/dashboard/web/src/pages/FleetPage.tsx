@@ -179,8 +179,7 @@ export function FleetPage({ feed }: { feed: FleetFeedState }) {
   }, [all, sort, filter, text, now]);
 
   if (!feed.fleet) {
-    if (feed.sourceError)
-      return <Failure title="Could not read the applications" message={feed.sourceError} />;
+    if (feed.sourceError) return <Failure title="The dashboard's source failed" message={feed.sourceError} />;
     if (feed.connection === 'reconnecting') {
       return <Failure title="Cannot reach the dashboard server" message="Retrying every few seconds…" />;
     }
@@ -201,7 +200,7 @@ export function FleetPage({ feed }: { feed: FleetFeedState }) {
       </div>
       {feed.sourceError && (
         <div class="banner banner-error" role="alert">
-          Could not refresh: {feed.sourceError} The table shows the last applications read.
+          {feed.sourceError} The table shows the last applications read.
         </div>
       )}
       {all!.length === 0 ? (
