@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { HealthState } from '../../src/contract.js';
 import { MemoryDashboardSource } from '../../src/memory-source.js';
 import type { RunningDashboard } from '../../src/server.js';
+import { accessibilityViolations } from '../support/accessibility.js';
 import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
 import { startDashboard } from '../support/dashboard.js';
 import { crashLoop, demoFleet } from '../support/fixture.js';
@@ -245,6 +246,27 @@ describe('an application page', () => {
     // The page's own 404 fetch is logged by Chromium; nothing else may be.
     expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
     await page.close();
+  });
+});
+
+describe('accessibility', () => {
+  it('the fleet and an application page pass axe-core’s WCAG 2.1 A and AA checks', async () => {
+    const source = new MemoryDashboardSource(demoFleet(), 'msf-local http://127.0.0.1:4577');
+    source.update('orders-enricher', (app) => crashLoop(app));
+    const dashboard = await startDashboard(source);
+    const checking = await browser.newContext({ viewport: { width: 1440, height: 900 }, bypassCSP: true });
+    try {
+      const page = await checking.newPage();
+      await page.goto(dashboard.url);
+      await expect.poll(() => rows(page).count()).toBe(6);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.goto(`${dashboard.url}apps/orders-enricher`);
+      await expect.poll(() => page.locator('figure.chart canvas').count()).toBe(4);
+      expect(await accessibilityViolations(page)).toEqual([]);
+    } finally {
+      await checking.close();
+      await dashboard.close();
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+// Over 400 lines: sample data spelled out field by field, so that pages and screenshots read true.
 /**
  * Believable dashboard data for the in-memory source: a small named fleet in every health state (with
  * timelines, recoveries, snapshots, a spec diff and logs), `fleetOf(n)` for the benchmark, and `crashLoop()`,

@@ -18,7 +18,7 @@ export function Logs({ available, logs }: { available: boolean; logs: Resource<L
   return (
     <div class="logs">
       {location && <div class="muted small mono">{location}</div>}
-      <ol class="log-lines" aria-label="Latest log lines, oldest first">
+      <ol class="log-lines" aria-label="Latest log lines, oldest first" tabIndex={0}>
         {lines.map((l, i) => (
           <li key={i} class={`log log-${l.level.toLowerCase()}`}>
             <time dateTime={l.at}>{formatTime(l.at)}</time>
