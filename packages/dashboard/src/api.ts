@@ -41,7 +41,16 @@ export async function handleApi(
   const envelope = () => ({ apiVersion: API_VERSION, generatedAt: ctx.now().toISOString() }) as const;
   try {
     if (parts.length === 1 && parts[0] === 'fleet') return sendJson(req, res, 200, await ctx.feed.fleet());
-    if (parts.length === 1 && parts[0] === 'events') return ctx.feed.listen(res);
+    if (parts.length === 1 && parts[0] === 'events') {
+      if (ctx.feed.listen(res, req.method === 'HEAD')) return;
+      return sendError(
+        req,
+        res,
+        503,
+        'unavailable',
+        'Too many pages are open on this dashboard; close some.',
+      );
+    }
     if (parts[0] !== 'applications' || parts.length < 2 || parts.length > 3) {
       return sendError(req, res, 404, 'not-found', `No such API endpoint: ${url.pathname}`);
     }

@@ -17,6 +17,8 @@ export interface FleetFeedOptions {
 }
 
 const HEARTBEAT_MS = 15_000;
+/** Open pages at once (each holds a connection); a local dashboard has a handful. */
+export const MAX_LISTENERS = 64;
 
 export class FleetFeed {
   private readonly listeners = new Set<ServerResponse>();
@@ -65,12 +67,17 @@ export class FleetFeed {
     return this.inFlight;
   }
 
-  /** Starts an event stream on `res` and sends the current fleet at once. */
-  listen(res: ServerResponse): void {
+  /** Starts an event stream on `res` and sends the current fleet at once; false when too many listen already. */
+  listen(res: ServerResponse, head = false): boolean {
+    if (this.listeners.size >= MAX_LISTENERS) return false;
     res.statusCode = 200;
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Accel-Buffering', 'no');
+    if (head) {
+      res.end();
+      return true;
+    }
     res.flushHeaders();
     res.write(`retry: 3000\n\n`);
     this.listeners.add(res);
@@ -86,6 +93,7 @@ export class FleetFeed {
       },
       (error: unknown) => this.send(res, 'source-error', sourceError(error)),
     );
+    return true;
   }
 
   get listenerCount(): number {

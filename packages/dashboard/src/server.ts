@@ -128,13 +128,18 @@ export async function serveDashboard(
   checkAccessOptions({ host, ...(options.token !== undefined ? { token: options.token } : {}) });
   const handler = await createDashboardHandler({ ...options, host });
   const server = createServer((req, res) => handler.handle(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    handler.close(); // the feed's subscription to the source
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}/`;

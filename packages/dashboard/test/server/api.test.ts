@@ -17,6 +17,7 @@ import type {
   LogsResponse,
   SeriesResponse,
 } from '../../src/contract.js';
+import { MAX_LISTENERS } from '../../src/fleet-feed.js';
 import { MemoryDashboardSource } from '../../src/memory-source.js';
 import { createDashboardHandler, serveDashboard, type RunningDashboard } from '../../src/server.js';
 import type { DashboardSource } from '../../src/source.js';
@@ -242,6 +243,31 @@ describe('the live feed', () => {
     });
     expect(events.map((e) => e.event)).toEqual(['fleet', 'source-error', 'fleet']);
     expect((JSON.parse(events[1]!.data) as ErrorResponse).error.message).toContain('ThrottlingException');
+  });
+
+  it('answers HEAD with the stream headers and no stream, and refuses pages past its limit', async () => {
+    const d = await serve(demoSource());
+    const head = await request(d.url, { method: 'HEAD', path: '/api/v1/events' });
+    expect(head.status).toBe(200);
+    expect(head.headers['content-type']).toMatch(/^text\/event-stream/);
+    const open: http.ClientRequest[] = [];
+    try {
+      for (let i = 0; i < MAX_LISTENERS; i++) {
+        await new Promise<void>((resolve, reject) => {
+          const req = http.get(new URL('/api/v1/events', d.url), (res) => {
+            expect(res.statusCode).toBe(200);
+            resolve();
+          });
+          req.on('error', reject);
+          open.push(req);
+        });
+      }
+      const refused = await request(d.url, { path: '/api/v1/events' });
+      expect(refused.status).toBe(503);
+      expect(refused.json<ErrorResponse>().error.code).toBe('unavailable');
+    } finally {
+      for (const req of open) req.destroy();
+    }
   });
 
   it('stops reading the source when the last page goes away', async () => {

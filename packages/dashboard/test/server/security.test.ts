@@ -59,6 +59,17 @@ describe('binding', () => {
     await expect(serve({ token: 'short' })).rejects.toThrow(/at least 16 characters/);
   });
 
+  it('fails clearly when its port is taken', async () => {
+    const first = await serve();
+    try {
+      await expect(
+        serveDashboard({ source: new MemoryDashboardSource(), port: first.port, assetsDir: assets }),
+      ).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      await first.close();
+    }
+  });
+
   it('stops when its signal aborts', async () => {
     const controller = new AbortController();
     const d = await serveDashboard({
