@@ -162,6 +162,9 @@ describe('an application page', () => {
     expect(await first.locator('.recovery .step').count()).toBe(2);
     expect(await first.locator('.recovery .step[data-step="failed"]').textContent()).toContain('rollback');
     expect(await page.locator('.tl-entry[data-outcome="interrupted"]').count()).toBe(1);
+    const recovered = page.locator('.tl-entry[data-outcome="recovered"]');
+    expect(await recovered.locator('.step[data-step="succeeded"]').count()).toBe(2);
+    expect(await recovered.locator('.recovery-result').textContent()).toContain('healthy');
     expect(await page.locator('.version-current').textContent()).toContain(`v${app.detail.row.version}`);
 
     // Charts: four uPlot canvases with the series' points.
