@@ -22,8 +22,8 @@ const WINDOWS = [
   { minutes: 360, label: '6 h' },
   { minutes: 1440, label: '24 h' },
 ];
-/** Charts follow the clock even when nothing else changes. */
-const SERIES_REFRESH_MS = 30_000;
+/** Charts and logs follow the clock even when the fleet row does not change. */
+const CLOCK_REFRESH_MS = 15_000;
 
 function useTicker(everyMs: number): number {
   const [tick, setTick] = useState(0);
@@ -37,14 +37,14 @@ function useTicker(everyMs: number): number {
 export function ApplicationPage({ name, feed }: { name: string; feed: FleetFeedState }) {
   const now = useNow();
   const [minutes, setMinutes] = useState(60);
-  const tick = useTicker(SERIES_REFRESH_MS);
+  const tick = useTicker(CLOCK_REFRESH_MS);
   // The fleet row on the live feed: when it changes, so may everything on this page.
   const row = feed.fleet?.applications.find((r) => r.name === name);
   const version = JSON.stringify(row ?? null);
   const path = applicationPath(name);
   const detail = useResource<ApplicationResponse>(path, version);
   const series = useResource<SeriesResponse>(`${path}/series?minutes=${minutes}`, `${version}|${tick}`);
-  const logs = useResource<LogsResponse>(`${path}/logs?limit=100`, version);
+  const logs = useResource<LogsResponse>(`${path}/logs?limit=100`, `${version}|${tick}`);
 
   useEffect(() => {
     document.title = `${name} · msfctl dashboard`;
