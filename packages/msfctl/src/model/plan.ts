@@ -30,6 +30,11 @@ export interface DriftReport {
   notes: string[];
 }
 
+/** A JAR digest for people: "sha256:0123456789ab". */
+export function short(sha256: string | undefined): string {
+  return sha256 ? `sha256:${sha256.slice(0, 12)}` : 'sha256:unknown';
+}
+
 export interface ArtifactRef {
   /** Content digest; unknown for code.s3 unless the ledger recorded it. */
   sha256?: string;

@@ -13,7 +13,7 @@ import {
 import { translateAwsError } from '../aws/aws-errors.js';
 import { MsfctlError } from '../../model/errors.js';
 import type { IoHost } from '../../ports/io-host.js';
-import type { ArtifactRef } from '../../model/plan.js';
+import { short, type ArtifactRef } from '../../model/plan.js';
 import { fileDigest } from './digest.js';
 
 function httpStatus(error: unknown): number | undefined {
@@ -125,8 +125,4 @@ async function bucketExists(s3: S3Client, bucket: string): Promise<boolean> {
 
 function isNoSuchBucket(error: unknown): boolean {
   return (error as { name?: string }).name === 'NoSuchBucket';
-}
-
-export function short(sha256: string | undefined): string {
-  return sha256 ? `sha256:${sha256.slice(0, 12)}` : 'sha256:unknown';
 }

@@ -1,5 +1,5 @@
 /** Renders a plan for people: live state, drift, changes, ordered actions with their effects, findings. */
-import { short } from '../../adapters/artifacts/upload.js';
+import { short } from '../../model/plan.js';
 import { summarizeEffect } from '../../engine/effects.js';
 import type { FieldChange } from '../../model/changes.js';
 import { hasDrift } from '../../engine/drift.js';

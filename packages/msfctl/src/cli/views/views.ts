@@ -5,7 +5,7 @@ import type { RunResult } from '../../controller/pipeline.js';
 import type { StatusReport } from '../../controller/queries/status.js';
 import type { PruneSelection } from '../../engine/snapshots.js';
 import { summarizeEffect } from '../../engine/effects.js';
-import { short } from '../../adapters/artifacts/upload.js';
+import { short } from '../../model/plan.js';
 import type { TfvarsMappingEntry } from '../../spec/tfvars.js';
 import type { Style } from '../../ports/io-host.js';
 import { actionTitle } from '../../engine/action-title.js';
