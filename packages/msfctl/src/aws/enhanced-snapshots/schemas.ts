@@ -3,6 +3,7 @@
  * generates its own (its AWS JSON 1.1 protocol serialises and parses by them), transcribed from botocore
  * 1.44.18's model; and the SDK's schemas of CreateApplication, UpdateApplication, StartApplication and
  * DescribeApplication extended with SnapshotMode and SnapshotArn (a member missing from a schema is dropped).
+ * (Long: one schema per model shape, as the SDK's generated schemas are.)
  */
 import {
   ApplicationConfiguration$,
