@@ -197,6 +197,23 @@ describe('CreateSnapshot', () => {
   });
 });
 
+describe('restores by SnapshotArn', () => {
+  it('need a READY snapshot of the same Region, taken on the same or an older Flink', async () => {
+    const here = await createReady('here');
+    expect(() => service.checkRestorable(app, here.arn, 'FLINK-1_20')).not.toThrow();
+    expect(() => service.checkRestorable(app, here.arn, 'FLINK-1_19')).toThrow(/newer Apache Flink/);
+    expect(() => service.checkRestorable(app, `${here.arn}-nothing`, 'FLINK-1_20')).toThrow(/does not exist/);
+    const { snapshot: elsewhere } = await service.create(
+      { applicationName: 'app', name: 'elsewhere' },
+      'eu-west-1',
+    );
+    savepoints.at(-1)!.open(await savepointDir('elsewhere'));
+    await settle();
+    expect(elsewhere.arn).toContain(':eu-west-1:');
+    expect(() => service.checkRestorable(app, elsewhere.arn, 'FLINK-1_20')).toThrow(/not in the Region/);
+  });
+});
+
 describe('ExportSnapshot', () => {
   it('runs one export per snapshot, writes _metadata last, and a delete waits for it', async () => {
     const snapshot = await createReady('exported');

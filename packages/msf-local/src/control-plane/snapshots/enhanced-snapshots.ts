@@ -268,6 +268,12 @@ export class EnhancedSnapshots {
     if (!snapshot || snapshot.status !== 'READY') {
       throw invalidArgument(`Snapshot ${arn} does not exist or is not READY.`);
     }
+    if (arn.split(':')[3] !== app.region) {
+      throw invalidArgument(
+        `Snapshot ${arn} is not in the Region of application ${app.name} (${app.region}); an application ` +
+          `restores enhanced snapshots of its own account and Region.`,
+      );
+    }
     const from = snapshot.runtimeEnvironment ? flinkRuntimeRank(snapshot.runtimeEnvironment) : undefined;
     const to = flinkRuntimeRank(runtime);
     if (from !== undefined && to !== undefined && to < from) {
