@@ -126,7 +126,23 @@ function open(): EnhancedSnapshots {
   });
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+/** Waits until `check` holds (background work settles in its own time, slower on a loaded machine). */
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function exists(name: string): boolean {
+  try {
+    service.describe(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 beforeEach(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'msf-local-enhanced-'));
@@ -145,7 +161,7 @@ afterEach(async () => {
 async function createReady(name: string) {
   const { snapshot } = await service.create({ applicationName: 'app', name }, 'us-east-1');
   savepoints.at(-1)!.open(await savepointDir(name));
-  await settle();
+  await eventually(() => snapshot.status === 'READY', `${name} is READY`);
   return snapshot;
 }
 
@@ -161,7 +177,7 @@ describe('CreateSnapshot', () => {
     });
     const taken = await savepointDir('one');
     savepoints[0]!.open(taken);
-    await settle();
+    await eventually(() => service.describe('one').status !== 'CREATING', 'the snapshot settles');
     expect(service.describe('one')).toMatchObject({ status: 'READY', sizeBytes: 8 + 3 + 5 });
     await expect(fs.access(taken)).rejects.toThrow(); // moved, not copied
     expect(
@@ -178,7 +194,7 @@ describe('CreateSnapshot', () => {
     savepoints[0]!.fail(
       new Error('org.apache.flink.runtime.checkpoint.CheckpointException: Task not running'),
     );
-    await settle();
+    await eventually(() => snapshot.status !== 'CREATING', 'the snapshot settles');
     expect(snapshot.status).toBe('FAILED');
     expect(operation).toMatchObject({
       status: 'FAILED',
@@ -190,7 +206,7 @@ describe('CreateSnapshot', () => {
       code: 'ResourceInUseException',
     });
     await service.delete('broken', snapshot.createdAt);
-    await settle();
+    await eventually(() => !exists('broken'), 'broken is deleted');
     await expect(
       service.create({ applicationName: 'app', name: 'broken' }, 'us-east-1'),
     ).resolves.toBeDefined();
@@ -208,7 +224,7 @@ describe('restores by SnapshotArn', () => {
       'eu-west-1',
     );
     savepoints.at(-1)!.open(await savepointDir('elsewhere'));
-    await settle();
+    await eventually(() => elsewhere.status === 'READY', 'elsewhere is READY');
     expect(elsewhere.arn).toContain(':eu-west-1:');
     expect(() => service.checkRestorable(app, elsewhere.arn, 'FLINK-1_20')).toThrow(/not in the Region/);
   });
@@ -233,10 +249,10 @@ describe('ExportSnapshot', () => {
     ).rejects.toMatchObject({ code: 'LimitExceededException' });
     const deleting = await service.delete('exported', snapshot.createdAt);
     expect(deleting.snapshot.status).toBe('DELETING');
-    await settle();
-    expect(service.describe('exported').status).toBe('DELETING'); // the export still runs
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(service.describe('exported').status).toBe('DELETING'); // the export is held, so is the delete
     uploads.open();
-    await settle();
+    await eventually(() => !exists('exported'), 'the snapshot is deleted after its export');
     expect(first.status).toBe('SUCCESSFUL');
     expect(objects.uploads).toEqual([`out/${first.id}/chk/state-0`, `out/${first.id}/_metadata`]);
     expect(() => service.describe('exported')).toThrow(
@@ -253,7 +269,7 @@ describe('ImportSnapshot', () => {
       { name: 'escaping', source: { bucketArn: 'arn:aws:s3:::bucket', keyPrefix: 'in/', roleArn: ROLE } },
       'us-east-1',
     );
-    await settle();
+    await eventually(() => snapshot.status !== 'CREATING', 'the import settles');
     expect(snapshot.status).toBe('FAILED');
     expect(operation.failure).toMatchObject({
       errorCode: 'InvalidSavepoint',
