@@ -736,7 +736,7 @@ export class ControlPlane {
     }
   }
 
-  /** A rollback restores the latest snapshot of the kind the target version's snapshot mode uses. */
+  /** What a rollback restores: an application snapshot (legacy), or for an enhanced target an enhanced one too. */
   private hasRestorableSnapshot(app: Application, target: ApplicationVersion): boolean {
     const legacy = app.snapshots.some((s) => s.status === 'READY');
     return legacy || (isEnhanced(target.config) && this.enhancedSnapshots.latest(app) !== undefined);
