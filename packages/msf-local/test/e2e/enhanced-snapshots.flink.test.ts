@@ -529,6 +529,45 @@ describe('enhanced snapshots on Flink 1.20 through boto3', () => {
     await stop('target', true);
   });
 
+  it("msf-local's ExportApplicationSnapshot exports a legacy snapshot the same way, and it imports as an enhanced one", async () => {
+    expect((await start('legacy-120')).OperationStatus).toBe('SUCCESSFUL');
+    await waitForCount(countFile('legacy-120'), 5);
+    await boto.call('create_application_snapshot', {
+      ApplicationName: 'legacy-120',
+      SnapshotName: 'legacy-snap',
+    });
+    await waitFor(
+      async () =>
+        (
+          await boto.call('describe_application_snapshot', {
+            ApplicationName: 'legacy-120',
+            SnapshotName: 'legacy-snap',
+          })
+        ).SnapshotDetails.SnapshotStatus,
+      (status) => status !== 'CREATING',
+      120_000,
+    );
+    await stop('legacy-120', true);
+    const response = await fetch(h.server.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'MsfLocal_20261201.ExportApplicationSnapshot',
+      },
+      body: JSON.stringify({
+        ApplicationName: 'legacy-120',
+        SnapshotName: 'legacy-snap',
+        DestinationS3PrefixLocation: { BucketARN: 'arn:aws:s3:::exports', KeyPrefix: 'legacy/' },
+      }),
+    });
+    expect(response.status).toBe(200);
+    const { ExportedPrefix } = (await response.json()) as { ExportedPrefix: string };
+    expect(ExportedPrefix).toMatch(/^legacy\/[A-Za-z0-9]{12}\/$/);
+    expect((await listObjects(ExportedPrefix)).map((o) => o.Key)).toContain(`${ExportedPrefix}_metadata`);
+    await boto.call('import_snapshot', importFrom('from-legacy', ExportedPrefix));
+    expect((await waitSnapshot('from-legacy')).SnapshotStatus).toBe('READY');
+  });
+
   it('DeleteSnapshot needs the creation time, waits for a running export, and frees the name', async () => {
     const failed = await describeSnapshot('bad-import');
     expect(
