@@ -217,6 +217,11 @@ describe('the switch to enhanced snapshots', () => {
           .SnapshotDetails.SnapshotStatus,
       (s) => s === 'READY',
     );
+    const legacy1 = await boto.call('describe_application_snapshot', {
+      ApplicationName: app,
+      SnapshotName: 'legacy-1',
+    });
+    expect(legacy1.SnapshotDetails.ApplicationEncryptionConfigurationDescription).toBeUndefined();
     const switched = await update(app, {
       ApplicationConfigurationUpdate: {
         ApplicationSnapshotConfigurationUpdate: {
@@ -369,7 +374,16 @@ describe('ExportApplicationSnapshot (msf-local extension)', () => {
   };
 
   it("exports a legacy snapshot's savepoint as ExportSnapshot would, and answers errors in the AWS shape", async () => {
-    await create('legacy-export', 'FLINK-1_20');
+    const key = 'arn:aws:kms:us-east-1:000000000000:key/legacy';
+    await boto.call('create_application', {
+      ApplicationName: 'legacy-export',
+      RuntimeEnvironment: 'FLINK-1_20',
+      ServiceExecutionRole: TEST_ROLE,
+      ApplicationConfiguration: {
+        ...code,
+        ApplicationEncryptionConfiguration: { KeyType: 'CUSTOMER_MANAGED_KEY', KeyId: key },
+      },
+    });
     await start('legacy-export');
     await boto.call('create_application_snapshot', { ApplicationName: 'legacy-export', SnapshotName: 'one' });
     await waitFor(
@@ -382,6 +396,15 @@ describe('ExportApplicationSnapshot (msf-local extension)', () => {
         ).SnapshotDetails.SnapshotStatus,
       (s) => s === 'READY',
     );
+    // An application snapshot (legacy) describes the encryption of the version it was taken of.
+    const { SnapshotDetails } = await boto.call('describe_application_snapshot', {
+      ApplicationName: 'legacy-export',
+      SnapshotName: 'one',
+    });
+    expect(SnapshotDetails.ApplicationEncryptionConfigurationDescription).toEqual({
+      KeyType: 'CUSTOMER_MANAGED_KEY',
+      KeyId: key,
+    });
     const ok = await call({
       ApplicationName: 'legacy-export',
       SnapshotName: 'one',
