@@ -3,6 +3,7 @@
  * double (FakeJobRuntime: its savepoints are directories with Flink's metadata header): snapshot-mode rules,
  * restore references, the upgrade and rollback rules, the ExportApplicationSnapshot extension, and kill -9
  * durability of snapshot records. The same operations on real Flink: test/e2e/enhanced-snapshots.flink.test.ts.
+ * (Long: one server and one boto3 process serve every test of the file.)
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';

@@ -4,6 +4,7 @@
  * snapshot ARN with its keyed state, an export that Flink itself restores, imports (good and bad), SYSTEM
  * snapshots on stop, snapshots outliving their application, and the legacy-mode and pre-1.20 refusals.
  * The tests run in order and share one msf-local and its applications (each application is one Flink JVM).
+ * (Long: the tests share one msf-local and its Flink clusters, so they live in one file.)
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
