@@ -18,6 +18,7 @@ import type { ChangeKind } from '../model/changes.js';
 import { newestReady, startEffect, stopEffect, updateReadyEffect } from './effects.js';
 import { chooseGoodSnapshot } from './recovery/good-snapshot.js';
 import { configUpdateBetween } from './updates.js';
+import { restoreFromSnapshot } from '../model/snapshot-refs.js';
 
 const KIND_ORDER: ChangeKind[] = ['runtime', 'code', 'scale', 'config'];
 
@@ -47,7 +48,10 @@ export function forcedPath(input: ForcedPathInput): Action[] {
       title: `Force-stop ${app} without a snapshot (${input.why})`,
       effect: stopEffect(false, true, kpusInUse(live)),
     });
-  const { update, changes } = configUpdateBetween(live.config, to);
+  // The switch to enhanced snapshots is one-way: going back to a legacy version keeps the enhanced mode.
+  const target =
+    live.config.snapshotMode === 'enhanced' ? { ...to, snapshotMode: live.config.snapshotMode } : to;
+  const { update, changes } = configUpdateBetween(live.config, target);
   if (changes.length) {
     const kinds = KIND_ORDER.filter((k) => changes.some((c) => c.kind === k));
     const forced: ActionOf<'update'> = {
@@ -110,7 +114,7 @@ export function forcedDeployRestore(input: {
       : 'the newest one (msfctl knows no good version)';
   if (restore.from !== 'latest' || !chosen) return { run: restore, why };
   return {
-    run: { from: 'snapshot', snapshot: chosen.name, allowNonRestoredState: restore.allowNonRestoredState },
+    run: restoreFromSnapshot(chosen, restore.allowNonRestoredState),
     snapshot: chosen,
     why,
   };

@@ -17,6 +17,7 @@ export type UpdateSection =
   | 'monitoring'
   | 'checkpoints'
   | 'snapshotsEnabled'
+  | 'snapshotMode'
   | 'systemRollback';
 
 export interface FieldChange {
@@ -95,10 +96,17 @@ const RULES: Rule[] = [
     read: (c) => String(c.checkpoints.minPauseMs),
   },
   {
-    field: 'snapshots',
+    field: 'snapshots.enabled',
     section: 'snapshotsEnabled',
     kind: 'config',
     read: (c) => String(c.snapshotsEnabled),
+  },
+  {
+    field: 'snapshots.mode',
+    section: 'snapshotMode',
+    kind: 'config',
+    // Configurations recorded before the mode existed (ledgers) were legacy.
+    read: (c) => c.snapshotMode ?? 'legacy',
   },
   {
     field: 'systemRollback',

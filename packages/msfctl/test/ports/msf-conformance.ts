@@ -22,6 +22,7 @@ export function config(overrides: Partial<AppConfig> = {}): AppConfig {
     monitoring: { custom: true, logLevel: 'INFO', metricsLevel: 'APPLICATION' },
     checkpoints: { custom: false, enabled: true, intervalMs: 60_000, minPauseMs: 5_000 },
     snapshotsEnabled: true,
+    snapshotMode: 'legacy',
     systemRollback: false,
     ...overrides,
   };

@@ -17,6 +17,7 @@ export function config(overrides: Partial<AppConfig> = {}): AppConfig {
     monitoring: { custom: true, logLevel: 'ERROR', metricsLevel: 'APPLICATION' },
     checkpoints: { ...SERVICE_DEFAULTS.checkpoints },
     snapshotsEnabled: true,
+    snapshotMode: 'legacy',
     systemRollback: false,
     ...overrides,
   };

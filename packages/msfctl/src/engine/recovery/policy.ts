@@ -16,6 +16,7 @@
  * to a crash-looping application that needs a snapshot the service cannot take (scenario 8; the steps are the
  * deploy itself, whatever the policy), and a rollback the service did by itself (scenario 11).
  */
+import { restoreFromSnapshot } from '../../model/snapshot-refs.js';
 import type { Action } from '../../model/actions.js';
 import {
   isForceStoppable,
@@ -161,7 +162,7 @@ function backToGood(facts: RecoveryFacts, options: Required<RecoveryOptions>): R
     warnings.push(`No snapshot of a good version of ${application} exists: it starts with empty state.`);
   // Back to good state only: with no snapshot of it, empty state rather than the failing version's.
   const run: RestoreSettings = chosen
-    ? { from: 'snapshot', snapshot: chosen.snapshot.name, allowNonRestoredState: false }
+    ? restoreFromSnapshot(chosen.snapshot, false)
     : { from: 'none', allowNonRestoredState: false };
   const actions = forcedPath({
     live,
