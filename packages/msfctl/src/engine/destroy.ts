@@ -65,9 +65,10 @@ export function destroyDecision(input: DestroyInput): DestroyDecision {
           ? `Enhanced snapshots outlive their application: its ${count(enhanced.length, 'enhanced snapshot')} stay, with their ARNs (printed after the delete).`
           : `It has no enhanced snapshot${input.finalSnapshot ? ' and no job runs to take a final one' : ''}: no state is kept.`,
     );
-    if (applicationSnapshots.length)
+    const n = applicationSnapshots.length;
+    if (n)
       fate.push(
-        `Its ${count(applicationSnapshots.length, 'application snapshot')} from before the switch to enhanced mode are deleted with it.`,
+        `${n === 1 ? 'Its application snapshot' : `Its ${n} application snapshots`} from before the switch to enhanced mode ${n === 1 ? 'is' : 'are'} deleted with it.`,
       );
   } else {
     // The state to keep: the final snapshot, or else the newest READY one (a stopped job's state).

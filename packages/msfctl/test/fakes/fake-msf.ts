@@ -47,8 +47,9 @@ export class FakeMsf implements MsfGateway {
   /** Enhanced snapshots: the account's, not any application's. */
   readonly enhanced: SnapshotInfo[] = [];
   readonly snapshotOperations = new Map<string, SnapshotOperationInfo & { snapshot: string }>();
-  /** Savepoints "in S3" by s3://bucket/prefix: what imports accept (and exports write, via FakeSnapshotExporter). */
-  readonly savepoints = new Set<string>();
+  /** "S3": object bodies by bucket/key (imports read savepoints here, FakeSnapshotExporter writes them). */
+  readonly objects = new Map<string, Buffer>();
+  readonly buckets = new Set<string>(['artifacts']);
   readonly calls: string[] = [];
   /** The next operation of this kind fails with this ErrorString. */
   readonly failNext: Partial<Record<'StartApplication' | 'UpdateApplication' | 'StopApplication', string>> =
@@ -167,6 +168,8 @@ export class FakeMsf implements MsfGateway {
   async create(name: string, config: AppConfig): Promise<LiveApplication> {
     this.calls.push(`create ${name}`);
     if (this.apps.has(name)) throw new MsfctlError('APP_BUSY', `${name} exists`);
+    if (config.snapshotMode === 'enhanced' && !supportsEnhancedSnapshots(config.runtime))
+      throw new MsfctlError('AWS', 'InvalidArgumentException: enhanced snapshots need FLINK-1_20');
     const live: LiveApplication = {
       name,
       arn: `arn:aws:kinesisanalytics:us-east-1:000000000000:application/${name}`,
@@ -346,7 +349,7 @@ export class FakeMsf implements MsfGateway {
     if (this.enhanced.some((s) => s.name === snapshotName))
       throw new MsfctlError('USAGE', `ResourceInUseException: snapshot ${snapshotName} already exists`);
     const arn = `arn:aws:kinesisanalytics:us-east-1:000000000000:snapshot/${snapshotName}`;
-    const ok = this.savepoints.has(`s3://${from.bucket}/${from.prefix}`);
+    const ok = this.objects.has(`${from.bucket}/${from.prefix}_metadata`);
     this.enhanced.unshift({
       name: snapshotName,
       status: ok ? 'READY' : 'FAILED',
