@@ -42,7 +42,8 @@ export class FakeSnapshotExporter implements SnapshotExporter {
       throw new MsfctlError('SNAPSHOT', `Export of ${snapshot.name} FAILED: BucketNotFound: ${to.bucket}`);
     const source = found.enhanced?.importedFrom?.replace(/^s3:\/\//, '');
     const metadata =
-      (source && this.msf.objects.get(`${source}_metadata`)) ?? Buffer.from(`savepoint of ${found.name}`);
+      (source ? this.msf.objects.get(`${source}_metadata`) : undefined) ??
+      Buffer.from(`savepoint of ${found.name}`);
     const prefix = `${to.prefix}export-${++this.seq}/`;
     this.msf.objects.set(`${to.bucket}/${prefix}_metadata`, metadata);
     this.exports.push(request);
