@@ -44,7 +44,7 @@ export function snapshotModeFindings(
       {
         severity: 'warning',
         code: 'SNAPSHOT_MODE_SWITCH',
-        message: `snapshots.mode legacy → enhanced is ONE-WAY: once applied, ${desired.name} can never return to legacy mode. Its snapshots become account-level resources with ARNs that outlive it, can be exported to S3, and restore into any enhanced-mode application${snapshots ? `; its ${own} application snapshot${own === 1 ? '' : 's'} stay listed (and are deleted with it)` : ''}`,
+        message: `snapshots.mode legacy → enhanced is ONE-WAY: once applied, ${desired.name} can never return to legacy mode. Its snapshots become account-level resources with ARNs that outlive it, can be exported to S3, and restore into any enhanced-mode application${own ? `; its ${own === 1 ? 'application snapshot stays' : `${own} application snapshots stay`} listed (and ${own === 1 ? 'is' : 'are'} deleted with it)` : ''}`,
       },
     ];
   }

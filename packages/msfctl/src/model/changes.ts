@@ -28,6 +28,8 @@ export interface FieldChange {
   /** Display values; undefined = absent. */
   before: string | undefined;
   after: string | undefined;
+  /** The service cannot undo this change (the switch to enhanced snapshots). */
+  oneWay?: true;
 }
 
 const KIND_LABEL: Record<ChangeKind, string> = {
@@ -46,6 +48,8 @@ interface Rule {
   section: UpdateSection;
   kind: ChangeKind;
   read: (c: AppConfig) => string;
+  /** The change to this value cannot be undone. */
+  oneWayTo?: string;
 }
 
 const RULES: Rule[] = [
@@ -107,6 +111,7 @@ const RULES: Rule[] = [
     kind: 'config',
     // Configurations recorded before the mode existed (ledgers) were legacy.
     read: (c) => c.snapshotMode ?? 'legacy',
+    oneWayTo: 'enhanced',
   },
   {
     field: 'systemRollback',
@@ -126,7 +131,14 @@ export function diffConfig(from: AppConfig, to: AppConfig): FieldChange[] {
     const before = rule.read(from);
     const after = rule.read(to);
     if (before !== after)
-      changes.push({ field: rule.field, kind: rule.kind, section: rule.section, before, after });
+      changes.push({
+        field: rule.field,
+        kind: rule.kind,
+        section: rule.section,
+        before,
+        after,
+        ...(rule.oneWayTo === after ? { oneWay: true as const } : {}),
+      });
   }
   changes.push(...diffProperties(from.properties, to.properties));
   return changes;

@@ -39,6 +39,7 @@ describe('planner: the snapshot mode', () => {
         section: 'snapshotMode',
         before: 'legacy',
         after: 'enhanced',
+        oneWay: true,
       },
     ]);
     const update = out.actions[0] as Extract<Action, { type: 'update' }>;

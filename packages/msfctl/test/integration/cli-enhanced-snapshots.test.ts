@@ -205,7 +205,7 @@ describe('the snapshot mode in the spec and the plan', () => {
     );
     const plan = await msfctl(['plan', '--detailed-exitcode'], { cwd });
     expect(plan.code, plan.stderr).toBe(2);
-    expect(plan.stdout).toMatch(/snapshots\.mode\s+legacy → enhanced/);
+    expect(plan.stdout).toContain('~ snapshots.mode: legacy → enhanced (one-way: cannot be undone)');
     expect(plan.stdout).toContain('snapshots.mode legacy → enhanced is ONE-WAY');
     ok(await msfctl(['apply', '--auto-approve'], { cwd }));
     const status = ok(await msfctl(['snapshot', 'list', '--json'], { cwd }));
