@@ -73,7 +73,7 @@ export function renderStatus(r: StatusReport, s: Style): string {
   }
   rows.push([
     'snapshots',
-    `${r.snapshots!.count}${r.snapshots!.newest ? `, newest ${r.snapshots!.newest.name} ${s.dim(ago(r.snapshots!.newest.createdAt))}` : ''}`,
+    `${r.snapshots!.count}${r.snapshots!.mode === 'enhanced' ? ' (enhanced mode)' : ''}${r.snapshots!.newest ? `, newest ${r.snapshots!.newest.name} ${s.dim(ago(r.snapshots!.newest.createdAt))}` : ''}`,
   ]);
   if (r.lock) {
     const left = {
