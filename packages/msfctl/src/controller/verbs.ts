@@ -161,7 +161,7 @@ export async function destroyApplication(ctx: RunContext, options: DestroyOption
       return decided;
     },
     beforeIntent: async (d) => {
-      if (!(await options.approve(d.actions, decided && 'fate' in decided ? decided.fate : [])))
+      if (!(await options.approve(d.actions, decided?.fate ?? [])))
         throw new MsfctlError('ABORTED', 'Destroy cancelled: nothing was changed.');
     },
     executed: async (session, execution) => {
@@ -199,7 +199,7 @@ export async function destroyApplication(ctx: RunContext, options: DestroyOption
       });
     },
   });
-  const fate = decided && 'fate' in decided ? decided.fate : [];
+  const fate = decided?.fate ?? [];
   const records = result.execution?.records ?? [];
   const taken = records.find((r) => r.action.type === 'snapshot' && r.ok)?.snapshot;
   const exportRecord = records.find((r) => r.action.type === 'export' && r.ok);
