@@ -13,12 +13,13 @@ import {
   type LiveApplication,
   type RestoreSettings,
   type SnapshotInfo,
+  type SnapshotMode,
 } from '../model/application.js';
 import type { ChangeKind } from '../model/changes.js';
 import { newestReady, startEffect, stopEffect, updateReadyEffect } from './effects.js';
 import { chooseGoodSnapshot } from './recovery/good-snapshot.js';
 import { configUpdateBetween } from './updates.js';
-import { restoreFromSnapshot } from '../model/snapshot-refs.js';
+import { restorableIn, restoreFromSnapshot } from '../model/snapshot-refs.js';
 
 const KIND_ORDER: ChangeKind[] = ['runtime', 'code', 'scale', 'config'];
 
@@ -95,16 +96,19 @@ export interface ForcedRestore {
 export function forcedDeployRestore(input: {
   restore: RestoreSettings;
   snapshots: readonly SnapshotInfo[];
+  /** The application's snapshot mode: which snapshots a start can name. */
+  mode: SnapshotMode;
   lastGoodVersionId?: number;
   deployStartedAt?: number;
 }): ForcedRestore {
   const { restore, lastGoodVersionId } = input;
+  const snapshots = restorableIn(input.mode, input.snapshots);
   const good = chooseGoodSnapshot({
-    snapshots: input.snapshots,
+    snapshots,
     ...(lastGoodVersionId !== undefined ? { goodVersionId: lastGoodVersionId } : {}),
     ...(input.deployStartedAt !== undefined ? { deployStartedAt: input.deployStartedAt } : {}),
   });
-  const chosen = good?.snapshot ?? newestReady(input.snapshots).snapshot;
+  const chosen = good?.snapshot ?? newestReady(snapshots).snapshot;
   const why = good
     ? good.why === 'of-good-version'
       ? `of the last good version ${lastGoodVersionId}`

@@ -2,7 +2,7 @@
  * How snapshots are referred to, pure: enhanced-snapshot ARNs, s3:// prefixes (export, import), which runtimes
  * have enhanced snapshots, a snapshot's identity, and the restore settings that start from one.
  */
-import type { RestoreSettings, S3Prefix, SnapshotInfo } from './application.js';
+import type { RestoreSettings, S3Prefix, SnapshotInfo, SnapshotMode } from './application.js';
 import { MsfctlError } from './errors.js';
 
 /** arn:<partition>:kinesisanalytics:<region>:<account>:snapshot/<name> (msf-api.md §7). */
@@ -46,6 +46,14 @@ export function supportsEnhancedSnapshots(runtime: string): boolean {
 /** A snapshot's identity: an enhanced snapshot by ARN, an application snapshot by (application and) name. */
 export function snapshotKey(snapshot: Pick<SnapshotInfo, 'name' | 'enhanced'>): string {
   return snapshot.enhanced ? snapshot.enhanced.arn : `application-snapshot:${snapshot.name}`;
+}
+
+/**
+ * The snapshots a start can name in this mode: application snapshots in legacy mode (by name), enhanced ones in
+ * enhanced mode (by ARN; an application snapshot from before the switch cannot be named any more).
+ */
+export function restorableIn(mode: SnapshotMode, snapshots: readonly SnapshotInfo[]): SnapshotInfo[] {
+  return snapshots.filter((s) => Boolean(s.enhanced) === (mode === 'enhanced'));
 }
 
 /** Starts from this snapshot: an enhanced one by SnapshotArn, an application snapshot by SnapshotName. */

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { planChanges } from '../../src/engine/planner.js';
 import { destroyDecision, defaultExportLocation } from '../../src/engine/destroy.js';
 import { resolveRestore } from '../../src/engine/restore.js';
+import { forcedDeployRestore } from '../../src/engine/forced-path.js';
 import { defaultSnapshotName, findSnapshot, selectPrunable } from '../../src/engine/snapshots.js';
 import { MsfctlError } from '../../src/model/errors.js';
 import type { Action } from '../../src/model/actions.js';
@@ -201,6 +202,33 @@ describe('restore: by name in legacy mode, by ARN in enhanced mode', () => {
       refusal(() => resolveRestore(enhancedApp, { from: 'snapshot', snapshot: 'on-2-2', ...allow }, [newer]))
         .message,
     ).toContain('was taken on FLINK-2_2, newer than copy');
+  });
+});
+
+describe('a forced deploy or a recovery restores only what the mode can name', () => {
+  it('enhanced mode: an enhanced snapshot, by ARN, never a pre-switch application snapshot', () => {
+    const preSwitch = { ...snapshot('pre-switch', 30), versionId: 2 };
+    const enhanced = enhancedSnapshot('e-good', 20);
+    const latest = { from: 'latest' as const, allowNonRestoredState: false };
+    const inEnhanced = forcedDeployRestore({
+      restore: latest,
+      snapshots: [preSwitch, enhanced],
+      mode: 'enhanced',
+      lastGoodVersionId: 2,
+    });
+    expect(inEnhanced.run).toEqual({
+      from: 'snapshot',
+      snapshot: 'e-good',
+      snapshotArn: enhanced.enhanced!.arn,
+      allowNonRestoredState: false,
+    });
+    const inLegacy = forcedDeployRestore({
+      restore: latest,
+      snapshots: [preSwitch, enhanced],
+      mode: 'legacy',
+      lastGoodVersionId: 2,
+    });
+    expect(inLegacy.run).toEqual({ from: 'snapshot', snapshot: 'pre-switch', allowNonRestoredState: false });
   });
 });
 

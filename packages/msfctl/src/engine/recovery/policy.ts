@@ -16,7 +16,7 @@
  * to a crash-looping application that needs a snapshot the service cannot take (scenario 8; the steps are the
  * deploy itself, whatever the policy), and a rollback the service did by itself (scenario 11).
  */
-import { restoreFromSnapshot } from '../../model/snapshot-refs.js';
+import { restorableIn, restoreFromSnapshot } from '../../model/snapshot-refs.js';
 import type { Action } from '../../model/actions.js';
 import {
   isForceStoppable,
@@ -154,7 +154,7 @@ function backToGood(facts: RecoveryFacts, options: Required<RecoveryOptions>): R
   if (!isForceStoppable(live.status) && live.status !== 'READY')
     warnings.push(`${application} is ${live.status}; the actions below expect it to settle first.`);
   const chosen = chooseGoodSnapshot({
-    snapshots: facts.snapshots,
+    snapshots: restorableIn(live.config.snapshotMode, facts.snapshots),
     goodVersionId: lastGood.versionId,
     ...(facts.deployStartedAt !== undefined ? { deployStartedAt: facts.deployStartedAt } : {}),
   });
@@ -238,6 +238,7 @@ export function decideRecovery(
       const restore = forcedDeployRestore({
         restore: situation.restore ?? { from: 'latest', allowNonRestoredState: false },
         snapshots: facts.snapshots,
+        mode: live.config.snapshotMode,
         ...(facts.lastGood ? { lastGoodVersionId: facts.lastGood.versionId } : {}),
         ...(facts.deployStartedAt !== undefined ? { deployStartedAt: facts.deployStartedAt } : {}),
       });
