@@ -4,6 +4,10 @@
  */
 import path from 'node:path';
 import { KinesisAnalyticsV2Service } from './api/kinesisanalyticsv2/service.js';
+import { iamService } from './api/iam/service.js';
+import { kmsService } from './api/kms/service.js';
+import { logsService } from './api/logs/service.js';
+import { stsService } from './api/sts/service.js';
 import { CloudWatchService, MetricStore } from './cloudwatch/index.js';
 import { ApplicationStore } from './control-plane/application-store.js';
 import { ControlPlane } from './control-plane/control-plane.js';
@@ -11,6 +15,10 @@ import type { ControlPlaneOptions } from './control-plane/control-plane.js';
 import type { JobLaunch, JobRuntime, PropertyGroup } from './control-plane/job-runtime.js';
 import { FlinkJobRuntime } from './flink/index.js';
 import type { FlinkJobRuntimeOptions } from './flink/index.js';
+import { Iam } from './iam/iam.js';
+import { Kms } from './kms/kms.js';
+import { CloudWatchLogs, LogStore } from './logs/index.js';
+import { Sts } from './sts/sts.js';
 import { jobAwsEnvironment, jobPropertyGroups, KinesisLocal, KinesisProxyService } from './kinesis/index.js';
 import { MetricsPublisher } from './monitoring/metrics-publisher.js';
 import { S3CodeSource } from './s3/code-source.js';
@@ -18,6 +26,9 @@ import { S3Store } from './s3/object-store.js';
 import { S3Service } from './s3/s3-service.js';
 import { EdgeServer } from './server/edge-server.js';
 import type { RequestLogEntry } from './server/edge-server.js';
+
+/** The account every msf-local resource belongs to. */
+const ACCOUNT = '000000000000';
 
 export interface MsfLocalOptions {
   dataDir: string;
@@ -52,6 +63,7 @@ export interface MsfLocal {
   controlPlane: ControlPlane;
   s3: S3Store;
   metrics: MetricStore;
+  logs: CloudWatchLogs;
   /** kinesis-local's own endpoint (also reachable through `url`), when started. */
   kinesisUrl?: string;
   close(): Promise<void>;
@@ -70,6 +82,20 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
     const s3 = await S3Store.open(path.join(dataDir, 's3'), { defaultRegion: region, onWarning: log });
     const metrics = await MetricStore.open(path.join(dataDir, 'cloudwatch'), { onWarning: log });
     closers.push(() => metrics.close());
+    const iam = await Iam.open(path.join(dataDir, 'iam'), { account: ACCOUNT });
+    const sts = await Sts.open(path.join(dataDir, 'sts'), { iam });
+    const kms = await Kms.open(path.join(dataDir, 'kms'), { account: ACCOUNT });
+    const logs = new CloudWatchLogs(await LogStore.open(path.join(dataDir, 'logs')), {
+      account: ACCOUNT,
+      kmsKeyUsable: (arn) => kms.usable(arn),
+    });
+    // Log retention and scheduled key deletions come due with time, not with requests.
+    const sweeper = setInterval(() => {
+      void logs.expireAll().catch((e: Error) => log(`log retention: ${e.message}`));
+      void kms.deleteDueKeys().catch((e: Error) => log(`KMS key deletion: ${e.message}`));
+    }, 60_000);
+    sweeper.unref();
+    closers.push(async () => clearInterval(sweeper));
 
     const kinesis =
       options.kinesis === false
@@ -106,6 +132,10 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
         new KinesisAnalyticsV2Service(controlPlane, region),
         proxy,
         new CloudWatchService(metrics),
+        logsService(logs, region),
+        kmsService(kms, region),
+        iamService(iam),
+        stsService(sts),
         new S3Service(s3),
       ],
       onRequest: options.onRequest,
@@ -130,6 +160,7 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
       controlPlane,
       s3,
       metrics,
+      logs,
       kinesisUrl: kinesisEndpoint?.url,
       close: closeAll,
     };
