@@ -20,6 +20,7 @@ import { Kms } from './kms/kms.js';
 import { CloudWatchLogs, LogStore } from './logs/index.js';
 import { Sts } from './sts/sts.js';
 import { jobAwsEnvironment, jobPropertyGroups, KinesisLocal, KinesisProxyService } from './kinesis/index.js';
+import { JobLogShipper, logDestinationsOf } from './monitoring/job-log-shipper.js';
 import { MetricsPublisher } from './monitoring/metrics-publisher.js';
 import { S3CodeSource } from './s3/code-source.js';
 import { S3Store } from './s3/object-store.js';
@@ -104,10 +105,22 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
     const kinesisEndpoint = kinesis ? await kinesis.start() : undefined;
     if (kinesis) closers.push(() => kinesis.stop());
 
-    const runtime =
-      options.runtime === undefined
-        ? new FlinkJobRuntime({ log, ...options.flink })
-        : (options.runtime ?? undefined);
+    // Job logs reach CloudWatch Logs through the shipper's loopback intake (closed after the clusters stop).
+    // The runtime needs the shipper's address, and the control plane the runtime: both are built below.
+    const built: { controlPlane?: ControlPlane; flink?: FlinkJobRuntime } = {};
+    const shipper = new JobLogShipper({
+      destinations: (event) =>
+        built.controlPlane &&
+        logDestinationsOf(built.controlPlane, event.a, built.flink?.launchedVersion(event.j)),
+      deliver: async (group, stream, events) => void (await logs.putLogEvents(group, stream, events)),
+      log,
+    });
+    const logIntake = await shipper.listen();
+    closers.push(() => shipper.close());
+
+    if (options.runtime === undefined)
+      built.flink = new FlinkJobRuntime({ log, logIntake, ...options.flink });
+    const runtime = options.runtime === undefined ? built.flink : (options.runtime ?? undefined);
     let edgeUrl = '';
     const controlPlane = new ControlPlane(new ApplicationStore(dataDir), new S3CodeSource(s3), {
       ...options.controlPlane,
@@ -123,6 +136,7 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
       },
       log,
     });
+    built.controlPlane = controlPlane;
     const proxy = new KinesisProxyService({ upstream: () => kinesisEndpoint?.url });
     const server = new EdgeServer({
       host: options.host ?? '127.0.0.1',
