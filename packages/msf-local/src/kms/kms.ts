@@ -194,6 +194,14 @@ export class Kms {
   }
 
   scheduleDeletion(keyId: string, windowDays = 30): Promise<KmsKey> {
+    if (windowDays < 7 || windowDays > 30) {
+      // The model allows 1..365; KMS itself takes 7..30 and says so in the model's words.
+      throw kmsError(
+        'ValidationException',
+        `1 validation error detected: Value '${windowDays}' at 'pendingWindowInDays' failed to satisfy constraint: ` +
+          `Member must have value ${windowDays < 7 ? 'greater than or equal to 7' : 'less than or equal to 30'}`,
+      );
+    }
     return this.change(keyId, (key) => {
       notPendingDeletion(key, this.keyArn(key));
       return {
