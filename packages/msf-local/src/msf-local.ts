@@ -105,21 +105,21 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
     const kinesisEndpoint = kinesis ? await kinesis.start() : undefined;
     if (kinesis) closers.push(() => kinesis.stop());
 
-    // Job logs reach CloudWatch Logs through the shipper's loopback intake (closed after the clusters stop).
-    // The runtime needs the shipper's address, and the control plane the runtime: both are built below.
+    // Flink jobs' logs reach CloudWatch Logs through the shipper's loopback intake (closed after the clusters
+    // stop). The runtime needs the intake's address, and the control plane the runtime: both are built below.
     const built: { controlPlane?: ControlPlane; flink?: FlinkJobRuntime } = {};
-    const shipper = new JobLogShipper({
-      destinations: (event) =>
-        built.controlPlane &&
-        logDestinationsOf(built.controlPlane, event.a, built.flink?.launchedVersion(event.j)),
-      deliver: async (group, stream, events) => void (await logs.putLogEvents(group, stream, events)),
-      log,
-    });
-    const logIntake = await shipper.listen();
-    closers.push(() => shipper.close());
-
-    if (options.runtime === undefined)
+    if (options.runtime === undefined) {
+      const shipper = new JobLogShipper({
+        destinations: (event) =>
+          built.controlPlane &&
+          logDestinationsOf(built.controlPlane, event.a, built.flink?.launchedVersion(event.j)),
+        deliver: async (group, stream, events) => void (await logs.putLogEvents(group, stream, events)),
+        log,
+      });
+      const logIntake = await shipper.listen();
+      closers.push(() => shipper.close());
       built.flink = new FlinkJobRuntime({ log, logIntake, ...options.flink });
+    }
     const runtime = options.runtime === undefined ? built.flink : (options.runtime ?? undefined);
     let edgeUrl = '';
     const controlPlane = new ControlPlane(new ApplicationStore(dataDir), new S3CodeSource(s3), {
