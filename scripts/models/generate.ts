@@ -5,13 +5,16 @@
  *
  *   npx tsx scripts/models/generate.ts [--botocore-data DIR] [--check] [SERVICE...]
  *
- * botocore comes from a Python environment outside the repository (`python3 -m venv ~/.venvs/botocore-models &&
- * ~/.venvs/botocore-models/bin/pip install botocore`); the script asks `$BOTOCORE_PYTHON` (default `python3`) where
- * it is, or takes `--botocore-data`. The botocore version is written into each file's header. `--check` regenerates
- * in memory and fails when a committed file differs.
+ * botocore comes from a Python environment outside the repository, at the version scripts/models/requirements.txt
+ * pins (`python3 -m venv ~/.venvs/botocore-models && ~/.venvs/botocore-models/bin/pip install -r
+ * scripts/models/requirements.txt`, as .ci/run does); the script asks `$BOTOCORE_PYTHON` (default that venv's python,
+ * else `python3`) where it is, or takes `--botocore-data`. Another version is refused: change the pin to move on.
+ * The version is written into each file's header. `--check` regenerates in memory and fails when a committed file
+ * differs.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import prettier from 'prettier';
@@ -92,6 +95,15 @@ async function main(): Promise<void> {
   const dataFlag = args.indexOf('--botocore-data');
   const wanted = args.filter((a, i) => !a.startsWith('--') && i !== dataFlag + 1);
   const botocore = dataFlag >= 0 ? fromDataDir(args[dataFlag + 1]) : locateBotocore();
+  const pinned = /botocore==(\S+)/.exec(
+    readFileSync(path.join(import.meta.dirname, 'requirements.txt'), 'utf8'),
+  )?.[1];
+  if (botocore.version !== pinned) {
+    throw new Error(
+      `botocore ${botocore.version} is installed, scripts/models/requirements.txt pins ${pinned}: install the pinned ` +
+        `version, or change the pin to regenerate the models from another one`,
+    );
+  }
   const services = JSON.parse(
     readFileSync(path.join(import.meta.dirname, 'services.json'), 'utf8'),
   ) as Record<string, ServiceEntry>;
@@ -122,7 +134,8 @@ interface Botocore {
 }
 
 function locateBotocore(): Botocore {
-  const python = process.env.BOTOCORE_PYTHON ?? 'python3';
+  const venv = path.join(homedir(), '.venvs', 'botocore-models', 'bin', 'python');
+  const python = process.env.BOTOCORE_PYTHON ?? (existsSync(venv) ? venv : 'python3');
   const script =
     'import botocore, os; print(botocore.__version__); print(os.path.dirname(botocore.__file__))';
   let output: string;
@@ -130,8 +143,8 @@ function locateBotocore(): Botocore {
     output = execFileSync(python, ['-c', script], { encoding: 'utf8' });
   } catch {
     throw new Error(
-      `cannot import botocore with ${python}: install it in a venv outside the repository and set BOTOCORE_PYTHON ` +
-        `(python3 -m venv ~/.venvs/botocore-models && ~/.venvs/botocore-models/bin/pip install botocore)`,
+      `cannot import botocore with ${python}: install it in a venv outside the repository (python3 -m venv ` +
+        `~/.venvs/botocore-models && ~/.venvs/botocore-models/bin/pip install -r scripts/models/requirements.txt)`,
     );
   }
   const [version, dir] = output.trim().split('\n');
@@ -348,4 +361,9 @@ function q(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-await main();
+await main().catch((error: unknown) => {
+  process.stderr.write(
+    `scripts/models/generate.ts: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});
