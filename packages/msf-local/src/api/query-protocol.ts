@@ -148,7 +148,9 @@ function decode(shape: Shape, node: QueryNode | undefined, path: string): unknow
       if (typeof node === 'string') return node === '' ? {} : mismatch(path, 'a structure', node);
       const out: Record<string, unknown> = {};
       for (const [member, memberShape] of Object.entries(shape.members)) {
-        const value = decode(memberShape, node[member], path ? `${path}.${member}` : member);
+        // Paths in messages are camelCase, as in shape.ts's ('roleName', 'tags.member.1.key').
+        const name = member.charAt(0).toLowerCase() + member.slice(1);
+        const value = decode(memberShape, node[member], path ? `${path}.${name}` : name);
         if (value !== undefined) out[member] = value;
       }
       return out;
