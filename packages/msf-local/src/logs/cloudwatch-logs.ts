@@ -1,26 +1,34 @@
 /**
  * CloudWatch Logs semantics over the LogStore: log groups (retention, KMS key, tags, class), streams, and events
- * written with PutLogEvents' rules and read back with GetLogEvents and FilterLogEvents. Errors are thrown as
- * ServiceError with the model's error shape names; the wire (api/logs/) maps requests and responses.
+ * written with PutLogEvents' rules and read back with GetLogEvents and FilterLogEvents (log-reads.ts). Errors are
+ * thrown as ServiceError with the model's error shape names; the wire (api/logs/) maps requests and responses.
  */
-import { ServiceError } from '../control-plane/errors.js';
 import type { StoredEvent } from './event-segments.js';
-import { compileFilterPattern, FilterPatternError } from './filter-pattern.js';
+import { invalidParameter, logsError } from './errors.js';
+import {
+  EVENT_OVERHEAD_BYTES,
+  filterStreams,
+  MAX_BATCH_BYTES,
+  readStream,
+  type EventPage,
+  type FilterOptions,
+  type FilterPage,
+  type StreamReadOptions,
+} from './log-reads.js';
 import type { GroupSettings, LogGroup, LogStore, LogStream } from './log-store.js';
 import { lowerBound } from './log-store.js';
+
+export { logsError } from './errors.js';
+export type { EventPage, FilteredEvent } from './log-reads.js';
 
 const DAY_MS = 86_400_000;
 /** The retention periods PutRetentionPolicy accepts. */
 export const RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
-const MAX_BATCH_BYTES = 1_048_576;
-const EVENT_OVERHEAD_BYTES = 26;
 const MAX_TAGS = 50;
 
-export const logsError = (shape: string, message: string) => new ServiceError(shape, message);
 const notFound = (message: string) => logsError('ResourceNotFoundException', message);
-const invalidParameter = (message: string) => logsError('InvalidParameterException', message);
 
 export interface CloudWatchLogsOptions {
   account: string;
@@ -33,16 +41,6 @@ export interface RejectedEvents {
   tooNewLogEventStartIndex?: number;
   tooOldLogEventEndIndex?: number;
   expiredLogEventEndIndex?: number;
-}
-
-export interface EventPage {
-  events: StoredEvent[];
-  forward: string;
-  backward: string;
-}
-
-export interface FilteredEvent extends StoredEvent {
-  logStreamName: string;
 }
 
 export class CloudWatchLogs {
@@ -266,105 +264,31 @@ export class CloudWatchLogs {
     });
   }
 
-  /**
-   * GetLogEvents. Tokens are `f/<position>` (read on after it) and `b/<position>` (read back before it), where a
-   * position is an event's timestamp and arrival number; with no token the read starts at the head or the tail.
-   */
-  getLogEvents(
-    groupNameOrArn: string,
-    streamName: string,
-    options: {
-      startTime?: number;
-      endTime?: number;
-      nextToken?: string;
-      limit?: number;
-      startFromHead?: boolean;
-    },
-  ): EventPage {
+  /** GetLogEvents over the stream's unexpired events (see log-reads.ts for the tokens). */
+  getLogEvents(groupNameOrArn: string, streamName: string, options: StreamReadOptions): EventPage {
     const group = this.requireGroup(groupNameOrArn);
     const stream = group.streams.get(streamName);
     if (!stream) throw notFound('The specified log stream does not exist.');
-    const limit = options.limit ?? 10_000;
-    const inWindow = this.visible(group, stream).filter(
-      (e) =>
-        (options.startTime === undefined || e.timestamp >= options.startTime) &&
-        (options.endTime === undefined || e.timestamp < options.endTime),
-    );
-    const token = options.nextToken === undefined ? undefined : parseToken(options.nextToken);
-    const forward = token ? token.direction === 'f' : options.startFromHead === true;
-    let page: StoredEvent[];
-    if (forward) {
-      const after = token?.position;
-      const start = after === undefined ? 0 : inWindow.findIndex((e) => comparePosition(e, after) > 0);
-      page = start < 0 ? [] : takeWithinBytes(inWindow.slice(start), limit);
-    } else {
-      const before = token?.position;
-      const end = before === undefined ? inWindow.length : countBefore(inWindow, before);
-      page = takeWithinBytes(inWindow.slice(0, end).reverse(), limit).reverse();
-    }
-    // An empty page leaves the position where it was (the head, for a first read): the unchanged token says so.
-    const edge = token?.position ?? START;
-    return {
-      events: page,
-      forward: `f/${encodePosition(page.at(-1) ?? edge)}`,
-      backward: `b/${encodePosition(page[0] ?? edge)}`,
-    };
+    return readStream(this.visible(group, stream), options);
   }
 
-  /** FilterLogEvents: matching events of the group's selected streams, by time (then stream, then arrival). */
+  /** FilterLogEvents over the group's selected streams (see log-reads.ts for order and pages). */
   filterLogEvents(
     groupNameOrArn: string,
-    options: {
-      streamNames?: string[];
-      streamPrefix?: string;
-      startTime?: number;
-      endTime?: number;
-      pattern?: string;
-      nextToken?: string;
-      limit?: number;
-      startFromHead?: boolean;
-    },
-  ): { events: FilteredEvent[]; nextToken?: string; searched: string[] } {
+    options: FilterOptions & { streamNames?: string[]; streamPrefix?: string },
+  ): FilterPage {
     const group = this.requireGroup(groupNameOrArn);
     if (options.streamNames !== undefined && options.streamPrefix !== undefined) {
       throw invalidParameter('logStreamNames and logStreamNamePrefix are mutually exclusive parameters.');
     }
-    let matches: (message: string) => boolean;
-    try {
-      matches = compileFilterPattern(options.pattern);
-    } catch (error) {
-      if (error instanceof FilterPatternError) throw invalidParameter(error.message);
-      throw error;
-    }
-    const streams = [...group.streams.values()].filter(
-      (s) =>
-        (options.streamNames === undefined || options.streamNames.includes(s.name)) &&
-        (options.streamPrefix === undefined || s.name.startsWith(options.streamPrefix)),
-    );
-    const token = options.nextToken === undefined ? undefined : parseFilterToken(options.nextToken);
-    const ascending = token ? token.ascending : options.startFromHead !== false;
-    const all: FilteredEvent[] = [];
-    for (const stream of streams) {
-      for (const e of this.visible(group, stream)) {
-        if (options.startTime !== undefined && e.timestamp < options.startTime) continue;
-        if (options.endTime !== undefined && e.timestamp > options.endTime) continue;
-        if (matches(e.message)) all.push({ ...e, logStreamName: stream.name });
-      }
-    }
-    all.sort(ascending ? compareFiltered : (a, b) => compareFiltered(b, a));
-    const start = token
-      ? all.findIndex((e) =>
-          ascending ? compareFiltered(e, token.after) > 0 : compareFiltered(e, token.after) < 0,
-        )
-      : 0;
-    const page = start < 0 ? [] : takeWithinBytes(all.slice(start), options.limit ?? 10_000);
-    const more = start >= 0 && start + page.length < all.length;
-    const last = page.at(-1);
-    return {
-      events: page,
-      nextToken: more && last ? encodeFilterToken(ascending, last) : undefined,
-      searched: streams.map((s) => s.name),
-    };
+    const streams = [...group.streams.values()]
+      .filter(
+        (s) =>
+          (options.streamNames === undefined || options.streamNames.includes(s.name)) &&
+          (options.streamPrefix === undefined || s.name.startsWith(options.streamPrefix)),
+      )
+      .map((s) => ({ name: s.name, events: this.visible(group, s) }));
+    return filterStreams(streams, options);
   }
 
   /** Drops every group's expired events (run periodically; reads already hide them). */
@@ -421,90 +345,4 @@ export function groupNameOf(nameOrArn: string): string {
   const match = /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:(.+?)(?::\*)?$/.exec(nameOrArn);
   if (!match) throw invalidParameter(`${nameOrArn} is not a log group ARN.`);
   return match[1]!;
-}
-
-// ---------------------------------------------------------------- positions and tokens
-
-interface Position {
-  timestamp: number;
-  seq: number;
-}
-const START: Position = { timestamp: -1, seq: -1 };
-
-function comparePosition(a: Position, b: Position): number {
-  return a.timestamp - b.timestamp || a.seq - b.seq;
-}
-
-function countBefore(events: StoredEvent[], position: Position): number {
-  let n = 0;
-  while (n < events.length && comparePosition(events[n]!, position) < 0) n++;
-  return n;
-}
-
-/** 36 digits, like AWS's all-digit tokens: the timestamp (+1, so the head is 0) and the arrival number. */
-function encodePosition(p: Position): string {
-  return `${String(p.timestamp + 1).padStart(20, '0')}${String(p.seq + 1).padStart(16, '0')}`;
-}
-
-function parseToken(token: string): { direction: 'f' | 'b'; position: Position } {
-  const match = /^([fb])\/(\d{20})(\d{16})$/.exec(token);
-  if (!match) throw invalidParameter('The specified nextToken is invalid.');
-  return {
-    direction: match[1] as 'f' | 'b',
-    position: { timestamp: Number(match[2]) - 1, seq: Number(match[3]) - 1 },
-  };
-}
-
-function compareFiltered(
-  a: FilteredEvent,
-  b: FilteredEvent | { timestamp: number; logStreamName: string; seq: number },
-): number {
-  return (
-    a.timestamp - b.timestamp ||
-    (a.logStreamName < b.logStreamName ? -1 : a.logStreamName > b.logStreamName ? 1 : a.seq - b.seq)
-  );
-}
-
-function encodeFilterToken(ascending: boolean, after: FilteredEvent): string {
-  return Buffer.from(
-    JSON.stringify([ascending ? 1 : 0, after.timestamp, after.logStreamName, after.seq]),
-  ).toString('base64url');
-}
-
-function parseFilterToken(token: string): {
-  ascending: boolean;
-  after: { timestamp: number; logStreamName: string; seq: number };
-} {
-  try {
-    const [ascending, timestamp, logStreamName, seq] = JSON.parse(
-      Buffer.from(token, 'base64url').toString('utf8'),
-    ) as unknown[];
-    if (
-      (ascending === 0 || ascending === 1) &&
-      Number.isFinite(timestamp) &&
-      typeof logStreamName === 'string' &&
-      Number.isInteger(seq)
-    ) {
-      return {
-        ascending: ascending === 1,
-        after: { timestamp: timestamp as number, logStreamName, seq: seq as number },
-      };
-    }
-  } catch {
-    // fall through
-  }
-  throw invalidParameter('The specified nextToken is invalid.');
-}
-
-/** At most `limit` events and 1 MB of messages (the page bounds of GetLogEvents and FilterLogEvents). */
-function takeWithinBytes<T extends { message: string }>(events: T[], limit: number): T[] {
-  const page: T[] = [];
-  let bytes = 0;
-  for (const event of events) {
-    if (page.length >= limit) break;
-    bytes += Buffer.byteLength(event.message, 'utf8') + EVENT_OVERHEAD_BYTES;
-    if (bytes > MAX_BATCH_BYTES && page.length > 0) break;
-    page.push(event);
-  }
-  return page;
 }
