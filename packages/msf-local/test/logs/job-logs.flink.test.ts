@@ -78,11 +78,12 @@ async function createApp(
   jar: 'counter' | 'failing',
   logStreamArn: string | undefined,
   logLevel: 'INFO' | 'WARN',
+  runtime: 'FLINK-1_19' | 'FLINK-2_2' = 'FLINK-1_19',
 ) {
   const { ApplicationDetail } = await h.kda.send(
     new CreateApplicationCommand({
       ApplicationName: name,
-      RuntimeEnvironment: 'FLINK-1_19',
+      RuntimeEnvironment: runtime,
       ServiceExecutionRole: TEST_ROLE,
       CloudWatchLoggingOptions: logStreamArn ? [{ LogStreamARN: logStreamArn }] : undefined,
       ApplicationConfiguration: {
@@ -233,6 +234,20 @@ describe('job logs in CloudWatch Logs', () => {
       new StopApplicationCommand({ ApplicationName: 'failing-app', Force: true }),
     );
     await settle('failing-app', stop.OperationId!);
+  });
+
+  it('ships the records of a FLINK-2_2 application too (its log4j is another version)', async () => {
+    const group = '/aws/kinesis-analytics/flink-2';
+    const arn = await logStream(group, 'kinesis-analytics-log-stream');
+    const app = await createApp('flink-2-app', 'counter', arn, 'INFO', 'FLINK-2_2');
+    await startApp('flink-2-app');
+    const [record] = await recordsAtLeast(group, '{ $.logger = "msflocal.testjobs.CountFileWriter" }');
+    expect(record).toMatchObject({ applicationARN: app.ApplicationARN, applicationVersionId: '1' });
+    expect(record!.locationInformation).toMatch(/^msflocal\.testjobs\.CountFileWriter\.processElement\(/);
+    const stop = await h.kda.send(
+      new StopApplicationCommand({ ApplicationName: 'flink-2-app', Force: true }),
+    );
+    await settle('flink-2-app', stop.OperationId!);
   });
 
   it('ships nothing for an application without logging options', async () => {
