@@ -43,7 +43,9 @@ import { prepareRuntime } from './runtime-cache.js';
  *
  * Files under the launch's `workDir`: `application_properties.json` (what getApplicationProperties() returns),
  * `logs/flink.log` (Flink's log), `logs/host.out` (the JVM's stdout/stderr and command line), `flink/` (generated
- * configuration, uploaded jars, temp files) and `checkpoints/`. Savepoints go to the launch's `snapshotDir`.
+ * configuration, uploaded jars, temp files) and `checkpoints/`. Savepoints go to the launch's `snapshotDir`. With
+ * `logIntake`, every cluster JVM also sends its log events there (log-appender.ts), tagged with a token that
+ * `launchedVersion()` maps to the application version of the job it runs.
  */
 
 export interface FlinkJobRuntimeOptions {
