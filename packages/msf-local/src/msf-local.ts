@@ -7,6 +7,7 @@ import { KinesisAnalyticsV2Service } from './api/kinesisanalyticsv2/service.js';
 import { iamService } from './api/iam/service.js';
 import { kmsService } from './api/kms/service.js';
 import { logsService } from './api/logs/service.js';
+import { MsfLocalExtensionService } from './api/msf-local-extension/service.js';
 import { stsService } from './api/sts/service.js';
 import { CloudWatchService, MetricStore } from './cloudwatch/index.js';
 import { ApplicationStore } from './control-plane/application-store.js';
@@ -25,6 +26,7 @@ import { MetricsPublisher } from './monitoring/metrics-publisher.js';
 import { S3CodeSource } from './s3/code-source.js';
 import { S3Store } from './s3/object-store.js';
 import { S3Service } from './s3/s3-service.js';
+import { S3SnapshotObjects } from './s3/snapshot-objects.js';
 import { EdgeServer } from './server/edge-server.js';
 import type { RequestLogEntry } from './server/edge-server.js';
 
@@ -125,6 +127,7 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
     const controlPlane = new ControlPlane(new ApplicationStore(dataDir), new S3CodeSource(s3), {
       ...options.controlPlane,
       runtime,
+      snapshotObjects: new S3SnapshotObjects(s3),
       runtimeUnavailable: 'msf-local was started without a job runtime, so it cannot run applications.',
       jobEnvironment: (groups: PropertyGroup[]) => {
         const aws = jobAwsEnvironment({ edgeUrl, region });
@@ -144,6 +147,7 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
       // Order matters: target-addressed APIs first; S3 takes what nobody else claims.
       services: [
         new KinesisAnalyticsV2Service(controlPlane, region),
+        new MsfLocalExtensionService(controlPlane, region),
         proxy,
         new CloudWatchService(metrics),
         logsService(logs, region),
