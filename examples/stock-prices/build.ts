@@ -19,6 +19,7 @@ export const STOCK_PRICES_VARIANTS = [
   'no-window',
   'uid-renamed',
   'window-20s',
+  'accumulator-changed',
 ] as const;
 export type StockPricesVariant = (typeof STOCK_PRICES_VARIANTS)[number];
 export type StockPricesFlink = '1.19' | '1.20';
