@@ -44,7 +44,9 @@ final class TestJob {
         /** Same uids and state names, but a field of the {@code stats} POJO changed its type. */
         COUNTER_POJO_CHANGED,
         /** The counter with max parallelism 64 (COUNTER's state was taken with Flink's default, 128). */
-        COUNTER_MAX_PARALLELISM
+        COUNTER_MAX_PARALLELISM,
+        /** Never returns from main(): a job whose start hangs. */
+        HANG_IN_MAIN
     }
 
     private TestJob() {}
@@ -52,6 +54,9 @@ final class TestJob {
     static void run(Variant variant) throws Exception {
         if (variant == Variant.FAIL_IN_MAIN) {
             throw new IllegalStateException("msf-local test job fails in main() on purpose");
+        }
+        if (variant == Variant.HANG_IN_MAIN) {
+            Thread.sleep(Long.MAX_VALUE);
         }
         Properties props = requiredGroup(KinesisAnalyticsRuntime.getApplicationProperties());
         String outputFile = props.getProperty("outputFile");
