@@ -133,6 +133,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
   } finally {
     clearTimeout(timer);
     input.signal?.removeEventListener('abort', onAbort);
+    // Whatever is still starting (a JVM boot, when the savepoint promise failed early) is killed, not awaited.
+    controller.abort(new Error('the rehearsal is over'));
     const teardownStarted = performance.now();
     context.progress('teardown', 'removing the sandbox');
     await context.teardown.run();

@@ -127,6 +127,14 @@ describe('rehearse (FLINK-1_19, counter job savepoint)', () => {
     );
   });
 
+  it('a runtime upgrade: the FLINK-1_19 savepoint restored on FLINK-2_2 passes, the count continues', async () => {
+    const result = await rehearsal('upgrade', jobs.counter, { runtime: 'FLINK-2_2' });
+    expect(result.failure).toBeUndefined();
+    expect(result).toMatchObject({ passed: true, flinkVersion: '2.2.1', restoredFrom: source.savepoint });
+    expect(result.checkpointsCompleted).toBeGreaterThanOrEqual(1);
+    expect((await readCountFile(path.join(root, 'upgrade.json')))!.startedFrom).toBe(source.count + 1);
+  });
+
   it('a count kept as a String instead of a Long: serializer incompatibility in the counter task', async () => {
     const result = await rehearsal('string-count', jobs.counterStringCount);
     expect(result.passed).toBe(false);
