@@ -72,6 +72,8 @@ interface Context {
 }
 
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
+  // A savepoint promise is awaited only once the sandbox boots: its rejection must not count as unhandled meanwhile.
+  if (options.savepoint instanceof Promise) options.savepoint.catch(() => undefined);
   const startedAt = performance.now();
   const since = (): number => Math.round(performance.now() - startedAt);
   const input = validateOptions(options);

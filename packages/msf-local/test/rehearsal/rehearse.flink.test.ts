@@ -180,7 +180,12 @@ describe('rehearse (FLINK-1_19, counter job savepoint)', () => {
     );
     expect(refused.tasks).toEqual([]);
 
-    const allowed = await rehearsal('removed-anrs', jobs.counterRemoved, { allowNonRestoredState: true });
+    // The savepoint as a promise (still being fetched while the sandbox boots).
+    const later = new Promise<string>((resolve) => setTimeout(() => resolve(source.savepoint), 1_000));
+    const allowed = await rehearsal('removed-anrs', jobs.counterRemoved, {
+      allowNonRestoredState: true,
+      savepoint: later,
+    });
     expect(allowed.failure).toBeUndefined();
     expect(allowed).toMatchObject({
       passed: true,
@@ -249,6 +254,10 @@ describe('rehearse (FLINK-1_19, counter job savepoint)', () => {
       new RehearsalError(`savepoint ${root} has no _metadata file: not a Flink savepoint`),
     );
     await expect(rehearsal('bad', path.join(root, 'nope.jar'))).rejects.toThrow(/nope\.jar does not exist/);
+    // A savepoint promise that fails: no verdict, and the JVM that was booting is gone (afterEach).
+    await expect(
+      rehearsal('bad', jobs.counter, { savepoint: Promise.reject(new Error('export failed')) }),
+    ).rejects.toThrow(new RehearsalError('no savepoint to rehearse with: export failed'));
   });
 });
 
