@@ -1,19 +1,16 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
-import { writeJsonAtomic } from '../store/atomic-file.js';
-import { clusterConfig } from '../flink/cluster-config.js';
-import { defaultJavaCommand, FlinkHostProcess } from '../flink/flink-host-process.js';
 import { FlinkRestClient, FlinkRestError } from '../flink/flink-rest-client.js';
 import { stderrProgress } from '../flink/maven-build.js';
 import { runtimeSpec } from '../flink/flink-runtimes.js';
 import { prepareRuntime } from '../flink/runtime-cache.js';
-import { jobAwsEnvironment } from '../kinesis/job-aws-environment.js';
-import { egressTrapSettings, startEgressTrap } from './egress-trap.js';
+import { startEgressTrap } from './egress-trap.js';
 import { classifyFailure } from './failure.js';
 import { watchRestoredJob, type WatchOutcome } from './job-watch.js';
-import { sandboxPropertyGroups, streamsNamedIn } from './sandbox-properties.js';
+import { startSandboxCluster } from './sandbox-cluster.js';
+import { createSandboxDir, sweepStaleSandboxes } from './sandbox-dir.js';
+import { streamsNamedIn } from './sandbox-properties.js';
 import { startSandboxEndpoint } from './sandbox-endpoint.js';
 import { resolveSavepoint, SavepointError, savepointInfo, type SavepointInfo } from './savepoint-info.js';
 import { abortable, Teardown } from './teardown.js';
@@ -40,7 +37,6 @@ import {
  * is swept by the next rehearsal.
  */
 
-const SANDBOX_PREFIX = 'msf-local-rehearsal-';
 const MAX_FLINK_ERROR = 64 * 1024;
 /** The watch reports a timeout itself (with the tasks' states); the hard stop comes this much later. */
 const HARD_STOP_GRACE_MS = 5_000;
@@ -173,7 +169,7 @@ async function runRehearsal(context: Context): Promise<void> {
   timings.prepareMs = since();
 
   // Sandbox: directory, egress trap, private endpoint; then the JVM and kinesis-local in parallel.
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `${SANDBOX_PREFIX}${process.pid}-`));
+  const dir = await createSandboxDir();
   teardown.add('the sandbox directory', () => fs.rm(dir, { recursive: true, force: true }));
   const trap = await startEgressTrap();
   teardown.add('the egress trap', () => trap.close());
@@ -193,50 +189,19 @@ async function runRehearsal(context: Context): Promise<void> {
     if (endpoint.kinesisStarted) timings.kinesisMs = Math.round(performance.now() - endpointStarted);
   });
 
-  const aws = jobAwsEnvironment({ edgeUrl: endpoint.url, region: input.region });
-  const egress = egressTrapSettings(trap);
-  const propertiesFile = path.join(dir, 'application_properties.json');
-  await writeJsonAtomic(
-    propertiesFile,
-    sandboxPropertyGroups(input.propertyGroups ?? [], aws.clientProperties),
-  );
-  const workDir = path.join(dir, 'job');
-  const flinkConfig = {
-    ...clusterConfig(
-      {
-        workDir,
-        snapshotDir: path.join(workDir, 'savepoints'),
-        parallelism: input.parallelism,
-        checkpointing: { enabled: true, intervalMs: input.checkpointIntervalMs, minPauseMs: 0 },
-      },
-      runtime.spec,
-      { restartDelayMs: 0, metricsRefreshMs: 500 },
-    ),
-    // Any failure is the verdict: no restarts (a job's own restart strategy is caught by job-watch).
-    'restart-strategy.type': 'disable',
-  };
   const streamList = streams.length ? ` and Kinesis (${streams.map((s) => s.name).join(', ')})` : '';
   progress('sandbox', `starting Flink ${runtime.spec.flinkVersion}${streamList} at ${endpoint.url}`);
   const bootStarted = performance.now();
-  const booting = FlinkHostProcess.start({
+  const booting = startSandboxCluster({
     runtime,
-    flinkConfig,
-    confDir: path.join(workDir, 'flink'),
-    logDir: path.join(workDir, 'logs'),
-    logLevel: 'WARN',
-    propertiesFile,
-    heapMb: Math.min(2048, 256 + 128 * input.parallelism),
-    baseEnvironment: withoutCallerAwsSettings(process.env),
-    environment: {
-      ...aws.environment,
-      ...egress.environment,
-      // The caller's profiles and credentials stay out of the sandbox.
-      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-aws-credentials'),
-      AWS_CONFIG_FILE: path.join(dir, 'no-aws-config'),
-    },
-    systemProperties: { ...aws.systemProperties, ...egress.systemProperties },
-    javaCommand: input.javaCommand ?? defaultJavaCommand(),
-    startTimeoutMs: 120_000,
+    dir,
+    endpointUrl: endpoint.url,
+    trap,
+    propertyGroups: input.propertyGroups ?? [],
+    region: input.region,
+    parallelism: input.parallelism,
+    checkpointIntervalMs: input.checkpointIntervalMs,
+    javaCommand: input.javaCommand,
     signal,
   });
   teardown.add('the Flink cluster JVM', () =>
@@ -365,33 +330,4 @@ async function isFile(file: string): Promise<boolean> {
 function asRehearsalError(error: unknown): never {
   if (error instanceof SavepointError) throw new RehearsalError(error.message);
   throw error;
-}
-
-/** The caller's environment without what would point the sandbox's clients elsewhere (AWS settings, proxies). */
-function withoutCallerAwsSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(env).filter(([name]) => !/^(?:AWS_|HTTPS?_PROXY$|NO_PROXY$)/i.test(name)),
-  );
-}
-
-/** Removes sandbox directories of rehearsals whose process is gone (killed before it could clean up). */
-async function sweepStaleSandboxes(): Promise<void> {
-  const tmp = os.tmpdir();
-  const entries = await fs.readdir(tmp).catch(() => [] as string[]);
-  await Promise.all(
-    entries.map(async (name) => {
-      const match = new RegExp(`^${SANDBOX_PREFIX}(\\d+)-`).exec(name);
-      if (!match || processAlive(Number(match[1]))) return;
-      await fs.rm(path.join(tmp, name), { recursive: true, force: true }).catch(() => undefined);
-    }),
-  );
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
