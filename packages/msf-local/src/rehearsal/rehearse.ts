@@ -52,6 +52,7 @@ interface Findings {
   named: ReturnType<typeof streamsNamedIn>;
   blocked: readonly string[];
   submitted: boolean;
+  jobId?: string;
   watched?: WatchOutcome;
   timings: Partial<RehearsalTimings>;
 }
@@ -108,7 +109,13 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     teardown: new Teardown(log),
     findings,
     log,
-    progress: (step, message) => input.onProgress?.({ step, message, elapsedMs: since() }),
+    progress: (step, message) => {
+      try {
+        input.onProgress?.({ step, message, elapsedMs: since() });
+      } catch (error) {
+        log(`onProgress threw (ignored): ${(error as Error).message}`);
+      }
+    },
     since,
   };
   try {
@@ -117,14 +124,17 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     if (input.signal?.aborted) throw input.signal.reason;
     if (!(controller.signal.reason instanceof RehearsalTimeout)) throw error;
     if (!findings.submitted) throw new RehearsalError(controller.signal.reason.message);
+    const running = findings.jobId !== undefined;
     findings.watched ??= {
       tasks: [],
       checkpointsCompleted: 0,
       restarts: 0,
       failure: {
         kind: 'timeout',
-        phase: 'submit',
-        message: `the new job did not start within the rehearsal's ${input.timeoutMs} ms (its main() or the savepoint's loading hangs)`,
+        phase: running ? 'restore' : 'submit',
+        message: running
+          ? `the new job ${findings.jobId} did not answer within the rehearsal's ${input.timeoutMs} ms`
+          : `the new job did not start within the rehearsal's ${input.timeoutMs} ms (its main() or the savepoint's loading hangs)`,
         rootCause: 'java.util.concurrent.TimeoutException: the job did not start in time',
       },
     };
@@ -264,6 +274,7 @@ async function runRehearsal(context: Context): Promise<void> {
     return;
   }
   timings.submitMs = Math.round(performance.now() - submitStarted);
+  findings.jobId = jobId;
   progress('restore', `job ${jobId} submitted (${timings.submitMs} ms); restoring its state`);
   findings.watched = await watchRestoredJob({
     client,
