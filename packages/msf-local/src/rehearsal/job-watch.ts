@@ -125,7 +125,8 @@ export async function watchRestoredJob(options: WatchOptions): Promise<WatchOutc
         kind: 'no-checkpoint',
         phase: 'window',
         message: `no checkpoint completed within the ${Math.round(options.windowMs / 1000)} s window${lastFailure ? `; the last one failed: ${lastFailure}` : ''}`,
-        rootCause: lastFailure ?? 'no checkpoint completed',
+        rootCause:
+          lastFailure ?? 'java.lang.IllegalStateException: no checkpoint completed within the window',
       },
     };
   }
