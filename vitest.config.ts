@@ -1,14 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects, all run by `npm test`:
+ * Four projects, all run by `npm test`:
  * - unit: pure logic and in-process fakes; seconds (`npm run test:unit`).
  * - integration: real msf-local servers, child processes, the msfctl binary and the Debian AWS CLI; no Flink.
+ * - browser: the dashboard in Debian's headless Chromium (`*.browser.test.ts`); the web app is built first
+ *   (global setup; skipped when its sources did not change).
  * - flink: end to end on real Flink (`*.flink.test.ts`). Flink runtimes, test jobs and sample JARs are built
  *   once into ~/.cache/msf-local (global setup), then files run two at a time (this is a 2-core machine).
  * The projects run one after the other (groupOrder), so Flink clusters never compete with the other suites.
  */
 const FLINK = '**/*.flink.test.ts';
+const BROWSER = '**/*.browser.test.ts';
 const INTEGRATION = [
   'packages/msf-local/test/{control-plane,s3,cloudwatch,kinesis,rehearsal/sandbox}/**/*.test.ts',
   'packages/msfctl/test/{integration,state}/**/*.test.ts',
@@ -24,7 +27,7 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['packages/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
-          exclude: [FLINK, ...INTEGRATION, '**/node_modules/**'],
+          exclude: [FLINK, BROWSER, ...INTEGRATION, '**/node_modules/**'],
           testTimeout: 30_000,
         },
       },
@@ -36,6 +39,18 @@ export default defineConfig({
           exclude: [FLINK, '**/node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          sequence: { groupOrder: 1 },
+          include: [`packages/*/test/${BROWSER}`],
+          globalSetup: ['packages/dashboard/test/support/build-web.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Waits for the page to catch up: generous, since integration tests share the two cores meanwhile.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
       {

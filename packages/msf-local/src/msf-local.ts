@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { KinesisAnalyticsV2Service } from './api/kinesisanalyticsv2/service.js';
+import { MsfLocalExtensionService } from './api/msf-local-extension/service.js';
 import { CloudWatchService, MetricStore } from './cloudwatch/index.js';
 import { ApplicationStore } from './control-plane/application-store.js';
 import { ControlPlane } from './control-plane/control-plane.js';
@@ -16,6 +17,7 @@ import { MetricsPublisher } from './monitoring/metrics-publisher.js';
 import { S3CodeSource } from './s3/code-source.js';
 import { S3Store } from './s3/object-store.js';
 import { S3Service } from './s3/s3-service.js';
+import { S3SnapshotObjects } from './s3/snapshot-objects.js';
 import { EdgeServer } from './server/edge-server.js';
 import type { RequestLogEntry } from './server/edge-server.js';
 
@@ -86,6 +88,7 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
     const controlPlane = new ControlPlane(new ApplicationStore(dataDir), new S3CodeSource(s3), {
       ...options.controlPlane,
       runtime,
+      snapshotObjects: new S3SnapshotObjects(s3),
       runtimeUnavailable: 'msf-local was started without a job runtime, so it cannot run applications.',
       jobEnvironment: (groups: PropertyGroup[]) => {
         const aws = jobAwsEnvironment({ edgeUrl, region });
@@ -104,6 +107,7 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
       // Order matters: target-addressed APIs first; S3 takes what nobody else claims.
       services: [
         new KinesisAnalyticsV2Service(controlPlane, region),
+        new MsfLocalExtensionService(controlPlane, region),
         proxy,
         new CloudWatchService(metrics),
         new S3Service(s3),

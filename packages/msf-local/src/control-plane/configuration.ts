@@ -3,6 +3,7 @@
  * UpdateApplication request folds into the current configuration. Pure functions over domain values.
  */
 import type { PropertyGroup } from './job-runtime.js';
+import type { SnapshotMode } from './snapshots/model.js';
 import type {
   ApplicationConfig,
   CheckpointConfig,
@@ -74,6 +75,7 @@ export interface ConfigUpdate {
   vpcUpdates?: { id: string; subnetIds?: string[]; securityGroupIds?: string[] }[];
   loggingUpdates?: { id: string; logStreamArn?: string }[];
   encryption?: { keyType: 'AWS_OWNED_KEY' | 'CUSTOMER_MANAGED_KEY'; keyId?: string };
+  snapshotMode?: SnapshotMode;
 }
 
 export function checkpointFrom(
@@ -175,5 +177,6 @@ export function applyUpdate(
     if (target && logging.logStreamArn) target.logStreamArn = logging.logStreamArn;
   }
   if (update.encryption) next.encryption = { ...update.encryption };
+  if (update.snapshotMode) next.snapshotMode = update.snapshotMode;
   return next;
 }

@@ -52,6 +52,17 @@ import type {
   Snapshot,
 } from './model.js';
 import { assertAllowed } from './state-machine.js';
+import { EnhancedSnapshots } from './snapshots/enhanced-snapshots.js';
+import { isEnhanced, snapshotNameOf } from './snapshots/model.js';
+import type { SnapshotMode } from './snapshots/model.js';
+import {
+  checkCustomRestoreReference,
+  checkLegacySnapshotOperation,
+  checkModeOnCreate,
+  checkModeUpdate,
+  checkRollbackMode,
+} from './snapshots/mode-rules.js';
+import type { SnapshotObjectStore } from './snapshots/savepoint-transfer.js';
 
 /** Where application code in S3 is read from (msf-local's own S3). */
 export interface CodeSource {
@@ -76,11 +87,13 @@ export interface CreateApplicationInput {
   loggingOptions?: { logStreamArn: string }[];
   encryption?: { keyType: 'AWS_OWNED_KEY' | 'CUSTOMER_MANAGED_KEY'; keyId?: string };
   tags?: { key: string; value: string }[];
+  snapshotMode?: SnapshotMode;
 }
 
 export interface RunInput {
   restoreType?: RestoreType;
   snapshotName?: string;
+  snapshotArn?: string;
   allowNonRestoredState?: boolean;
 }
 
@@ -100,6 +113,8 @@ export interface ControlPlaneOptions extends JobSupervisorOptions {
   kpuLimit?: number;
   /** Parallelism per application (MSF default maximum: 256). */
   parallelismLimit?: number;
+  /** msf-local's S3, where enhanced snapshots are exported to and imported from. */
+  snapshotObjects?: SnapshotObjectStore;
   now?: () => number;
 }
 
@@ -113,6 +128,8 @@ export class ControlPlane {
   readonly account: string;
   private readonly jobs: JobSupervisor;
   private readonly now: () => number;
+  /** Enhanced snapshots: account-level, apart from the applications (snapshots/). */
+  readonly enhancedSnapshots: EnhancedSnapshots;
 
   constructor(
     private readonly store: ApplicationStore,
@@ -121,6 +138,19 @@ export class ControlPlane {
   ) {
     this.account = options.account ?? '000000000000';
     this.now = options.now ?? Date.now;
+    this.enhancedSnapshots = new EnhancedSnapshots({
+      dataDir: store.dataDir,
+      applications: {
+        get: (name) => this.describeApplication(name),
+        assertSnapshotPossible: (app) => this.jobs.assertSnapshotPossible(app),
+        savepoint: (app) => this.jobs.savepoint(app),
+      },
+      objects: options.snapshotObjects,
+      account: this.account,
+      now: this.now,
+      snapshotLimit: options.snapshotLimit,
+      log: options.log ?? ((m) => process.stderr.write(`msf-local: ${m}\n`)),
+    });
     this.jobs = new JobSupervisor(
       store,
       code,
@@ -128,11 +158,13 @@ export class ControlPlane {
       (app) => this.persist(app),
       this.now,
       (name) => this.forget(name),
+      this.enhancedSnapshots,
     );
   }
 
   /** Loads the persisted applications and brings back what was running before msf-local stopped. */
   async open(): Promise<void> {
+    await this.enhancedSnapshots.open();
     for (const app of await this.store.loadAll()) this.apps.set(app.name, app);
     for (const app of this.apps.values()) await this.jobs.recover(app);
   }
@@ -140,6 +172,7 @@ export class ControlPlane {
   /** Stops background work and every job cluster; persisted state is left as is for the next start. */
   async close(): Promise<void> {
     await this.jobs.close();
+    await this.enhancedSnapshots.close();
   }
 
   // ---------------------------------------------------------------- applications
@@ -157,6 +190,7 @@ export class ControlPlane {
         `Runtime ${input.runtimeEnvironment} is no longer supported for new applications. Use a newer runtime.`,
       );
     }
+    checkModeOnCreate(input.snapshotMode, input.runtimeEnvironment);
     if (this.apps.has(input.name)) {
       throw resourceInUse(`Application ${input.name} already exists.`);
     }
@@ -188,6 +222,7 @@ export class ControlPlane {
         roleArn: input.serviceExecutionRole,
       })),
       ...(input.encryption ? { encryption: { ...input.encryption } } : {}),
+      ...(input.snapshotMode ? { snapshotMode: input.snapshotMode } : {}),
     };
     config.code = await this.codeConfig(input.code, undefined, input.runtimeEnvironment);
     if (!config.code) delete config.code;
@@ -244,6 +279,7 @@ export class ControlPlane {
         `Cannot change the runtime of a Flink application to ${update.runtimeEnvironment}.`,
       );
     }
+    checkModeUpdate(previous.config, update);
     for (const vpc of update.vpcUpdates ?? []) {
       if (!previous.config.vpcConfigurations.some((v) => v.id === vpc.id)) {
         throw resourceNotFound(`VPC configuration ${vpc.id} does not exist in application ${name}`);
@@ -261,9 +297,9 @@ export class ControlPlane {
     const config = applyUpdate(previous.config, { ...update, code: undefined }, undefined);
     if (code) config.code = code;
     this.checkScale(config);
-    const run = runUpdate ? this.runConfigFrom(runUpdate, app, false) : undefined;
+    const run = runUpdate ? this.runConfigFrom(runUpdate, app, false, isEnhanced(config)) : undefined;
     if (running && config.snapshotsEnabled) await this.jobs.assertSnapshotPossible(app);
-    if (running && run) this.checkRestoreTarget(app, run);
+    if (running && run) this.checkRestoreTarget(app, run, config.runtimeEnvironment);
 
     const version = addVersion(app, config, { updatedFrom: previous.id }, this.now());
     const operation = addOperation(app, 'UpdateApplication', this.now(), {
@@ -287,8 +323,8 @@ export class ControlPlane {
     if (!version.config.code) {
       throw noCodeError(name);
     }
-    const runConfig = this.runConfigFrom(run ?? {}, app, true);
-    this.checkRestoreTarget(app, runConfig);
+    const runConfig = this.runConfigFrom(run ?? {}, app, true, isEnhanced(version.config));
+    this.checkRestoreTarget(app, runConfig, version.config.runtimeEnvironment);
     app.runConfig = runConfig;
     const operation = addOperation(app, 'StartApplication', this.now());
     app.status = 'STARTING';
@@ -329,7 +365,8 @@ export class ControlPlane {
         `Application ${name} cannot be rolled back: version ${current.id} has no previous version.`,
       );
     }
-    if (!app.snapshots.some((s) => s.status === 'READY')) {
+    checkRollbackMode(name, current, target);
+    if (!this.hasRestorableSnapshot(app, target)) {
       throw unsupportedOperation(
         `Application ${name} cannot be rolled back because it has no snapshots. A rollback restores the ` +
           `application's state from its latest successful snapshot.`,
@@ -364,6 +401,7 @@ export class ControlPlane {
   async createSnapshot(name: string, snapshotName: string): Promise<void> {
     const app = this.describeApplication(name);
     const config = currentVersion(app).config;
+    checkLegacySnapshotOperation(name, config, 'CreateApplicationSnapshot');
     if (!config.snapshotsEnabled) {
       throw snapshotsDisabledError(name);
     }
@@ -440,10 +478,12 @@ export class ControlPlane {
   // ---------------------------------------------------------------- tags
 
   listTags(arn: string): { key: string; value: string }[] {
+    if (snapshotNameOf(arn) !== undefined) return this.enhancedSnapshots.listTags(arn);
     return this.byArn(arn).tags;
   }
 
   async tagResource(arn: string, tags: { key: string; value: string }[]): Promise<void> {
+    if (snapshotNameOf(arn) !== undefined) return this.enhancedSnapshots.tag(arn, tags);
     const app = this.byArn(arn);
     const merged = [...app.tags];
     for (const tag of tags) {
@@ -457,6 +497,7 @@ export class ControlPlane {
   }
 
   async untagResource(arn: string, keys: string[]): Promise<void> {
+    if (snapshotNameOf(arn) !== undefined) return this.enhancedSnapshots.untag(arn, keys);
     const app = this.byArn(arn);
     app.tags = app.tags.filter((t) => !keys.includes(t.key));
     await this.persist(app);
@@ -657,20 +698,18 @@ export class ControlPlane {
     throw invalidArgument('ApplicationCodeConfiguration needs CodeContent for a ZIPFILE application.');
   }
 
-  private runConfigFrom(run: RunInput, app: Application, forStart: boolean): RunConfig {
+  private runConfigFrom(run: RunInput, app: Application, forStart: boolean, enhanced: boolean): RunConfig {
     const restoreType =
       run.restoreType ??
       (forStart
         ? 'RESTORE_FROM_LATEST_SNAPSHOT'
         : (app.runConfig?.restoreType ?? 'RESTORE_FROM_LATEST_SNAPSHOT'));
-    if (restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT' && !run.snapshotName) {
-      throw invalidArgument(
-        'SnapshotName is required when ApplicationRestoreType is RESTORE_FROM_CUSTOM_SNAPSHOT.',
-      );
-    }
+    const custom = restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT';
+    if (custom) checkCustomRestoreReference(app.name, run, enhanced);
     return {
       restoreType,
-      ...(restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT' ? { snapshotName: run.snapshotName } : {}),
+      ...(custom && run.snapshotName !== undefined ? { snapshotName: run.snapshotName } : {}),
+      ...(custom && run.snapshotArn !== undefined ? { snapshotArn: run.snapshotArn } : {}),
       allowNonRestoredState: run.allowNonRestoredState ?? false,
     };
   }
@@ -685,14 +724,22 @@ export class ControlPlane {
     };
   }
 
-  private checkRestoreTarget(app: Application, run: RunConfig): void {
+  private checkRestoreTarget(app: Application, run: RunConfig, runtime: string): void {
     if (run.restoreType !== 'RESTORE_FROM_CUSTOM_SNAPSHOT') return;
+    if (run.snapshotArn !== undefined)
+      return this.enhancedSnapshots.checkRestorable(app, run.snapshotArn, runtime);
     const snapshot = app.snapshots.find((s) => s.name === run.snapshotName);
     if (!snapshot || snapshot.status !== 'READY') {
       throw invalidArgument(
         `Snapshot ${run.snapshotName} does not exist or is not READY for application ${app.name}.`,
       );
     }
+  }
+
+  /** What a rollback restores: an application snapshot (legacy), or for an enhanced target an enhanced one too. */
+  private hasRestorableSnapshot(app: Application, target: ApplicationVersion): boolean {
+    const legacy = app.snapshots.some((s) => s.status === 'READY');
+    return legacy || (isEnhanced(target.config) && this.enhancedSnapshots.latest(app) !== undefined);
   }
 
   private byArn(arn: string): Application {

@@ -13,12 +13,18 @@ import type { JobLaunch, JobRuntime, PropertyGroup } from './job-runtime.js';
 import { currentVersion, JOB_STATUSES } from './model.js';
 import type {
   Application,
+  ApplicationConfig,
   ApplicationStatus,
   ApplicationVersion,
   Operation,
   RunConfig,
   Snapshot,
 } from './model.js';
+import type { EnhancedSnapshots } from './snapshots/enhanced-snapshots.js';
+import { isEnhanced } from './snapshots/model.js';
+
+/** What the supervisor needs of enhanced snapshots: system snapshots on stop and update, and restores. */
+export type SystemSnapshots = Pick<EnhancedSnapshots, 'recordSystemSnapshot' | 'restorePath' | 'latest'>;
 
 export interface JobSupervisorOptions {
   /** What runs the jobs. Without one, every start fails with `runtimeUnavailable` as its error. */
@@ -55,6 +61,7 @@ export class JobSupervisor {
     private readonly persist: Persist,
     private readonly now: () => number,
     private readonly forget: (name: string) => Promise<void>,
+    private readonly enhanced?: SystemSnapshots,
   ) {}
 
   // ---------------------------------------------------------------- entry points (return at once)
@@ -70,7 +77,9 @@ export class JobSupervisor {
         if (currentVersion(app).config.snapshotsEnabled) {
           const snapshotPath = await runtime.stopWithSnapshot(app.name);
           if (!current()) return;
-          this.recordAutoSnapshot(app, 'stop', snapshotPath, currentVersion(app));
+          const version = currentVersion(app);
+          await this.recordAutoSnapshot(app, 'stop', snapshotPath, version, operation, version.config);
+          if (!current()) return;
         } else {
           await runtime.cancel(app.name);
           if (!current()) return;
@@ -121,7 +130,8 @@ export class JobSupervisor {
         if (next.config.snapshotsEnabled) {
           const snapshotPath = await runtime.stopWithSnapshot(app.name);
           if (!current()) return;
-          this.recordAutoSnapshot(app, 'update', snapshotPath, previous);
+          await this.recordAutoSnapshot(app, 'update', snapshotPath, previous, operation, next.config);
+          if (!current()) return;
           await this.persist(app);
         } else {
           await runtime.cancel(app.name);
@@ -214,6 +224,11 @@ export class JobSupervisor {
     );
   }
 
+  /** Takes a savepoint of the application's running job (an enhanced snapshot); resolves with its location. */
+  savepoint(app: Application): Promise<string> {
+    return this.runtime().snapshot(app.name);
+  }
+
   /** Refuses (as MSF does) to snapshot a job that is failing, restarting, or restarted moments ago. */
   async assertSnapshotPossible(app: Application): Promise<void> {
     const runtime = this.options.runtime;
@@ -281,7 +296,7 @@ export class JobSupervisor {
       try {
         // As MSF recovers a job: from its latest checkpoint when that is newer than the latest snapshot.
         const checkpoint = await this.options.runtime?.retainedCheckpoint(this.store.workDirOf(app.name));
-        const snapshot = latestReadySnapshot(app);
+        const snapshot = this.latestRestorable(app);
         const fromCheckpoint = checkpoint && (!snapshot || checkpoint.completedAt > snapshot.createdAt);
         await this.launch(
           app,
@@ -369,7 +384,7 @@ export class JobSupervisor {
     const config = version.config;
     const workDir = this.store.workDirOf(app.name);
     const jarPath = await this.materializeCode(app, version, workDir);
-    const restoreFrom = restorePath ?? this.restoreSnapshot(app, run)?.path;
+    const restoreFrom = restorePath ?? this.restorePathFor(app, version, run);
     const groups = config.propertyGroups ?? [];
     const job = this.options.jobEnvironment?.(groups) ?? {
       environment: {},
@@ -397,6 +412,23 @@ export class JobSupervisor {
       environment: job.environment,
       systemProperties: job.systemProperties,
     });
+  }
+
+  /**
+   * Enhanced mode restores enhanced snapshots; LATEST falls back to the application snapshots (legacy) of an
+   * application that has just switched and has no enhanced snapshot yet, so its state carries over.
+   */
+  private restorePathFor(app: Application, version: ApplicationVersion, run: RunConfig): string | undefined {
+    if (this.enhanced && isEnhanced(version.config)) {
+      const path = this.enhanced.restorePath(app, run);
+      if (path !== undefined || run.restoreType !== 'RESTORE_FROM_LATEST_SNAPSHOT') return path;
+    }
+    return this.restoreSnapshot(app, run)?.path;
+  }
+
+  private latestRestorable(app: Application): { createdAt: number } | undefined {
+    const enhanced = isEnhanced(currentVersion(app).config) ? this.enhanced?.latest(app) : undefined;
+    return enhanced ?? latestReadySnapshot(app);
   }
 
   private restoreSnapshot(app: Application, run: RunConfig): Snapshot | undefined {
@@ -435,12 +467,19 @@ export class JobSupervisor {
     return jar;
   }
 
-  private recordAutoSnapshot(
+  /** The snapshot a stop or update took: a SYSTEM enhanced snapshot when `mode` says enhanced. */
+  private async recordAutoSnapshot(
     app: Application,
     reason: string,
     snapshotPath: string,
     of: ApplicationVersion,
-  ): void {
+    by: Operation,
+    mode: ApplicationConfig,
+  ): Promise<void> {
+    if (this.enhanced && isEnhanced(mode)) {
+      await this.enhanced.recordSystemSnapshot(app, snapshotPath, of, by);
+      return;
+    }
     const now = this.now();
     const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
     let name = `msf-local-${reason}-${stamp}`;

@@ -3,6 +3,7 @@
  * Plain data (persisted as JSON); no HTTP, no wire shapes. Timestamps are epoch milliseconds.
  */
 import type { PropertyGroup } from './job-runtime.js';
+import type { SnapshotMode } from './snapshots/model.js';
 
 export type ApplicationStatus =
   | 'DELETING'
@@ -87,11 +88,15 @@ export interface ApplicationConfig {
   vpcConfigurations: VpcConfig[];
   loggingOptions: LoggingOption[];
   encryption?: { keyType: 'AWS_OWNED_KEY' | 'CUSTOMER_MANAGED_KEY'; keyId?: string };
+  /** Absent: APPLICATION_SNAPSHOTS_LEGACY (documents written before enhanced snapshots have none). */
+  snapshotMode?: SnapshotMode;
 }
 
 export interface RunConfig {
   restoreType: RestoreType;
   snapshotName?: string;
+  /** An enhanced snapshot (ENHANCED_SNAPSHOTS mode) to restore from, instead of `snapshotName`. */
+  snapshotArn?: string;
   allowNonRestoredState: boolean;
 }
 

@@ -2,6 +2,8 @@
  * A test double of the JobRuntime port for control-plane tests (the real one is FlinkJobRuntime, tested on
  * real Flink). Jobs start after a short delay; tests script failures and health and read what was launched.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { JobStartFailure, SnapshotFailure } from '../../src/control-plane/job-runtime.js';
 import type {
   JobLaunch,
@@ -84,7 +86,13 @@ export class FakeJobRuntime implements JobRuntime {
     await delay(this.delayMs);
     if (!job) throw new SnapshotFailure(`No running job for ${app}`);
     if (this.snapshotFailures.has(app)) throw new SnapshotFailure('Checkpoint Coordinator is suspending.');
-    return `file://${job.launch.snapshotDir}/savepoint-${++this.savepoints}`;
+    // A directory shaped like a Flink savepoint (Flink's metadata header, one state file), so that what
+    // moves, exports and imports savepoints has real files to work on.
+    const dir = path.join(job.launch.snapshotDir, `savepoint-${++this.savepoints}`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'state-0'), `state of ${app}`);
+    await writeFile(path.join(dir, '_metadata'), fakeSavepointMetadata(app));
+    return `file://${dir}`;
   }
 
   async observe(app: string): Promise<JobObservation> {
@@ -127,6 +135,14 @@ export class FakeJobRuntime implements JobRuntime {
   async close(): Promise<void> {
     this.jobs.clear();
   }
+}
+
+/** Flink's checkpoint-metadata header (magic number, format version 4) followed by an arbitrary body. */
+export function fakeSavepointMetadata(body: string): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(0x4960672d, 0);
+  header.writeInt32BE(4, 4);
+  return Buffer.concat([header, Buffer.from(body)]);
 }
 
 function delay(ms: number): Promise<void> {

@@ -7,6 +7,7 @@ import { invalidArgument, unsupportedOperation } from '../../control-plane/error
 import { currentVersion } from '../../control-plane/model.js';
 import type { OperationStatus } from '../../control-plane/model.js';
 import { paginate } from '../pagination.js';
+import { SNAPSHOT_OPERATIONS } from './snapshot-operations.js';
 import {
   applicationDetail,
   applicationSummary,
@@ -113,7 +114,8 @@ export const OPERATIONS: Record<string, OperationHandler> = {
   },
 
   DescribeApplicationSnapshot(cp, body) {
-    return { SnapshotDetails: snapshotDetails(cp.describeSnapshot(body.ApplicationName, body.SnapshotName)) };
+    const snapshot = cp.describeSnapshot(body.ApplicationName, body.SnapshotName);
+    return { SnapshotDetails: snapshotDetails(snapshot, cp.describeApplication(body.ApplicationName)) };
   },
 
   ListApplicationSnapshots(cp, body) {
@@ -125,7 +127,8 @@ export const OPERATIONS: Record<string, OperationHandler> = {
       body.NextToken,
       true,
     );
-    return { SnapshotSummaries: page.map(snapshotDetails), NextToken: nextToken };
+    const app = cp.describeApplication(body.ApplicationName);
+    return { SnapshotSummaries: page.map((s) => snapshotDetails(s, app)), NextToken: nextToken };
   },
 
   async DeleteApplicationSnapshot(cp, body) {
@@ -277,4 +280,6 @@ export const OPERATIONS: Record<string, OperationHandler> = {
       'DiscoverInputSchema is supported only for SQL-based applications; msf-local runs Apache Flink applications.',
     );
   },
+
+  ...SNAPSHOT_OPERATIONS,
 };

@@ -55,6 +55,7 @@ export function createInputFrom(body: Json): CreateApplicationInput {
       ? propertyGroupsFrom(config.EnvironmentProperties.PropertyGroups)
       : undefined,
     snapshotsEnabled: config.ApplicationSnapshotConfiguration?.SnapshotsEnabled,
+    snapshotMode: config.ApplicationSnapshotConfiguration?.SnapshotMode,
     systemRollbackEnabled: config.ApplicationSystemRollbackConfiguration?.RollbackEnabled,
     vpcConfigurations: (config.VpcConfigurations ?? []).map((v: Json) => ({
       subnetIds: v.SubnetIds,
@@ -120,6 +121,7 @@ export function configUpdateFrom(body: Json): ConfigUpdate {
       ? propertyGroupsFrom(update.EnvironmentPropertyUpdates.PropertyGroups)
       : undefined,
     snapshotsEnabled: update.ApplicationSnapshotConfigurationUpdate?.SnapshotsEnabledUpdate,
+    snapshotMode: update.ApplicationSnapshotConfigurationUpdate?.SnapshotModeUpdate,
     systemRollbackEnabled: update.ApplicationSystemRollbackConfigurationUpdate?.RollbackEnabledUpdate,
     vpcUpdates: update.VpcConfigurationUpdates?.map((v: Json) => ({
       id: v.VpcConfigurationId,
@@ -142,6 +144,7 @@ export function runInputFrom(run: Json): RunInput | undefined {
   return {
     restoreType: run.ApplicationRestoreConfiguration?.ApplicationRestoreType as RestoreType | undefined,
     snapshotName: run.ApplicationRestoreConfiguration?.SnapshotName,
+    snapshotArn: run.ApplicationRestoreConfiguration?.SnapshotArn,
     allowNonRestoredState: run.FlinkRunConfiguration?.AllowNonRestoredState,
   };
 }
@@ -239,6 +242,7 @@ function configurationDescription(config: ApplicationConfig, app: Application | 
       ApplicationRestoreConfigurationDescription: {
         ApplicationRestoreType: app.runConfig.restoreType,
         SnapshotName: app.runConfig.snapshotName,
+        SnapshotArn: app.runConfig.snapshotArn,
       },
       FlinkRunConfigurationDescription: { AllowNonRestoredState: app.runConfig.allowNonRestoredState },
     },
@@ -268,7 +272,10 @@ function configurationDescription(config: ApplicationConfig, app: Application | 
         PropertyMap: { ...g.PropertyMap },
       })),
     },
-    ApplicationSnapshotConfigurationDescription: { SnapshotsEnabled: config.snapshotsEnabled },
+    ApplicationSnapshotConfigurationDescription: {
+      SnapshotsEnabled: config.snapshotsEnabled,
+      SnapshotMode: config.snapshotMode ?? 'APPLICATION_SNAPSHOTS_LEGACY',
+    },
     ApplicationSystemRollbackConfigurationDescription: { RollbackEnabled: config.systemRollbackEnabled },
     VpcConfigurationDescriptions: config.vpcConfigurations.length
       ? config.vpcConfigurations.map((v) => ({
@@ -297,13 +304,19 @@ export function applicationSummary(app: Application): Json {
   };
 }
 
-export function snapshotDetails(snapshot: Snapshot): Json {
+/** An application snapshot (legacy); its encryption is the one of the version it was taken of. */
+export function snapshotDetails(snapshot: Snapshot, app: Application): Json {
+  const encryption = app.versions.find((v) => v.id === snapshot.versionId)?.config.encryption;
   return {
     SnapshotName: snapshot.name,
     SnapshotStatus: snapshot.status,
     ApplicationVersionId: snapshot.versionId,
     SnapshotCreationTimestamp: seconds(snapshot.createdAt),
     RuntimeEnvironment: snapshot.runtimeEnvironment,
+    ApplicationEncryptionConfigurationDescription: encryption && {
+      KeyType: encryption.keyType,
+      KeyId: encryption.keyId,
+    },
   };
 }
 
