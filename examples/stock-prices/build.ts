@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cachedMavenBuild, defaultCacheRoot } from '../../packages/msf-local/src/flink/maven-build.js';
+import { cachedMavenBuild, defaultCacheRoot } from 'msf-flink-runtime';
 
 /**
  * Builds the stock-prices JAR for a Flink version and a variant, once per content of the sources (msf-local's cached

@@ -18,4 +18,4 @@ export type {
   SavepointInfo,
 } from './rehearsal/index.js';
 export type { PropertyGroup } from './control-plane/job-runtime.js';
-export type { RuntimeEnvironment } from './flink/flink-runtimes.js';
+export type { RuntimeEnvironment } from 'msf-flink-runtime';

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
+import { runtimeSpec, stderrProgress } from 'msf-flink-runtime';
+
 import { FlinkRestClient, FlinkRestError } from '../flink/flink-rest-client.js';
-import { stderrProgress } from '../flink/maven-build.js';
-import { runtimeSpec } from '../flink/flink-runtimes.js';
 import { prepareRuntime } from '../flink/runtime-cache.js';
 import { startEgressTrap } from './egress-trap.js';
 import { classifyFailure } from './failure.js';

@@ -1,5 +1,6 @@
+import { isSupportedRuntime, type RuntimeEnvironment } from 'msf-flink-runtime';
+
 import type { PropertyGroup } from '../control-plane/job-runtime.js';
-import { isSupportedRuntime, type RuntimeEnvironment } from '../flink/flink-runtimes.js';
 import type { ClassifiedFailure } from './failure.js';
 import type { SandboxStream, SkippedStreamProperty } from './sandbox-properties.js';
 import type { SavepointInfo } from './savepoint-info.js';
