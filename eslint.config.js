@@ -6,6 +6,7 @@ export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/target/**', '**/dist/**', 'java/**', 'bench/.venv/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
     rules: {

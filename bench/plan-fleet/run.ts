@@ -23,14 +23,15 @@ import {
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { stringify } from 'yaml';
-import { artifactKey, fileDigest } from '../../packages/msfctl/src/artifacts/digest.js';
-import { createClients } from '../../packages/msfctl/src/aws/clients.js';
-import { SdkMsfGateway } from '../../packages/msfctl/src/aws/msf-gateway.js';
-import { makePlan } from '../../packages/msfctl/src/lifecycle/make-plan.js';
-import { createSilentHost } from '../../packages/msfctl/src/output/io-host.js';
+import { artifactKey, fileDigest } from '../../packages/msfctl/src/adapters/artifacts/digest.js';
+import { createClients } from '../../packages/msfctl/src/adapters/aws/clients.js';
+import { s3ArtifactStore } from '../../packages/msfctl/src/adapters/artifacts/s3-artifact-store.js';
+import { SdkMsfGateway } from '../../packages/msfctl/src/adapters/aws/msf-gateway.js';
+import { makePlan } from '../../packages/msfctl/src/controller/make-plan.js';
+import { createSilentHost } from '../../packages/msfctl/src/adapters/io/memory-host.js';
 import { loadSpec } from '../../packages/msfctl/src/spec/load.js';
-import { readLedger } from '../../packages/msfctl/src/state/ledger-store.js';
-import { LocalObjectStore } from '../../packages/msfctl/src/state/local-object-store.js';
+import { readLedger } from '../../packages/msfctl/src/controller/state/ledger-store.js';
+import { LocalObjectStore } from '../../packages/msfctl/src/adapters/state/local-object-store.js';
 
 const { values } = parseArgs({ options: { apps: { type: 'string', default: '100' } } });
 const N = Number(values.apps);
@@ -191,7 +192,7 @@ try {
       spec,
       ledger,
       gateway,
-      clients,
+      artifacts: s3ArtifactStore(() => clients.s3),
       host,
       target: { region: 'us-east-1', endpoint: server.url },
     });

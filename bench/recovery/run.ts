@@ -24,13 +24,13 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { buildStockPrices } from '../../examples/stock-prices/build.js';
-import { SdkMsfGateway } from '../../packages/msfctl/src/aws/msf-gateway.js';
-import { bakeWatch, type BakeOutcome } from '../../packages/msfctl/src/health/bake-watch.js';
-import { CloudWatchHealthFetcher } from '../../packages/msfctl/src/health/cloudwatch-fetcher.js';
-import { FlinkDashboardExceptionSource } from '../../packages/msfctl/src/health/exception-source.js';
-import { executeRecovery } from '../../packages/msfctl/src/recovery/recovery-executor.js';
-import { decideRecovery } from '../../packages/msfctl/src/recovery/recovery-policy.js';
-import { recoveryPortFor } from '../../packages/msfctl/src/recovery/gateway-port.js';
+import { SdkMsfGateway } from '../../packages/msfctl/src/adapters/aws/msf-gateway.js';
+import { bakeWatch } from '../../packages/msfctl/src/controller/health/bake-watch.js';
+import { type BakeOutcome } from '../../packages/msfctl/src/model/health.js';
+import { CloudWatchHealthFetcher } from '../../packages/msfctl/src/adapters/aws/cloudwatch-fetcher.js';
+import { FlinkDashboardExceptionSource } from '../../packages/msfctl/src/adapters/aws/exception-source.js';
+import { executePlan } from '../../packages/msfctl/src/controller/executor.js';
+import { decideRecovery } from '../../packages/msfctl/src/engine/recovery/policy.js';
 import { buildTestJobs } from '../../packages/msf-local/test/fixtures/test-jobs.js';
 import { msfctl } from '../../packages/msfctl/test/harness/msfctl-cli.js';
 import {
@@ -202,26 +202,28 @@ async function scenario7(local: LocalMsf, gateway: SdkMsfGateway, run: number): 
   );
   log(`${app}: ${plan.summary}`);
   let verifyMs = 0;
-  const outcome = await executeRecovery(
-    plan,
-    recoveryPortFor(gateway, {
-      verify: async (application, seconds) => {
-        const began = Date.now();
-        const verdict = await bakeWatch({ application, fetcher: fetcher(local), bakeSeconds: seconds });
-        verifyMs = Date.now() - began;
-        return verdict.result;
-      },
-    }),
-    {
-      onStepEnd: (r, i) =>
+  const outcome = await executePlan(plan.actions, {
+    gateway,
+    application: app,
+    basis: await gateway.describe(app),
+    presenter: {
+      begin: () => ({ update: () => undefined, done: () => undefined }),
+      end: (r, i) =>
         void log(
-          `${app}: step ${i + 1} ${r.step.kind} ${r.ok ? 'ok' : `FAILED: ${r.error}`} in ${s(r.endedAt - r.startedAt)}`,
+          `${app}: step ${i + 1} ${r.action.type} ${r.ok ? 'ok' : `FAILED: ${r.error}`} in ${s(r.endedAt - r.startedAt)}`,
         ),
+      operationName: (action, operation) => operation ?? action.type,
     },
-  );
-  if (!outcome.ok || outcome.steps.at(-1)?.health?.status !== 'healthy')
+    verify: async (application, seconds) => {
+      const began = Date.now();
+      const verdict = await bakeWatch({ application, fetcher: fetcher(local), bakeSeconds: seconds });
+      verifyMs = Date.now() - began;
+      return verdict.result;
+    },
+  });
+  if (!outcome.ok || outcome.records.at(-1)?.health?.status !== 'healthy')
     throw new Error(
-      `recovery did not end healthy: ${outcome.failed?.error ?? outcome.steps.at(-1)?.skipped}`,
+      `recovery did not end healthy: ${outcome.failure?.error.message ?? outcome.records.at(-1)?.skipped}`,
     );
   const recoveredAt = Date.now();
   const status = (await describeApplication(local, app)).ApplicationStatus;
@@ -239,7 +241,7 @@ async function scenario7(local: LocalMsf, gateway: SdkMsfGateway, run: number): 
       recover: recoveredAt - detectedAt - verifyMs,
       verify: verifyMs,
       total: recoveredAt - brokenSent,
-      how: plan.steps.map((st) => st.kind).join(' → '),
+      how: plan.actions.map((a) => a.type).join(' → '),
     },
     detection: detected,
   };

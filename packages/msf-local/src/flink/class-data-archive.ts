@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { defaultJavaCommand, FlinkHostProcess } from './flink-host-process.js';
-import type { ProgressLog } from './maven-build.js';
+import type { ProgressLog } from 'msf-flink-runtime';
 import type { PreparedRuntime } from './runtime-cache.js';
 
 /**

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { JobLaunch } from '../control-plane/job-runtime.js';
-import type { FlinkRuntimeSpec } from './flink-runtimes.js';
+import type { FlinkRuntimeSpec } from 'msf-flink-runtime';
 
 /** The Flink configuration of one application's cluster, as MSF would run its job. */
 export function clusterConfig(

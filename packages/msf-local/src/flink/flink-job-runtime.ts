@@ -24,8 +24,8 @@ import {
   type JarRunRequest,
   type JobDetails,
 } from './flink-rest-client.js';
-import type { FlinkRuntimeSpec } from './flink-runtimes.js';
-import type { ProgressLog } from './maven-build.js';
+import type { FlinkRuntimeSpec } from 'msf-flink-runtime';
+import type { ProgressLog } from 'msf-flink-runtime';
 import { newestRetainedCheckpoint } from './retained-checkpoints.js';
 import { prepareRuntime } from './runtime-cache.js';
 

@@ -6,13 +6,13 @@ export {
   runtimeSpec,
   type FlinkRuntimeSpec,
   type RuntimeEnvironment,
-} from './flink-runtimes.js';
+  defaultCacheRoot,
+  preparePropertiesAgent,
+} from 'msf-flink-runtime';
 export {
   prepareRuntime,
   prepareRuntimes,
-  preparePropertiesAgent,
   type PrepareOptions,
   type PreparedRuntime,
 } from './runtime-cache.js';
-export { defaultCacheRoot } from './maven-build.js';
 export { toErrorString } from './error-string.js';

@@ -1,15 +1,17 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
-import { runtimeSpec, type FlinkRuntimeSpec } from './flink-runtimes.js';
-import { ensureClassDataArchive } from './class-data-archive.js';
 import {
   JAVA_PROJECTS_DIR,
   cachedMavenBuild,
   defaultCacheRoot,
+  preparePropertiesAgent,
+  runtimeSpec,
   stderrProgress,
+  type FlinkRuntimeSpec,
   type ProgressLog,
-} from './maven-build.js';
+} from 'msf-flink-runtime';
+import { ensureClassDataArchive } from './class-data-archive.js';
 
 /**
  * Flink runtimes on disk: for each runtime environment, the flink-host jar compiled against that Flink release
@@ -81,17 +83,4 @@ export async function prepareRuntimes(
   const prepared: PreparedRuntime[] = [];
   for (const runtime of runtimeEnvironments) prepared.push(await prepareRuntime(runtime, options));
   return prepared;
-}
-
-/** Builds the properties agent jar once; returns its path. */
-export async function preparePropertiesAgent(options: PrepareOptions = {}): Promise<string> {
-  const dir = await cachedMavenBuild({
-    projectDir: path.join(JAVA_PROJECTS_DIR, 'properties-agent'),
-    targetDir: path.join(options.cacheRoot ?? defaultCacheRoot(), 'properties-agent'),
-    inputs: 'properties-agent',
-    mavenArgs: (out) => [`-Dagent.buildDir=${out}`, 'package'],
-    label: 'properties-agent',
-    log: options.log,
-  });
-  return path.join(dir, 'properties-agent.jar');
 }

@@ -1,5 +1,5 @@
 /** Turns a validated spec (plus the resolved code location) into the desired application the planner diffs. */
-import { SERVICE_DEFAULTS, type CodeLocation, type DesiredApplication } from '../domain/application.js';
+import { SERVICE_DEFAULTS, type CodeLocation, type DesiredApplication } from '../model/application.js';
 import type { ApplicationSpec } from './schema.js';
 
 export function desiredFromSpec(spec: ApplicationSpec, code: CodeLocation): DesiredApplication {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import { MsfctlError } from '../errors.js';
+import { MsfctlError } from '../model/errors.js';
 import { chooseEnvironment, mergeEnvironment } from './environments.js';
 import { describeIssues, formatIssues, type Locator, type PathSegment, type SpecIssue } from './issues.js';
 import { knownKeysAt } from './known-keys.js';

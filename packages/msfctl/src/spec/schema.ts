@@ -5,17 +5,9 @@
  * Omitted configuration blocks (parallelism, monitoring, checkpoints) mean the service's DEFAULT configuration.
  */
 import { z } from 'zod';
-import { DEFAULT_BAKE_SECONDS } from '../health/bake-watch.js';
-import { DEFAULT_ON_FAILURE } from '../recovery/recovery-plan.js';
+import { DEFAULT_DEPLOY } from '../model/deploy-settings.js';
 
 const NAME = /^[a-zA-Z0-9_.-]+$/;
-
-/** Safe by default: a spec without `deploy` (a tfvars file included) bakes 2 minutes and rolls back. */
-export const DEFAULT_DEPLOY = {
-  bakeSeconds: DEFAULT_BAKE_SECONDS,
-  onFailure: DEFAULT_ON_FAILURE,
-  acceptStateLoss: false,
-};
 
 export const RUNTIMES = [
   'FLINK-1_13',

@@ -6,10 +6,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileDigest } from '../../src/artifacts/digest.js';
-import { ensureInspector } from '../../src/inspect/index.js';
-import type { Plan } from '../../src/plan/plan.js';
-import type { StatusReport } from '../../src/lifecycle/status.js';
+import { fileDigest } from '../../src/adapters/artifacts/digest.js';
+import { ensureInspector } from 'msf-flink-runtime';
+import type { Plan } from '../../src/model/plan.js';
+import type { StatusReport } from '../../src/controller/queries/status.js';
 import { createStream, jar, json, recordsAfter, restoredFrom, startE2E, type E2E } from './support/e2e.js';
 
 let e: E2E;

@@ -4,9 +4,9 @@
  * rollback, then plan reports the difference), 16 (two applies at once) and 18 (destroy).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/plan/plan.js';
-import type { StatusReport } from '../../src/lifecycle/status.js';
-import type { HistoryReport } from '../../src/lifecycle/history.js';
+import type { Plan } from '../../src/model/plan.js';
+import type { StatusReport } from '../../src/controller/queries/status.js';
+import type { HistoryReport } from '../../src/controller/queries/history.js';
 import { createStream, jar, json, recordsAfter, restoredFrom, startE2E, type E2E } from './support/e2e.js';
 
 let e: E2E;

@@ -4,7 +4,7 @@
  * few polls with a transient status, stops take snapshots when enabled, failures can be injected.
  * Integration tests use the real msf-local instead.
  */
-import type { ApplicationSummary, MsfGateway, Started } from '../../src/aws/msf-gateway.js';
+import type { ApplicationSummary, MsfGateway, Started } from '../../src/ports/msf.js';
 import type {
   AppConfig,
   AppStatus,
@@ -13,9 +13,9 @@ import type {
   RestoreSettings,
   SnapshotInfo,
   VersionSummary,
-} from '../../src/domain/application.js';
-import { MsfctlError } from '../../src/errors.js';
-import type { ConfigUpdate } from '../../src/plan/plan.js';
+} from '../../src/model/application.js';
+import { MsfctlError } from '../../src/model/errors.js';
+import type { ConfigUpdate } from '../../src/model/application.js';
 
 interface Pending {
   op: OperationInfo;

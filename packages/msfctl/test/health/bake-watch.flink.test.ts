@@ -8,10 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestJobs } from '../../../msf-local/test/fixtures/test-jobs.js';
-import { bakeWatch, type BakeProgress } from '../../src/health/bake-watch.js';
-import { CloudWatchHealthFetcher, periodFor } from '../../src/health/cloudwatch-fetcher.js';
-import { FlinkDashboardExceptionSource } from '../../src/health/exception-source.js';
-import { checkHealth } from '../../src/health/health-check.js';
+import { bakeWatch } from '../../src/controller/health/bake-watch.js';
+import { type BakeProgress } from '../../src/model/health.js';
+import { CloudWatchHealthFetcher, periodFor } from '../../src/adapters/aws/cloudwatch-fetcher.js';
+import { FlinkDashboardExceptionSource } from '../../src/adapters/aws/exception-source.js';
+import { checkHealth } from '../../src/controller/health/health-check.js';
 import {
   createApplication,
   describeApplication,

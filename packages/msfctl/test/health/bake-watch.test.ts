@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { bakeWatch, type BakeProgress } from '../../src/health/bake-watch.js';
-import type { HealthFetcher, HealthObservation } from '../../src/health/cloudwatch-fetcher.js';
-import type { ExceptionSource } from '../../src/health/exception-source.js';
-import { checkHealth } from '../../src/health/health-check.js';
-import { bakeMessages, bakeProgressText, healthCheckMessages } from '../../src/health/health-messages.js';
-import { healthy, join, unhealthy, unknown } from '../../src/health/health-result.js';
-import type { HealthPoint } from '../../src/health/health-series.js';
-import type { Clock } from '../../src/time/clock.js';
+import { bakeWatch } from '../../src/controller/health/bake-watch.js';
+import { type BakeProgress } from '../../src/model/health.js';
+import type { HealthFetcher, HealthObservation } from '../../src/ports/metrics.js';
+import type { ExceptionSource } from '../../src/ports/exceptions.js';
+import { checkHealth } from '../../src/controller/health/health-check.js';
+import { bakeMessages, bakeProgressText, healthCheckMessages } from '../../src/engine/health/messages.js';
+import { healthy, join, unhealthy, unknown } from '../../src/model/health.js';
+import type { HealthPoint } from '../../src/model/health-series.js';
+import type { Clock } from '../../src/ports/clock.js';
 import { fakeClock } from '../fakes/fake-msf.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);

@@ -13,8 +13,8 @@ import {
   CloudWatchHealthFetcher,
   periodFor,
   type CloudWatchLike,
-} from '../../src/health/cloudwatch-fetcher.js';
-import { HEALTH_QUERIES, MSF_NAMESPACE } from '../../src/health/health-series.js';
+} from '../../src/adapters/aws/cloudwatch-fetcher.js';
+import { HEALTH_QUERIES, MSF_NAMESPACE } from '../../src/adapters/aws/cloudwatch-series.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 

@@ -11,7 +11,7 @@ import {
   FlinkDashboardExceptionSource,
   parseFlinkExceptions,
   type PresignedUrlClient,
-} from '../../src/health/exception-source.js';
+} from '../../src/adapters/aws/exception-source.js';
 import { FIXTURES_DIR } from './support/series-fixture.js';
 
 /** Flink's /jobs/<id>/exceptions answers, recorded from the failing test job on msf-local. */

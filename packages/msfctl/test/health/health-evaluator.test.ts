@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateHealth } from '../../src/health/health-evaluator.js';
-import type { HealthPoint, HealthSeries } from '../../src/health/health-series.js';
+import { evaluateHealth } from '../../src/engine/health/evaluator.js';
+import type { HealthPoint, HealthSeries } from '../../src/model/health-series.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const sec = (s: number) => T0 + s * 1000;

@@ -6,8 +6,8 @@
  * moment of the recording.
  */
 import { describe, expect, it } from 'vitest';
-import { bakeWatch } from '../../src/health/bake-watch.js';
-import { evaluateHealth } from '../../src/health/health-evaluator.js';
+import { bakeWatch } from '../../src/controller/health/bake-watch.js';
+import { evaluateHealth } from '../../src/engine/health/evaluator.js';
 import { fakeClock } from '../fakes/fake-msf.js';
 import { fixtureFetcher, restartCycleMs, restartTimes, RESOLUTIONS } from './support/replay.js';
 import { loadSeries, seriesNames, type RecordedSeries } from './support/series-fixture.js';

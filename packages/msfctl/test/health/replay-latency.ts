@@ -8,7 +8,7 @@
  * restart, in seconds and in restart cycles (one turn of the recorded loop: the 10 s restart delay plus the time
  * the job takes to fail again).
  */
-import { bakeWatch } from '../../src/health/bake-watch.js';
+import { bakeWatch } from '../../src/controller/health/bake-watch.js';
 import { fakeClock } from '../fakes/fake-msf.js';
 import { fixtureFetcher, restartCycleMs, restartTimes, RESOLUTIONS } from './support/replay.js';
 import { loadSeries, seriesNames } from './support/series-fixture.js';

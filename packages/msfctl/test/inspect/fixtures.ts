@@ -9,8 +9,7 @@ import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/pro
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { cacheRoot, ensureInspector } from '../../src/inspect/inspector-build.js';
-import type { RuntimeEnvironment } from '../../src/inspect/flink-runtimes.js';
+import { defaultCacheRoot as cacheRoot, ensureInspector, type RuntimeEnvironment } from 'msf-flink-runtime';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const TEST_JOBS = join(REPO, 'java', 'jar-inspector', 'src', 'test-jobs');

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { inspectJar, readSnapshotState } from '../../src/inspect/inspect-jar.js';
-import { InspectionError } from '../../src/inspect/inspector-process.js';
-import { operatorIdFromUid } from '../../src/inspect/operator-id.js';
-import { canUseNetworkNamespace } from '../../src/inspect/sandbox.js';
+import { inspectJar, readSnapshotState } from '../../src/adapters/inspector/inspect-jar.js';
+import { InspectionError } from '../../src/adapters/inspector/inspector-process.js';
+import { operatorIdFromUid } from '../../src/adapters/inspector/operator-id.js';
+import { canUseNetworkNamespace } from '../../src/adapters/inspector/sandbox.js';
 import { savepointOfSavepointJob, testJobsJar } from './fixtures.js';
 
 let jar: string;

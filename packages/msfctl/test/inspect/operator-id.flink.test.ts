@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { INSPECTOR_FLINK_VERSIONS, type RuntimeEnvironment } from '../../src/inspect/flink-runtimes.js';
-import { flinkOperatorIds } from '../../src/inspect/inspect-jar.js';
-import { operatorIdFromUid } from '../../src/inspect/operator-id.js';
+import { FLINK_RUNTIMES, type RuntimeEnvironment } from 'msf-flink-runtime';
+import { flinkOperatorIds } from '../../src/adapters/inspector/inspect-jar.js';
+import { operatorIdFromUid } from '../../src/adapters/inspector/operator-id.js';
 
 const UIDS = [
   'windowed-avg-price',
@@ -16,7 +16,7 @@ const UIDS = [
 ];
 
 describe('operatorIdFromUid against Flink itself', () => {
-  for (const runtime of Object.keys(INSPECTOR_FLINK_VERSIONS) as RuntimeEnvironment[]) {
+  for (const runtime of Object.keys(FLINK_RUNTIMES) as RuntimeEnvironment[]) {
     it(`equals StreamGraphHasherV2 on ${runtime}`, async () => {
       const fromFlink = await flinkOperatorIds(UIDS, runtime);
       expect(Object.keys(fromFlink)).toEqual(UIDS);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { operatorIdFromUid } from '../../src/inspect/operator-id.js';
+import { operatorIdFromUid } from '../../src/adapters/inspector/operator-id.js';
 
 // Produced by Flink itself: `jar-inspector operator-id …` hashes a one-operator graph carrying each uid with
 // StreamGraphHasherV2 (identical on Flink 1.19.3, 1.20.5 and 2.2.1). operator-id.flink.test.ts re-checks live.

@@ -5,11 +5,14 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { JarInspection } from '../../src/inspect/inspection.js';
-import { inspectJar, readSnapshotState } from '../../src/inspect/inspect-jar.js';
-import type { PropertyGroup } from '../../src/inspect/inspector-process.js';
-import { operatorIdFromUid } from '../../src/inspect/operator-id.js';
-import { blockingFindings, compareStateCompatibility } from '../../src/inspect/state-compatibility.js';
+import type { JarInspection } from '../../src/model/inspection.js';
+import { inspectJar, readSnapshotState } from '../../src/adapters/inspector/inspect-jar.js';
+import type { PropertyGroup } from '../../src/ports/jar-inspector.js';
+import { operatorIdFromUid } from '../../src/adapters/inspector/operator-id.js';
+import {
+  blockingFindings,
+  compareStateCompatibility,
+} from '../../src/engine/preflight/state-compatibility.js';
 import { STOCK_PRICES, savepointOfSavepointJob, stockPricesJars, testJobsJar } from './fixtures.js';
 
 // What the sample job needs from its runtime properties (it refuses to build without them).

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import type { InspectedOperator, JarFlinkVersion, SnapshotState } from '../../src/inspect/inspection.js';
-import { operatorIdFromUid } from '../../src/inspect/operator-id.js';
+import type { InspectedOperator, JarFlinkVersion, SnapshotState } from '../../src/model/inspection.js';
+import { operatorIdFromUid } from '../../src/adapters/inspector/operator-id.js';
 import {
   blockingFindings,
   compareStateCompatibility,
   type OperatorTable,
-} from '../../src/inspect/state-compatibility.js';
+} from '../../src/engine/preflight/state-compatibility.js';
 
 const WINDOW_CLASS = 'org.apache.flink.streaming.runtime.operators.windowing.WindowOperator';
 

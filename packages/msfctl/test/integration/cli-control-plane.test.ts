@@ -11,8 +11,8 @@ import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startMsfLocal, type MsfLocal } from 'msf-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalObjectStore } from '../../src/state/local-object-store.js';
-import { acquireLock } from '../../src/state/lock.js';
+import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
+import { acquireLock } from '../../src/controller/state/lock.js';
 import { EMPTY_ZIP, msfctl } from '../harness/msfctl-cli.js';
 
 const execFileAsync = promisify(execFile);
@@ -184,7 +184,7 @@ describe('msfctl against msf-local (control plane)', () => {
   it('applies a saved plan exactly', async () => {
     const cwd = project('saved');
     expect((await msfctl(['plan', '--out', 'plan.json'], { cwd })).code).toBe(0);
-    expect(JSON.parse(readFileSync(path.join(cwd, 'plan.json'), 'utf8')).format).toBe('msfctl-plan/1');
+    expect(JSON.parse(readFileSync(path.join(cwd, 'plan.json'), 'utf8')).format).toBe('msfctl-plan/2');
     const applied = await msfctl(['apply', 'plan.json', '--auto-approve'], { cwd });
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toContain('Created saved (version 1, READY)');

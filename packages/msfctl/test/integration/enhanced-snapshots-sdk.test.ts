@@ -1,5 +1,5 @@
 /**
- * msfctl's extension of the AWS SDK (src/aws/enhanced-snapshots/) against a real msf-local: every command
+ * msfctl's extension of the AWS SDK (src/adapters/aws/enhanced-snapshots/) against a real msf-local: every command
  * serialises its request and parses its answer with the SDK's own protocol (timestamps as Dates, the new
  * members of existing shapes kept), and errors arrive as the SDK's modeled exception classes. msf-local runs
  * no jobs here, so snapshots come from imports; snapshots of running jobs are in msf-local's Flink tests.
@@ -30,7 +30,7 @@ import {
   send,
   StartApplicationCommand,
   UpdateApplicationCommand,
-} from '../../src/aws/enhanced-snapshots/index.js';
+} from '../../src/adapters/aws/enhanced-snapshots/index.js';
 
 const ROLE = 'arn:aws:iam::000000000000:role/transfer';
 let server: MsfLocal;

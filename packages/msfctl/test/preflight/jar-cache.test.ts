@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { GetObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { jarFromS3, msfctlCacheDir } from '../../src/preflight/jar-cache.js';
+import { jarFromS3, msfctlCacheDir } from '../../src/adapters/artifacts/jar-cache.js';
 
 const BYTES = Buffer.from('PK\u0003\u0004 not really a jar, but bytes all the same');
 const SHA = createHash('sha256').update(BYTES).digest('hex');

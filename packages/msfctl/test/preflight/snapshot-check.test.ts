@@ -7,22 +7,22 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AwsClients } from '../../src/aws/clients.js';
-import type { HealthFetcher } from '../../src/health/cloudwatch-fetcher.js';
-import type { HealthPoint } from '../../src/health/health-series.js';
-import { apply } from '../../src/lifecycle/apply.js';
-import { makePlan } from '../../src/lifecycle/make-plan.js';
-import { createSilentHost } from '../../src/output/io-host.js';
-import type { Plan } from '../../src/plan/plan.js';
-import { snapshotFeasibilityCheck, type SnapshotCheckReport } from '../../src/preflight/snapshot-check.js';
+import type { HealthFetcher } from '../../src/ports/metrics.js';
+import type { HealthPoint } from '../../src/model/health-series.js';
+import { makePlan } from '../../src/controller/make-plan.js';
+import { createSilentHost } from '../../src/adapters/io/memory-host.js';
+import type { Plan } from '../../src/model/plan.js';
+import {
+  snapshotFeasibilityCheck,
+  type SnapshotCheckReport,
+} from '../../src/controller/preflight/snapshot-check.js';
 import type { LoadedSpec } from '../../src/spec/load.js';
 import { applicationSpecSchema } from '../../src/spec/schema.js';
-import { readLedger } from '../../src/state/ledger-store.js';
-import type { Ledger } from '../../src/state/ledger.js';
-import { LocalObjectStore } from '../../src/state/local-object-store.js';
+import { readLedger } from '../../src/controller/state/ledger-store.js';
+import type { Ledger } from '../../src/model/ledger.js';
+import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
+import { applyWith, fakeArtifacts } from '../fakes/artifacts.js';
 import { FakeMsf, fakeClock } from '../fakes/fake-msf.js';
-
-const clients = { s3: { send: async () => ({}) } } as unknown as AwsClients;
 
 function spec(stream: string, fields: Record<string, unknown> = {}): LoadedSpec {
   const parsed = applicationSpecSchema.parse({
@@ -90,15 +90,14 @@ beforeEach(async () => {
   msf = new FakeMsf();
   const state = new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-snapshot-check-')));
   const run = (stream: string) =>
-    apply({
+    applyWith({
       application: 'app',
       spec: spec(stream),
       gateway: msf,
-      clients,
+      artifacts: fakeArtifacts(),
       state,
       host: createSilentHost(),
       target: { region: 'us-east-1' },
-      targetText: 't',
       autoApprove: true,
       clock: fakeClock(),
     });
@@ -120,7 +119,7 @@ async function planWith(
     spec: spec('good', fields),
     ledger,
     gateway: msf,
-    clients,
+    artifacts: fakeArtifacts(),
     host: createSilentHost(),
     target: { kind: 'local', region: 'us-east-1' },
     checks: [
@@ -141,8 +140,8 @@ describe('snapshot preflight (scenario 8)', () => {
     expect(
       plan.actions.map((a) => [
         a.type,
-        a.type === 'stop'
-          ? a.force
+        a.type === 'force-stop'
+          ? a.reason
           : a.type === 'start'
             ? a.run
             : a.type === 'update'
@@ -150,7 +149,7 @@ describe('snapshot preflight (scenario 8)', () => {
               : undefined,
       ]),
     ).toEqual([
-      ['stop', true],
+      ['force-stop', 'the crash-looping job cannot take a snapshot'],
       ['update', 'no restart'],
       ['start', { from: 'snapshot', snapshot: good.name, allowNonRestoredState: false }],
     ]);
@@ -177,10 +176,7 @@ describe('snapshot preflight (scenario 8)', () => {
 
   it('running: false stops it with force instead of a snapshot the service would refuse', async () => {
     const plan = await planWith('looping', { running: false });
-    expect(plan.actions.map((a) => [a.type, a.type === 'stop' ? a.force : undefined])).toEqual([
-      ['stop', true],
-      ['update', undefined],
-    ]);
+    expect(plan.actions.map((a) => a.type)).toEqual(['force-stop', 'update']);
   });
 
   it('a healthy job: the plan is left as it is (one update that takes a snapshot)', async () => {

@@ -7,24 +7,25 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AwsClients } from '../../src/aws/clients.js';
-import type { CodeLocation } from '../../src/domain/application.js';
-import type { InspectJarOptions, JarInspection } from '../../src/inspect/index.js';
-import type { InspectedOperator } from '../../src/inspect/inspection.js';
-import { operatorIdFromUid } from '../../src/inspect/operator-id.js';
-import { apply } from '../../src/lifecycle/apply.js';
-import { makePlan } from '../../src/lifecycle/make-plan.js';
-import { createSilentHost } from '../../src/output/io-host.js';
-import { refusals, type Plan } from '../../src/plan/plan.js';
-import { stateCompatibilityCheck, type StateCheckReport } from '../../src/preflight/state-check.js';
-import { deploySettings } from '../../src/recovery/deploy-settings.js';
+import type { CodeLocation } from '../../src/model/application.js';
+import type { JarInspection } from '../../src/model/inspection.js';
+import type { InspectJarOptions } from '../../src/ports/jar-inspector.js';
+import type { InspectedOperator } from '../../src/model/inspection.js';
+import { operatorIdFromUid } from '../../src/adapters/inspector/operator-id.js';
+import { makePlan } from '../../src/controller/make-plan.js';
+import { createSilentHost } from '../../src/adapters/io/memory-host.js';
+import { refusals, type Plan } from '../../src/model/plan.js';
+import {
+  stateCompatibilityCheck,
+  type StateCheckReport,
+} from '../../src/controller/preflight/state-check.js';
+import { deploySettings } from '../../src/model/deploy-settings.js';
 import type { LoadedSpec } from '../../src/spec/load.js';
 import { applicationSpecSchema } from '../../src/spec/schema.js';
-import { emptyLedger } from '../../src/state/ledger.js';
-import { LocalObjectStore } from '../../src/state/local-object-store.js';
+import { emptyLedger } from '../../src/model/ledger.js';
+import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
+import { applyWith, fakeArtifacts } from '../fakes/artifacts.js';
 import { FakeMsf, fakeClock } from '../fakes/fake-msf.js';
-
-const clients = { s3: { send: async () => ({}) } } as unknown as AwsClients;
 
 function op(
   name: string,
@@ -104,7 +105,7 @@ const check = () =>
   stateCompatibilityCheck({
     inspect: fakeInspect,
     cacheDir: '/nowhere',
-    fetchJar: async (_s3, location, options) => {
+    fetchJar: async (location, options) => {
       fetched.push({ location, ...(options.sha256 ? { sha256: options.sha256 } : {}) });
       return { path: `/jars/${location.key}`, sha256: location.key, downloaded: true };
     },
@@ -140,7 +141,7 @@ async function plan(
     spec: s,
     ledger: emptyLedger('app'),
     gateway: msf,
-    clients,
+    artifacts: fakeArtifacts(),
     host: createSilentHost(),
     target: { kind: 'aws', region: 'us-east-1' },
     checks: [check()],
@@ -157,15 +158,14 @@ beforeEach(async () => {
   inspected = [];
   fetched = [];
   const state = new LocalObjectStore(mkdtempSync(path.join(tmpdir(), 'msfctl-state-check-')));
-  const created = await apply({
+  const created = await applyWith({
     application: 'app',
     spec: spec(),
     gateway: msf,
-    clients,
+    artifacts: fakeArtifacts(),
     state,
     host: createSilentHost(),
     target: { region: 'us-east-1' },
-    targetText: 'test',
     autoApprove: true,
     clock: fakeClock(),
   });

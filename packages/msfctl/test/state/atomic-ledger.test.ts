@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { LocalObjectStore } from '../../src/state/local-object-store.js';
-import { readLedger } from '../../src/state/ledger-store.js';
+import { LocalObjectStore } from '../../src/adapters/state/local-object-store.js';
+import { readLedger } from '../../src/controller/state/ledger-store.js';
 
 const writer = fileURLToPath(new URL('./fixtures/ledger-writer.ts', import.meta.url));
 

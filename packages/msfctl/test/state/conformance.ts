@@ -3,11 +3,11 @@
  * lock and ledger built on top. Each backend's test file calls `runStateConformance` with a factory.
  */
 import { describe, expect, it } from 'vitest';
-import { MsfctlError } from '../../src/errors.js';
-import { appendEntry, newEntry } from '../../src/state/ledger.js';
-import { LedgerSession, readLedger } from '../../src/state/ledger-store.js';
-import { acquireLock, forceUnlock, readLock } from '../../src/state/lock.js';
-import { PreconditionFailed, type ObjectStore } from '../../src/state/object-store.js';
+import { MsfctlError } from '../../src/model/errors.js';
+import { appendEntry, newEntry } from '../../src/model/ledger.js';
+import { LedgerSession, readLedger } from '../../src/controller/state/ledger-store.js';
+import { acquireLock, forceUnlock, readLock } from '../../src/controller/state/lock.js';
+import { PreconditionFailed, type ObjectStore } from '../../src/ports/object-store.js';
 
 async function rejects(p: Promise<unknown>): Promise<unknown> {
   try {

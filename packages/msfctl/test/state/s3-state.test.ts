@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { startMsfLocal, type MsfLocal } from 'msf-local';
 import { afterAll, beforeAll } from 'vitest';
-import { S3ObjectStore } from '../../src/state/s3-object-store.js';
+import { S3ObjectStore } from '../../src/adapters/state/s3-object-store.js';
 import { runStateConformance } from './conformance.js';
 
 let server: MsfLocal;

@@ -1,8 +1,8 @@
 /** SDK errors a user meets with a wrong endpoint or a taken name become messages that say what to fix. */
 import { describe, expect, it } from 'vitest';
-import { translateAwsError } from '../../src/aws/aws-errors.js';
-import { resolveTarget } from '../../src/aws/target.js';
-import type { MsfctlError } from '../../src/errors.js';
+import { translateAwsError } from '../../src/adapters/aws/aws-errors.js';
+import { resolveTarget } from '../../src/adapters/targets/target.js';
+import type { MsfctlError } from '../../src/model/errors.js';
 
 function sdkError(name: string, message: string, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 }, ...extra });

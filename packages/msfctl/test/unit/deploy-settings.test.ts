@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MsfctlError } from '../../src/errors.js';
-import { deploySettings } from '../../src/recovery/deploy-settings.js';
+import { MsfctlError } from '../../src/model/errors.js';
+import { deploySettings } from '../../src/model/deploy-settings.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { msfctl } from '../harness/msfctl-cli.js';
 

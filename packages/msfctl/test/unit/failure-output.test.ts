@@ -4,11 +4,11 @@
  */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { finish } from '../../src/commands/lifecycle-context.js';
-import { reportError } from '../../src/commands/run.js';
-import { MsfctlError } from '../../src/errors.js';
-import type { LifecycleResult } from '../../src/lifecycle/run-actions.js';
-import { createHost } from '../../src/output/io-host.js';
+import { finish } from '../../src/cli/commands/lifecycle-context.js';
+import { reportError } from '../../src/cli/commands/run.js';
+import { MsfctlError } from '../../src/model/errors.js';
+import type { RunResult } from '../../src/controller/pipeline.js';
+import { createHost } from '../../src/adapters/io/terminal-host.js';
 import { live } from './fixtures.js';
 
 function plainHost() {
@@ -29,15 +29,17 @@ function plainHost() {
 describe('failure output', () => {
   it('a failed lifecycle command: error with the status it left, hint without a second ✗, nothing claimed on stdout', () => {
     const { host, out } = plainHost();
-    const result: LifecycleResult = {
+    const result: RunResult = {
       application: 'app',
+      kind: 'snapshot',
+      failures: [],
       ok: false,
       actions: [
         {
           type: 'snapshot',
           name: 's1',
           effect: { restart: false, snapshot: true, state: 'unchanged', kpus: { before: 1, after: 1 } },
-        } as unknown as LifecycleResult['actions'][number],
+        } as unknown as RunResult['actions'][number],
       ],
       live: live({ status: 'RUNNING', versionId: 7 }),
       error: new MsfctlError('USAGE', 'CreateApplicationSnapshot s1: Snapshot s1 already exists.', {
@@ -55,12 +57,13 @@ describe('failure output', () => {
   it('a success lists the actions once: not again when they were shown before running (destroy)', () => {
     const action = {
       type: 'stop',
-      force: false,
       reason: 'msfctl stop',
       effect: { restart: false, snapshot: true, state: 'saved', kpus: { before: 1, after: 0 } },
-    } as unknown as LifecycleResult['actions'][number];
-    const result: LifecycleResult = {
+    } as unknown as RunResult['actions'][number];
+    const result: RunResult = {
       application: 'app',
+      kind: 'stop',
+      failures: [],
       ok: true,
       actions: [action],
       live: live({ status: 'READY' }),

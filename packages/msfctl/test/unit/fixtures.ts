@@ -5,7 +5,7 @@ import {
   type DesiredApplication,
   type LiveApplication,
   type SnapshotInfo,
-} from '../../src/domain/application.js';
+} from '../../src/model/application.js';
 
 export function config(overrides: Partial<AppConfig> = {}): AppConfig {
   return {

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildWithMaven } from '../../src/artifacts/maven.js';
+import { buildWithMaven } from '../../src/adapters/artifacts/maven.js';
 
 function alive(pid: number): boolean {
   try {
@@ -51,7 +51,7 @@ describe('buildWithMaven', () => {
     const mvn = path.join(dir, 'slow-mvn.sh');
     writeFileSync(mvn, '#!/bin/sh\necho $$ > mvn.pid\nexec sleep 60\n');
     chmodSync(mvn, 0o755);
-    const module = new URL('../../src/artifacts/maven.ts', import.meta.url).pathname;
+    const module = new URL('../../src/adapters/artifacts/maven.ts', import.meta.url).pathname;
     // A process that builds as msfctl does and exits on SIGTERM as msfctl's interrupt handler does.
     const script = `import { buildWithMaven } from ${JSON.stringify(module)};
 process.on('SIGTERM', () => process.exit(143));

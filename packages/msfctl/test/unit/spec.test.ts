@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MsfctlError } from '../../src/errors.js';
+import { MsfctlError } from '../../src/model/errors.js';
 import { LOCAL_PLACEHOLDER_ROLE, loadAllEnvironments, loadSpec } from '../../src/spec/load.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/flink';

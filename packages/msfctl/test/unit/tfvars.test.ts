@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MsfctlError } from '../../src/errors.js';
+import { MsfctlError } from '../../src/model/errors.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { readTfvars } from '../../src/spec/tfvars.js';
 

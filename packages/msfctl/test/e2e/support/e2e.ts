@@ -19,7 +19,7 @@ import {
   type StockPricesVariant,
 } from '../../../../../examples/stock-prices/build.js';
 import { kinesisClientFor, tailStream, type StockPrice } from '../../../../../examples/stock-prices/tail.js';
-import type { Ledger } from '../../../src/state/ledger.js';
+import type { Ledger } from '../../../src/model/ledger.js';
 import { msfctl, type CliResult } from '../../harness/msfctl-cli.js';
 
 export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };

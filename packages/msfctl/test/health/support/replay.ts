@@ -2,8 +2,8 @@
  * Replays a recorded series through the real fetcher parser, evaluator and bake watch: a fetcher that serves
  * the datapoints "published" by the fake clock's time, at a chosen resolution.
  */
-import type { HealthFetcher, HealthObservation } from '../../../src/health/cloudwatch-fetcher.js';
-import { HEALTH_QUERIES, seriesFromMetricData } from '../../../src/health/health-series.js';
+import type { HealthFetcher, HealthObservation } from '../../../src/ports/metrics.js';
+import { HEALTH_QUERIES, seriesFromMetricData } from '../../../src/adapters/aws/cloudwatch-series.js';
 import { metricDataAt, type RecordedSeries } from './series-fixture.js';
 
 export function queryId(metric: string, stat: string): string | undefined {

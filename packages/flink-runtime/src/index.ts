@@ -1,0 +1,23 @@
+/**
+ * msf-flink-runtime: the facts msf-local and msfctl share about Flink on MSF — the runtime table (which Flink
+ * release each runtime environment runs), the cache root, cached Maven builds of this repository's Java tools,
+ * the properties agent and the jar inspector.
+ */
+export {
+  FLINK_RUNTIMES,
+  flinkLineOfRuntime,
+  isSupportedRuntime,
+  runtimeSpec,
+  type FlinkRuntimeSpec,
+  type RuntimeEnvironment,
+} from './runtimes.js';
+export {
+  JAVA_PROJECTS_DIR,
+  cachedMavenBuild,
+  defaultCacheRoot,
+  preparePropertiesAgent,
+  stderrProgress,
+  type CachedMavenBuild,
+  type ProgressLog,
+} from './maven-build.js';
+export { INSPECTOR_SOURCE_DIR, ensureInspector, type InspectorBuild } from './jar-inspector.js';

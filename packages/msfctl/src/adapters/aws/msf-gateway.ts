@@ -1,0 +1,270 @@
+/**
+ * The MSF port (ports/msf.ts) over the AWS SDK v3 Kinesis Analytics V2 client: domain values in and out, SDK
+ * calls and wire shapes inside.
+ */
+import {
+  CreateApplicationCommand,
+  CreateApplicationSnapshotCommand,
+  DeleteApplicationCommand,
+  DeleteApplicationSnapshotCommand,
+  DescribeApplicationCommand,
+  DescribeApplicationOperationCommand,
+  DescribeApplicationVersionCommand,
+  ListApplicationOperationsCommand,
+  ListApplicationSnapshotsCommand,
+  ListApplicationVersionsCommand,
+  ListApplicationsCommand,
+  RollbackApplicationCommand,
+  StartApplicationCommand,
+  StopApplicationCommand,
+  UpdateApplicationCommand,
+  type KinesisAnalyticsV2Client,
+} from '@aws-sdk/client-kinesis-analytics-v2';
+import type { ApplicationSummary, MsfGateway, Started } from '../../ports/msf.js';
+import type {
+  AppConfig,
+  AppStatus,
+  LiveApplication,
+  OperationInfo,
+  RestoreSettings,
+  SnapshotInfo,
+  VersionSummary,
+} from '../../model/application.js';
+import { MsfctlError } from '../../model/errors.js';
+import type { ConfigUpdate } from '../../model/application.js';
+import { awsErrorName, translateAwsError } from './aws-errors.js';
+import {
+  toApplicationConfiguration,
+  toConfigurationUpdate,
+  toLiveApplication,
+  toOperationInfo,
+  toRunConfiguration,
+  toRunConfigurationUpdate,
+  toSnapshotInfo,
+} from './msf-mapping.js';
+
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw translateAwsError(error, what);
+  }
+}
+
+export class SdkMsfGateway implements MsfGateway {
+  constructor(private readonly client: KinesisAnalyticsV2Client) {}
+
+  async describe(name: string): Promise<LiveApplication | undefined> {
+    try {
+      const out = await this.client.send(new DescribeApplicationCommand({ ApplicationName: name }));
+      return toLiveApplication(out.ApplicationDetail!);
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
+      throw translateAwsError(error, `DescribeApplication ${name}`);
+    }
+  }
+
+  create(name: string, config: AppConfig, description?: string): Promise<LiveApplication> {
+    return call(`CreateApplication ${name}`, async () => {
+      const out = await this.client.send(
+        new CreateApplicationCommand({
+          ApplicationName: name,
+          RuntimeEnvironment: config.runtime as never,
+          ServiceExecutionRole: config.role,
+          ApplicationMode: 'STREAMING',
+          ...(description ? { ApplicationDescription: description } : {}),
+          ApplicationConfiguration: toApplicationConfiguration(config),
+        }),
+      );
+      return toLiveApplication(out.ApplicationDetail!);
+    });
+  }
+
+  update(
+    name: string,
+    basis: { conditionalToken?: string; versionId: number },
+    update: ConfigUpdate,
+    run?: RestoreSettings,
+  ): Promise<Started & { live: LiveApplication }> {
+    return call(`UpdateApplication ${name}`, async () => {
+      const configuration = toConfigurationUpdate(update);
+      const out = await this.client.send(
+        new UpdateApplicationCommand({
+          ApplicationName: name,
+          ...(basis.conditionalToken
+            ? { ConditionalToken: basis.conditionalToken }
+            : { CurrentApplicationVersionId: basis.versionId }),
+          ...(configuration ? { ApplicationConfigurationUpdate: configuration } : {}),
+          ...(update.role ? { ServiceExecutionRoleUpdate: update.role } : {}),
+          ...(update.runtime ? { RuntimeEnvironmentUpdate: update.runtime as never } : {}),
+          ...(run ? { RunConfigurationUpdate: toRunConfigurationUpdate(run) } : {}),
+        }),
+      );
+      return {
+        live: toLiveApplication(out.ApplicationDetail!),
+        ...(out.OperationId ? { operationId: out.OperationId } : {}),
+      };
+    });
+  }
+
+  start(name: string, run: RestoreSettings): Promise<Started> {
+    return call(`StartApplication ${name}`, async () => {
+      const out = await this.client.send(
+        new StartApplicationCommand({ ApplicationName: name, RunConfiguration: toRunConfiguration(run) }),
+      );
+      return out.OperationId ? { operationId: out.OperationId } : {};
+    });
+  }
+
+  stop(name: string, force: boolean): Promise<Started> {
+    return call(`StopApplication${force ? ' (force)' : ''} ${name}`, async () => {
+      const out = await this.client.send(new StopApplicationCommand({ ApplicationName: name, Force: force }));
+      return out.OperationId ? { operationId: out.OperationId } : {};
+    });
+  }
+
+  rollback(name: string, versionId: number): Promise<Started & { live: LiveApplication }> {
+    return call(`RollbackApplication ${name}`, async () => {
+      const out = await this.client.send(
+        new RollbackApplicationCommand({ ApplicationName: name, CurrentApplicationVersionId: versionId }),
+      );
+      return {
+        live: toLiveApplication(out.ApplicationDetail!),
+        ...(out.OperationId ? { operationId: out.OperationId } : {}),
+      };
+    });
+  }
+
+  delete(name: string, createdAt: number): Promise<void> {
+    return call(`DeleteApplication ${name}`, async () => {
+      await this.client.send(
+        new DeleteApplicationCommand({ ApplicationName: name, CreateTimestamp: new Date(createdAt) }),
+      );
+    });
+  }
+
+  describeOperation(name: string, operationId: string): Promise<OperationInfo> {
+    return call(`DescribeApplicationOperation ${operationId}`, async () => {
+      const out = await this.client.send(
+        new DescribeApplicationOperationCommand({ ApplicationName: name, OperationId: operationId }),
+      );
+      if (!out.ApplicationOperationInfoDetails)
+        throw new MsfctlError('AWS', `Operation ${operationId} of ${name} has no details.`);
+      return toOperationInfo(operationId, out.ApplicationOperationInfoDetails);
+    });
+  }
+
+  listOperations(name: string, limit = 50): Promise<OperationInfo[]> {
+    return call(`ListApplicationOperations ${name}`, async () => {
+      const out: OperationInfo[] = [];
+      let token: string | undefined;
+      do {
+        const page = await this.client.send(
+          new ListApplicationOperationsCommand({
+            ApplicationName: name,
+            Limit: Math.min(50, limit - out.length),
+            ...(token ? { NextToken: token } : {}),
+          }),
+        );
+        for (const op of page.ApplicationOperationInfoList ?? [])
+          out.push(toOperationInfo(op.OperationId ?? '', op));
+        token = page.NextToken;
+      } while (token && out.length < limit);
+      return out.sort((a, b) => (b.startedAt ?? 0) - (a.startedAt ?? 0));
+    });
+  }
+
+  listSnapshots(name: string): Promise<SnapshotInfo[]> {
+    return call(`ListApplicationSnapshots ${name}`, async () => {
+      const out: SnapshotInfo[] = [];
+      let token: string | undefined;
+      do {
+        const page = await this.client.send(
+          new ListApplicationSnapshotsCommand({
+            ApplicationName: name,
+            Limit: 50,
+            ...(token ? { NextToken: token } : {}),
+          }),
+        );
+        out.push(...(page.SnapshotSummaries ?? []).map(toSnapshotInfo));
+        token = page.NextToken;
+      } while (token);
+      return out.sort((a, b) => b.createdAt - a.createdAt);
+    });
+  }
+
+  createSnapshot(name: string, snapshotName: string): Promise<void> {
+    return call(`CreateApplicationSnapshot ${snapshotName}`, async () => {
+      await this.client.send(
+        new CreateApplicationSnapshotCommand({ ApplicationName: name, SnapshotName: snapshotName }),
+      );
+    });
+  }
+
+  deleteSnapshot(name: string, snapshotName: string, createdAt: number): Promise<void> {
+    return call(`DeleteApplicationSnapshot ${snapshotName}`, async () => {
+      await this.client.send(
+        new DeleteApplicationSnapshotCommand({
+          ApplicationName: name,
+          SnapshotName: snapshotName,
+          SnapshotCreationTimestamp: new Date(createdAt),
+        }),
+      );
+    });
+  }
+
+  listVersions(name: string): Promise<VersionSummary[]> {
+    return call(`ListApplicationVersions ${name}`, async () => {
+      const out: VersionSummary[] = [];
+      let token: string | undefined;
+      do {
+        const page = await this.client.send(
+          new ListApplicationVersionsCommand({
+            ApplicationName: name,
+            Limit: 50,
+            ...(token ? { NextToken: token } : {}),
+          }),
+        );
+        for (const v of page.ApplicationVersionSummaries ?? []) {
+          out.push({
+            versionId: v.ApplicationVersionId ?? 0,
+            status: (v.ApplicationStatus ?? 'READY') as AppStatus,
+          });
+        }
+        token = page.NextToken;
+      } while (token);
+      return out.sort((a, b) => b.versionId - a.versionId);
+    });
+  }
+
+  describeVersion(name: string, versionId: number): Promise<LiveApplication> {
+    return call(`DescribeApplicationVersion ${name} ${versionId}`, async () => {
+      const out = await this.client.send(
+        new DescribeApplicationVersionCommand({ ApplicationName: name, ApplicationVersionId: versionId }),
+      );
+      return toLiveApplication(out.ApplicationVersionDetail!);
+    });
+  }
+
+  listApplications(): Promise<ApplicationSummary[]> {
+    return call('ListApplications', async () => {
+      const out: ApplicationSummary[] = [];
+      let token: string | undefined;
+      do {
+        const page = await this.client.send(
+          new ListApplicationsCommand({ Limit: 50, ...(token ? { NextToken: token } : {}) }),
+        );
+        for (const a of page.ApplicationSummaries ?? []) {
+          out.push({
+            name: a.ApplicationName ?? '',
+            status: (a.ApplicationStatus ?? 'READY') as AppStatus,
+            versionId: a.ApplicationVersionId ?? 0,
+            runtime: a.RuntimeEnvironment ?? '',
+          });
+        }
+        token = page.NextToken;
+      } while (token);
+      return out;
+    });
+  }
+}

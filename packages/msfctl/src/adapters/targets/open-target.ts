@@ -1,0 +1,64 @@
+/**
+ * A resolved target as the controller's ports: the MSF service, metrics, exceptions, artifacts, the JAR
+ * inspector and what differs between AWS and msf-local (the Target port). The one place that asks which kind
+ * a target is; a local target's msf-local is started here when nothing answers on its port.
+ */
+import { createClients, type AwsClients } from '../aws/clients.js';
+import { CloudWatchHealthFetcher, periodFor } from '../aws/cloudwatch-fetcher.js';
+import { FlinkDashboardExceptionSource } from '../aws/exception-source.js';
+import { SdkMsfGateway } from '../aws/msf-gateway.js';
+import { s3ArtifactStore } from '../artifacts/s3-artifact-store.js';
+import { localJarInspector } from '../inspector/local-inspector.js';
+import type { ArtifactStore } from '../../ports/artifacts.js';
+import type { ExceptionSource } from '../../ports/exceptions.js';
+import type { IoHost } from '../../ports/io-host.js';
+import type { JarInspector } from '../../ports/jar-inspector.js';
+import type { HealthFetcher } from '../../ports/metrics.js';
+import type { MsfGateway } from '../../ports/msf.js';
+import type { Target } from '../../ports/target.js';
+import { localUp } from './local/msf-local-process.js';
+import { localSnapshotState } from './local/snapshot-state.js';
+import { describeTarget, type ResolvedTarget } from './target.js';
+
+export interface OpenedTarget {
+  target: Target;
+  resolved: ResolvedTarget;
+  clients: AwsClients;
+  gateway: MsfGateway;
+  metrics: HealthFetcher;
+  exceptions: ExceptionSource;
+  artifacts: ArtifactStore;
+  inspector: JarInspector;
+  close(): void;
+}
+
+export async function openTarget(resolved: ResolvedTarget, host: IoHost): Promise<OpenedTarget> {
+  const local = resolved.kind === 'local' ? resolved.local : undefined;
+  // msf-local, the embedded default: started in the background when nothing answers on its endpoint.
+  if (local) await localUp({ ...local, endpoint: resolved.endpoint! }, host);
+  const clients = createClients(resolved);
+  const target: Target = {
+    kind: resolved.kind,
+    description: describeTarget(resolved),
+    planTarget: async () => ({
+      kind: resolved.kind,
+      ...(resolved.endpoint ? { endpoint: resolved.endpoint } : {}),
+      region: await clients.region(),
+    }),
+    metricsPeriodSeconds: periodFor(resolved.kind),
+    createsBuckets: resolved.kind === 'local',
+    ...(local ? { snapshotState: localSnapshotState(local.dataDir) } : {}),
+  };
+  return {
+    target,
+    resolved,
+    clients,
+    gateway: new SdkMsfGateway(clients.msf),
+    metrics: new CloudWatchHealthFetcher(clients.cloudwatch, { periodSeconds: target.metricsPeriodSeconds }),
+    // Reads the job's exceptions where the service hands out a dashboard URL that answers without a browser.
+    exceptions: new FlinkDashboardExceptionSource(clients.msf),
+    artifacts: s3ArtifactStore(() => clients.s3),
+    inspector: localJarInspector(),
+    close: () => clients.destroy(),
+  };
+}

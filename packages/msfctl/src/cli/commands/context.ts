@@ -1,0 +1,143 @@
+/**
+ * What every command starts from: the global options parsed into a spec (when there is one), a target,
+ * SDK clients, the MSF gateway, the state store and the output host. Built once per command run.
+ */
+import type { AwsClients } from '../../adapters/aws/clients.js';
+import { openTarget, type OpenedTarget } from '../../adapters/targets/open-target.js';
+import { type MsfGateway } from '../../ports/msf.js';
+import { resolveTarget, type ResolvedTarget } from '../../adapters/targets/target.js';
+import { MsfctlError } from '../../model/errors.js';
+import { createHost } from '../../adapters/io/terminal-host.js';
+import { type IoHost } from '../../ports/io-host.js';
+import { findSpecFile, loadSpec, type LoadedSpec, type SpecOverrides } from '../../spec/load.js';
+import type { ObjectStore } from '../../ports/object-store.js';
+import { openStateStore } from '../../adapters/state/open-state.js';
+
+export interface GlobalOptions {
+  file?: string;
+  tfvars?: string;
+  env?: string;
+  app?: string;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  target?: 'aws' | 'local';
+  role?: string;
+  state?: string;
+  json?: boolean;
+  color?: boolean;
+  jar?: string;
+  maven?: string;
+}
+
+export interface CommandContext {
+  host: IoHost;
+  spec: LoadedSpec | undefined;
+  application: string;
+  /** The resolved target (what the user asked for) and its ports. */
+  resolved: ResolvedTarget;
+  ports: OpenedTarget;
+  clients: AwsClients;
+  gateway: MsfGateway;
+  state: ObjectStore;
+  close(): void;
+}
+
+export function hostFor(options: GlobalOptions): IoHost {
+  return createHost({ json: options.json ?? false, ...(options.color === false ? { color: false } : {}) });
+}
+
+export function specOverrides(options: GlobalOptions): SpecOverrides {
+  return {
+    ...(options.role ? { role: options.role } : {}),
+    ...(options.target ? { targetKind: options.target } : {}),
+    ...(options.jar
+      ? { code: { jar: options.jar } }
+      : options.maven
+        ? { code: { maven: options.maven } }
+        : {}),
+  };
+}
+
+export function loadSpecFrom(options: GlobalOptions): LoadedSpec {
+  return loadSpec({
+    ...(options.file ? { file: options.file } : {}),
+    ...(options.tfvars ? { tfvars: options.tfvars } : {}),
+    ...(options.env ? { environment: options.env } : {}),
+    overrides: specOverrides(options),
+  });
+}
+
+export interface ContextNeeds {
+  /** The command needs the whole spec (plan, apply); otherwise only an application name. */
+  spec: 'required' | 'optional';
+  /** Application named on the command line (import APP, status APP). */
+  application?: string;
+  /** Where to talk to when no spec says (a saved plan records its target). */
+  target?: { kind?: 'aws' | 'local'; region?: string; endpoint?: string };
+}
+
+export async function openContext(
+  options: GlobalOptions,
+  needs: ContextNeeds,
+  host: IoHost = hostFor(options),
+): Promise<CommandContext> {
+  const hasSpecSource = Boolean(options.file || options.tfvars || findSpecFile(process.cwd()));
+  const named = needs.application ?? options.app;
+  let spec: LoadedSpec | undefined;
+  if (needs.spec === 'required') spec = loadSpecFrom(options);
+  else if (hasSpecSource) {
+    try {
+      spec = loadSpecFrom(options);
+    } catch (error) {
+      // A broken spec in the directory must not block a command about a named application.
+      if (!named) throw error;
+    }
+    // A spec for another application says nothing about the named one (not even its target).
+    if (spec && named && spec.spec.application !== named) spec = undefined;
+  }
+  for (const warning of spec?.warnings ?? [])
+    host.notify({ level: 'warn', code: 'MSF_SPEC_W1001', text: warning });
+  const application = needs.application ?? options.app ?? spec?.spec.application;
+  if (!application) {
+    throw new MsfctlError('USAGE', 'Which application? No spec here and no application named.', {
+      hint: 'Run in a directory with msfctl.yaml, pass -f FILE / --tfvars FILE, or name it with --app NAME.',
+    });
+  }
+  const targetSpec =
+    spec?.spec.target ??
+    (options.target
+      ? { kind: options.target }
+      : needs.target
+        ? { kind: needs.target.kind ?? 'aws' }
+        : undefined);
+  const fromPlan =
+    !spec && needs.target
+      ? {
+          ...(needs.target.region ? { region: needs.target.region } : {}),
+          ...(needs.target.endpoint ? { endpointUrl: needs.target.endpoint } : {}),
+        }
+      : {};
+  const flags = {
+    ...fromPlan,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+  };
+  const resolved = resolveTarget(targetSpec, flags);
+  const ports = await openTarget(resolved, host);
+  const clients = ports.clients;
+  const stateLocation = options.state ?? process.env.MSFCTL_STATE ?? spec?.spec.state;
+  const state = openStateStore(stateLocation, spec?.baseDir ?? process.cwd(), () => clients.s3);
+  return {
+    host,
+    spec,
+    application,
+    resolved,
+    ports,
+    clients,
+    gateway: ports.gateway,
+    state,
+    close: () => ports.close(),
+  };
+}

@@ -1,0 +1,57 @@
+/** `--bake SECONDS`, `--on-failure POLICY`, `--accept-state-loss`: the safe-deploy settings for one run. */
+import type { Command } from 'commander';
+import { MsfctlError } from '../../model/errors.js';
+import { parseOnFailure } from '../../model/deploy-settings.js';
+import type { DeployFlags } from '../../model/deploy-settings.js';
+
+export interface DeployFlagOptions {
+  bake?: number;
+  onFailure?: DeployFlags['onFailure'];
+  acceptStateLoss?: boolean;
+  allowNonRestoredState?: boolean;
+}
+
+export function nonNegativeInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n))
+      throw new MsfctlError('USAGE', `${name} must be a whole number of seconds, 0 or more (got ${value}).`);
+    return n;
+  };
+}
+
+/** --bake and --on-failure: every command that (re)starts the job. */
+export function addBakeFlags(command: Command): Command {
+  return command
+    .option(
+      '--bake <seconds>',
+      'watch health for this long once the job runs (default: spec deploy.bakeSeconds, else 120; 0: no watch)',
+      nonNegativeInt('--bake'),
+    )
+    .option(
+      '--on-failure <policy>',
+      'rollback | stop | none: what to do when the job fails or crash-loops (default: spec deploy.onFailure, else rollback)',
+      (value: string) => parseOnFailure(value),
+    );
+}
+
+/** --accept-state-loss and --allow-non-restored-state: plan and apply. */
+export function addStateFlags(command: Command): Command {
+  return command
+    .option(
+      '--accept-state-loss',
+      'deploy even if the state of an operator whose uid or generated id changed will not be restored (spec: deploy.acceptStateLoss)',
+    )
+    .option(
+      '--allow-non-restored-state',
+      'let this update drop the state of operators the new JAR no longer has (spec: restore.allowNonRestoredState)',
+    );
+}
+
+export function deployFlags(options: DeployFlagOptions): DeployFlags {
+  return {
+    ...(options.bake !== undefined ? { bake: options.bake } : {}),
+    ...(options.onFailure !== undefined ? { onFailure: options.onFailure } : {}),
+    ...(options.acceptStateLoss ? { acceptStateLoss: true } : {}),
+  };
+}

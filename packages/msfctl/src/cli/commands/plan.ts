@@ -1,0 +1,72 @@
+/** `msfctl plan`: refresh, diff, and print ordered actions with their effect on the job. */
+import type { Command } from 'commander';
+import { makePlan } from '../../controller/make-plan.js';
+import { renderPlan } from '../views/plan-view.js';
+import { defaultPlanChecks } from '../../controller/preflight/checks.js';
+import { hasChanges, refusals } from '../../model/plan.js';
+import { writePlanFile } from '../planfile.js';
+import { readLedger } from '../../controller/state/ledger-store.js';
+import { deploySettings } from '../../model/deploy-settings.js';
+import type { GlobalOptions } from './context.js';
+import { addBakeFlags, addStateFlags, deployFlags, type DeployFlagOptions } from './deploy-flags.js';
+import { positiveInt, runWithContext } from './run.js';
+
+interface PlanOptions extends GlobalOptions, DeployFlagOptions {
+  out?: string;
+  detailedExitcode?: boolean;
+  kpuQuota?: number;
+}
+
+export function registerPlan(program: Command): void {
+  const command = program
+    .command('plan')
+    .description(
+      'show what apply would do: ordered actions, each with its effect on the running job (restart, snapshot, state, KPUs)',
+    )
+    .option('--out <file>', 'save the plan; `msfctl apply FILE` executes exactly it')
+    .option('--detailed-exitcode', 'exit 0 when there is nothing to do, 2 when there are changes, 1 on error')
+    .option(
+      '--kpu-quota <n>',
+      'KPU quota per application (default: spec limits.kpus, else 64)',
+      positiveInt('--kpu-quota'),
+    )
+    .option('--jar <file>', 'deploy this JAR (overrides the spec code / tfvars s3_file_key)')
+    .option('--maven <dir>', 'build this Maven project and deploy its JAR');
+  addStateFlags(addBakeFlags(command)).action(async (_opts, cmd: Command) => {
+    const options = cmd.optsWithGlobals<PlanOptions>();
+    await runWithContext(options, { spec: 'required' }, async (ctx, host) => {
+      const { ledger } = await readLedger(ctx.state, ctx.application);
+      const { target, artifacts, inspector, metrics, exceptions } = ctx.ports;
+      const { plan } = await makePlan({
+        spec: ctx.spec!,
+        ledger,
+        gateway: ctx.gateway,
+        host,
+        target: await target.planTarget(),
+        ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
+        checks: defaultPlanChecks(),
+        flags: options as Record<string, unknown>,
+        deploy: deploySettings(deployFlags(options), ctx.spec!.spec.deploy),
+        artifacts,
+        inspector,
+        metrics,
+        exceptions,
+        ...(target.snapshotState ? { snapshotState: target.snapshotState } : {}),
+      });
+      if (options.out) await writePlanFile(options.out, plan);
+      const blocked = refusals(plan);
+      const next = blocked.length
+        ? ''
+        : hasChanges(plan)
+          ? host.style.dim(
+              options.out
+                ? `Saved to ${options.out}. Run \`msfctl apply ${options.out}\` to execute exactly this plan.`
+                : 'Run `msfctl apply` to execute it.',
+            )
+          : '';
+      host.result([renderPlan(plan, host.style, target.description), next].filter(Boolean).join('\n'), plan);
+      if (blocked.length) return 1;
+      return options.detailedExitcode && hasChanges(plan) ? 2 : 0;
+    });
+  });
+}

@@ -1,0 +1,57 @@
+/** `msfctl status [APP]` and `msfctl history [APP]`. */
+import type { Command } from 'commander';
+import { getHistory } from '../../controller/queries/history.js';
+import { getStatus, type StatusReport } from '../../controller/queries/status.js';
+import { renderHistory, renderStatus } from '../views/views.js';
+import { readLedger } from '../../controller/state/ledger-store.js';
+import { readLock } from '../../controller/state/lock.js';
+import type { GlobalOptions } from './context.js';
+import { positiveInt, runWithContext, forApplication } from './run.js';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .argument('[app]', "application (default: the spec's)")
+    .description('status, version, runtime, parallelism/KPUs, last operation, snapshots')
+    .action(async (app: string | undefined, _o, cmd: Command) => {
+      const options = cmd.optsWithGlobals<GlobalOptions>();
+      await runWithContext(options, forApplication(app), async (ctx, host) => {
+        const [{ ledger }, lock] = await Promise.all([
+          readLedger(ctx.state, ctx.application),
+          readLock(ctx.state, ctx.application),
+        ]);
+        const report = await getStatus(ctx.gateway, ctx.application, ledger, lock);
+        host.result(renderStatus(report, host.style), statusJson(report));
+        return report.exists ? 0 : 1;
+      });
+    });
+
+  program
+    .command('history')
+    .argument('[app]', "application (default: the spec's)")
+    .description("versions and operations from the service, merged with msfctl's ledger (who ran what)")
+    .option('--limit <n>', 'rows to show', positiveInt('--limit'), 30)
+    .action(async (app: string | undefined, _o, cmd: Command) => {
+      const options = cmd.optsWithGlobals<GlobalOptions & { limit: number }>();
+      await runWithContext(options, forApplication(app), async (ctx, host) => {
+        const { ledger } = await readLedger(ctx.state, ctx.application);
+        const report = await getHistory(ctx.gateway, ctx.application, ledger, options.limit);
+        host.result(renderHistory(report, host.style), report);
+      });
+    });
+}
+
+/** Times as ISO strings, like every other --json document (history, snapshot list), not epoch milliseconds. */
+export function statusJson(report: StatusReport): unknown {
+  const op = report.lastOperation;
+  if (!op) return report;
+  const { startedAt, endedAt, ...rest } = op;
+  return {
+    ...report,
+    lastOperation: {
+      ...rest,
+      ...(startedAt !== undefined ? { startedAt: new Date(startedAt).toISOString() } : {}),
+      ...(endedAt !== undefined ? { endedAt: new Date(endedAt).toISOString() } : {}),
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * msfctl's command line. Global options apply to every command; each command lives in commands/ and goes
+ * parse → library → view.
+ */
+import { Command, Option } from 'commander';
+import { registerApply } from './commands/apply.js';
+import { registerDestroy } from './commands/destroy.js';
+import { registerForceUnlock } from './commands/force-unlock.js';
+import { registerHealth } from './commands/health.js';
+import { registerImport } from './commands/import.js';
+import { registerLocal } from './commands/local.js';
+import { registerPlan } from './commands/plan.js';
+import { registerScale } from './commands/scale.js';
+import { registerSnapshot } from './commands/snapshot.js';
+import { registerStartStop } from './commands/start-stop.js';
+import { registerStatus } from './commands/status.js';
+import { registerValidate } from './commands/validate.js';
+import { reportError } from './commands/run.js';
+import { MsfctlError } from '../model/errors.js';
+import { createHost } from '../adapters/io/terminal-host.js';
+
+// msfctl supports Node 20 (the repository's engine); the SDK's notice about its future Node 22 floor is
+// noise on every command. Set the variable to "false" to see it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export function buildProgram(): Command {
+  const program = new Command('msfctl')
+    .description(
+      'Lifecycle manager for Apache Flink applications on Amazon Managed Service for Apache Flink (and msf-local)',
+    )
+    .version('0.1.0')
+    .option('-f, --file <file>', 'spec file (default msfctl.yaml / msfctl.yml / msfctl.json)')
+    .option('--tfvars <file>', "read the seed's terraform config.tfvars.json instead of a spec")
+    .option('-e, --env <name>', 'environment of the spec to use (or MSFCTL_ENV)')
+    .option('--app <name>', 'application name, for lifecycle commands without a spec')
+    .option('--region <region>', 'AWS region (else the spec, AWS_REGION, the profile)')
+    .option('--profile <profile>', 'AWS profile (else the spec, AWS_PROFILE)')
+    .option('--endpoint-url <url>', 'service endpoint (else the spec, AWS_ENDPOINT_URL)')
+    .addOption(
+      new Option(
+        '--target <kind>',
+        'aws, or local: msf-local on this machine, started when not running',
+      ).choices(['aws', 'local']),
+    )
+    .option('--role <arn>', 'service execution role (else the spec, MSFCTL_ROLE_ARN)')
+    .option(
+      '--state <location>',
+      'ledger and lock location: a directory or s3://bucket/prefix (default .msfctl)',
+    )
+    .option('--json', 'machine-readable output on stdout (messages go to stderr)')
+    .option('--no-color', 'no colours')
+    .showHelpAfterError(
+      '(`msfctl --help`: commands and global options; `msfctl COMMAND --help`: the options of a command)',
+    )
+    .enablePositionalOptions(false);
+  registerValidate(program);
+  registerPlan(program);
+  registerApply(program);
+  registerStatus(program);
+  registerHealth(program);
+  registerStartStop(program);
+  registerSnapshot(program);
+  registerScale(program);
+  registerDestroy(program);
+  registerImport(program);
+  registerForceUnlock(program);
+  registerLocal(program);
+  return program;
+}
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  // Option parsers (--parallelism 0, --bake soon, --on-failure maybe) throw while commander parses, before any
+  // command's own error handling runs: report them like every other error, without a stack trace.
+  if (!MsfctlError.is(error)) throw error;
+  const argv = process.argv.slice(2);
+  reportError(
+    createHost({ json: argv.includes('--json'), ...(argv.includes('--no-color') ? { color: false } : {}) }),
+    error,
+  );
+  process.exitCode = 1;
+}

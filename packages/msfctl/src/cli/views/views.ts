@@ -1,0 +1,153 @@
+/** Human views of lifecycle results, status, history and snapshots. JSON views are the values themselves. */
+import type { SnapshotInfo } from '../../model/application.js';
+import type { HistoryReport } from '../../controller/queries/history.js';
+import type { RunResult } from '../../controller/pipeline.js';
+import type { StatusReport } from '../../controller/queries/status.js';
+import type { PruneSelection } from '../../engine/snapshots.js';
+import { summarizeEffect } from '../../engine/effects.js';
+import { short } from '../../model/plan.js';
+import type { TfvarsMappingEntry } from '../../spec/tfvars.js';
+import type { Style } from '../../ports/io-host.js';
+import { actionTitle } from '../../engine/action-title.js';
+
+export function ago(iso: string | number | undefined, now = Date.now()): string {
+  if (iso === undefined) return '';
+  const ms = now - (typeof iso === 'number' ? iso : Date.parse(iso));
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 90) return `${s}s ago`;
+  if (s < 5400) return `${Math.round(s / 60)}m ago`;
+  if (s < 172_800) return `${Math.round(s / 3600)}h ago`;
+  return `${Math.round(s / 86_400)}d ago`;
+}
+
+export function renderActions(
+  result: Pick<RunResult, 'nothing' | 'actions' | 'live' | 'application'>,
+  s: Style,
+): string {
+  if (result.nothing) return result.nothing;
+  return result.actions
+    .map(
+      (a, i) =>
+        `  ${i + 1}. ${actionTitle(a)}${a.effect ? `\n     ${s.dim(summarizeEffect(a.effect).join(' · '))}` : ''}`,
+    )
+    .join('\n');
+}
+
+export function renderLifecycleOutcome(
+  result: Pick<RunResult, 'nothing' | 'actions' | 'live' | 'application'>,
+  s: Style,
+  success: string,
+): string {
+  if (result.nothing) return result.nothing;
+  const live = result.live;
+  return `${s.green('✓')} ${success}${live ? ` ${s.dim(`(${result.application} is ${live.status}, version ${live.versionId})`)}` : ''}`;
+}
+
+export function renderStatus(r: StatusReport, s: Style): string {
+  if (!r.exists) {
+    return `${r.application}: ${s.yellow('does not exist')}${r.deletedAt ? ` (deleted by msfctl ${ago(r.deletedAt)}; \`msfctl history\` keeps its record)` : ''}`;
+  }
+  const rows: [string, string][] = [];
+  rows.push([
+    'status',
+    `${s.status(r.status!)}${r.drift ? s.magenta('  (changed outside msfctl: `msfctl plan` shows the drift)') : ''}`,
+  ]);
+  rows.push([
+    'version',
+    `${r.versionId}${r.lastGoodVersion !== undefined ? s.dim(`  (last known good: ${r.lastGoodVersion})`) : ''}`,
+  ]);
+  rows.push(['runtime', r.runtime!]);
+  const p = r.parallelism!;
+  rows.push([
+    'parallelism',
+    `${p.current}${p.current !== p.configured ? ` (configured ${p.configured})` : ''} at ${p.perKpu}/KPU, autoscaling ${p.autoscaling ? 'on' : 'off'} — ${p.kpus} KPU${p.kpus === 1 ? '' : 's'} in use`,
+  ]);
+  rows.push(['code', `${r.code!.location}${r.code!.sha256 ? s.dim(`  ${short(r.code!.sha256)}`) : ''}`]);
+  if (r.lastOperation) {
+    const op = r.lastOperation;
+    rows.push([
+      'last operation',
+      `${op.operation} ${s.status(op.status)} ${s.dim(ago(op.endedAt ?? op.startedAt))}${op.error ? `\n${' '.repeat(16)}${s.red(op.error)}` : ''}`,
+    ]);
+  }
+  rows.push([
+    'snapshots',
+    `${r.snapshots!.count}${r.snapshots!.newest ? `, newest ${r.snapshots!.newest.name} ${s.dim(ago(r.snapshots!.newest.createdAt))}` : ''}`,
+  ]);
+  if (r.lock) {
+    const left = {
+      held: '',
+      orphaned: ` — its process ${r.lock.pid ?? ''} is gone: the next command takes the lock over`,
+      expired: ` — its lease expired at ${r.lock.expiresAt}: the next command takes the lock over`,
+    }[r.lock.state];
+    rows.push([
+      'lock',
+      s.yellow(
+        `${r.lock.state === 'held' ? 'held' : 'left'} by ${r.lock.who} (${r.lock.operation}, since ${r.lock.createdAt}, ID ${r.lock.id})${left}`,
+      ),
+    ]);
+  }
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return [s.bold(r.application), ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n');
+}
+
+export function renderHistory(r: HistoryReport, s: Style): string {
+  if (!r.rows.length)
+    return `${r.application}: no history${r.exists ? '' : ' (the application does not exist and the ledger is empty)'}.`;
+  const rows = r.rows.map((row) => [
+    row.at ? row.at.replace('T', ' ').slice(0, 19) : '',
+    row.operation,
+    s.status(row.status),
+    row.versionFrom !== undefined || row.versionTo !== undefined
+      ? `${row.versionFrom ?? '?'} → ${row.versionTo ?? '?'}`
+      : '',
+    row.by,
+    row.error ? row.error.slice(0, 120) : '',
+  ]);
+  const versions = r.versions.length
+    ? `\nVersions: ${r.versions.map((v) => `${v.versionId} ${v.status === 'ROLLED_BACK' ? s.red('ROLLED_BACK') : s.dim(v.status)}`).join(', ')}`
+    : '';
+  return `${s.bold(`History of ${r.application}`)}\n${s.table(['when', 'operation', 'status', 'version', 'by', 'error'], rows)}${versions}`;
+}
+
+export function renderSnapshots(
+  application: string,
+  snapshots: SnapshotInfo[],
+  s: Style,
+  now = Date.now(),
+): string {
+  if (!snapshots.length) return `${application} has no snapshots.`;
+  const newestReady = snapshots
+    .filter((x) => x.status === 'READY')
+    .sort((a, b) => b.createdAt - a.createdAt)[0]?.name;
+  const rows = snapshots.map((x) => [
+    x.name + (x.name === newestReady ? s.dim(' (newest)') : ''),
+    s.status(x.status),
+    String(x.versionId),
+    new Date(x.createdAt).toISOString().replace('T', ' ').slice(0, 19),
+    ago(x.createdAt, now),
+  ]);
+  return s.table(['snapshot', 'status', 'version', 'created', 'age'], rows);
+}
+
+export function renderPrune(selection: PruneSelection, s: Style, dryRun: boolean): string {
+  const lines: string[] = [];
+  for (const d of selection.delete) lines.push(`  ${s.red('-')} ${d.name} ${s.dim(ago(d.createdAt))}`);
+  for (const k of selection.keep)
+    lines.push(`  ${s.green('=')} ${k.snapshot.name} ${s.dim(`kept: ${k.reason}`)}`);
+  const head = selection.delete.length
+    ? `${dryRun ? 'Would delete' : 'Deleting'} ${selection.delete.length} snapshot${selection.delete.length === 1 ? '' : 's'}:`
+    : 'Nothing to prune:';
+  return [head, ...lines].join('\n');
+}
+
+export function renderMapping(mapping: TfvarsMappingEntry[], s: Style): string {
+  const rows = mapping.map((m) => [
+    m.variable,
+    m.value === undefined ? s.dim('(not set)') : JSON.stringify(m.value).slice(0, 60),
+    m.fields.length ? m.fields.join(', ') : s.dim('—'),
+    m.source === 'default' ? s.dim('variables.tf default') : m.source === 'flag' ? 'command line' : 'file',
+    m.note ? (m.note.startsWith('unknown') ? s.yellow(m.note) : s.dim(m.note)) : '',
+  ]);
+  return s.table(['variable', 'value', 'spec field', 'from', 'note'], rows);
+}

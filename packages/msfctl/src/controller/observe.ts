@@ -1,0 +1,44 @@
+/**
+ * Observe: read the live application (DescribeApplication) and what is needed to explain it — its snapshots
+ * when a start would restore from one, its recent operations when it moved since msfctl last saw it — into
+ * plain values. The only I/O of planning happens here.
+ */
+import type { MsfGateway } from '../ports/msf.js';
+import type { LiveApplication, OperationInfo, SnapshotInfo } from '../model/application.js';
+import { detectDrift } from '../engine/drift.js';
+import type { DriftReport } from '../model/plan.js';
+import { msfctlOperationIds, type Ledger } from '../model/ledger.js';
+
+export interface Observation {
+  live: LiveApplication | undefined;
+  /** Listed when the plan needs them (a start, or a named restore snapshot). */
+  snapshots?: SnapshotInfo[];
+  drift: DriftReport;
+}
+
+export interface ObserveOptions {
+  /** List snapshots even when not needed to plan (status, restart). */
+  snapshots?: boolean;
+  /** The desired restore source, to validate a named snapshot. */
+  restoreFrom?: 'latest' | 'none' | 'snapshot';
+}
+
+export async function observe(
+  gateway: MsfGateway,
+  name: string,
+  ledger: Ledger | undefined,
+  options: ObserveOptions = {},
+): Promise<Observation> {
+  const live = await gateway.describe(name);
+  if (!live) return { live, drift: { changes: [], operations: [], notes: [] } };
+  const expected = ledger?.expected;
+  const moved =
+    expected !== undefined && (expected.versionId !== live.versionId || expected.status !== live.status);
+  const needSnapshots = options.snapshots || live.status === 'READY' || options.restoreFrom === 'snapshot';
+  const [snapshots, operations] = await Promise.all([
+    needSnapshots ? gateway.listSnapshots(name) : Promise.resolve(undefined),
+    moved ? gateway.listOperations(name, 20) : Promise.resolve([] as OperationInfo[]),
+  ]);
+  const drift = detectDrift(expected, live, operations, msfctlOperationIds(ledger));
+  return { live, ...(snapshots ? { snapshots } : {}), drift };
+}
