@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 
+import { logAppenderConfig, type LogIntake } from './log-appender.js';
 import type { PreparedRuntime } from './runtime-cache.js';
 
 /**
@@ -51,6 +52,8 @@ export interface FlinkHostSpec {
   confDir: string;
   logDir: string;
   logLevel: 'INFO' | 'WARN' | 'ERROR' | 'DEBUG';
+  /** Where the JVM also sends its log events, for the application's CloudWatch logging options. */
+  logShipping?: { intake: LogIntake; application: string; jvmToken: string };
   /** What getApplicationProperties() returns; without it the properties agent is not attached. */
   propertiesFile?: string;
   heapMb: number;
@@ -93,7 +96,7 @@ export class FlinkHostProcess {
     const flinkLog = path.join(spec.logDir, 'flink.log');
     const hostOut = path.join(spec.logDir, 'host.out');
     await fs.writeFile(confFile, toPropertiesFile(spec.flinkConfig));
-    await fs.writeFile(log4jFile, log4jConfig(flinkLog, spec.logLevel));
+    await fs.writeFile(log4jFile, log4jConfig(flinkLog, spec.logLevel, spec.logShipping));
 
     const args = [
       `-Xms64m`,
@@ -251,8 +254,9 @@ function toPropertiesFile(config: Record<string, string>): string {
   );
 }
 
-function log4jConfig(logFile: string, level: string): string {
+function log4jConfig(logFile: string, level: string, shipping: FlinkHostSpec['logShipping']): string {
   return [
+    ...(shipping ? logAppenderConfig(shipping.intake, shipping.application, shipping.jvmToken) : []),
     `rootLogger.level = ${level}`,
     'rootLogger.appenderRef.file.ref = file',
     'appender.file.type = RollingFile',
