@@ -19,6 +19,7 @@ export const STOCK_PRICES_VARIANTS = [
   'no-window',
   'uid-renamed',
   'window-20s',
+  'accumulator-changed',
 ] as const;
 export type StockPricesVariant = (typeof STOCK_PRICES_VARIANTS)[number];
 export type StockPricesFlink = '1.19' | '1.20';
@@ -29,7 +30,7 @@ export const STOCK_PRICES_MAIN_CLASS = 'com.example.stockprices.StreamingJob';
 export interface BuildStockPricesOptions {
   flink: StockPricesFlink;
   variant?: StockPricesVariant;
-  /** Default: `$MSF_LOCAL_CACHE/stock-prices`, else `~/.cache/msf-local/stock-prices`. */
+  /** Default: `$MSF_LOCAL_CACHE/stock-prices-builds`, else `~/.cache/msf-local/stock-prices-builds`. */
   cacheDir?: string;
   /** Progress lines (Maven runs take ~10 s, more on first use while Maven downloads). Default: stderr. */
   log?: (line: string) => void;
@@ -47,10 +48,11 @@ export async function buildStockPrices(options: BuildStockPricesOptions): Promis
   const dir = await cachedMavenBuild({
     projectDir: STOCK_PRICES_DIR,
     targetDir: path.join(
-      options.cacheDir ?? path.join(defaultCacheRoot(), 'stock-prices'),
+      options.cacheDir ?? path.join(defaultCacheRoot(), 'stock-prices-builds'),
       `flink-${options.flink}`,
       variant,
     ),
+    keyed: true,
     inputs: `stock-prices\0${options.flink}\0${variant}`,
     mavenArgs: (out) => ['package', `-Pflink-${options.flink}`, `-Dvariant=${variant}`, `-Dbuild.dir=${out}`],
     label: `stock-prices ${options.flink} ${variant}`,

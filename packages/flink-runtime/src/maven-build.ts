@@ -27,8 +27,15 @@ export const stderrProgress: ProgressLog = (line) => process.stderr.write(`[msf-
 export interface CachedMavenBuild {
   /** Directory of the Maven project (has pom.xml and src/). */
   projectDir: string;
-  /** Where the finished build lives. */
+  /** Where the finished build lives (with `keyed`, the parent of the build's directory). */
   targetDir: string;
+  /**
+   * Build into `<targetDir>/<digest of sources and inputs>` instead of `targetDir` itself: builds of different
+   * sources (other worktrees, other branches sharing the cache) then live side by side instead of replacing each
+   * other's files while they are in use. Never give a keyed build a `targetDir` inside an unkeyed one: replacing
+   * the unkeyed build would take the keyed ones with it.
+   */
+  keyed?: boolean;
   /** Anything besides the sources that changes the output (e.g. the Flink version). */
   inputs: string;
   /** Maven arguments that write every output into `outDir`. */
@@ -42,18 +49,19 @@ export interface CachedMavenBuild {
 const KEY_FILE = '.build-key';
 const inFlight = new Map<string, Promise<string>>();
 
-/** Returns `targetDir`, building it first unless it already holds a build of the current sources and inputs. */
-export function cachedMavenBuild(build: CachedMavenBuild): Promise<string> {
-  const running = inFlight.get(build.targetDir);
+/** Returns the build's directory, building it first unless it holds a build of the current sources and inputs. */
+export async function cachedMavenBuild(build: CachedMavenBuild): Promise<string> {
+  const key = await sourceKey(build.projectDir, build.inputs);
+  const targetDir = build.keyed ? path.join(build.targetDir, key.slice(0, 16)) : build.targetDir;
+  const running = inFlight.get(targetDir);
   if (running) return running;
-  const promise = buildIfStale(build).finally(() => inFlight.delete(build.targetDir));
-  inFlight.set(build.targetDir, promise);
+  const promise = buildIfStale({ ...build, targetDir }, key).finally(() => inFlight.delete(targetDir));
+  inFlight.set(targetDir, promise);
   return promise;
 }
 
-async function buildIfStale(build: CachedMavenBuild): Promise<string> {
+async function buildIfStale(build: CachedMavenBuild, key: string): Promise<string> {
   const log = build.log ?? stderrProgress;
-  const key = await sourceKey(build.projectDir, build.inputs);
   if ((await readKey(build.targetDir)) === key) return build.targetDir;
 
   const started = Date.now();

@@ -56,7 +56,7 @@ program
         ? undefined
         : (e) =>
             process.stderr.write(
-              `${new Date().toISOString()} ${e.service} ${e.target ?? `${e.method} ${e.path}`} ${e.status} ${e.ms.toFixed(0)}ms\n`,
+              `${new Date().toISOString()} ${e.service} ${e.operation ?? `${e.method} ${e.path}`} ${e.status} ${e.ms.toFixed(0)}ms\n`,
             ),
     });
     process.stdout.write(`msf-local listening on ${server.url}\n`);

@@ -4,7 +4,11 @@
  */
 import path from 'node:path';
 import { KinesisAnalyticsV2Service } from './api/kinesisanalyticsv2/service.js';
+import { iamService } from './api/iam/service.js';
+import { kmsService } from './api/kms/service.js';
+import { logsService } from './api/logs/service.js';
 import { MsfLocalExtensionService } from './api/msf-local-extension/service.js';
+import { stsService } from './api/sts/service.js';
 import { CloudWatchService, MetricStore } from './cloudwatch/index.js';
 import { ApplicationStore } from './control-plane/application-store.js';
 import { ControlPlane } from './control-plane/control-plane.js';
@@ -12,7 +16,12 @@ import type { ControlPlaneOptions } from './control-plane/control-plane.js';
 import type { JobLaunch, JobRuntime, PropertyGroup } from './control-plane/job-runtime.js';
 import { FlinkJobRuntime } from './flink/index.js';
 import type { FlinkJobRuntimeOptions } from './flink/index.js';
+import { Iam } from './iam/iam.js';
+import { Kms } from './kms/kms.js';
+import { CloudWatchLogs, LogStore } from './logs/index.js';
+import { Sts } from './sts/sts.js';
 import { jobAwsEnvironment, jobPropertyGroups, KinesisLocal, KinesisProxyService } from './kinesis/index.js';
+import { JobLogShipper, logDestinationsOf } from './monitoring/job-log-shipper.js';
 import { MetricsPublisher } from './monitoring/metrics-publisher.js';
 import { S3CodeSource } from './s3/code-source.js';
 import { S3Store } from './s3/object-store.js';
@@ -20,6 +29,9 @@ import { S3Service } from './s3/s3-service.js';
 import { S3SnapshotObjects } from './s3/snapshot-objects.js';
 import { EdgeServer } from './server/edge-server.js';
 import type { RequestLogEntry } from './server/edge-server.js';
+
+/** The account every msf-local resource belongs to. */
+const ACCOUNT = '000000000000';
 
 export interface MsfLocalOptions {
   dataDir: string;
@@ -54,6 +66,7 @@ export interface MsfLocal {
   controlPlane: ControlPlane;
   s3: S3Store;
   metrics: MetricStore;
+  logs: CloudWatchLogs;
   /** kinesis-local's own endpoint (also reachable through `url`), when started. */
   kinesisUrl?: string;
   close(): Promise<void>;
@@ -72,6 +85,20 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
     const s3 = await S3Store.open(path.join(dataDir, 's3'), { defaultRegion: region, onWarning: log });
     const metrics = await MetricStore.open(path.join(dataDir, 'cloudwatch'), { onWarning: log });
     closers.push(() => metrics.close());
+    const iam = await Iam.open(path.join(dataDir, 'iam'), { account: ACCOUNT });
+    const sts = await Sts.open(path.join(dataDir, 'sts'), { iam });
+    const kms = await Kms.open(path.join(dataDir, 'kms'), { account: ACCOUNT });
+    const logs = new CloudWatchLogs(await LogStore.open(path.join(dataDir, 'logs')), {
+      account: ACCOUNT,
+      kmsKeyUsable: (arn) => kms.usable(arn),
+    });
+    // Log retention and scheduled key deletions come due with time, not with requests.
+    const sweeper = setInterval(() => {
+      void logs.expireAll().catch((e: Error) => log(`log retention: ${e.message}`));
+      void kms.deleteDueKeys().catch((e: Error) => log(`KMS key deletion: ${e.message}`));
+    }, 60_000);
+    sweeper.unref();
+    closers.push(async () => clearInterval(sweeper));
 
     const kinesis =
       options.kinesis === false
@@ -80,10 +107,22 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
     const kinesisEndpoint = kinesis ? await kinesis.start() : undefined;
     if (kinesis) closers.push(() => kinesis.stop());
 
-    const runtime =
-      options.runtime === undefined
-        ? new FlinkJobRuntime({ log, ...options.flink })
-        : (options.runtime ?? undefined);
+    // Flink jobs' logs reach CloudWatch Logs through the shipper's loopback intake (closed after the clusters
+    // stop). The runtime needs the intake's address, and the control plane the runtime: both are built below.
+    const built: { controlPlane?: ControlPlane; flink?: FlinkJobRuntime } = {};
+    if (options.runtime === undefined) {
+      const shipper = new JobLogShipper({
+        destinations: (event) =>
+          built.controlPlane &&
+          logDestinationsOf(built.controlPlane, event.a, built.flink?.launchedVersion(event.j)),
+        deliver: async (group, stream, events) => void (await logs.putLogEvents(group, stream, events)),
+        log,
+      });
+      const logIntake = await shipper.listen();
+      closers.push(() => shipper.close());
+      built.flink = new FlinkJobRuntime({ log, logIntake, ...options.flink });
+    }
+    const runtime = options.runtime === undefined ? built.flink : (options.runtime ?? undefined);
     let edgeUrl = '';
     const controlPlane = new ControlPlane(new ApplicationStore(dataDir), new S3CodeSource(s3), {
       ...options.controlPlane,
@@ -100,6 +139,7 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
       },
       log,
     });
+    built.controlPlane = controlPlane;
     const proxy = new KinesisProxyService({ upstream: () => kinesisEndpoint?.url });
     const server = new EdgeServer({
       host: options.host ?? '127.0.0.1',
@@ -110,6 +150,10 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
         new MsfLocalExtensionService(controlPlane, region),
         proxy,
         new CloudWatchService(metrics),
+        logsService(logs, region),
+        kmsService(kms, region),
+        iamService(iam),
+        stsService(sts),
         new S3Service(s3),
       ],
       onRequest: options.onRequest,
@@ -134,6 +178,7 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
       controlPlane,
       s3,
       metrics,
+      logs,
       kinesisUrl: kinesisEndpoint?.url,
       close: closeAll,
     };

@@ -10,6 +10,7 @@ import { ServiceError } from '../control-plane/errors.js';
 export type Shape =
   | { kind: 'string'; min?: number; max?: number; pattern?: string; enum?: readonly string[] }
   | { kind: 'integer'; min?: number; max?: number }
+  | { kind: 'double'; min?: number; max?: number }
   | { kind: 'boolean' }
   | { kind: 'timestamp' }
   | { kind: 'blob'; min?: number; max?: number }
@@ -25,6 +26,8 @@ export const str = (c: { min?: number; max?: number; pattern?: string } = {}): S
 });
 export const enumOf = (...values: string[]): Shape => ({ kind: 'string', enum: values });
 export const int = (c: { min?: number; max?: number } = {}): Shape => ({ kind: 'integer', ...c });
+export const double = (c: { min?: number; max?: number } = {}): Shape => ({ kind: 'double', ...c });
+export const blob = (c: { min?: number; max?: number } = {}): Shape => ({ kind: 'blob', ...c });
 export const bool: Shape = { kind: 'boolean' };
 export const timestamp: Shape = { kind: 'timestamp' };
 export const any: Shape = { kind: 'any' };
@@ -84,9 +87,12 @@ function check(shape: Shape, value: unknown, path: string, violations: string[])
     case 'integer': {
       if (typeof value !== 'number' || !Number.isInteger(value))
         throw typeMismatch(path, 'an integer', value);
-      if (shape.min !== undefined && value < shape.min)
-        fail(`have value greater than or equal to ${shape.min}`);
-      if (shape.max !== undefined && value > shape.max) fail(`have value less than or equal to ${shape.max}`);
+      checkRange(value, shape, fail);
+      return;
+    }
+    case 'double': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw typeMismatch(path, 'a number', value);
+      checkRange(value, shape, fail);
       return;
     }
     case 'boolean':
@@ -136,6 +142,15 @@ function check(shape: Shape, value: unknown, path: string, violations: string[])
       return;
     }
   }
+}
+
+function checkRange(
+  value: number,
+  c: { min?: number; max?: number },
+  fail: (constraint: string) => void,
+): void {
+  if (c.min !== undefined && value < c.min) fail(`have value greater than or equal to ${c.min}`);
+  if (c.max !== undefined && value > c.max) fail(`have value less than or equal to ${c.max}`);
 }
 
 function checkLength(

@@ -19,6 +19,8 @@ export interface CheckpointSettings {
 
 export interface JobLaunch {
   applicationName: string;
+  /** The application version the job runs (what its CloudWatch log records carry). */
+  applicationVersionId?: number;
   /** MSF runtime environment, e.g. FLINK-1_19, FLINK-1_20, FLINK-2_2. */
   runtimeEnvironment: string;
   /** Local path of the application's JAR (already fetched from S3), named *.jar as Flink's upload requires. */

@@ -393,6 +393,7 @@ export class JobSupervisor {
     };
     await runtime.start({
       applicationName: app.name,
+      applicationVersionId: version.id,
       runtimeEnvironment: config.runtimeEnvironment,
       jarPath,
       parallelism: config.parallelism.parallelism,

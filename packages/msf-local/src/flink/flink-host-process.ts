@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 
+import { logAppenderConfig, type LogIntake } from './log-appender.js';
 import type { PreparedRuntime } from './runtime-cache.js';
 
 /**
@@ -51,15 +52,21 @@ export interface FlinkHostSpec {
   confDir: string;
   logDir: string;
   logLevel: 'INFO' | 'WARN' | 'ERROR' | 'DEBUG';
+  /** Where the JVM also sends its log events, for the application's CloudWatch logging options. */
+  logShipping?: { intake: LogIntake; application: string; jvmToken: string };
   /** What getApplicationProperties() returns; without it the properties agent is not attached. */
   propertiesFile?: string;
   heapMb: number;
   environment: Record<string, string>;
+  /** What `environment` is laid over; default this process's environment. */
+  baseEnvironment?: NodeJS.ProcessEnv;
   systemProperties: Record<string, string>;
   javaCommand: string;
   startTimeoutMs: number;
   /** JVM options before the defaults' end, e.g. to record a class data archive. */
   extraJvmArgs?: string[];
+  /** Aborting kills the JVM at once, also while it boots (start() then rejects with the signal's reason). */
+  signal?: AbortSignal;
 }
 
 export class FlinkHostProcess {
@@ -89,7 +96,7 @@ export class FlinkHostProcess {
     const flinkLog = path.join(spec.logDir, 'flink.log');
     const hostOut = path.join(spec.logDir, 'host.out');
     await fs.writeFile(confFile, toPropertiesFile(spec.flinkConfig));
-    await fs.writeFile(log4jFile, log4jConfig(flinkLog, spec.logLevel));
+    await fs.writeFile(log4jFile, log4jConfig(flinkLog, spec.logLevel, spec.logShipping));
 
     const args = [
       `-Xms64m`,
@@ -126,7 +133,7 @@ export class FlinkHostProcess {
     );
     const child = spawn(spec.javaCommand, args, {
       cwd: spec.confDir,
-      env: { ...process.env, ...spec.environment },
+      env: { ...(spec.baseEnvironment ?? process.env), ...spec.environment },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const exitState: { info?: { code: number | null; signal: NodeJS.Signals | null } } = {};
@@ -140,15 +147,27 @@ export class FlinkHostProcess {
     child.stderr?.on('data', write);
     child.stdin?.on('error', () => undefined); // EPIPE once the JVM is gone
 
+    const onAbort = (): void => void child.kill('SIGKILL');
+    spec.signal?.addEventListener('abort', onAbort, { once: true });
+    void exited.then(() => spec.signal?.removeEventListener('abort', onAbort));
     let restUrl: string;
     try {
+      if (spec.signal?.aborted) throw spec.signal.reason;
       restUrl = await awaitReadyLine(child, write, spec.startTimeoutMs, hostOut);
     } catch (error) {
       child.kill('SIGKILL');
       await exited;
-      throw error;
+      throw spec.signal?.aborted ? spec.signal.reason : error;
     }
     return new FlinkHostProcess(child, restUrl, flinkLog, exited, exitState);
+  }
+
+  /** SIGKILL, for a cluster whose state nobody needs (a sandbox): resolves once the JVM is gone. */
+  async kill(): Promise<void> {
+    if (!this.exitState.info && this.child.exitCode === null && this.child.signalCode === null)
+      this.child.kill('SIGKILL');
+    await this.exited;
+    this.child.stdin?.destroy();
   }
 
   /** SIGTERM (Flink shuts down cleanly), SIGKILL if it has not exited within `timeoutMs`. */
@@ -235,8 +254,9 @@ function toPropertiesFile(config: Record<string, string>): string {
   );
 }
 
-function log4jConfig(logFile: string, level: string): string {
+function log4jConfig(logFile: string, level: string, shipping: FlinkHostSpec['logShipping']): string {
   return [
+    ...(shipping ? logAppenderConfig(shipping.intake, shipping.application, shipping.jvmToken) : []),
     `rootLogger.level = ${level}`,
     'rootLogger.appenderRef.file.ref = file',
     'appender.file.type = RollingFile',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
 import {
@@ -15,6 +16,7 @@ import { clusterConfig } from './cluster-config.js';
 import { toErrorString } from './error-string.js';
 import { defaultJavaCommand, FlinkHostProcess } from './flink-host-process.js';
 import { fileUri } from './cluster-config.js';
+import type { LogIntake } from './log-appender.js';
 import {
   FlinkRestClient,
   FlinkRestError,
@@ -41,7 +43,9 @@ import { prepareRuntime } from './runtime-cache.js';
  *
  * Files under the launch's `workDir`: `application_properties.json` (what getApplicationProperties() returns),
  * `logs/flink.log` (Flink's log), `logs/host.out` (the JVM's stdout/stderr and command line), `flink/` (generated
- * configuration, uploaded jars, temp files) and `checkpoints/`. Savepoints go to the launch's `snapshotDir`.
+ * configuration, uploaded jars, temp files) and `checkpoints/`. Savepoints go to the launch's `snapshotDir`. With
+ * `logIntake`, every cluster JVM also sends its log events there (log-appender.ts), tagged with a token that
+ * `launchedVersion()` maps to the application version of the job it runs.
  */
 
 export interface FlinkJobRuntimeOptions {
@@ -71,6 +75,8 @@ export interface FlinkJobRuntimeOptions {
   maxJobsPerCluster?: number;
   /** Progress of first-use runtime downloads; default stderr. */
   log?: ProgressLog;
+  /** Where every cluster JVM sends its log events (msf-local's job log shipper); none when absent. */
+  logIntake?: LogIntake;
 }
 
 interface AppCluster {
@@ -81,6 +87,8 @@ interface AppCluster {
   /** What the JVM was started with: a start with another key needs another JVM. */
   jvmKey: string;
   jobsRun: number;
+  /** Identifies the JVM in its log events (see launchedVersion). */
+  logToken: string;
   jobId?: string;
   jarId?: string;
 }
@@ -118,8 +126,10 @@ export class FlinkJobRuntime implements JobRuntime {
   private readonly clusters = new Map<string, AppCluster>();
   private readonly parked = new Map<string, ParkedCluster>();
   private readonly mutex = new KeyedMutex();
-  private readonly options: Required<Omit<FlinkJobRuntimeOptions, 'cacheRoot' | 'log'>> &
-    Pick<FlinkJobRuntimeOptions, 'cacheRoot' | 'log'>;
+  /** Log token of a cluster JVM → the application version of the job it runs or ran last. */
+  private readonly launchedVersions = new Map<string, number>();
+  private readonly options: Required<Omit<FlinkJobRuntimeOptions, 'cacheRoot' | 'log' | 'logIntake'>> &
+    Pick<FlinkJobRuntimeOptions, 'cacheRoot' | 'log' | 'logIntake'>;
 
   constructor(options: FlinkJobRuntimeOptions = {}) {
     this.options = {
@@ -308,6 +318,14 @@ export class FlinkJobRuntime implements JobRuntime {
     return cluster && !cluster.host.exit ? cluster.host.restUrl : undefined;
   }
 
+  /**
+   * The application version of the job that the JVM with this log token runs (or ran last): what its log events
+   * are labelled with, so a JVM winding down after an update does not log under the new version.
+   */
+  launchedVersion(logToken: string): number | undefined {
+    return this.launchedVersions.get(logToken);
+  }
+
   /** PIDs of the cluster JVMs this runtime runs, by application (for diagnostics and process hygiene tests). */
   clusterPids(): Record<string, number | undefined> {
     return Object.fromEntries([...this.clusters].map(([name, cluster]) => [name, cluster.host.pid]));
@@ -323,12 +341,22 @@ export class FlinkJobRuntime implements JobRuntime {
       cacheRoot: this.options.cacheRoot,
       log: this.options.log,
     });
+    const logToken = randomUUID();
     const host = await FlinkHostProcess.start({
       runtime: prepared,
       flinkConfig: clusterConfig(launch, prepared.spec, this.options),
       confDir: path.join(launch.workDir, 'flink'),
       logDir: path.join(launch.workDir, 'logs'),
       logLevel: launch.logLevel,
+      ...(this.options.logIntake
+        ? {
+            logShipping: {
+              intake: this.options.logIntake,
+              application: launch.applicationName,
+              jvmToken: logToken,
+            },
+          }
+        : {}),
       propertiesFile,
       heapMb: this.options.heapMb(launch.parallelism),
       environment: launch.environment,
@@ -343,7 +371,10 @@ export class FlinkJobRuntime implements JobRuntime {
       client: new FlinkRestClient(host.restUrl),
       jvmKey: jvmKey(launch),
       jobsRun: 0,
+      logToken,
     };
+    // Lines a JVM wrote just before it exited may still be on their way: forget its token a minute later.
+    void host.exited.then(() => setTimeout(() => this.launchedVersions.delete(logToken), 60_000).unref());
   }
 
   /** The application's parked JVM, if it was started with the same JVM-level settings; else stops it. */
@@ -402,6 +433,9 @@ export class FlinkJobRuntime implements JobRuntime {
       body.savepointPath = launch.restore.snapshotPath;
       body.allowNonRestoredState = launch.restore.allowNonRestoredState;
       body[spec.claimModeField] = 'NO_CLAIM';
+    }
+    if (launch.applicationVersionId !== undefined) {
+      this.launchedVersions.set(cluster.logToken, launch.applicationVersionId);
     }
     try {
       cluster.jarId = await client.uploadJar(launch.jarPath);

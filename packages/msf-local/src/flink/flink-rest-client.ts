@@ -35,7 +35,11 @@ export interface JobVertexDetails {
   id: string;
   name: string;
   parallelism: number;
+  maxParallelism?: number;
+  /** Aggregate of the subtasks (RUNNING as soon as one runs): see `tasks` for each state's count. */
   status: string;
+  /** Subtasks per execution state (CREATED, DEPLOYING, INITIALIZING, RUNNING, FINISHED, FAILED, …). */
+  tasks?: Partial<Record<string, number>>;
 }
 
 export interface JobDetails {
@@ -53,7 +57,10 @@ export interface ExceptionHistoryEntry {
   exceptionName: string;
   stacktrace: string;
   timestamp: number;
+  /** The failed task, e.g. `counter -> sink (1/2) - execution #0`; absent for a global failure. */
   taskName?: string | null;
+  /** Failures of the same incident (with no restarts: the task failure behind the global one). */
+  concurrentExceptions?: ExceptionHistoryEntry[];
 }
 
 export interface JobExceptions {
@@ -77,6 +84,15 @@ export interface JarRunRequest {
   /** 1.x: `restoreMode`; 2.x: `claimMode`. */
   restoreMode?: 'NO_CLAIM' | 'CLAIM' | 'LEGACY';
   claimMode?: 'NO_CLAIM' | 'CLAIM' | 'LEGACY';
+}
+
+/** `/jobs/:jobid/checkpoints`: counts, and which checkpoint or savepoint the job was restored from. */
+export interface CheckpointingStatistics {
+  counts: { restored: number; total: number; in_progress: number; completed: number; failed: number };
+  latest?: {
+    restored?: { id: number; restore_timestamp: number; is_savepoint: boolean; external_path: string } | null;
+    failed?: { id: number; failure_message?: string | null } | null;
+  };
 }
 
 export interface MetricValue {
@@ -127,8 +143,18 @@ export class FlinkRestClient {
     return (await this.request<{ plan: unknown }>('GET', `/jobs/${jobId}/plan`)).plan;
   }
 
-  exceptions(jobId: string): Promise<JobExceptions> {
-    return this.request('GET', `/jobs/${jobId}/exceptions?maxExceptions=1`);
+  exceptions(jobId: string, maxExceptions = 1): Promise<JobExceptions> {
+    return this.request('GET', `/jobs/${jobId}/exceptions?maxExceptions=${maxExceptions}`);
+  }
+
+  checkpoints(jobId: string): Promise<CheckpointingStatistics> {
+    return this.request('GET', `/jobs/${jobId}/checkpoints`);
+  }
+
+  /** Triggers a checkpoint now, whatever the job's interval (Flink ≥ 1.17); returns the trigger id. */
+  async triggerCheckpoint(jobId: string): Promise<string> {
+    const answer = await this.request<{ 'request-id': string }>('POST', `/jobs/${jobId}/checkpoints`, {});
+    return answer['request-id'];
   }
 
   /** Stop-with-savepoint; returns the trigger id to poll with {@link savepointStatus}. */

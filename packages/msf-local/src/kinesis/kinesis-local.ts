@@ -41,6 +41,13 @@ export interface KinesisLocalOptions {
   startTimeoutMs?: number;
   /** Grace period after SIGTERM before SIGKILL. */
   stopTimeoutMs?: number;
+  /**
+   * Keep streams and records in `<dataDir>/kinesis-data.json` across restarts (default true). A scratch instance
+   * (false) writes nothing, and stop() does not wait for data-file writes.
+   */
+  persist?: boolean;
+  /** Streams that exist (ACTIVE) as soon as start() resolves; they are created before it answers any request. */
+  initialStreams?: readonly { name: string; region?: string; shardCount?: number }[];
   /** Called if the process ends without stop() having been called. */
   onUnexpectedExit?: (exit: KinesisLocalExit) => void;
   /** Node binary that runs it. Default: the one running msf-local. */
@@ -125,7 +132,7 @@ export class KinesisLocal {
     child.ref();
     child.channel?.ref();
     try {
-      if (child.exitCode === null && child.signalCode === null) {
+      if (child.exitCode === null && child.signalCode === null && this.options.persist !== false) {
         const interval = this.persistInterval();
         const persisted = await this.persistsAfterNow(2, 2 * interval + 10_000, exited);
         if (!persisted && child.exitCode === null && child.signalCode === null) {
@@ -134,8 +141,8 @@ export class KinesisLocal {
               `changes of the last ${interval} ms may be lost`,
           );
         }
-        child.kill('SIGTERM');
       }
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timeout = this.options.stopTimeoutMs ?? 5_000;
       const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
       try {
@@ -193,11 +200,14 @@ export class KinesisLocal {
             KINESIS_MOCK_CERT_PATH: KINESIS_LOCAL_CERT,
             KINESIS_MOCK_PLAIN_PORT: String(port),
             KINESIS_MOCK_TLS_PORT: String(tlsPort),
-            SHOULD_PERSIST_DATA: 'true',
+            SHOULD_PERSIST_DATA: String(this.options.persist !== false),
             PERSIST_PATH: path.resolve(this.options.dataDir),
             PERSIST_FILE_NAME: PERSIST_FILE,
             PERSIST_INTERVAL: `${this.persistInterval()}ms`,
-            LOAD_DATA_IF_EXISTS: 'true',
+            LOAD_DATA_IF_EXISTS: String(this.options.persist !== false),
+            ...(this.options.initialStreams?.length
+              ? { INITIALIZE_STREAMS: initializeStreams(this.options.initialStreams) }
+              : {}),
             AWS_REGION: this.options.region ?? 'us-east-1',
             AWS_ACCOUNT_ID: this.options.accountId ?? '000000000000',
             ...transitionDurations(this.options.transitionMs ?? 500),
@@ -275,6 +285,23 @@ export class KinesisLocal {
 
 function warnOnStderr(line: string): void {
   process.stderr.write(`[msf-local] ${line}\n`);
+}
+
+const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
+const REGION = /^[a-z]{2}(-[a-z0-9]+)+$/;
+
+/** kinesis-local's `INITIALIZE_STREAMS`: `name:shards:region,…` (names and regions checked: no separators). */
+function initializeStreams(streams: NonNullable<KinesisLocalOptions['initialStreams']>): string {
+  return streams
+    .map(({ name, region, shardCount = 1 }) => {
+      if (!STREAM_NAME.test(name)) throw new Error(`invalid Kinesis stream name ${JSON.stringify(name)}`);
+      if (region !== undefined && !REGION.test(region))
+        throw new Error(`invalid AWS region ${JSON.stringify(region)}`);
+      if (!Number.isInteger(shardCount) || shardCount < 1)
+        throw new Error(`invalid shard count ${shardCount} for stream ${name}`);
+      return `${name}:${shardCount}${region ? `:${region}` : ''}`;
+    })
+    .join(',');
 }
 
 function transitionDurations(ms: number): Record<string, string> {

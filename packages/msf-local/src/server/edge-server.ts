@@ -5,6 +5,8 @@ import net, { type AddressInfo, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { routeByProtocol } from './protocol-router.js';
 import type { Service, ServiceRequest, ServiceResponse } from './service.js';
+import { signingService } from './service.js';
+import { operationOf, unknownRequest } from './unknown-request.js';
 
 export interface EdgeServerOptions {
   host: string;
@@ -19,6 +21,8 @@ export interface RequestLogEntry {
   method: string;
   path: string;
   target?: string;
+  /** The operation asked for: the X-Amz-Target, or the query protocol's Action. */
+  operation?: string;
   status: number;
   ms: number;
 }
@@ -28,8 +32,8 @@ type EdgeResponse = http.ServerResponse | http2.Http2ServerResponse;
 
 /**
  * One loopback port for every API, in HTTP/1.1 and cleartext HTTP/2 (see protocol-router.ts). Each request goes
- * to the first service that accepts it; a request nobody accepts gets the generic AWS JSON error for an unknown
- * operation.
+ * to the first service that accepts it; a request nobody accepts gets an unknown-operation error in its own
+ * protocol (unknown-request.ts).
  */
 export class EdgeServer {
   private server?: net.Server;
@@ -93,7 +97,8 @@ export class EdgeServer {
         serviceName = service.name;
         response = await service.handle(request);
       } else {
-        response = unknownOperation(request);
+        serviceName = `unknown(${signingService(request) ?? '?'})`;
+        response = unknownRequest(request);
       }
     } catch (error) {
       // A service must answer in its own error shape; reaching here is a bug, still answered as AWS would.
@@ -127,6 +132,7 @@ export class EdgeServer {
       method: request?.method ?? req.method ?? '?',
       path: request?.rawPath ?? req.url ?? '/',
       target: typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'] : undefined,
+      operation: request ? operationOf(request) : undefined,
       status: response.status,
       ms: performance.now() - started,
     });
@@ -153,20 +159,4 @@ async function readBody(req: EdgeRequest): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-/** What AWS answers for a target or action it does not know. */
-function unknownOperation(req: ServiceRequest): ServiceResponse {
-  const target = req.headers['x-amz-target'];
-  return {
-    status: 400,
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amzn-errortype': 'UnknownOperationException',
-    },
-    body: JSON.stringify({
-      __type: 'UnknownOperationException',
-      message: target ? `Unknown operation ${String(target)}` : 'Unknown operation',
-    }),
-  };
 }

@@ -18,7 +18,7 @@ export interface CliResult {
 export async function awsCli(
   endpoint: string,
   args: string[],
-  options: { cwd?: string } = {},
+  options: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
   if (!existsSync(AWS_CLI)) {
     throw new Error(
@@ -37,6 +37,7 @@ export async function awsCli(
         AWS_CONFIG_FILE: '/dev/null',
         AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
         AWS_PAGER: '',
+        ...options.env,
       },
       maxBuffer: 64 * 1024 * 1024,
     });

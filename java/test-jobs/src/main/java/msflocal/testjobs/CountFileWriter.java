@@ -3,6 +3,8 @@ package msflocal.testjobs;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,15 +22,18 @@ import java.util.TreeMap;
  * state, N+1 after a restore from a savepoint at count N). {@code marker} and {@code properties} are read here, in
  * the task, with the no-argument getApplicationProperties(); the JVM system property named by property {@code
  * echoSystemProperty} and the environment variable named by {@code echoEnvironmentVariable} are echoed (null when
- * unset), so tests can see what the job's JVM was given.
+ * unset), so tests can see what the job's JVM was given. With property {@code logEachCount=true} it also logs every
+ * count, at INFO and at WARN, so tests can see which levels reach the application's log.
  */
 final class CountFileWriter extends ProcessFunction<Long, Long> {
+    private static final Logger LOG = LoggerFactory.getLogger(CountFileWriter.class);
     private final String outputFile;
     private final String variant;
     private transient long startedFrom;
     private transient String propertiesJson;
     private transient String marker;
     private transient String echoesJson;
+    private transient boolean logEachCount;
 
     CountFileWriter(String outputFile, String variant) {
         this.outputFile = outputFile;
@@ -40,6 +45,7 @@ final class CountFileWriter extends ProcessFunction<Long, Long> {
         startedFrom = -1;
         Properties props = TestJob.readProperties();
         marker = props.getProperty("marker", "");
+        logEachCount = Boolean.parseBoolean(props.getProperty("logEachCount", "false"));
         StringBuilder json = new StringBuilder("{");
         for (var entry : new TreeMap<>(props).entrySet()) {
             if (json.length() > 1) {
@@ -70,6 +76,10 @@ final class CountFileWriter extends ProcessFunction<Long, Long> {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + outputFile, e);
+        }
+        if (logEachCount) {
+            LOG.info("msf-local test job counted {} at INFO", count);
+            LOG.warn("msf-local test job counted {} at WARN", count);
         }
         out.collect(count);
     }

@@ -1,19 +1,28 @@
 package msflocal.testjobs;
 
+import msflocal.testjobs.stats.CounterStats;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-/** Counts every tick in keyed state and emits the running count: the state a savepoint must carry. */
+/**
+ * Counts every tick in keyed state and emits the running count: the state a savepoint must carry. Keyed state
+ * {@code count} (a Long) and {@code stats} (the POJO {@link CounterStats}).
+ */
 final class Counter extends KeyedProcessFunction<String, Long, Long> {
     private transient ValueState<Long> count;
+    private transient ValueState<CounterStats> stats;
 
     @Override
     public void open(OpenContext openContext) {
         count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Types.LONG));
+        stats =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("stats", TypeInformation.of(CounterStats.class)));
     }
 
     @Override
@@ -21,6 +30,10 @@ final class Counter extends KeyedProcessFunction<String, Long, Long> {
         Long current = count.value();
         long next = (current == null ? 0 : current) + 1;
         count.update(next);
+        CounterStats s = new CounterStats();
+        s.lastTick = tick;
+        s.total = next;
+        stats.update(s);
         out.collect(next);
     }
 }

@@ -16,12 +16,15 @@ final class BuildVariant {
     final boolean windowEnabled;
     final int windowSeconds;
     final String windowUid;
+    /** {@code sum-and-long-count} (the window's state is a Tuple2&lt;Double, Long&gt;) or {@code sum-and-int-count}. */
+    final String windowAccumulator;
 
     private BuildVariant(Properties p) {
         name = required(p, "variant");
         windowEnabled = Boolean.parseBoolean(required(p, "window.enabled"));
         windowSeconds = Integer.parseInt(required(p, "window.seconds"));
         windowUid = required(p, "window.uid");
+        windowAccumulator = required(p, "window.accumulator");
     }
 
     static BuildVariant load() {

@@ -8,8 +8,11 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.kinesis.sink.KinesisStreamsSink;
 import org.apache.flink.formats.json.JsonSerializationSchema;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.datastream.WindowedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTimeWindows;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
 import java.time.Duration;
 import java.util.Map;
@@ -49,18 +52,29 @@ public class StreamingJob {
                 .uid("source-stream")
                 .setParallelism(1);
 
-        DataStream<StockPrice> toSink = variant.windowEnabled
-                ? prices
-                        .keyBy(StockPrice::getTicker)
-                        .window(TumblingProcessingTimeWindows.of(Duration.ofSeconds(variant.windowSeconds)))
-                        .aggregate(new AveragePrice.Aggregate(), new AveragePrice.Emit())
-                        .uid(variant.windowUid)
-                        .name("windowed-avg-price")
-                : prices;
+        DataStream<StockPrice> toSink = variant.windowEnabled ? windowedAverages(prices, variant) : prices;
 
         toSink.sinkTo(kinesisSink(output)).uid("kinesis-sink").name("kinesis-sink");
 
         env.execute("Stock prices (" + variant.name + ")");
+    }
+
+    private static DataStream<StockPrice> windowedAverages(DataStream<StockPrice> prices, BuildVariant variant) {
+        WindowedStream<StockPrice, String, TimeWindow> windows = prices
+                .keyBy(StockPrice::getTicker)
+                .window(TumblingProcessingTimeWindows.of(Duration.ofSeconds(variant.windowSeconds)));
+        SingleOutputStreamOperator<StockPrice> averages;
+        switch (variant.windowAccumulator) {
+            case "sum-and-long-count":
+                averages = windows.aggregate(new AveragePrice.Aggregate(), new AveragePrice.Emit());
+                break;
+            case "sum-and-int-count":
+                averages = windows.aggregate(new AveragePrice.IntCountAggregate(), new AveragePrice.Emit());
+                break;
+            default:
+                throw new IllegalStateException("unknown window.accumulator " + variant.windowAccumulator);
+        }
+        return averages.uid(variant.windowUid).name("windowed-avg-price");
     }
 
     private static KinesisStreamsSink<StockPrice> kinesisSink(Properties output) {
