@@ -4,6 +4,7 @@
  * few polls with a transient status, stops take snapshots when enabled, failures can be injected. Enhanced
  * snapshots (§7) are account-level: taken in enhanced mode (SYSTEM ones on stop and update), they outlive their
  * application; the switch is one-way and needs FLINK-1_20+. Integration tests use the real msf-local instead.
+ * (Long: one fake of the whole MSF port, so that the tests see one consistent service.)
  */
 import type { ApplicationSummary, MsfGateway, Started } from '../../src/ports/msf.js';
 import type {
