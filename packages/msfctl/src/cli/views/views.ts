@@ -141,10 +141,10 @@ export function renderSnapshots(
     String(x.versionId),
     when(x.createdAt),
     ago(x.createdAt, now),
-    ...(enhanced ? [initiator(x), x.enhanced?.arn ?? ''] : []),
+    ...(enhanced ? [initiator(x), source(x), x.enhanced?.arn ?? ''] : []),
   ]);
   const head = ['snapshot', 'kind', 'status', 'version', 'created', 'age'];
-  return s.table(enhanced ? [...head, 'initiator', 'arn'] : head, rows);
+  return s.table(enhanced ? [...head, 'initiator', 'source', 'arn'] : head, rows);
 }
 
 /** The account's enhanced snapshots (`snapshot list --all`). */
