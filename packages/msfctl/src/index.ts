@@ -32,8 +32,6 @@ export { type HealthCheck } from './model/health.js';
 export { makePlan } from './controller/make-plan.js';
 export { apply, type ApplyInput, type ApplyResult } from './controller/apply.js';
 export {
-  createSnapshot,
-  deleteSnapshots,
   destroyApplication,
   restartApplication,
   rollbackApplication,
@@ -41,7 +39,17 @@ export {
   startApplication,
   stopApplication,
 } from './controller/verbs.js';
+export {
+  createSnapshot,
+  deleteEnhancedSnapshots,
+  deleteSnapshots,
+  exportSnapshot,
+  importSnapshot,
+  listAccountSnapshots,
+  listSnapshots,
+} from './controller/snapshots.js';
 export { selectPrunable } from './engine/snapshots.js';
+export type { SnapshotExporter, SnapshotExportRequest, ExportedSnapshot } from './ports/snapshot-export.js';
 export { withLockedSession } from './controller/session.js';
 export type { MsfGateway } from './ports/msf.js';
 export type { IoHost } from './ports/io-host.js';

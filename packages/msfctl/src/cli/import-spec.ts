@@ -36,7 +36,8 @@ export function specFromLive(live: LiveApplication, target: ResolvedTarget): Rec
       intervalMs: c.checkpoints.intervalMs,
       minPauseMs: c.checkpoints.minPauseMs,
     };
-  spec.snapshots = c.snapshotsEnabled;
+  spec.snapshots =
+    c.snapshotMode === 'enhanced' ? { enabled: c.snapshotsEnabled, mode: 'enhanced' } : c.snapshotsEnabled;
   spec.systemRollback = c.systemRollback;
   if (live.lastRun) {
     spec.restore = {

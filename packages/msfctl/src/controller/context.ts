@@ -11,6 +11,7 @@ import type { IoHost } from '../ports/io-host.js';
 import type { HealthFetcher } from '../ports/metrics.js';
 import type { MsfGateway } from '../ports/msf.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import type { SnapshotExporter } from '../ports/snapshot-export.js';
 import type { LockOptions } from './state/lock.js';
 import type { WaitOptions } from './wait.js';
 
@@ -27,6 +28,8 @@ export interface RunContext {
   metrics?: HealthFetcher;
   /** The job's latest exception, where the target offers one (evidence for an unhealthy verdict). */
   exceptions?: ExceptionSource;
+  /** The target's snapshot exporter (export actions: destroy of a legacy application; `snapshot export`). */
+  exporter?: SnapshotExporter;
   /** The watch phase's settings (bake, onFailure) for the verbs that (re)start the job. @default 120 s, rollback */
   deploy?: Pick<DeploySettings, 'bakeSeconds' | 'onFailure'>;
   /** Poll timing of the waiters (tests). */

@@ -6,13 +6,20 @@
  * operations are recorded (the ledger).
  */
 import type { Action, ActionRecord } from '../model/actions.js';
-import type { AppStatus, LiveApplication, OperationInfo } from '../model/application.js';
+import type {
+  AppStatus,
+  LiveApplication,
+  OperationInfo,
+  S3Prefix,
+  SnapshotInfo,
+} from '../model/application.js';
 import { MsfctlError } from '../model/errors.js';
 import type { HealthResult } from '../model/health.js';
 import type { OperationRecord } from '../model/ledger.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Progress } from '../ports/io-host.js';
 import type { MsfGateway, Started } from '../ports/msf.js';
+import type { SnapshotExporter } from '../ports/snapshot-export.js';
 import { waitForOutcome, waitForSnapshot, waitForStatus, type WaitOptions } from './wait.js';
 
 /** How actions show while they run: a progress line each (a deploy), or numbered steps (a recovery). */
@@ -37,6 +44,8 @@ export interface ExecutionContext {
   onOperation?: (record: OperationRecord) => Promise<void>;
   /** Throws if the lock was lost; checked before every action. */
   assertLockHeld?: () => void;
+  /** The target's snapshot exporter: export actions need it. */
+  exporter?: SnapshotExporter;
 }
 
 export interface ActionFailure {
@@ -64,6 +73,7 @@ export const OPERATION: Partial<Record<Action['type'], string>> = {
   'force-stop': 'StopApplication',
   rollback: 'RollbackApplication',
   snapshot: 'CreateApplicationSnapshot',
+  export: 'ExportSnapshot',
   delete: 'DeleteApplication',
 };
 
@@ -88,6 +98,8 @@ interface Outcome {
   skipped?: string;
   operation?: OperationInfo;
   health?: HealthResult;
+  snapshot?: SnapshotInfo;
+  exported?: S3Prefix;
   failure?: { error: MsfctlError; operation?: OperationInfo };
 }
 
@@ -138,6 +150,8 @@ export async function executePlan(
       ...(outcome.skipped ? { skipped: outcome.skipped } : {}),
       ...(outcome.operation ? { operation: outcome.operation } : {}),
       ...(outcome.health ? { health: outcome.health } : {}),
+      ...(outcome.snapshot ? { snapshot: outcome.snapshot } : {}),
+      ...(outcome.exported ? { exported: outcome.exported } : {}),
       ...(outcome.failure ? { error: outcome.failure.error.message } : {}),
     };
     records.push(done);
@@ -173,17 +187,22 @@ async function runAction(
       return { live };
     }
     case 'snapshot': {
-      await need();
-      await gateway.createSnapshot(application, action.name);
-      const snapshot = await waitForSnapshot(gateway, application, action.name, wait);
+      const mode = (await need()).config.snapshotMode;
+      const operation = mode === 'enhanced' ? 'CreateSnapshot' : OPERATION.snapshot;
+      await gateway.createSnapshot(application, action.name, mode);
+      const snapshot = await waitForSnapshot(gateway, application, action.name, {
+        ...wait,
+        enhanced: mode === 'enhanced',
+      });
       await record({
-        operation: name(OPERATION.snapshot),
+        operation: name(operation),
         status: snapshot.status === 'READY' ? 'SUCCESSFUL' : 'FAILED',
       });
       const live = await gateway.describe(application);
       if (snapshot.status !== 'READY') {
         return {
           live,
+          snapshot,
           failure: {
             error: new MsfctlError(
               'SNAPSHOT',
@@ -192,7 +211,31 @@ async function runAction(
           },
         };
       }
-      return { live };
+      return { live, snapshot };
+    }
+    case 'export': {
+      if (!ctx.exporter) throw new MsfctlError('SNAPSHOT', 'This target offers no snapshot export.');
+      const snapshot = (await gateway.listSnapshots(application)).find(
+        (s) => s.name === action.snapshot && Boolean(s.enhanced) === action.enhanced,
+      );
+      if (!snapshot || snapshot.status !== 'READY')
+        throw new MsfctlError(
+          'SNAPSHOT',
+          `Snapshot ${action.snapshot} of ${application} ${snapshot ? `is ${snapshot.status}` : 'does not exist'}: nothing to export.`,
+        );
+      const exported = await ctx.exporter.export({
+        application,
+        snapshot,
+        to: action.to,
+        role: action.role,
+        progress,
+      });
+      await record({
+        ...(exported.operationId ? { id: exported.operationId } : {}),
+        operation: name(exported.operation),
+        status: 'SUCCESSFUL',
+      });
+      return { live: before, snapshot, exported: exported.location };
     }
     case 'delete': {
       await gateway.delete(application, (await need()).createdAt);

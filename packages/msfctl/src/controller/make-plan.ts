@@ -9,7 +9,10 @@ import { MsfctlError } from '../model/errors.js';
 import { observe, type Observation } from './observe.js';
 import type { IoHost } from '../ports/io-host.js';
 import type { CheckPorts, PlanCheck } from './preflight/checks.js';
-import { PLAN_FORMAT, type Plan } from '../model/plan.js';
+import { PLAN_FORMAT, type Finding, type Plan } from '../model/plan.js';
+import type { DesiredApplication } from '../model/application.js';
+import { resolveRestore } from '../engine/restore.js';
+import { restoreCandidates } from './snapshot-lookup.js';
 import { planChanges } from '../engine/planner.js';
 import { deploySettings, type DeploySettings } from '../model/deploy-settings.js';
 import { desiredFromSpec } from '../spec/desired.js';
@@ -57,6 +60,7 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
     observation = await observe(gateway, desired.name, ledger, { restoreFrom: desired.restore.from });
   }
   const live = observation.live;
+  const restoreRefusal = await resolveEnhancedRestore(gateway, desired, live !== undefined);
   const kpuQuota = input.kpuQuota ?? spec.spec.limits?.kpus ?? DEFAULT_KPU_QUOTA;
   const planned = planChanges({
     desired,
@@ -64,6 +68,8 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
     ...(observation.snapshots ? { snapshots: observation.snapshots } : {}),
     kpuQuota,
   });
+
+  if (restoreRefusal) planned.findings.push(restoreRefusal);
 
   // A JAR the ledger knows under this key has a known digest even when given as code.s3.
   const known = artifactAt(ledger, artifact.bucket, artifact.key);
@@ -155,6 +161,32 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
     }
   }
   return { plan, observation };
+}
+
+/**
+ * In enhanced mode a named restore snapshot is sent by its ARN: resolved here (its name is unique in the account)
+ * and checked; a refusal when it cannot be restored.
+ */
+async function resolveEnhancedRestore(
+  gateway: MsfGateway,
+  desired: DesiredApplication,
+  exists: boolean,
+): Promise<Finding | undefined> {
+  if (desired.restore.from !== 'snapshot' || desired.config.snapshotMode !== 'enhanced') return undefined;
+  const app = { name: desired.name, mode: desired.config.snapshotMode, runtime: desired.config.runtime };
+  const candidates = await restoreCandidates(gateway, { ...app, exists }, desired.restore);
+  try {
+    desired.restore = resolveRestore(app, desired.restore, candidates);
+    return undefined;
+  } catch (error) {
+    if (!MsfctlError.is(error, 'SNAPSHOT')) throw error;
+    return {
+      severity: 'refusal',
+      code: 'SNAPSHOT_MISSING',
+      message: `restore.snapshot: ${error.message}`,
+      ...(error.hint ? { hint: error.hint } : {}),
+    };
+  }
 }
 
 function withSha(sha256: string | undefined): { sha256?: string } {

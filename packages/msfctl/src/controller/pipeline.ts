@@ -144,6 +144,7 @@ export async function runPipeline<O extends { live: LiveApplication | undefined 
         ...(ctx.wait ? { wait: ctx.wait } : {}),
         onOperation: (op) => session.recordOperation(op),
         assertLockHeld: () => session.lock.assertHeld(),
+        ...(ctx.exporter ? { exporter: ctx.exporter } : {}),
       });
       const deleted = decision.actions.some((a) => a.type === 'delete') && execution.ok;
       let live = deleted ? undefined : await gateway.describe(application);

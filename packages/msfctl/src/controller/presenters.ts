@@ -16,6 +16,7 @@ const VERB: Record<Action['type'], [string, string]> = {
   'force-stop': ['Force-stopping', 'Stopped'],
   rollback: ['Rolling back', 'Rolled back'],
   snapshot: ['Taking snapshot of', 'Took snapshot of'],
+  export: ['Exporting a snapshot of', 'Exported a snapshot of'],
   delete: ['Deleting', 'Deleted'],
   wait: ['Waiting for the operation on', 'Waited for the operation on'],
   reconcile: ['Reading back', 'Read back'],

@@ -10,6 +10,7 @@ import {
   type LiveApplication,
   type OperationInfo,
   type SnapshotInfo,
+  type SnapshotOperationInfo,
 } from '../model/application.js';
 import { MsfctlError } from '../model/errors.js';
 import type { Progress } from '../ports/io-host.js';
@@ -113,31 +114,58 @@ export async function waitForOutcome(
   return { live, ...(operation ? { operation } : {}) };
 }
 
-/** Resolves with the snapshot once it is READY or FAILED. */
+/** Resolves with the snapshot (an enhanced one, or an application snapshot) once it is READY or FAILED. */
 export function waitForSnapshot(
   gateway: MsfGateway,
   application: string,
   name: string,
-  options: WaitOptions = {},
+  options: WaitOptions & { enhanced?: boolean } = {},
 ): Promise<SnapshotInfo> {
   return poll(options, `snapshot ${name} of ${application}`, async () => {
-    const snapshot = (await gateway.listSnapshots(application)).find((s) => s.name === name);
+    const snapshot = (await gateway.listSnapshots(application)).find(
+      (s) => s.name === name && Boolean(s.enhanced) === (options.enhanced ?? false),
+    );
     if (snapshot && (snapshot.status === 'READY' || snapshot.status === 'FAILED'))
       return { done: true, value: snapshot };
     return { done: false, text: `snapshot ${name} ${snapshot?.status ?? 'requested'}` };
   });
 }
 
-/** Resolves once the snapshot no longer exists (deletion is asynchronous: DELETING → gone). */
+/**
+ * Resolves once the snapshot no longer exists (deletion is asynchronous: DELETING → gone). An enhanced snapshot
+ * is looked up by name account-wide (its application may be gone), an application snapshot in its application.
+ */
 export function waitForSnapshotGone(
   gateway: MsfGateway,
   application: string,
-  name: string,
+  snapshot: Pick<SnapshotInfo, 'name' | 'enhanced' | 'createdAt'>,
   options: WaitOptions = {},
 ): Promise<void> {
-  return poll(options, `snapshot ${name} of ${application} to be deleted`, async () => {
-    const snapshot = (await gateway.listSnapshots(application)).find((s) => s.name === name);
-    if (!snapshot) return { done: true, value: undefined };
-    return { done: false, text: `snapshot ${name} ${snapshot.status}` };
+  const { name } = snapshot;
+  return poll(
+    options,
+    `snapshot ${name}${snapshot.enhanced ? '' : ` of ${application}`} to be deleted`,
+    async () => {
+      const left = snapshot.enhanced
+        ? await gateway.describeEnhancedSnapshot(name)
+        : (await gateway.listSnapshots(application)).find((s) => s.name === name && !s.enhanced);
+      // A new snapshot may take a deleted one's name (and so its ARN): it is another one.
+      if (!left || left.createdAt !== snapshot.createdAt) return { done: true, value: undefined };
+      return { done: false, text: `snapshot ${name} ${left.status}` };
+    },
+  );
+}
+
+/** Resolves with a snapshot operation (ImportSnapshot, ExportSnapshot, …) once it is no longer IN_PROGRESS. */
+export function waitForSnapshotOperation(
+  gateway: MsfGateway,
+  snapshot: string,
+  operationId: string,
+  options: WaitOptions = {},
+): Promise<SnapshotOperationInfo> {
+  return poll(options, `operation ${operationId} of snapshot ${snapshot}`, async () => {
+    const operation = await gateway.describeSnapshotOperation(snapshot, operationId);
+    if (operation.status !== 'IN_PROGRESS') return { done: true, value: operation };
+    return { done: false, text: `${operation.operation} in progress` };
   });
 }

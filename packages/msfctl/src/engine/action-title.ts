@@ -2,6 +2,7 @@
 import type { Action } from '../model/actions.js';
 import { describeCode } from '../model/application.js';
 import { kindLabel } from '../model/changes.js';
+import { describeS3Prefix } from '../model/snapshot-refs.js';
 
 export function actionTitle(a: Action): string {
   if (a.title) return a.title;
@@ -20,6 +21,8 @@ export function actionTitle(a: Action): string {
       return `rollback from version ${a.fromVersion} to ${a.toVersion !== undefined ? `version ${a.toVersion}` : 'the previous version'}`;
     case 'snapshot':
       return `snapshot ${a.name}`;
+    case 'export':
+      return `export snapshot ${a.snapshot} to ${describeS3Prefix(a.to)}`;
     case 'delete':
       return 'delete application';
     case 'wait':

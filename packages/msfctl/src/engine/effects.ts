@@ -4,6 +4,7 @@
  */
 import { newestReadySnapshot, type RestoreSettings, type SnapshotInfo } from '../model/application.js';
 import type { Effect } from '../model/actions.js';
+import { describeSnapshotRef } from '../model/snapshot-refs.js';
 
 export interface NewestSnapshot {
   /** Undefined when the snapshots were not listed (then the text hedges). */
@@ -53,7 +54,7 @@ export function updateRunningEffect(
       return {
         ...base,
         state: 'restored',
-        stateDetail: `restored from snapshot ${run.snapshot} (progress made after it is lost)${nonRestored(run)}`,
+        stateDetail: `restored from snapshot ${describeSnapshotRef(run)} (progress made after it is lost)${nonRestored(run)}`,
       };
   }
 }
@@ -113,7 +114,7 @@ export function startEffect(
       return {
         ...base,
         state: 'restored',
-        stateDetail: `restored from snapshot ${run.snapshot}${nonRestored(run)}`,
+        stateDetail: `restored from snapshot ${describeSnapshotRef(run)}${nonRestored(run)}`,
       };
   }
 }

@@ -13,11 +13,13 @@ import {
   type LiveApplication,
   type RestoreSettings,
   type SnapshotInfo,
+  type SnapshotMode,
 } from '../model/application.js';
 import type { ChangeKind } from '../model/changes.js';
 import { newestReady, startEffect, stopEffect, updateReadyEffect } from './effects.js';
 import { chooseGoodSnapshot } from './recovery/good-snapshot.js';
 import { configUpdateBetween } from './updates.js';
+import { restorableIn, restoreFromSnapshot } from '../model/snapshot-refs.js';
 
 const KIND_ORDER: ChangeKind[] = ['runtime', 'code', 'scale', 'config'];
 
@@ -47,7 +49,10 @@ export function forcedPath(input: ForcedPathInput): Action[] {
       title: `Force-stop ${app} without a snapshot (${input.why})`,
       effect: stopEffect(false, true, kpusInUse(live)),
     });
-  const { update, changes } = configUpdateBetween(live.config, to);
+  // The switch to enhanced snapshots is one-way: going back to a legacy version keeps the enhanced mode.
+  const target =
+    live.config.snapshotMode === 'enhanced' ? { ...to, snapshotMode: live.config.snapshotMode } : to;
+  const { update, changes } = configUpdateBetween(live.config, target);
   if (changes.length) {
     const kinds = KIND_ORDER.filter((k) => changes.some((c) => c.kind === k));
     const forced: ActionOf<'update'> = {
@@ -91,16 +96,19 @@ export interface ForcedRestore {
 export function forcedDeployRestore(input: {
   restore: RestoreSettings;
   snapshots: readonly SnapshotInfo[];
+  /** The application's snapshot mode: which snapshots a start can name. */
+  mode: SnapshotMode;
   lastGoodVersionId?: number;
   deployStartedAt?: number;
 }): ForcedRestore {
   const { restore, lastGoodVersionId } = input;
+  const snapshots = restorableIn(input.mode, input.snapshots);
   const good = chooseGoodSnapshot({
-    snapshots: input.snapshots,
+    snapshots,
     ...(lastGoodVersionId !== undefined ? { goodVersionId: lastGoodVersionId } : {}),
     ...(input.deployStartedAt !== undefined ? { deployStartedAt: input.deployStartedAt } : {}),
   });
-  const chosen = good?.snapshot ?? newestReady(input.snapshots).snapshot;
+  const chosen = good?.snapshot ?? newestReady(snapshots).snapshot;
   const why = good
     ? good.why === 'of-good-version'
       ? `of the last good version ${lastGoodVersionId}`
@@ -110,7 +118,7 @@ export function forcedDeployRestore(input: {
       : 'the newest one (msfctl knows no good version)';
   if (restore.from !== 'latest' || !chosen) return { run: restore, why };
   return {
-    run: { from: 'snapshot', snapshot: chosen.name, allowNonRestoredState: restore.allowNonRestoredState },
+    run: restoreFromSnapshot(chosen, restore.allowNonRestoredState),
     snapshot: chosen,
     why,
   };

@@ -23,6 +23,7 @@ import { diffConfig, type ChangeKind, type FieldChange } from '../model/changes.
 import { configUpdateBetween } from './updates.js';
 import type { Finding } from '../model/plan.js';
 import type { Action } from '../model/actions.js';
+import { snapshotModeFindings } from './snapshot-mode.js';
 
 export interface PlannerInput {
   desired: DesiredApplication;
@@ -57,8 +58,15 @@ export function planChanges(input: PlannerInput): PlannerOutput {
       hint: `Lower parallelism to at most ${kpuQuota * p.perKpu}, raise parallelism.perKpu (up to 8), or, if your account's quota is higher, set limits.kpus in the spec (or --kpu-quota).`,
     });
   }
-  if (desired.restore.from === 'snapshot' && input.snapshots && live) {
-    const named = input.snapshots.find((s) => s.name === desired.restore.snapshot);
+  findings.push(...snapshotModeFindings(desired, live, input.snapshots));
+  // In enhanced mode the restore was resolved to an ARN, and checked, when observed (controller/make-plan.ts).
+  if (
+    desired.restore.from === 'snapshot' &&
+    desired.config.snapshotMode === 'legacy' &&
+    input.snapshots &&
+    live
+  ) {
+    const named = input.snapshots.find((s) => !s.enhanced && s.name === desired.restore.snapshot);
     if (!named || named.status !== 'READY') {
       findings.push({
         severity: 'refusal',

@@ -1,13 +1,43 @@
 /**
- * Snapshot names and the retention policy: pure. Pruning never selects the newest READY snapshot (the state a
- * restart or rollback would restore).
+ * Snapshot names, lookup and the retention policy: pure. Retention covers both kinds (application snapshots and
+ * an application's enhanced snapshots) and never selects the newest READY snapshot of the application (the
+ * state a restart or rollback would restore).
  */
-import type { SnapshotInfo } from '../model/application.js';
+import type { SnapshotInfo, SnapshotMode } from '../model/application.js';
 import { MsfctlError } from '../model/errors.js';
+import { isSnapshotArn, snapshotKey } from '../model/snapshot-refs.js';
 
-export function defaultSnapshotName(now: Date = new Date()): string {
+/**
+ * msfctl-<UTC time>; in enhanced mode msfctl-<application>-<UTC time>, since an enhanced snapshot's name is
+ * unique in the whole account and Region, not only within its application.
+ */
+export function defaultSnapshotName(
+  now: Date = new Date(),
+  enhancedOf?: { application: string; mode: SnapshotMode },
+): string {
   const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `msfctl-${t}`;
+  return enhancedOf?.mode === 'enhanced' ? `msfctl-${enhancedOf.application}-${t}` : `msfctl-${t}`;
+}
+
+/**
+ * The snapshot `ref` (a name, or an enhanced snapshot's ARN) names among `snapshots`; undefined when none. A
+ * name both an application snapshot and an enhanced snapshot carry is ambiguous: the ARN tells them apart.
+ */
+export function findSnapshot(
+  snapshots: readonly SnapshotInfo[],
+  ref: string,
+  application: string,
+): SnapshotInfo | undefined {
+  if (isSnapshotArn(ref)) return snapshots.find((s) => s.enhanced?.arn === ref);
+  const named = snapshots.filter((s) => s.name === ref);
+  if (named.length > 1) {
+    throw new MsfctlError(
+      'USAGE',
+      `${application} has an application snapshot and an enhanced snapshot both named ${ref}.`,
+      { hint: `Name the enhanced one by its ARN (${named.find((s) => s.enhanced)?.enhanced?.arn}).` },
+    );
+  }
+  return named[0];
 }
 
 export interface PrunePolicy {
@@ -30,6 +60,7 @@ export function assertPrunePolicy(policy: PrunePolicy): void {
   }
 }
 
+/** `snapshots` are one application's, of both kinds: the newest READY one among all of them is never deleted. */
 export function selectPrunable(
   snapshots: readonly SnapshotInfo[],
   policy: PrunePolicy,
@@ -38,16 +69,17 @@ export function selectPrunable(
   assertPrunePolicy(policy);
   const sorted = [...snapshots].sort((a, b) => b.createdAt - a.createdAt);
   const ready = sorted.filter((s) => s.status === 'READY');
-  const newest = ready[0];
-  const keepNewest = new Set(ready.slice(0, Math.max(1, policy.keep ?? 1)).map((s) => s.name));
+  const newest = ready[0] ? snapshotKey(ready[0]) : undefined;
+  const keepNewest = new Set(ready.slice(0, Math.max(1, policy.keep ?? 1)).map(snapshotKey));
   const protect = new Set(policy.protect ?? []);
   const selection: PruneSelection = { delete: [], keep: [] };
   for (const s of sorted) {
     let reason: string | undefined;
     if (s.status === 'CREATING' || s.status === 'DELETING') reason = `${s.status}`;
-    else if (s.name === newest?.name) reason = 'newest READY snapshot (never deleted)';
+    else if (snapshotKey(s) === newest) reason = 'newest READY snapshot (never deleted)';
     else if (protect.has(s.name)) reason = 'named in the spec (restore.snapshot)';
-    else if (policy.keep !== undefined && keepNewest.has(s.name)) reason = `among the newest ${policy.keep}`;
+    else if (policy.keep !== undefined && keepNewest.has(snapshotKey(s)))
+      reason = `among the newest ${policy.keep}`;
     else if (policy.olderThanMs !== undefined && now - s.createdAt <= policy.olderThanMs)
       reason = 'not old enough';
     if (reason) selection.keep.push({ snapshot: s, reason });

@@ -35,6 +35,11 @@ export function configUpdateBetween(
       case 'snapshotsEnabled':
         update.snapshotsEnabled = to.snapshotsEnabled;
         break;
+      case 'snapshotMode':
+        // SnapshotModeUpdate travels in ApplicationSnapshotConfigurationUpdate, whose SnapshotsEnabledUpdate is required.
+        update.snapshotMode = to.snapshotMode;
+        update.snapshotsEnabled = to.snapshotsEnabled;
+        break;
       case 'systemRollback':
         update.systemRollback = to.systemRollback;
         break;

@@ -17,8 +17,8 @@ import {
 } from '../model/application.js';
 import { diffConfig } from '../model/changes.js';
 import { MsfctlError } from '../model/errors.js';
+import { resolveRestore, type RestoringApplication } from './restore.js';
 import {
-  deleteEffect,
   newestReady,
   rollbackEffect,
   snapshotEffect,
@@ -44,21 +44,20 @@ function busy(live: LiveApplication, what: string): MsfctlError {
   });
 }
 
-/** A named snapshot to restore must exist and be READY. */
-export function assertRestorable(
-  application: string,
-  run: RestoreSettings,
-  snapshots: readonly SnapshotInfo[],
-): void {
-  if (run.from !== 'snapshot') return;
-  const named = snapshots.find((s) => s.name === run.snapshot);
-  if (!named || named.status !== 'READY') {
-    throw new MsfctlError(
-      'SNAPSHOT',
-      `Snapshot ${run.snapshot} of ${application} ${named ? `is ${named.status}` : 'does not exist'}.`,
-      { hint: '`msfctl snapshot list` shows the snapshots you can restore from.' },
-    );
-  }
+/** The application as a restore judges it: its snapshot mode and the runtime the job will run. */
+function restoring(live: LiveApplication): RestoringApplication {
+  return { name: live.name, mode: live.config.snapshotMode, runtime: live.config.runtime };
+}
+
+/** The application's own snapshots among the candidates (what "latest" chooses from). */
+function ownSnapshots(live: LiveApplication, candidates: readonly SnapshotInfo[]): SnapshotInfo[] {
+  return candidates.filter(
+    (s) =>
+      !s.enhanced ||
+      (s.enhanced.sourceApplication === live.name &&
+        (s.enhanced.sourceApplicationCreatedAt === undefined ||
+          Math.floor(s.enhanced.sourceApplicationCreatedAt / 1000) === Math.floor(live.createdAt / 1000))),
+  );
 }
 
 function startAction(
@@ -71,14 +70,19 @@ function startAction(
   return { type: 'start', run, reason, effect: startEffect(run, newestReady(snapshotsKnown), kpus, false) };
 }
 
+/**
+ * `candidates`: the application's snapshots and, when the restore names an enhanced snapshot of another
+ * application, that one (engine/restore.ts).
+ */
 export function startDecision(
   live: LiveApplication,
-  run: RestoreSettings,
-  snapshots: readonly SnapshotInfo[],
+  asked: RestoreSettings,
+  candidates: readonly SnapshotInfo[],
 ): VerbDecision {
   if (live.status === 'RUNNING') return { nothing: `${live.name} is already RUNNING.` };
   if (live.status !== 'READY') throw busy(live, 'start');
-  assertRestorable(live.name, run, snapshots);
+  const run = resolveRestore(restoring(live), asked, candidates);
+  const snapshots = ownSnapshots(live, candidates);
   return {
     actions: [startAction(live, run, 'msfctl start', snapshots)],
     details: { restore: run },
@@ -104,11 +108,12 @@ export function stopDecision(live: LiveApplication, force: boolean): VerbDecisio
 /** Stops (with a snapshot, when enabled) and starts again, restoring as told. */
 export function restartDecision(
   live: LiveApplication,
-  run: RestoreSettings,
-  snapshots: readonly SnapshotInfo[],
+  asked: RestoreSettings,
+  candidates: readonly SnapshotInfo[],
 ): VerbDecision {
   if (live.status !== 'RUNNING' && live.status !== 'READY') throw busy(live, 'restart');
-  assertRestorable(live.name, run, snapshots);
+  const run = resolveRestore(restoring(live), asked, candidates);
+  const snapshots = ownSnapshots(live, candidates);
   const actions: Action[] = [];
   const running = live.status === 'RUNNING';
   if (running) {
@@ -247,28 +252,6 @@ export function scaleDecision(live: LiveApplication, request: ScaleRequest): Ver
     details: { parallelism },
     intended: running ? 'RUNNING' : 'READY',
   };
-}
-
-/** A final snapshot of a running job (unless skipped), a force stop, the delete. */
-export function destroyDecision(live: LiveApplication, finalSnapshot: string | undefined): VerbDecision {
-  if (live.status === 'DELETING') return { nothing: `${live.name} is already being deleted.` };
-  const actions: Action[] = [];
-  const kpus = kpusInUse(live);
-  const snapshotName = live.status === 'RUNNING' ? finalSnapshot : undefined;
-  if (snapshotName) actions.push({ type: 'snapshot', name: snapshotName, effect: snapshotEffect(kpus) });
-  if (live.status !== 'READY') {
-    // The state is in the final snapshot already (or is being dropped on purpose): no second snapshot.
-    const stop = stopEffect(false, true, kpus);
-    actions.push({
-      type: 'force-stop',
-      reason: 'destroy',
-      effect: snapshotName
-        ? { ...stop, state: 'saved', stateDetail: `state kept in the final snapshot ${snapshotName}` }
-        : stop,
-    });
-  }
-  actions.push({ type: 'delete', effect: deleteEffect(0) });
-  return { actions, details: { finalSnapshot: snapshotName ?? null, skipSnapshot: !finalSnapshot } };
 }
 
 export function snapshotDecision(live: LiveApplication, name: string): VerbDecision {

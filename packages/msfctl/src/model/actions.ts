@@ -9,6 +9,8 @@ import type {
   LiveApplication,
   OperationInfo,
   RestoreSettings,
+  S3Prefix,
+  SnapshotInfo,
 } from './application.js';
 import type { HealthResult } from './health.js';
 import type { ChangeKind, FieldChange } from './changes.js';
@@ -56,7 +58,13 @@ export type Action = Common &
     | { type: 'force-stop'; reason?: string }
     /** RollbackApplication: the previous version, with state from the latest snapshot. */
     | { type: 'rollback'; fromVersion: number; toVersion?: number }
+    /** CreateApplicationSnapshot, or CreateSnapshot in enhanced mode. */
     | { type: 'snapshot'; name: string }
+    /**
+     * Export a snapshot's savepoint to S3 (where a snapshot outlives a legacy application): under `to`, with
+     * `role` for the service to write there.
+     */
+    | { type: 'export'; snapshot: string; enhanced: boolean; to: S3Prefix; role: string }
     | { type: 'delete' }
     /** Wait for an operation the service runs by itself (its system rollback) to end. */
     | { type: 'wait'; operationId: string }
@@ -91,6 +99,10 @@ export interface ActionRecord {
   live?: LiveApplication | undefined;
   /** The verdict of a verify action. */
   health?: HealthResult;
+  /** The snapshot a snapshot action took. */
+  snapshot?: SnapshotInfo;
+  /** Where an export action wrote the savepoint. */
+  exported?: S3Prefix;
   /** Why it failed, in one sentence. */
   error?: string;
 }

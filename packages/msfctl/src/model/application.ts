@@ -75,6 +75,13 @@ export interface CheckpointSettings {
   minPauseMs: number;
 }
 
+/**
+ * ApplicationSnapshotConfiguration.SnapshotMode. legacy (APPLICATION_SNAPSHOTS_LEGACY): snapshots belong to
+ * their application and die with it. enhanced (ENHANCED_SNAPSHOTS, FLINK-1_20 or later, one-way): snapshots
+ * are account-level resources with an ARN, outlive their application, restore into any enhanced application.
+ */
+export type SnapshotMode = 'legacy' | 'enhanced';
+
 /** The versioned configuration of an application: everything UpdateApplication can change. */
 export interface AppConfig {
   runtime: string;
@@ -85,6 +92,7 @@ export interface AppConfig {
   monitoring: MonitoringSettings;
   checkpoints: CheckpointSettings;
   snapshotsEnabled: boolean;
+  snapshotMode: SnapshotMode;
   systemRollback: boolean;
 }
 
@@ -100,6 +108,7 @@ export type ConfigUpdate = Partial<
     | 'monitoring'
     | 'checkpoints'
     | 'snapshotsEnabled'
+    | 'snapshotMode'
     | 'systemRollback'
   >
 >;
@@ -107,7 +116,10 @@ export type ConfigUpdate = Partial<
 /** How a (re)started job restores its state: RunConfiguration on start, RunConfigurationUpdate on update. */
 export interface RestoreSettings {
   from: 'latest' | 'none' | 'snapshot';
+  /** The snapshot's name (from: snapshot). */
   snapshot?: string;
+  /** An enhanced snapshot, restored by SnapshotArn (enhanced mode); the name is then for people. */
+  snapshotArn?: string;
   allowNonRestoredState: boolean;
 }
 
@@ -144,10 +156,27 @@ export interface LiveApplication {
 export interface SnapshotInfo {
   name: string;
   status: 'CREATING' | 'READY' | 'DELETING' | 'FAILED';
+  /** The application version it was taken of (0 for an imported enhanced snapshot, which has none). */
   versionId: number;
   /** Epoch milliseconds. */
   createdAt: number;
   runtime?: string;
+  /** Present for an enhanced snapshot (an account-level resource); absent for an application snapshot. */
+  enhanced?: EnhancedSnapshotFacts;
+}
+
+/** What only an enhanced snapshot has. */
+export interface EnhancedSnapshotFacts {
+  arn: string;
+  /** USER: CreateSnapshot or ImportSnapshot; SYSTEM: taken by the service on stop or update. */
+  initiator: 'USER' | 'SYSTEM';
+  initiatorOperation: 'CreateSnapshot' | 'ImportSnapshot' | 'SystemCreateSnapshot';
+  /** The application it was taken of (absent for an imported one). */
+  sourceApplication?: string;
+  /** When that application was created (epoch ms), when known: tells one incarnation of a name from another. */
+  sourceApplicationCreatedAt?: number;
+  /** s3://bucket/prefix it was imported from, when known. */
+  importedFrom?: string;
 }
 
 export interface OperationInfo {
@@ -160,6 +189,24 @@ export interface OperationInfo {
   versionTo?: number;
   error?: string;
   rollbackOperationId?: string;
+}
+
+/** An operation on an enhanced snapshot (CreateSnapshot, ImportSnapshot, ExportSnapshot, …). */
+export interface SnapshotOperationInfo {
+  id: string;
+  operation: string;
+  status: 'IN_PROGRESS' | 'CANCELLED' | 'SUCCESSFUL' | 'FAILED';
+  snapshotArn?: string;
+  /** ExportSnapshot, once it succeeded: where the savepoint was written (ExportedPrefix). */
+  exportedTo?: S3Prefix;
+  /** Why it failed: SnapshotOperationFailureDetails.ErrorInfo. */
+  error?: { code?: string; message?: string };
+}
+
+/** A place in S3 that holds (or will hold) a savepoint: a bucket and a key prefix ending in "/". */
+export interface S3Prefix {
+  bucket: string;
+  prefix: string;
 }
 
 export interface VersionSummary {

@@ -17,6 +17,7 @@ export type UpdateSection =
   | 'monitoring'
   | 'checkpoints'
   | 'snapshotsEnabled'
+  | 'snapshotMode'
   | 'systemRollback';
 
 export interface FieldChange {
@@ -27,6 +28,8 @@ export interface FieldChange {
   /** Display values; undefined = absent. */
   before: string | undefined;
   after: string | undefined;
+  /** The service cannot undo this change (the switch to enhanced snapshots). */
+  oneWay?: true;
 }
 
 const KIND_LABEL: Record<ChangeKind, string> = {
@@ -45,6 +48,8 @@ interface Rule {
   section: UpdateSection;
   kind: ChangeKind;
   read: (c: AppConfig) => string;
+  /** The change to this value cannot be undone. */
+  oneWayTo?: string;
 }
 
 const RULES: Rule[] = [
@@ -95,10 +100,18 @@ const RULES: Rule[] = [
     read: (c) => String(c.checkpoints.minPauseMs),
   },
   {
-    field: 'snapshots',
+    field: 'snapshots.enabled',
     section: 'snapshotsEnabled',
     kind: 'config',
     read: (c) => String(c.snapshotsEnabled),
+  },
+  {
+    field: 'snapshots.mode',
+    section: 'snapshotMode',
+    kind: 'config',
+    // Configurations recorded before the mode existed (ledgers) were legacy.
+    read: (c) => c.snapshotMode ?? 'legacy',
+    oneWayTo: 'enhanced',
   },
   {
     field: 'systemRollback',
@@ -118,7 +131,14 @@ export function diffConfig(from: AppConfig, to: AppConfig): FieldChange[] {
     const before = rule.read(from);
     const after = rule.read(to);
     if (before !== after)
-      changes.push({ field: rule.field, kind: rule.kind, section: rule.section, before, after });
+      changes.push({
+        field: rule.field,
+        kind: rule.kind,
+        section: rule.section,
+        before,
+        after,
+        ...(rule.oneWayTo === after ? { oneWay: true as const } : {}),
+      });
   }
   changes.push(...diffProperties(from.properties, to.properties));
   return changes;

@@ -83,6 +83,10 @@ export interface SnapshotRecord {
   takenAt: string;
   versionId?: number;
   reason: string;
+  /** An enhanced snapshot's ARN (it outlives the application). */
+  arn?: string;
+  /** s3://… where its savepoint was exported. */
+  exportedTo?: string;
 }
 
 export interface Ledger {

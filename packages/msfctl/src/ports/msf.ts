@@ -9,7 +9,10 @@ import type {
   LiveApplication,
   OperationInfo,
   RestoreSettings,
+  S3Prefix,
   SnapshotInfo,
+  SnapshotMode,
+  SnapshotOperationInfo,
   VersionSummary,
 } from '../model/application.js';
 import type { ConfigUpdate } from '../model/application.js';
@@ -43,9 +46,29 @@ export interface MsfGateway {
   describeOperation(name: string, operationId: string): Promise<OperationInfo>;
   /** Newest first. */
   listOperations(name: string, limit?: number): Promise<OperationInfo[]>;
+  /**
+   * The application's snapshots, newest first: its application snapshots and, in enhanced mode, the enhanced
+   * snapshots taken of it (of this application, not of an earlier one of the same name).
+   */
   listSnapshots(name: string): Promise<SnapshotInfo[]>;
-  createSnapshot(name: string, snapshotName: string): Promise<void>;
-  deleteSnapshot(name: string, snapshotName: string, createdAt: number): Promise<void>;
+  /** CreateApplicationSnapshot (legacy mode) or CreateSnapshot (enhanced); resolves once accepted. */
+  createSnapshot(name: string, snapshotName: string, mode: SnapshotMode): Promise<void>;
+  /** DeleteApplicationSnapshot, or DeleteSnapshot for an enhanced snapshot; resolves once accepted. */
+  deleteSnapshot(
+    name: string,
+    snapshot: Pick<SnapshotInfo, 'name' | 'createdAt' | 'enhanced'>,
+  ): Promise<void>;
+  /** An enhanced snapshot by name, of any application (undefined: none of that name). */
+  describeEnhancedSnapshot(snapshotName: string): Promise<SnapshotInfo | undefined>;
+  /** The account's enhanced snapshots in this Region, newest first (versionId 0: the list does not say). */
+  listEnhancedSnapshots(): Promise<SnapshotInfo[]>;
+  /** ImportSnapshot of the Flink savepoint under `from`; the operation says how it ended. */
+  importSnapshot(
+    snapshotName: string,
+    from: S3Prefix,
+    role: string,
+  ): Promise<{ operationId: string; arn: string }>;
+  describeSnapshotOperation(snapshotName: string, operationId: string): Promise<SnapshotOperationInfo>;
   listVersions(name: string): Promise<VersionSummary[]>;
   describeVersion(name: string, versionId: number): Promise<LiveApplication>;
   listApplications(): Promise<ApplicationSummary[]>;

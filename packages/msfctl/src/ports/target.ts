@@ -3,6 +3,7 @@
  * here and only here — adapters/targets implements it, and no other code asks which kind a target is.
  */
 import type { Plan } from '../model/plan.js';
+import type { SnapshotExporter } from './snapshot-export.js';
 import type { SnapshotStateSource } from './snapshot-state.js';
 
 export interface Target {
@@ -17,4 +18,6 @@ export interface Target {
   readonly createsBuckets: boolean;
   /** What a snapshot holds, where the target can read it (msf-local); none on AWS. */
   readonly snapshotState?: SnapshotStateSource;
+  /** Exports snapshots' savepoints to S3: enhanced ones on AWS, both kinds on msf-local. */
+  readonly snapshotExporter: SnapshotExporter;
 }

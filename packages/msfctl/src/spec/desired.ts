@@ -24,7 +24,8 @@ export function desiredFromSpec(spec: ApplicationSpec, code: CodeLocation): Desi
       checkpoints: spec.checkpoints
         ? { custom: true, ...spec.checkpoints }
         : { ...SERVICE_DEFAULTS.checkpoints },
-      snapshotsEnabled: spec.snapshots,
+      snapshotsEnabled: spec.snapshots.enabled,
+      snapshotMode: spec.snapshots.mode,
       systemRollback: spec.systemRollback,
     },
   };

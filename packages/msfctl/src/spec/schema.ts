@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_DEPLOY } from '../model/deploy-settings.js';
+import { ENHANCED_MIN_RUNTIME, supportsEnhancedSnapshots } from '../model/snapshot-refs.js';
 
 const NAME = /^[a-zA-Z0-9_.-]+$/;
 
@@ -121,6 +122,26 @@ const restoreSchema = z.preprocess(
     }),
 );
 
+/**
+ * `snapshots: true | false` (= `{ enabled }`) or the object form. enabled: ApplicationSnapshotConfiguration.
+ * SnapshotsEnabled. mode: SnapshotMode — legacy (application snapshots, deleted with their application) or
+ * enhanced (account-level snapshots with ARNs that outlive it; FLINK-1_20 or later; the switch is one-way).
+ */
+const snapshotsSchema = z.preprocess(
+  (value, ctx) => {
+    if (typeof value === 'boolean') return { enabled: value };
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must be true, false or an object { enabled, mode }' });
+      return z.NEVER;
+    }
+    return value;
+  },
+  z.strictObject({
+    enabled: z.boolean().default(true),
+    mode: z.enum(['legacy', 'enhanced']).default('legacy'),
+  }),
+);
+
 /** Fields an environment may override: everything but the environments themselves. */
 export const applicationFields = {
   application: applicationName,
@@ -162,8 +183,7 @@ export const applicationFields = {
       minPauseMs: z.number().int().min(0).default(5_000),
     })
     .optional(),
-  /** ApplicationSnapshotConfiguration.SnapshotsEnabled. */
-  snapshots: z.boolean().default(true),
+  snapshots: snapshotsSchema.default({ enabled: true, mode: 'legacy' }),
   /** ApplicationSystemRollbackConfiguration.RollbackEnabled: the service rolls back a failed update itself. */
   systemRollback: z.boolean().default(false),
   restore: restoreSchema.default({ from: 'latest', allowNonRestoredState: false }),
@@ -200,6 +220,13 @@ export const applicationSpecSchema = z.strictObject(applicationFields).superRefi
       message: 'is required when code is built or given as a jar: msfctl uploads it there (or use code.s3)',
     });
   }
+  if (spec.snapshots.mode === 'enhanced' && !supportsEnhancedSnapshots(spec.runtime)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['snapshots', 'mode'],
+      message: `enhanced needs runtime ${ENHANCED_MIN_RUNTIME} or later (runtime is ${spec.runtime})`,
+    });
+  }
   if (spec.target.kind === 'aws' && (spec.target.port !== undefined || spec.target.dataDir !== undefined)) {
     ctx.addIssue({
       code: 'custom',
@@ -213,6 +240,7 @@ export type ApplicationSpec = z.output<typeof applicationSpecSchema>;
 export type TargetSpec = ApplicationSpec['target'];
 export type CodeSpec = ApplicationSpec['code'];
 export type DeploySpec = ApplicationSpec['deploy'];
+export type SnapshotsSpec = ApplicationSpec['snapshots'];
 
 /** The file as written: application fields plus `environments`, each a partial override checked after merging. */
 export const specFileSchema = z.looseObject({

@@ -61,7 +61,7 @@ export const TFVARS_RULES: Record<string, VariableRule> = {
     default: 'APPLICATION',
     fields: ['monitoring.metricsLevel'],
   },
-  flink_app_snapshots_enabled: { kind: 'bool', default: true, fields: ['snapshots'] },
+  flink_app_snapshots_enabled: { kind: 'bool', default: true, fields: ['snapshots.enabled'] },
   flink_app_restore_type: {
     kind: 'string',
     default: 'RESTORE_FROM_LATEST_SNAPSHOT',

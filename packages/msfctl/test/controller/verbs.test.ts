@@ -6,9 +6,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { waitForOperation } from '../../src/controller/wait.js';
 import { MsfctlError } from '../../src/model/errors.js';
 import type { RunContext } from '../../src/controller/context.js';
+import { createSnapshot, deleteSnapshots } from '../../src/controller/snapshots.js';
 import {
-  createSnapshot,
-  deleteSnapshots,
   destroyApplication,
   restartApplication,
   rollbackApplication,

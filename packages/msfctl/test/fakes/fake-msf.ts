@@ -1,8 +1,10 @@
 /**
  * An in-memory MsfGateway for unit tests of the executor, waiters and lifecycle commands. It follows the
  * msf-api.md state machine in the small: versions increment on update, operations stay IN_PROGRESS for a
- * few polls with a transient status, stops take snapshots when enabled, failures can be injected.
- * Integration tests use the real msf-local instead.
+ * few polls with a transient status, stops take snapshots when enabled, failures can be injected. Enhanced
+ * snapshots (§7) are account-level: taken in enhanced mode (SYSTEM ones on stop and update), they outlive their
+ * application; the switch is one-way and needs FLINK-1_20+. Integration tests use the real msf-local instead.
+ * (Long: one fake of the whole MSF port, so that the tests see one consistent service.)
  */
 import type { ApplicationSummary, MsfGateway, Started } from '../../src/ports/msf.js';
 import type {
@@ -11,10 +13,14 @@ import type {
   LiveApplication,
   OperationInfo,
   RestoreSettings,
+  S3Prefix,
   SnapshotInfo,
+  SnapshotMode,
+  SnapshotOperationInfo,
   VersionSummary,
 } from '../../src/model/application.js';
 import { MsfctlError } from '../../src/model/errors.js';
+import { supportsEnhancedSnapshots } from '../../src/model/snapshot-refs.js';
 import type { ConfigUpdate } from '../../src/model/application.js';
 
 interface Pending {
@@ -39,6 +45,12 @@ export interface FakeOptions {
 
 export class FakeMsf implements MsfGateway {
   readonly apps = new Map<string, App>();
+  /** Enhanced snapshots: the account's, not any application's. */
+  readonly enhanced: SnapshotInfo[] = [];
+  readonly snapshotOperations = new Map<string, SnapshotOperationInfo & { snapshot: string }>();
+  /** "S3": object bodies by bucket/key (imports read savepoints here, FakeSnapshotExporter writes them). */
+  readonly objects = new Map<string, Buffer>();
+  readonly buckets = new Set<string>(['artifacts']);
   readonly calls: string[] = [];
   /** The next operation of this kind fails with this ErrorString. */
   readonly failNext: Partial<Record<'StartApplication' | 'UpdateApplication' | 'StopApplication', string>> =
@@ -117,8 +129,33 @@ export class FakeMsf implements MsfGateway {
     app.versions.set(versionId, app.live);
   }
 
-  private takeSnapshot(app: App, name = `auto-${++this.seq}`): void {
-    app.snapshots.unshift({ name, status: 'READY', versionId: app.live.versionId, createdAt: this.now() });
+  /** A snapshot of the running job: enhanced in enhanced mode (SYSTEM when the service takes it). */
+  private takeSnapshot(app: App, name?: string): void {
+    const createdAt = this.now();
+    if (app.live.config.snapshotMode !== 'enhanced') {
+      app.snapshots.unshift({
+        name: name ?? `auto-${++this.seq}`,
+        status: 'READY',
+        versionId: app.live.versionId,
+        createdAt,
+      });
+      return;
+    }
+    const chosen = name ?? `SYSTEMSNAPSHOT-${app.live.name}-${++this.seq}`;
+    this.enhanced.unshift({
+      name: chosen,
+      status: 'READY',
+      versionId: app.live.versionId,
+      createdAt,
+      runtime: app.live.config.runtime,
+      enhanced: {
+        arn: `arn:aws:kinesisanalytics:us-east-1:000000000000:snapshot/${chosen}`,
+        initiator: name ? 'USER' : 'SYSTEM',
+        initiatorOperation: name ? 'CreateSnapshot' : 'SystemCreateSnapshot',
+        sourceApplication: app.live.name,
+        sourceApplicationCreatedAt: app.live.createdAt,
+      },
+    });
   }
 
   async describe(name: string): Promise<LiveApplication | undefined> {
@@ -132,6 +169,8 @@ export class FakeMsf implements MsfGateway {
   async create(name: string, config: AppConfig): Promise<LiveApplication> {
     this.calls.push(`create ${name}`);
     if (this.apps.has(name)) throw new MsfctlError('APP_BUSY', `${name} exists`);
+    if (config.snapshotMode === 'enhanced' && !supportsEnhancedSnapshots(config.runtime))
+      throw new MsfctlError('AWS', 'InvalidArgumentException: enhanced snapshots need FLINK-1_20');
     const live: LiveApplication = {
       name,
       arn: `arn:aws:kinesisanalytics:us-east-1:000000000000:application/${name}`,
@@ -157,9 +196,16 @@ export class FakeMsf implements MsfGateway {
     if ((basis.conditionalToken ?? `token-${basis.versionId}`) !== app.live.conditionalToken) {
       throw new MsfctlError('PLAN_STALE', 'ConcurrentModificationException');
     }
+    const next = { ...app.live.config, ...structuredClone(update) };
+    if (app.live.config.snapshotMode === 'enhanced' && next.snapshotMode === 'legacy')
+      throw new MsfctlError('AWS', 'InvalidArgumentException: SnapshotModeUpdate is one-way');
+    if (next.snapshotMode === 'enhanced' && !supportsEnhancedSnapshots(next.runtime))
+      throw new MsfctlError('AWS', 'InvalidArgumentException: enhanced snapshots need FLINK-1_20');
     const wasRunning = app.live.status === 'RUNNING';
-    if (wasRunning && app.live.config.snapshotsEnabled) this.takeSnapshot(app);
-    this.newVersion(app, { ...app.live.config, ...structuredClone(update) });
+    // The update's snapshot is of the new mode (a switch to enhanced takes an enhanced one).
+    if (wasRunning && next.snapshotsEnabled)
+      this.takeSnapshot({ ...app, live: { ...app.live, config: next } } as App);
+    this.newVersion(app, next);
     const config = app.live.config;
     const started = this.begin(app, 'UpdateApplication', 'UPDATING', () => {
       app.live = {
@@ -172,9 +218,20 @@ export class FakeMsf implements MsfGateway {
   }
 
   async start(name: string, run: RestoreSettings): Promise<Started> {
-    this.calls.push(`start ${name} ${run.from}`);
+    this.calls.push(`start ${name} ${run.from}${run.snapshotArn ? ` ${run.snapshotArn}` : ''}`);
     const app = this.app(name);
     if (app.live.status !== 'READY') throw new MsfctlError('APP_BUSY', `${name} is ${app.live.status}`);
+    const enhancedMode = app.live.config.snapshotMode === 'enhanced';
+    if (run.from === 'snapshot' && (run.snapshotArn !== undefined) !== enhancedMode)
+      throw new MsfctlError(
+        'AWS',
+        'InvalidArgumentException: SnapshotArn in enhanced mode, SnapshotName otherwise',
+      );
+    if (
+      run.snapshotArn &&
+      !this.enhanced.some((s) => s.enhanced?.arn === run.snapshotArn && s.status === 'READY')
+    )
+      throw new MsfctlError('AWS', `InvalidArgumentException: no READY snapshot ${run.snapshotArn}`);
     return this.begin(app, 'StartApplication', 'STARTING', () => {
       app.live = { ...app.live, status: 'RUNNING', lastRun: run };
     });
@@ -228,22 +285,102 @@ export class FakeMsf implements MsfGateway {
   }
 
   async listSnapshots(name: string): Promise<SnapshotInfo[]> {
-    return this.app(name).snapshots.map((s) => ({ ...s }));
+    const app = this.app(name);
+    const enhanced =
+      app.live.config.snapshotMode === 'enhanced'
+        ? this.enhanced.filter(
+            (s) =>
+              s.enhanced?.sourceApplication === name &&
+              s.enhanced.sourceApplicationCreatedAt === app.live.createdAt,
+          )
+        : [];
+    return structuredClone([...app.snapshots, ...enhanced].sort((a, b) => b.createdAt - a.createdAt));
   }
 
-  async createSnapshot(name: string, snapshotName: string): Promise<void> {
-    this.calls.push(`snapshot ${snapshotName}`);
+  async createSnapshot(name: string, snapshotName: string, mode: SnapshotMode): Promise<void> {
+    this.calls.push(`snapshot ${snapshotName}${mode === 'enhanced' ? ' (enhanced)' : ''}`);
     const app = this.app(name);
     if (app.live.status !== 'RUNNING') throw new MsfctlError('APP_BUSY', `${name} is ${app.live.status}`);
+    if (mode !== app.live.config.snapshotMode)
+      throw new MsfctlError(
+        'AWS',
+        `UnsupportedOperationException: ${name} is in ${app.live.config.snapshotMode} mode`,
+      );
+    if (mode === 'enhanced' && this.enhanced.some((s) => s.name === snapshotName))
+      throw new MsfctlError('USAGE', `ResourceInUseException: snapshot ${snapshotName} already exists`);
     this.takeSnapshot(app, snapshotName);
   }
 
-  async deleteSnapshot(name: string, snapshotName: string, createdAt: number): Promise<void> {
-    this.calls.push(`delete-snapshot ${snapshotName}`);
+  async deleteSnapshot(
+    name: string,
+    snapshot: Pick<SnapshotInfo, 'name' | 'createdAt' | 'enhanced'>,
+  ): Promise<void> {
+    this.calls.push(`delete-snapshot ${snapshot.name}${snapshot.enhanced ? ' (enhanced)' : ''}`);
+    if (snapshot.enhanced) {
+      const i = this.enhanced.findIndex(
+        (x) => x.name === snapshot.name && x.createdAt === snapshot.createdAt,
+      );
+      if (i < 0)
+        throw new MsfctlError('APP_NOT_FOUND', `ResourceNotFoundException: snapshot ${snapshot.name}`);
+      this.enhanced.splice(i, 1);
+      return;
+    }
     const app = this.app(name);
-    const s = app.snapshots.find((x) => x.name === snapshotName);
-    if (!s || s.createdAt !== createdAt) throw new MsfctlError('SNAPSHOT', `snapshot ${snapshotName}`);
+    const s = app.snapshots.find((x) => x.name === snapshot.name);
+    if (!s || s.createdAt !== snapshot.createdAt)
+      throw new MsfctlError('SNAPSHOT', `snapshot ${snapshot.name}`);
     app.snapshots = app.snapshots.filter((x) => x !== s);
+  }
+
+  async describeEnhancedSnapshot(snapshotName: string): Promise<SnapshotInfo | undefined> {
+    const s = this.enhanced.find((x) => x.name === snapshotName);
+    return s ? structuredClone(s) : undefined;
+  }
+
+  async listEnhancedSnapshots(): Promise<SnapshotInfo[]> {
+    // As ListSnapshots lists them: without the version, which only DescribeSnapshot says.
+    return structuredClone(this.enhanced).map((s) => ({ ...s, versionId: 0 }));
+  }
+
+  async importSnapshot(
+    snapshotName: string,
+    from: S3Prefix,
+    _role: string,
+  ): Promise<{ operationId: string; arn: string }> {
+    if (this.enhanced.some((s) => s.name === snapshotName))
+      throw new MsfctlError('USAGE', `ResourceInUseException: snapshot ${snapshotName} already exists`);
+    const arn = `arn:aws:kinesisanalytics:us-east-1:000000000000:snapshot/${snapshotName}`;
+    const ok = this.objects.has(`${from.bucket}/${from.prefix}_metadata`);
+    this.enhanced.unshift({
+      name: snapshotName,
+      status: ok ? 'READY' : 'FAILED',
+      versionId: 0,
+      createdAt: this.now(),
+      enhanced: {
+        arn,
+        initiator: 'USER',
+        initiatorOperation: 'ImportSnapshot',
+        importedFrom: `s3://${from.bucket}/${from.prefix}`,
+      },
+    });
+    const id = `snapop${++this.seq}`;
+    this.snapshotOperations.set(id, {
+      id,
+      snapshot: snapshotName,
+      operation: 'ImportSnapshot',
+      status: ok ? 'SUCCESSFUL' : 'FAILED',
+      snapshotArn: arn,
+      ...(ok ? {} : { error: { code: 'InvalidSavepoint', message: `no _metadata under ${from.prefix}` } }),
+    });
+    return { operationId: id, arn };
+  }
+
+  async describeSnapshotOperation(snapshotName: string, operationId: string): Promise<SnapshotOperationInfo> {
+    const op = this.snapshotOperations.get(operationId);
+    if (!op || op.snapshot !== snapshotName)
+      throw new MsfctlError('APP_NOT_FOUND', `ResourceNotFoundException: operation ${operationId}`);
+    const { snapshot: _snapshot, ...info } = op;
+    return structuredClone(info);
   }
 
   async listVersions(name: string): Promise<VersionSummary[]> {

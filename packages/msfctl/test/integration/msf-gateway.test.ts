@@ -8,9 +8,11 @@ import { startMsfLocal, type MsfLocal } from 'msf-local';
 import { afterAll, beforeAll } from 'vitest';
 import { SdkMsfGateway } from '../../src/adapters/aws/msf-gateway.js';
 import { runMsfConformance } from '../ports/msf-conformance.js';
+import { flinkSavepointMetadata } from '../support/savepoint.js';
 
 let server: MsfLocal;
 let client: KinesisAnalyticsV2Client;
+let s3: S3Client;
 
 beforeAll(async () => {
   server = await startMsfLocal({
@@ -27,15 +29,26 @@ beforeAll(async () => {
   };
   client = new KinesisAnalyticsV2Client(common);
   // The service checks that the application's code exists (the suite's configuration names this object).
-  const s3 = new S3Client({ ...common, forcePathStyle: true });
+  s3 = new S3Client({ ...common, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: 'artifacts' }));
   await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: 'app.jar', Body: 'PK' }));
-  s3.destroy();
 });
 
 afterAll(async () => {
   client?.destroy();
+  s3?.destroy();
   await server?.close();
 });
 
-runMsfConformance('SdkMsfGateway (msf-local)', async () => new SdkMsfGateway(client));
+runMsfConformance('SdkMsfGateway (msf-local)', async () => new SdkMsfGateway(client), {
+  bucket: 'artifacts',
+  putSavepoint: async (at) => {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: at.bucket,
+        Key: `${at.prefix}_metadata`,
+        Body: flinkSavepointMetadata(),
+      }),
+    );
+  },
+});

@@ -2,11 +2,18 @@
  * The MSF port's conformance suite: what the controller relies on of any MsfGateway, run against every
  * implementation — the in-memory fake the unit tests use, and the SDK adapter on msf-local. Only what needs no
  * running job (so no Flink): create, describe, update of a READY application (new version, a stale basis
- * refused), versions, the operation record, the application list, delete.
+ * refused), versions, the operation record, the application list, delete; the snapshot mode (set at create,
+ * switched one way only) and enhanced snapshots that need no job (imported: listed account-wide, described,
+ * deleted; a bad import FAILED with its reason).
  */
 import { describe, expect, it } from 'vitest';
-import { waitForOutcome, waitForStatus } from '../../src/controller/wait.js';
-import type { AppConfig } from '../../src/model/application.js';
+import {
+  waitForOutcome,
+  waitForSnapshotGone,
+  waitForSnapshotOperation,
+  waitForStatus,
+} from '../../src/controller/wait.js';
+import type { AppConfig, S3Prefix } from '../../src/model/application.js';
 import { MsfctlError } from '../../src/model/errors.js';
 import type { MsfGateway } from '../../src/ports/msf.js';
 
@@ -22,12 +29,26 @@ export function config(overrides: Partial<AppConfig> = {}): AppConfig {
     monitoring: { custom: true, logLevel: 'INFO', metricsLevel: 'APPLICATION' },
     checkpoints: { custom: false, enabled: true, intervalMs: 60_000, minPauseMs: 5_000 },
     snapshotsEnabled: true,
+    snapshotMode: 'legacy',
     systemRollback: false,
     ...overrides,
   };
 }
 
-export function runMsfConformance(name: string, open: () => Promise<MsfGateway>): void {
+export interface MsfConformanceOptions {
+  /** Writes a Flink savepoint (`_metadata` with Flink's header) under the prefix, for imports. */
+  putSavepoint(at: S3Prefix): Promise<void>;
+  /** A bucket that exists. */
+  bucket: string;
+}
+
+const TRANSFER_ROLE = 'arn:aws:iam::000000000000:role/snapshot-transfer';
+
+export function runMsfConformance(
+  name: string,
+  open: () => Promise<MsfGateway>,
+  options: MsfConformanceOptions,
+): void {
   describe(`MsfGateway conformance: ${name}`, () => {
     let n = 0;
     const app = () => `conformance-${Date.now()}-${++n}`;
@@ -80,6 +101,77 @@ export function runMsfConformance(name: string, open: () => Promise<MsfGateway>)
       const created = await msf.create(name, config());
       await msf.delete(name, created.createdAt);
       expect(await waitForStatus(msf, name, (s) => s === undefined, WAIT)).toBeUndefined();
+    });
+
+    it('creates in enhanced snapshot mode on FLINK-1_20, switches a legacy one, and never switches back', async () => {
+      const msf = await open();
+      const enhanced = app();
+      await msf.create(enhanced, config({ runtime: 'FLINK-1_20', snapshotMode: 'enhanced' }));
+      expect((await msf.describe(enhanced))?.config.snapshotMode).toBe('enhanced');
+      expect(await msf.listSnapshots(enhanced)).toEqual([]);
+
+      const legacy = app();
+      const v1 = await msf.create(legacy, config({ runtime: 'FLINK-1_20' }));
+      expect(v1.config.snapshotMode).toBe('legacy');
+      const switched = await msf.update(
+        legacy,
+        { versionId: 1, ...(v1.conditionalToken ? { conditionalToken: v1.conditionalToken } : {}) },
+        { snapshotMode: 'enhanced', snapshotsEnabled: true },
+      );
+      const outcome = await waitForOutcome(msf, legacy, switched.operationId, WAIT);
+      expect(outcome.live).toMatchObject({ versionId: 2, config: { snapshotMode: 'enhanced' } });
+      const back = await msf
+        .update(
+          legacy,
+          {
+            versionId: 2,
+            ...(outcome.live?.conditionalToken ? { conditionalToken: outcome.live.conditionalToken } : {}),
+          },
+          { snapshotMode: 'legacy', snapshotsEnabled: true },
+        )
+        .catch((e: unknown) => e);
+      expect(MsfctlError.is(back)).toBe(true);
+      expect((await msf.describe(legacy))?.config.snapshotMode).toBe('enhanced');
+
+      const old = await msf.create(app(), config({ snapshotMode: 'enhanced' })).catch((e: unknown) => e);
+      expect(MsfctlError.is(old)).toBe(true);
+    });
+
+    it('imports a savepoint as an enhanced snapshot: listed account-wide, described, deleted; a bad import FAILS with its reason', async () => {
+      const msf = await open();
+      const snapshot = app();
+      const at = { bucket: options.bucket, prefix: `savepoints/${snapshot}/` };
+      await options.putSavepoint(at);
+      const started = await msf.importSnapshot(snapshot, at, TRANSFER_ROLE);
+      expect(started.arn).toMatch(
+        new RegExp(`^arn:aws:kinesisanalytics:[a-z0-9-]+:\\d{12}:snapshot/${snapshot}$`),
+      );
+      const op = await waitForSnapshotOperation(msf, snapshot, started.operationId, WAIT);
+      expect(op).toMatchObject({ operation: 'ImportSnapshot', status: 'SUCCESSFUL' });
+      const described = await msf.describeEnhancedSnapshot(snapshot);
+      expect(described).toMatchObject({
+        name: snapshot,
+        status: 'READY',
+        enhanced: { arn: started.arn, initiator: 'USER', initiatorOperation: 'ImportSnapshot' },
+      });
+      expect(described?.enhanced?.importedFrom).toBe(`s3://${at.bucket}/${at.prefix}`);
+      const listed = (await msf.listEnhancedSnapshots()).find((s) => s.name === snapshot);
+      expect(listed).toMatchObject({ status: 'READY', enhanced: { arn: started.arn } });
+
+      await msf.deleteSnapshot('', described!);
+      await waitForSnapshotGone(msf, '', described!, WAIT);
+      expect(await msf.describeEnhancedSnapshot(snapshot)).toBeUndefined();
+
+      const bad = app();
+      const failed = await msf.importSnapshot(
+        bad,
+        { bucket: options.bucket, prefix: 'nothing-here/' },
+        TRANSFER_ROLE,
+      );
+      const badOp = await waitForSnapshotOperation(msf, bad, failed.operationId, WAIT);
+      expect(badOp.status).toBe('FAILED');
+      expect(badOp.error?.code).toBe('InvalidSavepoint');
+      expect((await msf.describeEnhancedSnapshot(bad))?.status).toBe('FAILED');
     });
   });
 }

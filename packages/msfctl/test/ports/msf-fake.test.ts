@@ -2,4 +2,11 @@
 import { FakeMsf } from '../fakes/fake-msf.js';
 import { runMsfConformance } from './msf-conformance.js';
 
-runMsfConformance('FakeMsf (in memory)', async () => new FakeMsf({ polls: 1 }));
+const msf = new FakeMsf({ polls: 1 });
+
+runMsfConformance('FakeMsf (in memory)', async () => msf, {
+  bucket: 'artifacts',
+  putSavepoint: async (at) => {
+    msf.objects.set(`${at.bucket}/${at.prefix}_metadata`, Buffer.from('savepoint'));
+  },
+});

@@ -17,6 +17,7 @@ export function config(overrides: Partial<AppConfig> = {}): AppConfig {
     monitoring: { custom: true, logLevel: 'ERROR', metricsLevel: 'APPLICATION' },
     checkpoints: { ...SERVICE_DEFAULTS.checkpoints },
     snapshotsEnabled: true,
+    snapshotMode: 'legacy',
     systemRollback: false,
     ...overrides,
   };
@@ -59,4 +60,42 @@ export function snapshot(
   status: SnapshotInfo['status'] = 'READY',
 ): SnapshotInfo {
   return { name, status, versionId: 1, createdAt };
+}
+
+/** An enhanced snapshot of `source` (an application created at `sourceCreatedAt`), or an imported one. */
+export function enhancedSnapshot(
+  name: string,
+  createdAt: number,
+  options: {
+    status?: SnapshotInfo['status'];
+    source?: string;
+    sourceCreatedAt?: number;
+    initiator?: 'USER' | 'SYSTEM';
+    runtime?: string;
+    imported?: boolean;
+  } = {},
+): SnapshotInfo {
+  const imported = options.imported === true;
+  return {
+    name,
+    status: options.status ?? 'READY',
+    versionId: imported ? 0 : 2,
+    createdAt,
+    ...(imported ? {} : { runtime: options.runtime ?? 'FLINK-1_20' }),
+    enhanced: {
+      arn: `arn:aws:kinesisanalytics:us-east-1:123456789012:snapshot/${name}`,
+      initiator: options.initiator ?? 'USER',
+      initiatorOperation: imported
+        ? 'ImportSnapshot'
+        : options.initiator === 'SYSTEM'
+          ? 'SystemCreateSnapshot'
+          : 'CreateSnapshot',
+      ...(imported
+        ? { importedFrom: 's3://exports/sp/' }
+        : {
+            sourceApplication: options.source ?? 'stock-prices',
+            sourceApplicationCreatedAt: options.sourceCreatedAt ?? 1_700_000_000_000,
+          }),
+    },
+  };
 }

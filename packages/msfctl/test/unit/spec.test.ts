@@ -35,7 +35,7 @@ describe('spec loading', () => {
     const cwd = dir({ 'msfctl.yaml': BASE });
     const { spec, digest } = loadSpec({ cwd, env: {} });
     expect(spec.running).toBe(true);
-    expect(spec.snapshots).toBe(true);
+    expect(spec.snapshots).toEqual({ enabled: true, mode: 'legacy' });
     expect(spec.systemRollback).toBe(false);
     expect(spec.restore).toEqual({ from: 'latest', allowNonRestoredState: false });
     expect(spec.parallelism).toBeUndefined();
@@ -67,6 +67,33 @@ describe('spec loading', () => {
     expect(specError(() => loadSpec({ cwd: jar, env: {} })).message).toContain(
       'artifacts.bucket: is required when code is built or given as a jar',
     );
+  });
+
+  it('snapshots: true | false is { enabled }; the object form adds mode, with errors naming the field', () => {
+    const load = (snapshots: string, runtime = 'FLINK-1_20') =>
+      loadSpec({
+        cwd: dir({ 'msfctl.yaml': `${BASE.replace('FLINK-1_19', runtime)}snapshots: ${snapshots}\n` }),
+        env: {},
+      });
+    expect(load('false').spec.snapshots).toEqual({ enabled: false, mode: 'legacy' });
+    expect(load('{ mode: enhanced }').spec.snapshots).toEqual({ enabled: true, mode: 'enhanced' });
+    expect(load('{ enabled: false, mode: legacy }').spec.snapshots).toEqual({
+      enabled: false,
+      mode: 'legacy',
+    });
+    expect(specError(() => load('{ mode: fancy }')).message).toContain(
+      'snapshots.mode: must be one of "legacy", "enhanced"',
+    );
+    expect(specError(() => load('yes please')).message).toContain(
+      'snapshots: must be true, false or an object { enabled, mode }',
+    );
+    expect(specError(() => load('{ enabeld: true }')).message).toContain(
+      'snapshots.enabeld: unknown field (did you mean "enabled"?)',
+    );
+    expect(specError(() => load('{ mode: enhanced }', 'FLINK-1_19')).message).toContain(
+      'snapshots.mode: enhanced needs runtime FLINK-1_20 or later (runtime is FLINK-1_19)',
+    );
+    expect(load('{ mode: enhanced }', 'FLINK-2_2').spec.snapshots.mode).toBe('enhanced');
   });
 
   it('checks the KPU-relevant ranges and the role ARN', () => {

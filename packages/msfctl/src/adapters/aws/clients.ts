@@ -13,7 +13,7 @@ import type { ResolvedTarget } from '../targets/target.js';
 
 type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
 
-const LOCAL_CREDENTIALS = { accessKeyId: 'msf-local', secretAccessKey: 'msf-local' };
+export const LOCAL_CREDENTIALS = { accessKeyId: 'msf-local', secretAccessKey: 'msf-local' };
 
 export interface AwsClients {
   msf: KinesisAnalyticsV2Client;

@@ -3,23 +3,27 @@
  * calls and wire shapes inside.
  */
 import {
-  CreateApplicationCommand,
   CreateApplicationSnapshotCommand,
   DeleteApplicationCommand,
   DeleteApplicationSnapshotCommand,
-  DescribeApplicationCommand,
   DescribeApplicationOperationCommand,
-  DescribeApplicationVersionCommand,
   ListApplicationOperationsCommand,
   ListApplicationSnapshotsCommand,
   ListApplicationVersionsCommand,
   ListApplicationsCommand,
-  RollbackApplicationCommand,
-  StartApplicationCommand,
   StopApplicationCommand,
-  UpdateApplicationCommand,
   type KinesisAnalyticsV2Client,
 } from '@aws-sdk/client-kinesis-analytics-v2';
+// The commands whose shapes carry SnapshotMode or SnapshotArn: the SDK's own would drop those members.
+import {
+  CreateApplicationCommand,
+  DescribeApplicationCommand,
+  DescribeApplicationVersionCommand,
+  RollbackApplicationCommand,
+  send,
+  StartApplicationCommand,
+  UpdateApplicationCommand,
+} from './enhanced-snapshots/index.js';
 import type { ApplicationSummary, MsfGateway, Started } from '../../ports/msf.js';
 import type {
   AppConfig,
@@ -27,12 +31,16 @@ import type {
   LiveApplication,
   OperationInfo,
   RestoreSettings,
+  S3Prefix,
   SnapshotInfo,
+  SnapshotMode,
+  SnapshotOperationInfo,
   VersionSummary,
 } from '../../model/application.js';
 import { MsfctlError } from '../../model/errors.js';
 import type { ConfigUpdate } from '../../model/application.js';
 import { awsErrorName, translateAwsError } from './aws-errors.js';
+import { EnhancedSnapshotCalls } from './enhanced-snapshot-calls.js';
 import {
   toApplicationConfiguration,
   toConfigurationUpdate,
@@ -52,11 +60,15 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
 }
 
 export class SdkMsfGateway implements MsfGateway {
-  constructor(private readonly client: KinesisAnalyticsV2Client) {}
+  private readonly enhanced: EnhancedSnapshotCalls;
+
+  constructor(private readonly client: KinesisAnalyticsV2Client) {
+    this.enhanced = new EnhancedSnapshotCalls(client);
+  }
 
   async describe(name: string): Promise<LiveApplication | undefined> {
     try {
-      const out = await this.client.send(new DescribeApplicationCommand({ ApplicationName: name }));
+      const out = await send(this.client, new DescribeApplicationCommand({ ApplicationName: name }));
       return toLiveApplication(out.ApplicationDetail!);
     } catch (error) {
       if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
@@ -66,7 +78,8 @@ export class SdkMsfGateway implements MsfGateway {
 
   create(name: string, config: AppConfig, description?: string): Promise<LiveApplication> {
     return call(`CreateApplication ${name}`, async () => {
-      const out = await this.client.send(
+      const out = await send(
+        this.client,
         new CreateApplicationCommand({
           ApplicationName: name,
           RuntimeEnvironment: config.runtime as never,
@@ -88,7 +101,8 @@ export class SdkMsfGateway implements MsfGateway {
   ): Promise<Started & { live: LiveApplication }> {
     return call(`UpdateApplication ${name}`, async () => {
       const configuration = toConfigurationUpdate(update);
-      const out = await this.client.send(
+      const out = await send(
+        this.client,
         new UpdateApplicationCommand({
           ApplicationName: name,
           ...(basis.conditionalToken
@@ -109,7 +123,8 @@ export class SdkMsfGateway implements MsfGateway {
 
   start(name: string, run: RestoreSettings): Promise<Started> {
     return call(`StartApplication ${name}`, async () => {
-      const out = await this.client.send(
+      const out = await send(
+        this.client,
         new StartApplicationCommand({ ApplicationName: name, RunConfiguration: toRunConfiguration(run) }),
       );
       return out.OperationId ? { operationId: out.OperationId } : {};
@@ -125,7 +140,8 @@ export class SdkMsfGateway implements MsfGateway {
 
   rollback(name: string, versionId: number): Promise<Started & { live: LiveApplication }> {
     return call(`RollbackApplication ${name}`, async () => {
-      const out = await this.client.send(
+      const out = await send(
+        this.client,
         new RollbackApplicationCommand({ ApplicationName: name, CurrentApplicationVersionId: versionId }),
       );
       return {
@@ -174,8 +190,8 @@ export class SdkMsfGateway implements MsfGateway {
     });
   }
 
-  listSnapshots(name: string): Promise<SnapshotInfo[]> {
-    return call(`ListApplicationSnapshots ${name}`, async () => {
+  async listSnapshots(name: string): Promise<SnapshotInfo[]> {
+    const legacy = await call(`ListApplicationSnapshots ${name}`, async () => {
       const out: SnapshotInfo[] = [];
       let token: string | undefined;
       do {
@@ -189,11 +205,16 @@ export class SdkMsfGateway implements MsfGateway {
         out.push(...(page.SnapshotSummaries ?? []).map(toSnapshotInfo));
         token = page.NextToken;
       } while (token);
-      return out.sort((a, b) => b.createdAt - a.createdAt);
+      return out;
     });
+    // Only an application in enhanced mode has enhanced snapshots of its own (the switch is one-way).
+    const live = await this.describe(name);
+    const enhanced = live?.config.snapshotMode === 'enhanced' ? await this.enhanced.ofApplication(live) : [];
+    return [...legacy, ...enhanced].sort((a, b) => b.createdAt - a.createdAt);
   }
 
-  createSnapshot(name: string, snapshotName: string): Promise<void> {
+  createSnapshot(name: string, snapshotName: string, mode: SnapshotMode): Promise<void> {
+    if (mode === 'enhanced') return this.enhanced.create(name, snapshotName);
     return call(`CreateApplicationSnapshot ${snapshotName}`, async () => {
       await this.client.send(
         new CreateApplicationSnapshotCommand({ ApplicationName: name, SnapshotName: snapshotName }),
@@ -201,16 +222,40 @@ export class SdkMsfGateway implements MsfGateway {
     });
   }
 
-  deleteSnapshot(name: string, snapshotName: string, createdAt: number): Promise<void> {
-    return call(`DeleteApplicationSnapshot ${snapshotName}`, async () => {
+  deleteSnapshot(
+    name: string,
+    snapshot: Pick<SnapshotInfo, 'name' | 'createdAt' | 'enhanced'>,
+  ): Promise<void> {
+    if (snapshot.enhanced) return this.enhanced.delete(snapshot.name, snapshot.createdAt);
+    return call(`DeleteApplicationSnapshot ${snapshot.name}`, async () => {
       await this.client.send(
         new DeleteApplicationSnapshotCommand({
           ApplicationName: name,
-          SnapshotName: snapshotName,
-          SnapshotCreationTimestamp: new Date(createdAt),
+          SnapshotName: snapshot.name,
+          SnapshotCreationTimestamp: new Date(snapshot.createdAt),
         }),
       );
     });
+  }
+
+  describeEnhancedSnapshot(snapshotName: string): Promise<SnapshotInfo | undefined> {
+    return this.enhanced.describe(snapshotName);
+  }
+
+  listEnhancedSnapshots(): Promise<SnapshotInfo[]> {
+    return this.enhanced.listAll();
+  }
+
+  importSnapshot(
+    snapshotName: string,
+    from: S3Prefix,
+    role: string,
+  ): Promise<{ operationId: string; arn: string }> {
+    return this.enhanced.import(snapshotName, from, role);
+  }
+
+  describeSnapshotOperation(snapshotName: string, operationId: string): Promise<SnapshotOperationInfo> {
+    return this.enhanced.describeOperation(snapshotName, operationId);
   }
 
   listVersions(name: string): Promise<VersionSummary[]> {
@@ -239,7 +284,8 @@ export class SdkMsfGateway implements MsfGateway {
 
   describeVersion(name: string, versionId: number): Promise<LiveApplication> {
     return call(`DescribeApplicationVersion ${name} ${versionId}`, async () => {
-      const out = await this.client.send(
+      const out = await send(
+        this.client,
         new DescribeApplicationVersionCommand({ ApplicationName: name, ApplicationVersionId: versionId }),
       );
       return toLiveApplication(out.ApplicationVersionDetail!);

@@ -1,16 +1,19 @@
 /**
- * Kinesis Analytics V2 wire shapes ↔ msfctl's domain values. The only place that knows both; pure.
+ * Kinesis Analytics V2 wire shapes ↔ msfctl's domain values. The only place that knows both; pure. The shapes
+ * with SnapshotMode and SnapshotArn are the enhanced-snapshot extension's (enhanced-snapshots/types.ts).
  */
 import type {
-  ApplicationConfiguration,
-  ApplicationConfigurationUpdate,
-  ApplicationDetail,
   ApplicationOperationInfo,
   ApplicationOperationInfoDetails,
-  RunConfiguration,
-  RunConfigurationUpdate,
   SnapshotDetails,
 } from '@aws-sdk/client-kinesis-analytics-v2';
+import type {
+  ApplicationDetailV2,
+  CreateApplicationRequest,
+  SnapshotMode as WireSnapshotMode,
+  StartApplicationRequest,
+  UpdateApplicationRequest,
+} from './enhanced-snapshots/index.js';
 import {
   bucketArn,
   bucketFromArn,
@@ -24,8 +27,20 @@ import {
   type PropertyGroups,
   type RestoreSettings,
   type SnapshotInfo,
+  type SnapshotMode,
 } from '../../model/application.js';
 import type { ConfigUpdate } from '../../model/application.js';
+import { snapshotNameFromArn } from '../../model/snapshot-refs.js';
+
+type ApplicationConfiguration = NonNullable<CreateApplicationRequest['ApplicationConfiguration']>;
+type ApplicationConfigurationUpdate = NonNullable<UpdateApplicationRequest['ApplicationConfigurationUpdate']>;
+type RunConfiguration = NonNullable<StartApplicationRequest['RunConfiguration']>;
+type RunConfigurationUpdate = NonNullable<UpdateApplicationRequest['RunConfigurationUpdate']>;
+
+const SNAPSHOT_MODE: Record<SnapshotMode, WireSnapshotMode> = {
+  legacy: 'APPLICATION_SNAPSHOTS_LEGACY',
+  enhanced: 'ENHANCED_SNAPSHOTS',
+};
 
 const RESTORE_TYPE = {
   latest: 'RESTORE_FROM_LATEST_SNAPSHOT',
@@ -37,7 +52,7 @@ function ms(date: Date | undefined): number | undefined {
   return date === undefined ? undefined : date.getTime();
 }
 
-export function toLiveApplication(detail: ApplicationDetail): LiveApplication {
+export function toLiveApplication(detail: ApplicationDetailV2): LiveApplication {
   const conf = detail.ApplicationConfigurationDescription ?? {};
   const flink = conf.FlinkApplicationConfigurationDescription ?? {};
   const par = flink.ParallelismConfigurationDescription;
@@ -80,6 +95,11 @@ export function toLiveApplication(detail: ApplicationDetail): LiveApplication {
       minPauseMs: cp?.MinPauseBetweenCheckpoints ?? SERVICE_DEFAULTS.checkpoints.minPauseMs,
     },
     snapshotsEnabled: conf.ApplicationSnapshotConfigurationDescription?.SnapshotsEnabled ?? true,
+    // Absent from services that predate enhanced snapshots: legacy, the default.
+    snapshotMode:
+      conf.ApplicationSnapshotConfigurationDescription?.SnapshotMode === 'ENHANCED_SNAPSHOTS'
+        ? 'enhanced'
+        : 'legacy',
     systemRollback: conf.ApplicationSystemRollbackConfigurationDescription?.RollbackEnabled ?? false,
   };
   const run = conf.RunConfigurationDescription;
@@ -90,7 +110,10 @@ export function toLiveApplication(detail: ApplicationDetail): LiveApplication {
       : restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT'
         ? 'snapshot'
         : 'latest';
-  const snapshotName = run?.ApplicationRestoreConfigurationDescription?.SnapshotName;
+  const snapshotArn = run?.ApplicationRestoreConfigurationDescription?.SnapshotArn;
+  const snapshotName =
+    run?.ApplicationRestoreConfigurationDescription?.SnapshotName ??
+    (snapshotArn ? snapshotNameFromArn(snapshotArn) : undefined);
   return {
     name: detail.ApplicationName ?? '',
     arn: detail.ApplicationARN ?? '',
@@ -107,6 +130,7 @@ export function toLiveApplication(detail: ApplicationDetail): LiveApplication {
           lastRun: {
             from,
             ...(from === 'snapshot' && snapshotName ? { snapshot: snapshotName } : {}),
+            ...(from === 'snapshot' && snapshotArn ? { snapshotArn } : {}),
             allowNonRestoredState: run.FlinkRunConfigurationDescription?.AllowNonRestoredState ?? false,
           },
         }
@@ -166,7 +190,11 @@ export function toApplicationConfiguration(config: AppConfig): ApplicationConfig
     ...(Object.keys(config.properties).length
       ? { EnvironmentProperties: { PropertyGroups: propertyGroups(config.properties) } }
       : {}),
-    ApplicationSnapshotConfiguration: { SnapshotsEnabled: config.snapshotsEnabled },
+    ApplicationSnapshotConfiguration: {
+      SnapshotsEnabled: config.snapshotsEnabled,
+      // Sent only for enhanced: a service without the member would refuse it, and legacy is the default.
+      ...(config.snapshotMode === 'enhanced' ? { SnapshotMode: SNAPSHOT_MODE.enhanced } : {}),
+    },
     ApplicationSystemRollbackConfiguration: { RollbackEnabled: config.systemRollback },
   };
 }
@@ -218,7 +246,10 @@ export function toConfigurationUpdate(update: ConfigUpdate): ApplicationConfigur
   if (update.properties)
     out.EnvironmentPropertyUpdates = { PropertyGroups: propertyGroups(update.properties) };
   if (update.snapshotsEnabled !== undefined)
-    out.ApplicationSnapshotConfigurationUpdate = { SnapshotsEnabledUpdate: update.snapshotsEnabled };
+    out.ApplicationSnapshotConfigurationUpdate = {
+      SnapshotsEnabledUpdate: update.snapshotsEnabled,
+      ...(update.snapshotMode ? { SnapshotModeUpdate: SNAPSHOT_MODE[update.snapshotMode] } : {}),
+    };
   if (update.systemRollback !== undefined)
     out.ApplicationSystemRollbackConfigurationUpdate = { RollbackEnabledUpdate: update.systemRollback };
   return Object.keys(out).length ? out : undefined;
@@ -228,14 +259,19 @@ export function toRunConfiguration(run: RestoreSettings): RunConfiguration {
   return {
     ApplicationRestoreConfiguration: {
       ApplicationRestoreType: RESTORE_TYPE[run.from],
-      ...(run.from === 'snapshot' && run.snapshot ? { SnapshotName: run.snapshot } : {}),
+      // Exactly one of them: an enhanced snapshot by ARN, an application snapshot by name.
+      ...(run.from === 'snapshot' && run.snapshotArn
+        ? { SnapshotArn: run.snapshotArn }
+        : run.from === 'snapshot' && run.snapshot
+          ? { SnapshotName: run.snapshot }
+          : {}),
     },
     FlinkRunConfiguration: { AllowNonRestoredState: run.allowNonRestoredState },
   };
 }
 
 export function toRunConfigurationUpdate(run: RestoreSettings): RunConfigurationUpdate {
-  return toRunConfiguration(run) as RunConfigurationUpdate;
+  return toRunConfiguration(run);
 }
 
 export function toSnapshotInfo(s: SnapshotDetails): SnapshotInfo {

@@ -6,7 +6,9 @@
 import { createClients, type AwsClients } from '../aws/clients.js';
 import { CloudWatchHealthFetcher, periodFor } from '../aws/cloudwatch-fetcher.js';
 import { FlinkDashboardExceptionSource } from '../aws/exception-source.js';
+import { EnhancedSnapshotCalls } from '../aws/enhanced-snapshot-calls.js';
 import { SdkMsfGateway } from '../aws/msf-gateway.js';
+import { AwsSnapshotExporter } from '../aws/snapshot-exporter.js';
 import { s3ArtifactStore } from '../artifacts/s3-artifact-store.js';
 import { localJarInspector } from '../inspector/local-inspector.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
@@ -17,6 +19,7 @@ import type { HealthFetcher } from '../../ports/metrics.js';
 import type { MsfGateway } from '../../ports/msf.js';
 import type { Target } from '../../ports/target.js';
 import { localUp } from './local/msf-local-process.js';
+import { localSnapshotExporter } from './local/snapshot-exporter.js';
 import { localSnapshotState } from './local/snapshot-state.js';
 import { describeTarget, type ResolvedTarget } from './target.js';
 
@@ -37,6 +40,15 @@ export async function openTarget(resolved: ResolvedTarget, host: IoHost): Promis
   // msf-local, the embedded default: started in the background when nothing answers on its endpoint.
   if (local) await localUp({ ...local, endpoint: resolved.endpoint! }, host);
   const clients = createClients(resolved);
+  const enhancedExporter = new AwsSnapshotExporter(new EnhancedSnapshotCalls(clients.msf));
+  // msf-local also exports application snapshots (its extension); AWS only enhanced ones.
+  const localExporter = local
+    ? localSnapshotExporter({
+        endpoint: resolved.endpoint!,
+        region: resolved.region!,
+        enhanced: enhancedExporter,
+      })
+    : undefined;
   const target: Target = {
     kind: resolved.kind,
     description: describeTarget(resolved),
@@ -48,6 +60,7 @@ export async function openTarget(resolved: ResolvedTarget, host: IoHost): Promis
     metricsPeriodSeconds: periodFor(resolved.kind),
     createsBuckets: resolved.kind === 'local',
     ...(local ? { snapshotState: localSnapshotState(local.dataDir) } : {}),
+    snapshotExporter: localExporter ?? enhancedExporter,
   };
   return {
     target,
@@ -59,6 +72,9 @@ export async function openTarget(resolved: ResolvedTarget, host: IoHost): Promis
     exceptions: new FlinkDashboardExceptionSource(clients.msf),
     artifacts: s3ArtifactStore(() => clients.s3),
     inspector: localJarInspector(),
-    close: () => clients.destroy(),
+    close: () => {
+      localExporter?.close();
+      clients.destroy();
+    },
   };
 }

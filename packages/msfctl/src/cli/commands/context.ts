@@ -33,6 +33,7 @@ export interface GlobalOptions {
 export interface CommandContext {
   host: IoHost;
   spec: LoadedSpec | undefined;
+  /** '' for an account-level command run without an application. */
   application: string;
   /** The resolved target (what the user asked for) and its ports. */
   resolved: ResolvedTarget;
@@ -75,6 +76,8 @@ export interface ContextNeeds {
   application?: string;
   /** Where to talk to when no spec says (a saved plan records its target). */
   target?: { kind?: 'aws' | 'local'; region?: string; endpoint?: string };
+  /** The command is about the account (its enhanced snapshots): no application is needed (then ''). */
+  accountLevel?: boolean;
 }
 
 export async function openContext(
@@ -98,8 +101,8 @@ export async function openContext(
   }
   for (const warning of spec?.warnings ?? [])
     host.notify({ level: 'warn', code: 'MSF_SPEC_W1001', text: warning });
-  const application = needs.application ?? options.app ?? spec?.spec.application;
-  if (!application) {
+  const application = needs.application ?? options.app ?? spec?.spec.application ?? '';
+  if (!application && !needs.accountLevel) {
     throw new MsfctlError('USAGE', 'Which application? No spec here and no application named.', {
       hint: 'Run in a directory with msfctl.yaml, pass -f FILE / --tfvars FILE, or name it with --app NAME.',
     });

@@ -22,6 +22,7 @@ export function runContext(ctx: CommandContext, flags?: DeployFlagOptions): RunC
     interrupts: processInterrupts(),
     metrics: ctx.ports.metrics,
     exceptions: ctx.ports.exceptions,
+    exporter: ctx.ports.target.snapshotExporter,
     deploy: deploySettings(deployFlags(flags ?? {}), ctx.spec?.spec.deploy),
   };
 }
@@ -48,8 +49,11 @@ export function finish(
   result: RunResult,
   success: string,
   note?: string,
-  /** The actions were listed before they ran (destroy asks first): do not list them again. */
-  options: { actionsShown?: boolean } = {},
+  /**
+   * actionsShown: the actions were listed before they ran (destroy asks first): do not list them again.
+   * json: more of the command's own result for `--json`.
+   */
+  options: { actionsShown?: boolean; json?: Record<string, unknown> } = {},
 ): number {
   const human = result.ok
     ? [
@@ -69,6 +73,7 @@ export function finish(
     versionId: result.live?.versionId ?? null,
     operations: result.execution?.operations ?? [],
     ...(result.watch !== undefined ? { health: result.watch } : {}),
+    ...options.json,
     ...(result.error ? { error: result.error.toJSON() } : {}),
   });
   if (!result.ok && !host.json) {

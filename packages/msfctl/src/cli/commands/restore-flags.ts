@@ -1,7 +1,8 @@
-/** --snapshot NAME | --latest | --no-restore, and --allow-non-restored-state, as RestoreSettings. */
+/** --snapshot NAME_OR_ARN | --latest | --no-restore, and --allow-non-restored-state, as RestoreSettings. */
 import type { Command } from 'commander';
 import type { RestoreSettings } from '../../model/application.js';
 import { MsfctlError } from '../../model/errors.js';
+import { isSnapshotArn, parseSnapshotRef, snapshotNameFromArn } from '../../model/snapshot-refs.js';
 
 export interface RestoreFlags {
   snapshot?: string;
@@ -12,7 +13,10 @@ export interface RestoreFlags {
 
 export function addRestoreFlags(command: Command): Command {
   return command
-    .option('--snapshot <name>', 'restore from this snapshot')
+    .option(
+      '--snapshot <name-or-arn>',
+      "restore from this snapshot: a name, or an enhanced snapshot's ARN (any application's; enhanced mode)",
+    )
     .option('--latest', 'restore from the latest snapshot')
     .option('--no-restore', 'start with empty state (no snapshot restored)')
     .option(
@@ -27,8 +31,17 @@ export function restoreFrom(flags: RestoreFlags, fallback: RestoreSettings): Res
   ).length;
   if (chosen > 1) throw new MsfctlError('USAGE', 'Choose one of --snapshot NAME, --latest and --no-restore.');
   const allow = flags.allowNonRestoredState ?? fallback.allowNonRestoredState;
-  if (flags.snapshot !== undefined)
-    return { from: 'snapshot', snapshot: flags.snapshot, allowNonRestoredState: allow };
+  if (flags.snapshot !== undefined) {
+    const ref = parseSnapshotRef(flags.snapshot, '--snapshot');
+    return isSnapshotArn(ref)
+      ? {
+          from: 'snapshot',
+          snapshot: snapshotNameFromArn(ref)!,
+          snapshotArn: ref,
+          allowNonRestoredState: allow,
+        }
+      : { from: 'snapshot', snapshot: ref, allowNonRestoredState: allow };
+  }
   if (flags.latest) return { from: 'latest', allowNonRestoredState: allow };
   if (flags.restore === false) return { from: 'none', allowNonRestoredState: allow };
   return { ...fallback, allowNonRestoredState: allow };

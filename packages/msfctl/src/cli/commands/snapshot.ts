@@ -1,62 +1,105 @@
-/** `msfctl snapshot create|list|delete|prune`. */
+/** `msfctl snapshot create|list|delete|prune|export|import`, in both snapshot modes. */
 import type { Command } from 'commander';
 import { MsfctlError } from '../../model/errors.js';
-import { createSnapshot, deleteSnapshots, listSnapshots } from '../../controller/verbs.js';
-import { assertPrunePolicy, defaultSnapshotName, selectPrunable } from '../../engine/snapshots.js';
-import { renderPrune, renderSnapshots } from '../views/views.js';
+import {
+  createSnapshot,
+  deleteEnhancedSnapshots,
+  deleteSnapshots,
+  exportSnapshot,
+  importSnapshot,
+  listAccountSnapshots,
+  listSnapshots,
+} from '../../controller/snapshots.js';
+import { assertPrunePolicy, selectPrunable } from '../../engine/snapshots.js';
+import { renderAccountSnapshots, renderPrune, renderSnapshots, snapshotJson } from '../views/views.js';
 import { parseDuration } from '../../model/duration.js';
+import { describeS3Prefix, parseS3Prefix, parseSnapshotRef } from '../../model/snapshot-refs.js';
 import { openContext, type GlobalOptions } from './context.js';
 import { finish, runContext } from './lifecycle-context.js';
 import { positiveInt, runCommand, runWithContext } from './run.js';
 
+const NAME_OR_ARN = '<name-or-arn>';
+
 export function registerSnapshot(program: Command): void {
-  const snapshot = program.command('snapshot').description('create, list, delete and prune snapshots');
+  const snapshot = program
+    .command('snapshot')
+    .description('create, list, delete, prune, export and import snapshots (application or enhanced)');
 
   snapshot
     .command('create')
-    .argument('[name]', 'snapshot name (default msfctl-<timestamp>)')
-    .description('take a snapshot of the running job')
+    .argument('[name]', 'snapshot name (default msfctl-<timestamp>; enhanced mode: msfctl-<app>-<timestamp>)')
+    .description('take a snapshot of the running job (an enhanced snapshot in enhanced mode)')
     .action(async (name: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions>();
       await runWithContext(options, { spec: 'optional' }, async (ctx, host) => {
-        const snapshotName = name ?? defaultSnapshotName();
-        const result = await createSnapshot(runContext(ctx), snapshotName);
-        return finish(host, result, `Snapshot ${snapshotName} of ${ctx.application} is READY.`);
+        const chosen = name === undefined ? undefined : parseSnapshotRef(name, 'snapshot name');
+        const result = await createSnapshot(runContext(ctx), chosen);
+        const taken = result.snapshot;
+        const arn = taken?.enhanced ? ` (${taken.enhanced.arn})` : '';
+        return finish(
+          host,
+          result,
+          `Snapshot ${taken?.name ?? chosen} of ${ctx.application} is READY${arn}.`,
+          undefined,
+          {
+            ...(taken ? { json: { snapshot: snapshotJson(taken) } } : {}),
+          },
+        );
       });
     });
 
   snapshot
     .command('list')
-    .description('list snapshots, newest first')
+    .description(
+      "list the application's snapshots, newest first (both kinds); --all: the account's enhanced snapshots",
+    )
+    .option('--all', 'every enhanced snapshot of the account in this Region, of any application or imported')
     .action(async (_o, cmd: Command) => {
-      const options = cmd.optsWithGlobals<GlobalOptions>();
-      await runWithContext(options, { spec: 'optional' }, async (ctx, host) => {
+      const options = cmd.optsWithGlobals<GlobalOptions & { all?: boolean }>();
+      const needs = { spec: 'optional' as const, accountLevel: options.all === true };
+      await runWithContext(options, needs, async (ctx, host) => {
+        if (options.all) {
+          const all = await listAccountSnapshots(ctx.gateway);
+          host.result(renderAccountSnapshots(all, host.style), {
+            account: true,
+            snapshots: all.map(snapshotJson),
+          });
+          return;
+        }
         const snapshots = await listSnapshots(ctx);
         host.result(renderSnapshots(ctx.application, snapshots, host.style), {
           application: ctx.application,
-          snapshots: snapshots.map((s) => ({ ...s, createdAt: new Date(s.createdAt).toISOString() })),
+          snapshots: snapshots.map(snapshotJson),
         });
       });
     });
 
   snapshot
     .command('delete')
-    .argument('<name...>', 'snapshot name(s)')
-    .description('delete snapshots by name')
-    .action(async (names: string[], _o, cmd: Command) => {
-      const options = cmd.optsWithGlobals<GlobalOptions>();
-      await runWithContext(options, { spec: 'optional' }, async (ctx, host) => {
-        const { deleted } = await deleteSnapshots(runContext(ctx), names, 'snapshot delete');
-        host.result(
-          `Deleted ${deleted.length} snapshot${deleted.length === 1 ? '' : 's'} of ${ctx.application}.`,
-          { application: ctx.application, deleted },
-        );
+    .argument('<name-or-arn...>', 'snapshot name(s) or enhanced snapshot ARN(s)')
+    .description("delete snapshots: the application's (either kind), or with --all any enhanced snapshot")
+    .option('--all', "look the names up among the account's enhanced snapshots (no application needed)")
+    .action(async (refs: string[], _o, cmd: Command) => {
+      const options = cmd.optsWithGlobals<GlobalOptions & { all?: boolean }>();
+      const checked = refs.map((r) => parseSnapshotRef(r, 'snapshot'));
+      const needs = { spec: 'optional' as const, accountLevel: options.all === true };
+      await runWithContext(options, needs, async (ctx, host) => {
+        const { deleted } = options.all
+          ? await deleteEnhancedSnapshots({ gateway: ctx.gateway, host }, checked)
+          : await deleteSnapshots(runContext(ctx), checked, 'snapshot delete');
+        const of = options.all ? '' : ` of ${ctx.application}`;
+        host.result(`Deleted ${deleted.length} snapshot${deleted.length === 1 ? '' : 's'}${of}.`, {
+          ...(options.all ? { account: true } : { application: ctx.application }),
+          deleted,
+        });
       });
     });
 
   snapshot
     .command('prune')
-    .description('delete snapshots outside a retention policy; the newest READY snapshot is never deleted')
+    .description(
+      'delete snapshots (both kinds) outside a retention policy; the newest READY snapshot is never deleted',
+    )
     .option('--keep <n>', 'keep the newest N READY snapshots', positiveInt('--keep'))
     .option('--older-than <duration>', 'delete only snapshots older than this (e.g. 7d, 12h, 30m)')
     .option('--dry-run', 'show what would be deleted, delete nothing')
@@ -99,7 +142,8 @@ export function registerSnapshot(program: Command): void {
             deleted = (
               await deleteSnapshots(
                 runContext(ctx),
-                selection.delete.map((s) => s.name),
+                // An enhanced snapshot by its ARN: a name may be both an application and an enhanced snapshot's.
+                selection.delete.map((s) => s.enhanced?.arn ?? s.name),
                 'snapshot prune',
               )
             ).deleted;
@@ -119,6 +163,69 @@ export function registerSnapshot(program: Command): void {
         } finally {
           ctx.close();
         }
+      });
+    });
+
+  snapshot
+    .command('export')
+    .argument(NAME_OR_ARN, 'the snapshot: a name, or an enhanced snapshot ARN')
+    .requiredOption('--to <s3-prefix>', 'where to: s3://bucket/prefix/ (the savepoint lands in a sub-prefix)')
+    .description(
+      "export a snapshot's savepoint to S3 (enhanced snapshots; on msf-local application snapshots too); --role (global): the role the service assumes to write there, default the application's",
+    )
+    .action(async (ref: string, _o, cmd: Command) => {
+      const options = cmd.optsWithGlobals<GlobalOptions & { to: string }>();
+      const checked = parseSnapshotRef(ref, 'snapshot');
+      const to = parseS3Prefix(options.to, '--to');
+      await runWithContext(options, { spec: 'optional' }, async (ctx, host) => {
+        const { snapshot: exported, exported: where } = await exportSnapshot(runContext(ctx), {
+          snapshot: checked,
+          to,
+          ...(options.role ? { role: options.role } : {}),
+        });
+        const location = describeS3Prefix(where.location);
+        host.result(
+          `Exported snapshot ${exported.name} to ${location} (Flink savepoint: ${location}_metadata and its files).`,
+          {
+            application: ctx.application,
+            snapshot: snapshotJson(exported),
+            exportedTo: location,
+            bucket: where.location.bucket,
+            prefix: where.location.prefix,
+            operation: where.operation,
+            ...(where.operationId ? { operationId: where.operationId } : {}),
+          },
+        );
+      });
+    });
+
+  snapshot
+    .command('import')
+    .argument('<s3-prefix>', 's3://bucket/prefix/ holding a Flink savepoint (its _metadata and files)')
+    .requiredOption('--name <name>', 'the enhanced snapshot to create (unique in the account and Region)')
+    .description(
+      "import a Flink savepoint from S3 as an enhanced snapshot; --role (global): the role the service assumes to read it, default the spec's",
+    )
+    .action(async (url: string, _o, cmd: Command) => {
+      const options = cmd.optsWithGlobals<GlobalOptions & { name: string }>();
+      const from = parseS3Prefix(url, 'the source');
+      const name = parseSnapshotRef(options.name, '--name');
+      if (name.startsWith('arn:'))
+        throw new MsfctlError(
+          'USAGE',
+          '--name takes a snapshot name, not an ARN (the service makes the ARN).',
+        );
+      await runWithContext(options, { spec: 'optional', accountLevel: true }, async (ctx, host) => {
+        const role = options.role ?? ctx.spec?.spec.role ?? process.env.MSFCTL_ROLE_ARN;
+        if (!role)
+          throw new MsfctlError('USAGE', `Importing needs a role the service assumes to read ${url}.`, {
+            hint: 'Pass --role arn:aws:iam::<account>:role/<name> (a role that may read the bucket), or run where a spec names one.',
+          });
+        const imported = await importSnapshot({ gateway: ctx.gateway, host }, { name, from, role });
+        host.result(
+          `Imported ${describeS3Prefix(from)} as enhanced snapshot ${imported.name} (${imported.enhanced?.arn}): start an enhanced-mode application from it with \`msfctl start --snapshot ${imported.enhanced?.arn}\`.`,
+          { snapshot: snapshotJson(imported) },
+        );
       });
     });
 }

@@ -97,7 +97,7 @@ export function renderPlan(plan: Plan, s: Style, targetText: string): string {
 
 function fieldLine(c: FieldChange, s: Style): string {
   const show = (v: string | undefined) => (v === undefined ? s.dim('(absent)') : v);
-  return `${c.field}: ${show(c.before)} → ${show(c.after)}`;
+  return `${c.field}: ${show(c.before)} → ${show(c.after)}${c.oneWay ? s.yellow(' (one-way: cannot be undone)') : ''}`;
 }
 
 export function planSummary(plan: Plan, s: Style): string {

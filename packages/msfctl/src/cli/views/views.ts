@@ -1,5 +1,6 @@
 /** Human views of lifecycle results, status, history and snapshots. JSON views are the values themselves. */
-import type { SnapshotInfo } from '../../model/application.js';
+import { newestReadySnapshot, type SnapshotInfo } from '../../model/application.js';
+import { snapshotKey } from '../../model/snapshot-refs.js';
 import type { HistoryReport } from '../../controller/queries/history.js';
 import type { RunResult } from '../../controller/pipeline.js';
 import type { StatusReport } from '../../controller/queries/status.js';
@@ -72,7 +73,7 @@ export function renderStatus(r: StatusReport, s: Style): string {
   }
   rows.push([
     'snapshots',
-    `${r.snapshots!.count}${r.snapshots!.newest ? `, newest ${r.snapshots!.newest.name} ${s.dim(ago(r.snapshots!.newest.createdAt))}` : ''}`,
+    `${r.snapshots!.count}${r.snapshots!.mode === 'enhanced' ? ' (enhanced mode)' : ''}${r.snapshots!.newest ? `, newest ${r.snapshots!.newest.name} ${s.dim(ago(r.snapshots!.newest.createdAt))}` : ''}`,
   ]);
   if (r.lock) {
     const left = {
@@ -110,6 +111,20 @@ export function renderHistory(r: HistoryReport, s: Style): string {
   return `${s.bold(`History of ${r.application}`)}\n${s.table(['when', 'operation', 'status', 'version', 'by', 'error'], rows)}${versions}`;
 }
 
+const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+
+/** Who took it: USER (CreateSnapshot / ImportSnapshot) or SYSTEM (the service, on stop or update). */
+function initiator(x: SnapshotInfo): string {
+  if (!x.enhanced) return '';
+  return x.enhanced.initiatorOperation === 'ImportSnapshot' ? 'USER (import)' : x.enhanced.initiator;
+}
+
+function source(x: SnapshotInfo): string {
+  if (!x.enhanced) return '';
+  return x.enhanced.sourceApplication ?? x.enhanced.importedFrom ?? 'import';
+}
+
+/** The application's snapshots of both kinds: application snapshots, and enhanced ones with their ARNs. */
 export function renderSnapshots(
   application: string,
   snapshots: SnapshotInfo[],
@@ -117,24 +132,64 @@ export function renderSnapshots(
   now = Date.now(),
 ): string {
   if (!snapshots.length) return `${application} has no snapshots.`;
-  const newestReady = snapshots
-    .filter((x) => x.status === 'READY')
-    .sort((a, b) => b.createdAt - a.createdAt)[0]?.name;
+  const newest = newestReadySnapshot(snapshots);
+  const enhanced = snapshots.some((x) => x.enhanced);
   const rows = snapshots.map((x) => [
-    x.name + (x.name === newestReady ? s.dim(' (newest)') : ''),
+    x.name + (newest && snapshotKey(x) === snapshotKey(newest) ? s.dim(' (newest)') : ''),
+    x.enhanced ? 'enhanced' : 'application',
     s.status(x.status),
     String(x.versionId),
-    new Date(x.createdAt).toISOString().replace('T', ' ').slice(0, 19),
+    when(x.createdAt),
     ago(x.createdAt, now),
+    ...(enhanced ? [initiator(x), source(x), x.enhanced?.arn ?? ''] : []),
   ]);
-  return s.table(['snapshot', 'status', 'version', 'created', 'age'], rows);
+  const head = ['snapshot', 'kind', 'status', 'version', 'created', 'age'];
+  return s.table(enhanced ? [...head, 'initiator', 'source', 'arn'] : head, rows);
+}
+
+/** The account's enhanced snapshots (`snapshot list --all`). */
+export function renderAccountSnapshots(snapshots: SnapshotInfo[], s: Style, now = Date.now()): string {
+  if (!snapshots.length) return 'The account has no enhanced snapshots in this Region.';
+  const rows = snapshots.map((x) => [
+    x.name,
+    s.status(x.status),
+    initiator(x),
+    source(x),
+    when(x.createdAt),
+    ago(x.createdAt, now),
+    x.enhanced?.arn ?? '',
+  ]);
+  return s.table(['snapshot', 'status', 'initiator', 'source', 'created', 'age', 'arn'], rows);
+}
+
+/** A snapshot as `--json` shows it. */
+export function snapshotJson(x: SnapshotInfo): Record<string, unknown> {
+  return {
+    name: x.name,
+    kind: x.enhanced ? 'enhanced' : 'application',
+    status: x.status,
+    versionId: x.versionId,
+    createdAt: new Date(x.createdAt).toISOString(),
+    ...(x.runtime ? { runtime: x.runtime } : {}),
+    ...(x.enhanced
+      ? {
+          arn: x.enhanced.arn,
+          initiator: x.enhanced.initiator,
+          initiatorOperation: x.enhanced.initiatorOperation,
+          ...(x.enhanced.sourceApplication ? { sourceApplication: x.enhanced.sourceApplication } : {}),
+          ...(x.enhanced.importedFrom ? { importedFrom: x.enhanced.importedFrom } : {}),
+        }
+      : {}),
+  };
 }
 
 export function renderPrune(selection: PruneSelection, s: Style, dryRun: boolean): string {
   const lines: string[] = [];
-  for (const d of selection.delete) lines.push(`  ${s.red('-')} ${d.name} ${s.dim(ago(d.createdAt))}`);
+  const kind = (x: SnapshotInfo) => (x.enhanced ? ' (enhanced)' : '');
+  for (const d of selection.delete)
+    lines.push(`  ${s.red('-')} ${d.name}${kind(d)} ${s.dim(ago(d.createdAt))}`);
   for (const k of selection.keep)
-    lines.push(`  ${s.green('=')} ${k.snapshot.name} ${s.dim(`kept: ${k.reason}`)}`);
+    lines.push(`  ${s.green('=')} ${k.snapshot.name}${kind(k.snapshot)} ${s.dim(`kept: ${k.reason}`)}`);
   const head = selection.delete.length
     ? `${dryRun ? 'Would delete' : 'Deleting'} ${selection.delete.length} snapshot${selection.delete.length === 1 ? '' : 's'}:`
     : 'Nothing to prune:';

@@ -79,6 +79,7 @@ async function runSnapshotCheck(
   const restore = forcedDeployRestore({
     restore: update?.run ?? plan.desired.restore,
     snapshots,
+    mode: live.config.snapshotMode,
     ...(lastGood !== undefined ? { lastGoodVersionId: lastGood } : {}),
   });
   const chosen = restore.snapshot;

@@ -6,6 +6,7 @@ import {
   kpusInUse,
   type AppStatus,
   type OperationInfo,
+  type SnapshotMode,
 } from '../../model/application.js';
 import { detectDrift, hasDrift } from '../../engine/drift.js';
 import { artifactAt, msfctlOperationIds, type Ledger } from '../../model/ledger.js';
@@ -27,7 +28,12 @@ export interface StatusReport {
   };
   code?: { location: string; sha256?: string };
   lastOperation?: OperationInfo;
-  snapshots?: { count: number; newest?: { name: string; createdAt: string } };
+  /** Both kinds; the mode says which kind new snapshots are. */
+  snapshots?: {
+    mode: SnapshotMode;
+    count: number;
+    newest?: { name: string; createdAt: string; arn?: string };
+  };
   lastGoodVersion?: number;
   /** The service changed since msfctl last left it; absent while an msfctl command holds the lock. */
   drift?: boolean;
@@ -81,9 +87,16 @@ export async function getStatus(
     code: { location: describeCode(live.config.code), ...(sha256 ? { sha256 } : {}) },
     ...(lastOperation ? { lastOperation } : {}),
     snapshots: {
+      mode: live.config.snapshotMode,
       count: snapshots.length,
       ...(ready[0]
-        ? { newest: { name: ready[0].name, createdAt: new Date(ready[0].createdAt).toISOString() } }
+        ? {
+            newest: {
+              name: ready[0].name,
+              createdAt: new Date(ready[0].createdAt).toISOString(),
+              ...(ready[0].enhanced ? { arn: ready[0].enhanced.arn } : {}),
+            },
+          }
         : {}),
     },
     ...(ledger?.lastGood ? { lastGoodVersion: ledger.lastGood.versionId } : {}),

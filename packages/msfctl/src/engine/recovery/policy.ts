@@ -16,6 +16,7 @@
  * to a crash-looping application that needs a snapshot the service cannot take (scenario 8; the steps are the
  * deploy itself, whatever the policy), and a rollback the service did by itself (scenario 11).
  */
+import { restorableIn, restoreFromSnapshot } from '../../model/snapshot-refs.js';
 import type { Action } from '../../model/actions.js';
 import {
   isForceStoppable,
@@ -153,7 +154,7 @@ function backToGood(facts: RecoveryFacts, options: Required<RecoveryOptions>): R
   if (!isForceStoppable(live.status) && live.status !== 'READY')
     warnings.push(`${application} is ${live.status}; the actions below expect it to settle first.`);
   const chosen = chooseGoodSnapshot({
-    snapshots: facts.snapshots,
+    snapshots: restorableIn(live.config.snapshotMode, facts.snapshots),
     goodVersionId: lastGood.versionId,
     ...(facts.deployStartedAt !== undefined ? { deployStartedAt: facts.deployStartedAt } : {}),
   });
@@ -161,7 +162,7 @@ function backToGood(facts: RecoveryFacts, options: Required<RecoveryOptions>): R
     warnings.push(`No snapshot of a good version of ${application} exists: it starts with empty state.`);
   // Back to good state only: with no snapshot of it, empty state rather than the failing version's.
   const run: RestoreSettings = chosen
-    ? { from: 'snapshot', snapshot: chosen.snapshot.name, allowNonRestoredState: false }
+    ? restoreFromSnapshot(chosen.snapshot, false)
     : { from: 'none', allowNonRestoredState: false };
   const actions = forcedPath({
     live,
@@ -237,6 +238,7 @@ export function decideRecovery(
       const restore = forcedDeployRestore({
         restore: situation.restore ?? { from: 'latest', allowNonRestoredState: false },
         snapshots: facts.snapshots,
+        mode: live.config.snapshotMode,
         ...(facts.lastGood ? { lastGoodVersionId: facts.lastGood.versionId } : {}),
         ...(facts.deployStartedAt !== undefined ? { deployStartedAt: facts.deployStartedAt } : {}),
       });

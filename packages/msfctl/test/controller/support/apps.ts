@@ -18,6 +18,7 @@ export function config(stream = 'prices', overrides: Partial<AppConfig> = {}): A
     monitoring: { custom: true, logLevel: 'ERROR', metricsLevel: 'APPLICATION' },
     checkpoints: { custom: false, enabled: true, intervalMs: 60_000, minPauseMs: 5_000 },
     snapshotsEnabled: true,
+    snapshotMode: 'legacy',
     systemRollback: false,
     ...overrides,
   };

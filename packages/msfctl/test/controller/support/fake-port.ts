@@ -165,6 +165,18 @@ export class ScriptedMsf implements MsfGateway {
   listApplications(): never {
     throw new Error('not scripted');
   }
+  describeEnhancedSnapshot(): never {
+    throw new Error('not scripted');
+  }
+  listEnhancedSnapshots(): never {
+    throw new Error('not scripted');
+  }
+  importSnapshot(): never {
+    throw new Error('not scripted');
+  }
+  describeSnapshotOperation(): never {
+    throw new Error('not scripted');
+  }
 
   /** The verify actions' health watch: the queued verdicts, then healthy. */
   async verify(_app: string, seconds: number): Promise<HealthResult> {

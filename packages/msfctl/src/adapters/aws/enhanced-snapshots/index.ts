@@ -1,7 +1,7 @@
 /**
  * The enhanced-snapshot operations of Kinesis Analytics V2 for msfctl, which @aws-sdk/client-kinesis-analytics-v2
  * (3.1112.0) lacks: the eight operations, and CreateApplication / UpdateApplication / StartApplication /
- * DescribeApplication with SnapshotMode and SnapshotArn. Commands built the way the SDK builds its own (its
+ * DescribeApplication / DescribeApplicationVersion / RollbackApplication with SnapshotMode and SnapshotArn. Commands built the way the SDK builds its own (its
  * command builder, endpoint plugin and AWS JSON 1.1 protocol, schemas in schemas.ts), sent through the existing
  * KinesisAnalyticsV2Client with its credentials, retries and errors (the SDK's modeled exception classes).
  *
@@ -10,6 +10,7 @@
 import type {
   CreateApplicationResponse,
   KinesisAnalyticsV2Client,
+  RollbackApplicationResponse,
   StartApplicationResponse,
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { makeBuilder } from '@smithy/core/client';
@@ -109,6 +110,15 @@ export const DescribeApplicationCommand = build<
   { ApplicationName: string; IncludeAdditionalDetails?: boolean },
   Out<{ ApplicationDetail: ApplicationDetailV2 }>
 >('DescribeApplication', schemas.DescribeApplicationV2$);
+
+export const DescribeApplicationVersionCommand = build<
+  { ApplicationName: string; ApplicationVersionId: number },
+  Out<{ ApplicationVersionDetail?: ApplicationDetailV2 }>
+>('DescribeApplicationVersion', schemas.DescribeApplicationVersionV2$);
+export const RollbackApplicationCommand = build<
+  { ApplicationName: string; CurrentApplicationVersionId: number },
+  Out<Omit<RollbackApplicationResponse, 'ApplicationDetail'> & { ApplicationDetail: ApplicationDetailV2 }>
+>('RollbackApplication', schemas.RollbackApplicationV2$);
 
 /** Sends one of this folder's commands through the SDK client; typed by the command. */
 export function send<I, O>(

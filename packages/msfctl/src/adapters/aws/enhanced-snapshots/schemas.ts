@@ -1,8 +1,9 @@
 /**
  * Smithy static schemas of the enhanced-snapshot operations, in the form @aws-sdk/client-kinesis-analytics-v2
  * generates its own (its AWS JSON 1.1 protocol serialises and parses by them), transcribed from botocore
- * 1.44.18's model; and the SDK's schemas of CreateApplication, UpdateApplication, StartApplication and
- * DescribeApplication extended with SnapshotMode and SnapshotArn (a member missing from a schema is dropped).
+ * 1.44.18's model; and the SDK's schemas of CreateApplication, UpdateApplication, StartApplication,
+ * DescribeApplication, DescribeApplicationVersion and RollbackApplication extended with SnapshotMode and
+ * SnapshotArn (a member missing from a schema is dropped).
  * (Long: one schema per model shape, as the SDK's generated schemas are.)
  */
 import {
@@ -18,8 +19,12 @@ import {
   CreateApplicationResponse$,
   DescribeApplicationRequest$,
   DescribeApplicationResponse$,
+  DescribeApplicationVersionRequest$,
+  DescribeApplicationVersionResponse$,
   RunConfiguration$,
   RunConfigurationDescription$,
+  RollbackApplicationRequest$,
+  RollbackApplicationResponse$,
   RunConfigurationUpdate$,
   StartApplicationRequest$,
   StartApplicationResponse$,
@@ -135,6 +140,16 @@ export const DescribeApplicationV2$ = operation(
   'DescribeApplication',
   DescribeApplicationRequest$,
   extend(DescribeApplicationResponse$, withDetail),
+);
+export const DescribeApplicationVersionV2$ = operation(
+  'DescribeApplicationVersion',
+  DescribeApplicationVersionRequest$,
+  extend(DescribeApplicationVersionResponse$, { replace: { ApplicationVersionDetail: () => Detail } }),
+);
+export const RollbackApplicationV2$ = operation(
+  'RollbackApplication',
+  RollbackApplicationRequest$,
+  extend(RollbackApplicationResponse$, withDetail),
 );
 
 // ------------------------------------------------------------------ the enhanced-snapshot operations
