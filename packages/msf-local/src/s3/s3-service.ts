@@ -1,4 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
+import { assertSafeValue } from '../api/safe-input.js';
 import {
   header,
   signingRegion,
@@ -783,6 +784,7 @@ export class S3Service implements Service {
   private parseXml(body: Buffer): Record<string, unknown> {
     try {
       const parsed: unknown = this.xml.parse(body.toString('utf8'));
+      assertSafeValue(parsed); // element names are keys here: no __proto__ or constructor, bounded depth
       if (parsed && typeof parsed === 'object') return parsed as Record<string, unknown>;
     } catch {
       // fall through
