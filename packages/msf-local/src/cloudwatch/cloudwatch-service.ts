@@ -7,7 +7,7 @@ import {
   type ServiceResponse,
 } from '../server/service.js';
 import { parseJsonSafely, UnsafeInputError } from '../api/safe-input.js';
-import { XML_DECLARATION } from '../s3/xml.js';
+import { XML_DECLARATION } from '../api/xml.js';
 import { CloudWatchError, cwErrors } from './errors.js';
 import type { MetricStore } from './metric-store.js';
 import { isOperation, runOperation, type Input, type OperationName, type Output } from './operations.js';

@@ -1,4 +1,4 @@
-import { el, escapeXml } from '../s3/xml.js';
+import { el, escapeXml } from '../api/xml.js';
 import { cborTimestamp, encodeCbor } from './cbor.js';
 import { FORBIDDEN_KEYS } from '../api/safe-input.js';
 import { CloudWatchError } from './errors.js';
