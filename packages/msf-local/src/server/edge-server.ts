@@ -4,6 +4,7 @@ import http2 from 'node:http2';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { bodyLimitFor, BodyTooLargeError, type BodyLimits } from './body-limits.js';
 import { BrowserGuard } from './browser-guard.js';
 import { edgeError } from './edge-errors.js';
 import { routeByProtocol } from './protocol-router.js';
@@ -17,6 +18,8 @@ export interface EdgeServerOptions {
   services: Service[];
   /** Origins a browser may call from (`--allow-origin`); any other Origin is refused (browser-guard.ts). */
   allowOrigins?: readonly string[];
+  /** Body ceilings per API (body-limits.ts); defaults above what each model allows. */
+  bodyLimits?: BodyLimits;
   /** Called once per answered request (for the request log). */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -100,10 +103,13 @@ export class EdgeServer {
     let request: ServiceRequest | undefined;
     let corsHeaders: Record<string, string> = {};
     let body: Buffer;
+    let tooLarge: BodyTooLargeError | undefined;
     try {
-      body = await readBody(req);
-    } catch {
-      return; // the client reset or abandoned its request: there is nobody to answer
+      body = await readBody(req, bodyLimitFor(req.headers, this.options.bodyLimits));
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) return; // the client reset or abandoned its request
+      tooLarge = error;
+      body = Buffer.alloc(0);
     }
     try {
       // Split by hand: URL parsing would resolve '.' and '..' segments, and those are legal in S3 keys.
@@ -131,6 +137,16 @@ export class EdgeServer {
           { json: 'AccessDeniedException', xml: 'AccessDenied' },
           verdict.message,
         );
+      } else if (tooLarge) {
+        serviceName = service ? `${service.name}(too large)` : 'refused(size)';
+        response = edgeError(
+          request,
+          413,
+          { json: 'RequestEntityTooLargeException', xml: 'EntityTooLarge' },
+          tooLarge.message,
+        );
+        // The rest of the body is never read: the connection ends with this answer.
+        if (req.httpVersionMajor < 2) response.headers = { ...response.headers, connection: 'close' };
       } else if (preflight && Object.keys(corsHeaders).length > 0) {
         serviceName = 'cors-preflight';
         response = { status: 204, headers: preflight };
@@ -231,8 +247,35 @@ function lowerKeys(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-async function readBody(req: EdgeRequest): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/**
+ * The whole body, or BodyTooLargeError as soon as it is known to exceed `limit` (declared or received). Listeners,
+ * not `for await`: leaving that loop early would destroy the request, and with it the socket the 413 goes out on.
+ */
+function readBody(req: EdgeRequest, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      reject(new BodyTooLargeError(limit));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.removeListener('data', onData);
+      req.pause();
+      chunks.length = 0;
+      reject(new BodyTooLargeError(limit));
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+    req.on('aborted', () => reject(new Error('aborted')));
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('aborted'));
+    });
+  });
 }
