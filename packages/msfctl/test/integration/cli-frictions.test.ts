@@ -69,3 +69,36 @@ describe('issue 16 item 11: expected AWS failures name the resource and the fix,
     expect(json.json).toMatchObject({ ok: false, error: { code: 'STATE' } });
   });
 });
+
+describe('issue 16 item 12: --json is honoured everywhere', () => {
+  it('import --out - --json writes one JSON document (the YAML inside it), nothing else', async () => {
+    const cwd = project('import-app');
+    expect((await msfctl(['apply', '--auto-approve'], { cwd, timeoutMs: 60_000 })).code).toBe(0);
+    const other = mkdtempSync(path.join(work, 'import-'));
+    const env = { AWS_ENDPOINT_URL: server.url };
+    const result = await msfctl(
+      ['import', 'import-app', '--out', '-', '--json', '--state', path.join(other, 'state')],
+      {
+        cwd: other,
+        env,
+        timeoutMs: 60_000,
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(result.json).toMatchObject({
+      application: 'import-app',
+      file: '-',
+      spec: { application: 'import-app' },
+    });
+    expect((result.json as { yaml: string }).yaml).toMatch(/^application: import-app$/m);
+    // Without --json, the YAML alone.
+    const yaml = await msfctl(['import', 'import-app', '--out', '-', '--state', path.join(other, 'state2')], {
+      cwd: other,
+      env,
+      timeoutMs: 60_000,
+    });
+    expect(yaml.code).toBe(0);
+    expect(yaml.json).toBeUndefined();
+    expect(yaml.stdout).toMatch(/^application: import-app$/m);
+  });
+});
