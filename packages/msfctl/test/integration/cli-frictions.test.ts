@@ -102,3 +102,18 @@ describe('issue 16 item 12: --json is honoured everywhere', () => {
     expect(yaml.stdout).toMatch(/^application: import-app$/m);
   });
 });
+
+describe('issue 16 item 5: restart on a READY application', () => {
+  it('refuses, says to use start, and changes nothing', async () => {
+    const cwd = project('ready-app');
+    expect((await msfctl(['apply', '--auto-approve'], { cwd, timeoutMs: 60_000 })).code).toBe(0);
+    const result = await msfctl(['restart'], { cwd, timeoutMs: 60_000 });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('✗ Cannot restart ready-app: it is not running (READY).');
+    expect(result.stderr).toContain('`msfctl start ready-app` starts it');
+    const status = await msfctl(['status', '--json'], { cwd, timeoutMs: 60_000 });
+    expect(status.json).toMatchObject({ status: 'READY' });
+    const json = await msfctl(['restart', '--json'], { cwd, timeoutMs: 60_000 });
+    expect(json.json).toMatchObject({ ok: false, error: { code: 'NOT_RUNNING' } });
+  });
+});
