@@ -142,7 +142,10 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
       log,
     });
     built.controlPlane = controlPlane;
-    const proxy = new KinesisProxyService({ upstream: () => kinesisEndpoint?.url });
+    const proxy = new KinesisProxyService({
+      upstream: () => kinesisEndpoint?.url,
+      durable: kinesis ? () => kinesis.durable() : undefined,
+    });
     const server = new EdgeServer({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 4577,

@@ -159,6 +159,16 @@ export class KinesisLocal {
     }
   }
 
+  /**
+   * Resolves once everything kinesis-local had acknowledged before this call is in its data file: two more
+   * completed writes (the first may have begun before the acknowledgement). Immediately for a scratch instance.
+   */
+  async durable(): Promise<void> {
+    const exited = this.exited;
+    if (this.options.persist === false || !exited) return;
+    await this.persistsAfterNow(2, 2 * this.persistInterval() + 10_000, exited);
+  }
+
   private persistInterval(): number {
     return this.options.persistIntervalMs ?? 500;
   }
