@@ -51,7 +51,7 @@ import type {
   RunConfig,
   Snapshot,
 } from './model.js';
-import { assertAllowed } from './state-machine.js';
+import { assertAllowed, transition } from './state-machine.js';
 import { EnhancedSnapshots } from './snapshots/enhanced-snapshots.js';
 import { isEnhanced, snapshotNameOf } from './snapshots/model.js';
 import type { SnapshotMode } from './snapshots/model.js';
@@ -306,7 +306,7 @@ export class ControlPlane {
       from: previous.id,
       to: version.id,
     });
-    app.status = 'UPDATING';
+    transition(app, 'UpdateApplication');
     await this.persist(app);
     if (running) {
       this.jobs.restartForUpdate(app, operation, previous, version, run ?? this.defaultRestartRun(app));
@@ -327,7 +327,7 @@ export class ControlPlane {
     this.checkRestoreTarget(app, runConfig, version.config.runtimeEnvironment);
     app.runConfig = runConfig;
     const operation = addOperation(app, 'StartApplication', this.now());
-    app.status = 'STARTING';
+    transition(app, 'StartApplication');
     await this.persist(app);
     this.jobs.start(app, operation, runConfig);
     return operation.id;
@@ -344,7 +344,7 @@ export class ControlPlane {
     assertAllowed('StopApplication', app);
     if (currentVersion(app).config.snapshotsEnabled) await this.jobs.assertSnapshotPossible(app);
     const operation = addOperation(app, 'StopApplication', this.now());
-    app.status = 'STOPPING';
+    transition(app, 'StopApplication');
     await this.persist(app);
     this.jobs.stop(app, operation);
     return operation.id;
@@ -375,7 +375,7 @@ export class ControlPlane {
     const operation = addOperation(app, 'RollbackApplication', this.now());
     const version = addRollbackVersion(app, current, target, this.now());
     operation.versionChange = { from: current.id, to: version.id };
-    app.status = 'ROLLING_BACK';
+    transition(app, 'RollbackApplication');
     await this.jobs.abandonInFlight(app, operation);
     await this.persist(app);
     this.jobs.rollback(app, operation, version);
@@ -391,7 +391,7 @@ export class ControlPlane {
       );
     }
     assertAllowed('DeleteApplication', app);
-    app.status = 'DELETING';
+    transition(app, 'DeleteApplication');
     await this.persist(app);
     this.jobs.delete(app);
   }
@@ -603,7 +603,7 @@ export class ControlPlane {
       to: version.id,
     });
     const steady = app.status;
-    app.status = 'UPDATING';
+    transition(app, 'ChangeApplicationResources');
     await this.persist(app);
     this.jobs.completeConfigurationChange(app, operation, steady);
     return { app, operationId: operation.id };

@@ -22,6 +22,7 @@ import type {
 } from './model.js';
 import type { EnhancedSnapshots } from './snapshots/enhanced-snapshots.js';
 import { isEnhanced } from './snapshots/model.js';
+import { settledEvent, transition } from './state-machine.js';
 
 /** What the supervisor needs of enhanced snapshots: system snapshots on stop and update, and restores. */
 export type SystemSnapshots = Pick<EnhancedSnapshots, 'recordSystemSnapshot' | 'restorePath' | 'latest'>;
@@ -84,12 +85,12 @@ export class JobSupervisor {
           await runtime.cancel(app.name);
           if (!current()) return;
         }
-        app.status = 'READY';
+        transition(app, 'JobStopped');
         finishOperation(operation, 'SUCCESSFUL', this.now());
       } catch (error) {
         if (!current()) return;
         // The savepoint failed and Flink keeps the job running: so does MSF.
-        app.status = 'RUNNING';
+        transition(app, 'StopFailed');
         finishOperation(operation, 'FAILED', this.now(), messageOf(error));
       }
       await this.persist(app);
@@ -98,7 +99,7 @@ export class JobSupervisor {
 
   async forceStop(app: Application, operation: Operation): Promise<void> {
     await this.abandonInFlight(app, operation);
-    app.status = 'FORCE_STOPPING';
+    transition(app, 'ForceStopApplication');
     await this.persist(app);
     this.spawn(app, async (current) => {
       try {
@@ -107,7 +108,7 @@ export class JobSupervisor {
         this.log(`force stop of ${app.name}: ${messageOf(error)}`);
       }
       if (!current()) return;
-      app.status = 'READY';
+      transition(app, 'ForceStopped');
       finishOperation(operation, 'SUCCESSFUL', this.now());
       await this.persist(app);
     });
@@ -140,7 +141,7 @@ export class JobSupervisor {
         app.runConfig = run;
         await this.launch(app, next, run);
         if (!current()) return;
-        app.status = 'RUNNING';
+        transition(app, 'JobRunning');
         finishOperation(operation, 'SUCCESSFUL', this.now());
         await this.persist(app);
       } catch (error) {
@@ -155,7 +156,7 @@ export class JobSupervisor {
     this.spawn(app, async (current) => {
       await delay(this.options.settleMs ?? 200);
       if (!current()) return;
-      app.status = steady;
+      transition(app, settledEvent(steady));
       finishOperation(operation, 'SUCCESSFUL', this.now());
       await this.persist(app);
     });
@@ -286,11 +287,11 @@ export class JobSupervisor {
     }
     const hadJob = JOB_STATUSES.includes(app.status) && app.status !== 'STOPPING';
     if (!hadJob) {
-      app.status = 'READY';
+      transition(app, 'RecoveredIdle');
       await this.persist(app);
       return;
     }
-    app.status = 'RUNNING';
+    transition(app, 'RecoveredWithJob');
     await this.persist(app);
     this.spawn(app, async (current) => {
       try {
@@ -310,7 +311,7 @@ export class JobSupervisor {
       } catch (error) {
         if (!current()) return;
         this.log(`could not bring ${app.name} back after a restart: ${messageOf(error)}`);
-        app.status = 'READY';
+        transition(app, 'JobFailed');
         await this.persist(app);
       }
     });
@@ -336,7 +337,7 @@ export class JobSupervisor {
   ): Promise<void> {
     await this.options.runtime?.cancel(app.name).catch(() => undefined);
     if (!failed.config.systemRollbackEnabled) {
-      app.status = 'READY';
+      transition(app, 'JobFailed');
       finishOperation(operation, 'FAILED', this.now(), error);
       await this.persist(app);
       return;
@@ -347,7 +348,7 @@ export class JobSupervisor {
     operation.rollbackOperationId = rollbackOp.id;
     const version = addRollbackVersion(app, failed, previous, this.now());
     rollbackOp.versionChange = { from: failed.id, to: version.id };
-    app.status = 'ROLLING_BACK';
+    transition(app, 'SystemRollback');
     await this.persist(app);
     await this.launchAndSettle(app, rollbackOp, version, LATEST_SNAPSHOT, current);
   }
@@ -363,11 +364,11 @@ export class JobSupervisor {
     try {
       await this.launch(app, version, run);
       if (!current()) return;
-      app.status = 'RUNNING';
+      transition(app, 'JobRunning');
       finishOperation(operation, 'SUCCESSFUL', this.now());
     } catch (error) {
       if (!current()) return;
-      app.status = 'READY';
+      transition(app, 'JobFailed');
       finishOperation(operation, 'FAILED', this.now(), messageOf(error));
     }
     await this.persist(app);
