@@ -63,12 +63,10 @@ import {
   checkRollbackMode,
 } from './snapshots/mode-rules.js';
 import type { SnapshotObjectStore } from './snapshots/savepoint-transfer.js';
+import type { CodeSource } from './code-source.js';
 
 /** Where application code in S3 is read from (msf-local's own S3). */
-export interface CodeSource {
-  exists(location: CodeLocation): Promise<boolean>;
-  copyTo(location: CodeLocation, file: string): Promise<void>;
-}
+export type { CodeSource };
 
 export interface CreateApplicationInput {
   name: string;

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { addOperation, addRollbackVersion, errorString, finishOperation } from './application-history.js';
 import type { ApplicationStore } from './application-store.js';
-import type { CodeSource } from './control-plane.js';
+import type { CodeSource } from './code-source.js';
 import { snapshotDuringDowntime } from './errors.js';
 import type { JobLaunch, JobRuntime, PropertyGroup } from './job-runtime.js';
 import { currentVersion, JOB_STATUSES } from './model.js';

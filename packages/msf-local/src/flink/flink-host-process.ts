@@ -3,7 +3,7 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 
 import { logAppenderConfig, type LogIntake } from './log-appender.js';
-import type { PreparedRuntime } from './runtime-cache.js';
+import type { PreparedRuntime } from './prepared-runtime.js';
 
 /**
  * One cluster JVM (java/flink-host) for one application: spawned with its runtime's classpath, the properties
