@@ -38,6 +38,13 @@ program
     integer,
     10_000,
   )
+  .option(
+    '--allow-origin <origin>',
+    'let web pages from this origin (e.g. http://localhost:3000) call msf-local; repeatable. Without it, ' +
+      'any request a browser marks with an Origin is refused',
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  )
   .option('--quiet', 'do not log requests')
   .action(async (options) => {
     if (!LOOPBACK.has(options.host)) {
@@ -52,6 +59,7 @@ program
       port: options.port,
       region: options.region,
       flink: { restartDelayMs: options.restartDelay },
+      allowOrigins: options.allowOrigin,
       onRequest: options.quiet
         ? undefined
         : (e) =>

@@ -54,6 +54,8 @@ export interface MsfLocalOptions {
   metricsIntervalMs?: number;
   /** Extra environment / system properties for job JVMs, merged over msf-local's own. */
   jobEnvironment?: Partial<Pick<JobLaunch, 'environment' | 'systemProperties'>>;
+  /** Origins a browser may call msf-local from; requests with any other Origin are refused (403). */
+  allowOrigins?: readonly string[];
   onRequest?: (entry: RequestLogEntry) => void;
   log?: (message: string) => void;
 }
@@ -156,6 +158,7 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
         stsService(sts),
         new S3Service(s3),
       ],
+      allowOrigins: options.allowOrigins,
       onRequest: options.onRequest,
     });
     const address = await server.listen();

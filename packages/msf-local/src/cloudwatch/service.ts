@@ -6,6 +6,7 @@ import {
   type ServiceRequest,
   type ServiceResponse,
 } from '../server/service.js';
+import { parseJsonSafely, UnsafeInputError } from '../api/safe-input.js';
 import { XML_DECLARATION } from '../api/xml.js';
 import { CloudWatchError, cwErrors } from './errors.js';
 import type { MetricStore } from './backend/metric-store.js';
@@ -174,8 +175,9 @@ const JSON_PROTOCOL: RpcProtocol = {
   decode(body) {
     const text = body.toString('utf8').trim();
     try {
-      return text === '' ? {} : (JSON.parse(text) as unknown);
-    } catch {
+      return text === '' ? {} : parseJsonSafely(text);
+    } catch (error) {
+      if (error instanceof UnsafeInputError) throw serializationError(error.message);
       throw serializationError('Malformed JSON request body');
     }
   },
@@ -193,6 +195,7 @@ const CBOR_PROTOCOL: RpcProtocol = {
     try {
       return decodeCbor(body);
     } catch (error) {
+      if (error instanceof UnsafeInputError) throw serializationError(error.message);
       if (!(error instanceof CborError)) throw error;
       throw serializationError(`The request body is not valid CBOR: ${error.message}`);
     }

@@ -4,6 +4,8 @@ import http2 from 'node:http2';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { BrowserGuard } from './browser-guard.js';
+import { edgeError } from './edge-errors.js';
 import { routeByProtocol } from './protocol-router.js';
 import type { Service, ServiceRequest, ServiceResponse } from './service.js';
 import { signingService } from './service.js';
@@ -13,6 +15,8 @@ export interface EdgeServerOptions {
   host: string;
   port: number;
   services: Service[];
+  /** Origins a browser may call from (`--allow-origin`); any other Origin is refused (browser-guard.ts). */
+  allowOrigins?: readonly string[];
   /** Called once per answered request (for the request log). */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -39,8 +43,11 @@ type EdgeResponse = http.ServerResponse | http2.Http2ServerResponse;
 export class EdgeServer {
   private server?: net.Server;
   private readonly sockets = new Set<Socket>();
+  private readonly guard: BrowserGuard;
 
-  constructor(private readonly options: EdgeServerOptions) {}
+  constructor(private readonly options: EdgeServerOptions) {
+    this.guard = new BrowserGuard({ boundHost: options.host, allowOrigins: options.allowOrigins });
+  }
 
   async listen(): Promise<{ host: string; port: number; url: string }> {
     // A request that fails after its answer began (the client went away) costs only its own connection.
@@ -91,6 +98,7 @@ export class EdgeServer {
     let serviceName = 'unknown';
     let response: ServiceResponse;
     let request: ServiceRequest | undefined;
+    let corsHeaders: Record<string, string> = {};
     let body: Buffer;
     try {
       body = await readBody(req);
@@ -109,8 +117,24 @@ export class EdgeServer {
         body,
         requestId,
       };
-      const service = this.options.services.find((s) => s.accepts(request as ServiceRequest));
-      if (service) {
+      const verdict = this.guard.check(request);
+      const preflight = verdict.allowed ? BrowserGuard.preflightHeaders(request) : undefined;
+      if (verdict.allowed) corsHeaders = verdict.corsHeaders;
+      const service = verdict.allowed
+        ? this.options.services.find((s) => s.accepts(request as ServiceRequest))
+        : undefined;
+      if (!verdict.allowed) {
+        serviceName = 'refused(browser)';
+        response = edgeError(
+          request,
+          403,
+          { json: 'AccessDeniedException', xml: 'AccessDenied' },
+          verdict.message,
+        );
+      } else if (preflight && Object.keys(corsHeaders).length > 0) {
+        serviceName = 'cors-preflight';
+        response = { status: 204, headers: preflight };
+      } else if (service) {
         serviceName = service.name;
         response = await service.handle(request);
       } else {
@@ -130,7 +154,11 @@ export class EdgeServer {
     }
     // x-amzn-RequestId is what the JSON and query APIs answer with; S3 adds its own x-amz-request-id. A proxied
     // answer (Kinesis) brings its upstream's id, which then replaces this one rather than adding a second.
-    const headers: Record<string, string> = { 'x-amzn-requestid': requestId, ...response.headers };
+    const headers: Record<string, string> = {
+      'x-amzn-requestid': requestId,
+      ...corsHeaders,
+      ...response.headers,
+    };
     const responseBody = response.body;
     if (responseBody instanceof Readable) {
       res.writeHead(response.status, headers);
