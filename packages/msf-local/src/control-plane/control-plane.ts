@@ -1,3 +1,4 @@
+// Long on purpose: the MSF API's one entry point, a method per operation (checks: request-checks.ts).
 /**
  * The MSF control plane: one method per API operation, in domain terms (moto's "backend").
  *
@@ -5,14 +6,7 @@
  * return at once; anything that involves the job (start, stop, update-with-restart, rollback, snapshots) then
  * runs in the background in JobSupervisor, which moves the status on only when the job runtime reports.
  */
-import { createHash } from 'node:crypto';
-import {
-  applyUpdate,
-  allocatedKpus,
-  checkpointFrom,
-  monitoringFrom,
-  parallelismFrom,
-} from './configuration.js';
+import { applyUpdate, checkpointFrom, monitoringFrom, parallelismFrom } from './configuration.js';
 import type {
   CheckpointInput,
   CodeInput,
@@ -22,15 +16,12 @@ import type {
 } from './configuration.js';
 import type { ApplicationStore } from './application-store.js';
 import {
-  codeValidation,
-  concurrentModification,
   invalidApplicationConfiguration,
   invalidArgument,
   invalidRequest,
   limitExceeded,
   resourceInUse,
   resourceNotFound,
-  tooManyTags,
   unsupportedOperation,
 } from './errors.js';
 import { addOperation, addRollbackVersion, addVersion } from './application-history.js';
@@ -44,10 +35,8 @@ import type {
   Application,
   ApplicationConfig,
   ApplicationVersion,
-  CodeLocation,
   Operation,
   OperationStatus,
-  RestoreType,
   RunConfig,
   Snapshot,
 } from './model.js';
@@ -56,7 +45,6 @@ import { EnhancedSnapshots } from './snapshots/enhanced-snapshots.js';
 import { isEnhanced, snapshotNameOf } from './snapshots/model.js';
 import type { SnapshotMode } from './snapshots/model.js';
 import {
-  checkCustomRestoreReference,
   checkLegacySnapshotOperation,
   checkModeOnCreate,
   checkModeUpdate,
@@ -64,6 +52,18 @@ import {
 } from './snapshots/mode-rules.js';
 import type { SnapshotObjectStore } from './snapshots/savepoint-transfer.js';
 import type { CodeSource } from './code-source.js';
+import {
+  checkGuard,
+  checkScale,
+  checkTags,
+  codeConfig,
+  defaultRestartRun,
+  runConfigFrom,
+  type RunInput,
+  type VersionGuard,
+} from './request-checks.js';
+
+export type { RunInput, VersionGuard } from './request-checks.js';
 
 /** Where application code in S3 is read from (msf-local's own S3). */
 export type { CodeSource };
@@ -88,19 +88,6 @@ export interface CreateApplicationInput {
   snapshotMode?: SnapshotMode;
 }
 
-export interface RunInput {
-  restoreType?: RestoreType;
-  snapshotName?: string;
-  snapshotArn?: string;
-  allowNonRestoredState?: boolean;
-}
-
-/** Optimistic concurrency: at least one of them, and every one given must match. */
-export interface VersionGuard {
-  currentApplicationVersionId?: number;
-  conditionalToken?: string;
-}
-
 export interface ControlPlaneOptions extends JobSupervisorOptions {
   account?: string;
   /** Applications per Region (MSF default quota: 100). */
@@ -119,7 +106,6 @@ export interface ControlPlaneOptions extends JobSupervisorOptions {
 /** Runtimes msf-local can create but not necessarily run; the job runtime decides what it can start. */
 const FLINK_RUNTIME = /^FLINK-\d+_\d+$/;
 const RETIRED_RUNTIMES = new Set(['FLINK-1_6', 'FLINK-1_8', 'FLINK-1_11']);
-const MAX_USER_TAGS = 50;
 
 export class ControlPlane {
   private readonly apps = new Map<string, Application>();
@@ -195,7 +181,7 @@ export class ControlPlane {
     if (this.apps.size >= (this.options.applicationLimit ?? 100)) {
       throw limitExceeded(`Cannot create application ${input.name}: the limit of applications was reached.`);
     }
-    this.checkTags(input.tags ?? []);
+    checkTags(input.tags ?? []);
     const now = this.now();
     const config: ApplicationConfig = {
       description: input.description ?? '',
@@ -222,9 +208,12 @@ export class ControlPlane {
       ...(input.encryption ? { encryption: { ...input.encryption } } : {}),
       ...(input.snapshotMode ? { snapshotMode: input.snapshotMode } : {}),
     };
-    config.code = await this.codeConfig(input.code, undefined, input.runtimeEnvironment);
+    config.code = await codeConfig(input.code, undefined, input.runtimeEnvironment, {
+      store: this.store,
+      code: this.code,
+    });
     if (!config.code) delete config.code;
-    this.checkScale(config);
+    checkScale(config, this.options);
     const createdAt = Math.floor(now / 1000) * 1000;
     const app: Application = {
       name: input.name,
@@ -268,7 +257,7 @@ export class ControlPlane {
     runUpdate?: RunInput,
   ): Promise<{ app: Application; operationId: string }> {
     const app = this.describeApplication(name);
-    this.checkGuard(app, guard, true);
+    checkGuard(app, guard, true);
     assertAllowed('UpdateApplication', app);
     const running = app.status === 'RUNNING';
     const previous = currentVersion(app);
@@ -291,11 +280,13 @@ export class ControlPlane {
       }
     }
     const runtime = update.runtimeEnvironment ?? previous.config.runtimeEnvironment;
-    const code = update.code ? await this.codeConfig(update.code, previous.config.code, runtime) : undefined;
+    const code = update.code
+      ? await codeConfig(update.code, previous.config.code, runtime, { store: this.store, code: this.code })
+      : undefined;
     const config = applyUpdate(previous.config, { ...update, code: undefined }, undefined);
     if (code) config.code = code;
-    this.checkScale(config);
-    const run = runUpdate ? this.runConfigFrom(runUpdate, app, false, isEnhanced(config)) : undefined;
+    checkScale(config, this.options);
+    const run = runUpdate ? runConfigFrom(runUpdate, app, false, isEnhanced(config)) : undefined;
     if (running && config.snapshotsEnabled) await this.jobs.assertSnapshotPossible(app);
     if (running && run) this.checkRestoreTarget(app, run, config.runtimeEnvironment);
 
@@ -307,7 +298,7 @@ export class ControlPlane {
     transition(app, 'UpdateApplication');
     await this.persist(app);
     if (running) {
-      this.jobs.restartForUpdate(app, operation, previous, version, run ?? this.defaultRestartRun(app));
+      this.jobs.restartForUpdate(app, operation, previous, version, run ?? defaultRestartRun(app));
     } else {
       this.jobs.completeConfigurationChange(app, operation, 'READY');
     }
@@ -321,7 +312,7 @@ export class ControlPlane {
     if (!version.config.code) {
       throw noCodeError(name);
     }
-    const runConfig = this.runConfigFrom(run ?? {}, app, true, isEnhanced(version.config));
+    const runConfig = runConfigFrom(run ?? {}, app, true, isEnhanced(version.config));
     this.checkRestoreTarget(app, runConfig, version.config.runtimeEnvironment);
     app.runConfig = runConfig;
     const operation = addOperation(app, 'StartApplication', this.now());
@@ -353,7 +344,7 @@ export class ControlPlane {
     currentApplicationVersionId: number,
   ): Promise<{ app: Application; operationId: string }> {
     const app = this.describeApplication(name);
-    this.checkGuard(app, { currentApplicationVersionId }, true);
+    checkGuard(app, { currentApplicationVersionId }, true);
     assertAllowed('RollbackApplication', app);
     const current = currentVersion(app);
     const target =
@@ -489,7 +480,7 @@ export class ControlPlane {
       if (existing) existing.value = tag.value;
       else merged.push({ ...tag });
     }
-    this.checkTags(merged);
+    checkTags(merged);
     app.tags = merged;
     await this.persist(app);
   }
@@ -590,7 +581,7 @@ export class ControlPlane {
     change: (config: ApplicationConfig) => void,
   ): Promise<{ app: Application; operationId: string }> {
     const app = this.describeApplication(name);
-    this.checkGuard(app, guard, true);
+    checkGuard(app, guard, true);
     assertAllowed('ChangeApplicationResources', app, calledAs);
     const previous = currentVersion(app);
     const config = structuredClone(previous.config);
@@ -605,121 +596,6 @@ export class ControlPlane {
     await this.persist(app);
     this.jobs.completeConfigurationChange(app, operation, steady);
     return { app, operationId: operation.id };
-  }
-
-  private checkGuard(app: Application, guard: VersionGuard, required: boolean): void {
-    const version = currentVersion(app);
-    if (guard.currentApplicationVersionId === undefined && guard.conditionalToken === undefined) {
-      if (required) {
-        throw invalidArgument('Either CurrentApplicationVersionId or ConditionalToken must be provided.');
-      }
-      return;
-    }
-    if (guard.currentApplicationVersionId !== undefined && guard.currentApplicationVersionId !== version.id) {
-      throw concurrentModification(
-        `The current application version of ${app.name} is ${version.id}, not ` +
-          `${guard.currentApplicationVersionId}. Describe the application and retry with its current version.`,
-      );
-    }
-    if (guard.conditionalToken !== undefined && guard.conditionalToken !== version.conditionalToken) {
-      throw concurrentModification(
-        `The ConditionalToken of ${app.name} does not match its current version ${version.id}. Describe the ` +
-          `application and retry with its current ConditionalToken.`,
-      );
-    }
-  }
-
-  private checkTags(tags: { key: string; value: string }[]): void {
-    if (tags.length > MAX_USER_TAGS) {
-      throw tooManyTags(
-        `Application can have at most ${MAX_USER_TAGS} user tags; the request would give it ${tags.length}.`,
-      );
-    }
-  }
-
-  private checkScale(config: ApplicationConfig): void {
-    const p = config.parallelism;
-    if (p.perKpu > 8) {
-      throw invalidArgument(`ParallelismPerKPU ${p.perKpu} is above the maximum of 8.`);
-    }
-    const parallelismLimit = this.options.parallelismLimit ?? 256;
-    if (p.parallelism > parallelismLimit) {
-      throw limitExceeded(`Parallelism ${p.parallelism} is above the maximum of ${parallelismLimit}.`);
-    }
-    const kpus = allocatedKpus(p);
-    const kpuLimit = this.options.kpuLimit ?? 64;
-    if (kpus > kpuLimit) {
-      throw limitExceeded(
-        `Parallelism ${p.parallelism} with ParallelismPerKPU ${p.perKpu} needs ${kpus} KPUs, above the ` +
-          `limit of ${kpuLimit} KPUs per application.`,
-      );
-    }
-  }
-
-  /** Validates code input and turns it into the stored code configuration. */
-  private async codeConfig(
-    input: CodeInput | undefined,
-    previous: ApplicationConfig['code'],
-    runtime: string,
-  ): Promise<ApplicationConfig['code']> {
-    if (!input) return previous;
-    const contentType = input.contentType ?? previous?.contentType ?? 'ZIPFILE';
-    if (contentType === 'PLAINTEXT' || input.text !== undefined) {
-      throw codeValidation(
-        `Code content type PLAINTEXT (TextContent) is for SQL applications; ${runtime} applications take a ` +
-          `ZIPFILE (a JAR or zip in S3, or ZipFileContent).`,
-      );
-    }
-    if (input.zipContent) {
-      const sha512 = createHash('sha512').update(input.zipContent).digest('hex');
-      await this.store.storeCode(sha512, input.zipContent);
-      return { contentType, zip: { sha512, size: input.zipContent.length } };
-    }
-    if (input.s3) {
-      const location: CodeLocation = {
-        bucketArn: input.s3.bucketArn ?? previous?.s3?.bucketArn ?? '',
-        fileKey: input.s3.fileKey ?? previous?.s3?.fileKey ?? '',
-        ...(input.s3.objectVersion !== undefined ? { objectVersion: input.s3.objectVersion } : {}),
-      };
-      if (!location.bucketArn || !location.fileKey) {
-        throw invalidArgument('S3ContentLocation needs both BucketARN and FileKey.');
-      }
-      if (!(await this.code.exists(location))) {
-        throw invalidArgument(
-          `Please check the role provided or validity of S3 location you provided. We are unable to get the ` +
-            `specified fileKey: ${location.fileKey} in the specified bucket: ${bucketName(location.bucketArn)}`,
-        );
-      }
-      return { contentType, s3: location };
-    }
-    if (previous) return { ...previous, contentType };
-    throw invalidArgument('ApplicationCodeConfiguration needs CodeContent for a ZIPFILE application.');
-  }
-
-  private runConfigFrom(run: RunInput, app: Application, forStart: boolean, enhanced: boolean): RunConfig {
-    const restoreType =
-      run.restoreType ??
-      (forStart
-        ? 'RESTORE_FROM_LATEST_SNAPSHOT'
-        : (app.runConfig?.restoreType ?? 'RESTORE_FROM_LATEST_SNAPSHOT'));
-    const custom = restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT';
-    if (custom) checkCustomRestoreReference(app.name, run, enhanced);
-    return {
-      restoreType,
-      ...(custom && run.snapshotName !== undefined ? { snapshotName: run.snapshotName } : {}),
-      ...(custom && run.snapshotArn !== undefined ? { snapshotArn: run.snapshotArn } : {}),
-      allowNonRestoredState: run.allowNonRestoredState ?? false,
-    };
-  }
-
-  /** An update that does not say how to restore keeps the restore type and resets AllowNonRestoredState. */
-  private defaultRestartRun(app: Application): RunConfig {
-    const restoreType = app.runConfig?.restoreType ?? 'RESTORE_FROM_LATEST_SNAPSHOT';
-    return {
-      restoreType:
-        restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT' ? 'RESTORE_FROM_LATEST_SNAPSHOT' : restoreType,
-      allowNonRestoredState: false,
-    };
   }
 
   private checkRestoreTarget(app: Application, run: RunConfig, runtime: string): void {
@@ -754,10 +630,6 @@ export class ControlPlane {
     this.apps.delete(name);
     await this.store.remove(name);
   }
-}
-
-function bucketName(bucketArn: string): string {
-  return bucketArn.replace(/^arn:[^:]*:s3:::/, '');
 }
 
 function noCodeError(name: string) {

@@ -1,3 +1,4 @@
+// Long on purpose: all background job work shares one per-application generation that drops stale work.
 /**
  * The background half of the control plane: everything that waits for the job runtime. Each application has
  * at most one piece of work in flight; a force stop, rollback or delete abandons it (its late result is
