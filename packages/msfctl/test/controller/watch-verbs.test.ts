@@ -82,7 +82,7 @@ describe('bake watch after start, restart, rollback', () => {
     const result = await startApplication(ctx('rollback'), LATEST);
     expect(result.ok).toBe(false);
     expect(result.error?.message).toMatch(
-      /^app after msfctl start: the job is crash-looping \(recovered: app RUNNING on version \d+\)\.$/,
+      /^app after msfctl start: the job is crash-looping \(recovered: app RUNNING on version \d+ with version \d+'s configuration\)\.$/,
     );
     expect(result.live?.config.properties.OutputStream0!['stream.name']).toBe('prices');
     expect(texts('MSF_HEALTH_E3002')).toHaveLength(1);
