@@ -36,7 +36,7 @@ export function registerStatus(program: Command): void {
       await runWithContext(options, forApplication(app), async (ctx, host) => {
         const { ledger } = await readLedger(ctx.state, ctx.application);
         const report = await getHistory(ctx.gateway, ctx.application, ledger, options.limit);
-        host.result(renderHistory(report, host.style), report);
+        host.result(renderHistory(report, host.style, terminalWidth()), report);
       });
     });
 }
@@ -54,4 +54,9 @@ export function statusJson(report: StatusReport): unknown {
       ...(endedAt !== undefined ? { endedAt: new Date(endedAt).toISOString() } : {}),
     },
   };
+}
+
+/** The terminal's width; piped output gets COLUMNS or 120 (a log line that wraps is as bad as one that does). */
+function terminalWidth(): number {
+  return process.stdout.columns || Number(process.env.COLUMNS) || 120;
 }
