@@ -56,7 +56,7 @@ export function registerSnapshot(program: Command): void {
     .option('--all', 'every enhanced snapshot of the account in this Region, of any application or imported')
     .action(async (_o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions & { all?: boolean }>();
-      const needs = { spec: 'optional' as const, accountLevel: options.all === true };
+      const needs = { spec: 'optional' as const, accountLevel: options.all === true, readOnly: true };
       await runWithContext(options, needs, async (ctx, host) => {
         if (options.all) {
           const all = await listAccountSnapshots(ctx.gateway);
