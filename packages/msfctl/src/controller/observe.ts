@@ -39,6 +39,7 @@ export async function observe(
     needSnapshots ? gateway.listSnapshots(name) : Promise.resolve(undefined),
     moved ? gateway.listOperations(name, 20) : Promise.resolve([] as OperationInfo[]),
   ]);
-  const drift = detectDrift(expected, live, operations, msfctlOperationIds(ledger));
+  const interrupted = (ledger?.entries ?? []).filter((e) => e.outcome === 'interrupted');
+  const drift = detectDrift(expected, live, operations, msfctlOperationIds(ledger), interrupted);
   return { live, ...(snapshots ? { snapshots } : {}), drift };
 }
