@@ -32,7 +32,7 @@ export function registerImport(program: Command): void {
               'APP_NOT_FOUND',
               `Application ${app} does not exist (${ctx.resolved.endpoint ?? ctx.resolved.region ?? 'AWS'}).`,
             );
-          const spec = specFromLive(live, ctx.resolved);
+          const spec = specFromLive(live, ctx.resolved, await ctx.gateway.listTags(live.arn));
           const check = applicationSpecSchema.safeParse(spec);
           const text = specYaml(
             spec,
