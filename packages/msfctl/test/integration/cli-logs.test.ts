@@ -22,6 +22,9 @@ import { startMsfLocal, type MsfLocal } from 'msf-local';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMPTY_ZIP, msfctl } from '../harness/msfctl-cli.js';
+import { LogExceptionSource } from '../../src/adapters/aws/log-exception-source.js';
+import { CloudWatchLogsReader } from '../../src/adapters/aws/logs-reader.js';
+import { SdkMsfGateway } from '../../src/adapters/aws/msf-gateway.js';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 const ACCOUNT_ROLE = 'arn:aws:iam::123456789012:role/flink';
@@ -233,6 +236,18 @@ describe('msfctl logs (msf-local, records written with PutLogEvents)', () => {
       throwable: ['java.lang.IllegalStateException: boom', '\tat com.example.Job.map(Job.java:9)'],
     });
     expect(docs[2]!.timestamp).toBe(new Date(now - 1000).toISOString());
+
+    // The logs-backed exception source (what bake and health use where the dashboard cannot answer) finds the
+    // newest record with a throwable through msf-local's FilterLogEvents.
+    const source = new LogExceptionSource(new SdkMsfGateway(kda), new CloudWatchLogsReader(() => logs));
+    expect(await source.latest('reader')).toEqual({
+      found: {
+        at: now - 1000,
+        exceptionClass: 'java.lang.IllegalStateException',
+        summary: 'java.lang.IllegalStateException: boom',
+        source: 'logs',
+      },
+    });
   });
 
   it('says clearly when the application has no logging option, or its stream does not exist', async () => {
