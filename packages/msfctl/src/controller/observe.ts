@@ -44,6 +44,6 @@ export async function observe(
     moved ? gateway.listOperations(name, 20) : Promise.resolve([] as OperationInfo[]),
     options.tags ? gateway.listTags(live.arn) : Promise.resolve(undefined),
   ]);
-  const drift = detectDrift(expected, live, operations, msfctlOperationIds(ledger));
+  const drift = detectDrift(expected, live, operations, msfctlOperationIds(ledger), tags);
   return { live, ...(snapshots ? { snapshots } : {}), ...(tags ? { tags } : {}), drift };
 }

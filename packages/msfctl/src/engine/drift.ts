@@ -2,9 +2,9 @@
  * Drift: what changed on the service since msfctl last left it (console, CLI, a system rollback, another
  * tool). Pure: compares the ledger's record of the application with the observed one.
  */
-import type { LiveApplication, OperationInfo } from '../model/application.js';
+import type { LiveApplication, OperationInfo, Tags } from '../model/application.js';
 import type { ExpectedState } from '../model/ledger.js';
-import { diffConfig } from '../model/changes.js';
+import { diffConfig, diffTags } from '../model/changes.js';
 import type { DriftReport } from '../model/plan.js';
 
 export function detectDrift(
@@ -13,6 +13,8 @@ export function detectDrift(
   /** Operations on the service, newest first; only those after `expected.at` not run by msfctl count. */
   operations: readonly OperationInfo[],
   msfctlOperationIds: ReadonlySet<string>,
+  /** The application's tags, when listed: compared with the tags msfctl last left (they have no version). */
+  tags?: Tags,
 ): DriftReport {
   const report: DriftReport = { changes: [], operations: [], notes: [] };
   if (!expected || !live) return report;
@@ -26,6 +28,7 @@ export function detectDrift(
     report.versions = { expected: expected.versionId, actual: live.versionId };
     report.changes = diffConfig(expected.config, live.config);
   }
+  if (expected.tags && tags) report.changes.push(...diffTags(expected.tags, tags));
   if ((live.status === 'READY' || live.status === 'RUNNING') && live.status !== expected.status) {
     report.status = { expected: expected.status, actual: live.status };
   }

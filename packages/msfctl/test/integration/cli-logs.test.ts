@@ -17,6 +17,7 @@ import {
   DescribeApplicationCommand,
   KinesisAnalyticsV2Client,
   ListTagsForResourceCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { startMsfLocal, type MsfLocal } from 'msf-local';
 import { parse } from 'yaml';
@@ -151,6 +152,24 @@ describe('logging options and tags in the spec (msf-local)', () => {
     expect(second.ApplicationVersionId).toBe(3);
     expect(await tags()).toEqual([{ Key: 'team', Value: 'platform' }]);
     expect((await msfctl(['plan', '--detailed-exitcode'], { cwd })).code).toBe(0);
+
+    // A tag changed elsewhere is drift (tags have no version), and the plan puts it back.
+    await kda.send(
+      new TagResourceCommand({
+        ResourceARN: first.ApplicationARN!,
+        Tags: [{ Key: 'team', Value: 'intruder' }],
+      }),
+    );
+    const drifted = (await msfctl(['plan', '--json'], { cwd })).json as {
+      drift: { changes: { field: string; before: string; after: string }[] };
+      actions: { type: string }[];
+    };
+    expect(drifted.drift.changes).toEqual([
+      expect.objectContaining({ field: 'tags["team"]', before: 'platform', after: 'intruder' }),
+    ]);
+    expect(drifted.actions.map((a) => a.type)).toEqual(['tag']);
+    expect((await msfctl(['apply', '--auto-approve'], { cwd })).code).toBe(0);
+    expect(await tags()).toEqual([{ Key: 'team', Value: 'platform' }]);
 
     const out = path.join(cwd, 'imported.yaml');
     const imported = await msfctl(['import', 'logged', '--out', out], { cwd });

@@ -12,6 +12,7 @@ import { applicationSpecSchema } from '../../src/spec/schema.js';
 import { createSilentHost } from '../../src/adapters/io/memory-host.js';
 import { MsfctlError } from '../../src/model/errors.js';
 import { FakeMsf } from '../fakes/fake-msf.js';
+import { detectDrift } from '../../src/engine/drift.js';
 import { config, desired, live } from '../unit/fixtures.js';
 
 const A = 'arn:aws:logs:us-east-1:123456789012:log-group:/msf/app:log-stream:a';
@@ -198,5 +199,31 @@ describe('executor: logging options and tags', () => {
       `add-logging app ${B}`,
       `tag ${after.arn} set team remove old`,
     ]);
+  });
+});
+
+describe('drift: logging options and tags', () => {
+  it('shows a logging option changed elsewhere (a new version), and tags changed elsewhere (no version)', () => {
+    const expected = {
+      versionId: 3,
+      status: 'RUNNING' as const,
+      config: config({ logStream: A }),
+      at: new Date(0).toISOString(),
+      by: 'apply' as const,
+      tags: { team: 'data' },
+    };
+    const moved = detectDrift(expected, live({ versionId: 4 }, { logStream: B }), [], new Set());
+    expect(moved.changes).toEqual([
+      expect.objectContaining({ field: 'logging.logStream', before: A, after: B }),
+    ]);
+    const retagged = detectDrift(expected, live({}, { logStream: A }), [], new Set(), {
+      team: 'ops',
+      'aws:x': 'y',
+    });
+    expect(retagged.changes).toEqual([
+      expect.objectContaining({ field: 'tags["team"]', before: 'data', after: 'ops' }),
+    ]);
+    // Tags not listed (the spec does not manage them): nothing said about them.
+    expect(detectDrift(expected, live({}, { logStream: A }), [], new Set()).changes).toEqual([]);
   });
 });
