@@ -2,12 +2,20 @@
  * Logs end to end on msf-local with real Flink, through the msfctl binary: an application whose spec names a log
  * stream ships its job's records there in MSF's format; `msfctl logs` shows them (once, --level, --json,
  * --follow until interrupted); a log-level change applied by msfctl shows in the records of the new version; the
- * Debian AWS CLI's `aws logs filter-log-events` reads the same records.
+ * Debian AWS CLI's `aws logs filter-log-events` reads the same records; a crash-looping job's latest exception is
+ * found in its log stream (what bake and health fall back to where the dashboard cannot answer) and agrees with the
+ * dashboard's.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStream, jar, startE2E, type E2E } from './support/e2e.js';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { LogExceptionSource } from '../../src/adapters/aws/log-exception-source.js';
+import { CloudWatchLogsReader } from '../../src/adapters/aws/logs-reader.js';
+import { SdkMsfGateway } from '../../src/adapters/aws/msf-gateway.js';
+import { FlinkDashboardExceptionSource } from '../../src/adapters/aws/exception-source.js';
+import type { ExceptionLookup } from '../../src/ports/exceptions.js';
+import { CREDENTIALS, createStream, jar, startE2E, type E2E } from './support/e2e.js';
 
 const GROUP = '/aws/kinesis-analytics/stock-prices';
 const STREAM = 'kinesis-analytics-log-stream';
@@ -177,3 +185,58 @@ describe('job logs through msfctl on real Flink', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ applicationArn: expect.stringContaining('stock-prices') });
   });
 });
+
+describe("a crash loop's latest exception from the log stream", () => {
+  it('finds the exception Flink logged, the same one the dashboard reports', async () => {
+    // The output stream does not exist: every attempt of the job fails and restarts (a crash loop).
+    e.writeSpec({
+      code: { jar: baseline },
+      monitoring: undefined,
+      logging: { logStream: { group: GROUP, stream: STREAM }, level: 'INFO' },
+      properties: { OutputStream0: { 'stream.name': 'NoSuchStream', 'aws.region': 'us-east-1' } },
+    });
+    const applied = await e.run('apply', '--auto-approve');
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const logs = new CloudWatchLogsClient({
+      endpoint: e.server.url,
+      region: 'us-east-1',
+      credentials: CREDENTIALS,
+    });
+    try {
+      const fromLogs = new LogExceptionSource(new SdkMsfGateway(e.kda), new CloudWatchLogsReader(() => logs));
+      const lookup = await poll(
+        () => fromLogs.latest('stock-prices'),
+        (l) => 'found' in l && /NoSuchStream/.test(text(l)),
+      );
+      expect(lookup).toMatchObject({ found: { source: 'logs', exceptionClass: expect.any(String) } });
+      const dashboard = await poll(
+        () => new FlinkDashboardExceptionSource(e.kda).latest('stock-prices'),
+        (l) => 'found' in l && /NoSuchStream/.test(text(l)),
+      );
+      // Both name the same failure: the missing stream.
+      expect(text(dashboard)).toContain('NoSuchStream');
+      expect(text(lookup)).toContain('NoSuchStream');
+    } finally {
+      logs.destroy();
+    }
+  });
+});
+
+function text(lookup: ExceptionLookup): string {
+  return 'found' in lookup ? `${lookup.found.summary} ${lookup.found.rootCause ?? ''}` : lookup.unavailable;
+}
+
+async function poll(
+  read: () => Promise<ExceptionLookup>,
+  done: (l: ExceptionLookup) => boolean,
+  timeoutMs = 180_000,
+): Promise<ExceptionLookup> {
+  const deadline = Date.now() + timeoutMs;
+  let last: ExceptionLookup = { unavailable: 'not read yet' };
+  while (Date.now() < deadline) {
+    last = await read();
+    if (done(last)) return last;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  throw new Error(`no matching exception within ${timeoutMs} ms; last: ${text(last)}`);
+}
