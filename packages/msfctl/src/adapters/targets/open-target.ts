@@ -18,6 +18,10 @@ import type { JarInspector } from '../../ports/jar-inspector.js';
 import type { HealthFetcher } from '../../ports/metrics.js';
 import type { MsfGateway } from '../../ports/msf.js';
 import type { Target } from '../../ports/target.js';
+import type { Rehearser } from '../../ports/rehearsal.js';
+import type { SavepointFiles } from '../../ports/savepoint-files.js';
+import { s3SavepointFiles } from '../aws/s3-savepoint-files.js';
+import { msfLocalRehearser } from '../rehearsal/msf-local-rehearser.js';
 import { localUp } from './local/msf-local-process.js';
 import { localSnapshotExporter } from './local/snapshot-exporter.js';
 import { localSnapshotState } from './local/snapshot-state.js';
@@ -32,6 +36,9 @@ export interface OpenedTarget {
   exceptions: ExceptionSource;
   artifacts: ArtifactStore;
   inspector: JarInspector;
+  /** The deploy rehearsal (msf-local's sandboxed real Flink) and the S3 files that bring it the state. */
+  rehearser: Rehearser;
+  savepointFiles: SavepointFiles;
   close(): void;
 }
 
@@ -72,6 +79,8 @@ export async function openTarget(resolved: ResolvedTarget, host: IoHost): Promis
     exceptions: new FlinkDashboardExceptionSource(clients.msf),
     artifacts: s3ArtifactStore(() => clients.s3),
     inspector: localJarInspector(),
+    rehearser: msfLocalRehearser(),
+    savepointFiles: s3SavepointFiles(() => clients.s3),
     close: () => {
       localExporter?.close();
       clients.destroy();
