@@ -5,7 +5,9 @@
  * Prints each apply's wall time, the rehearsal's own steps (state fetch, sandbox boot, submit, restore, window) and
  * the ratio rehearsed / plain.
  *
- *   npx tsx bench/rehearsal/msfctl-apply.ts [--window 30] [--iterations 1]
+ *   npx tsx bench/rehearsal/msfctl-apply.ts [--window 30] [--rehearsal-window SECONDS] [--iterations 1]
+ *
+ * --window is the bake and, unless --rehearsal-window says otherwise, the rehearsal window.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -21,9 +23,14 @@ import type { RehearsalReport } from '../../packages/msfctl/src/model/rehearsal.
 import { msfctl } from '../../packages/msfctl/test/harness/msfctl-cli.js';
 
 const { values } = parseArgs({
-  options: { window: { type: 'string', default: '30' }, iterations: { type: 'string', default: '1' } },
+  options: {
+    window: { type: 'string', default: '30' },
+    'rehearsal-window': { type: 'string' },
+    iterations: { type: 'string', default: '1' },
+  },
 });
 const WINDOW = Number(values.window);
+const REHEARSAL_WINDOW = Number(values['rehearsal-window'] ?? values.window);
 const ITERATIONS = Number(values.iterations);
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const s = (ms: number | undefined) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`);
@@ -48,7 +55,7 @@ async function spec(jar: string): Promise<void> {
       monitoring: { logLevel: 'ERROR', metricsLevel: 'APPLICATION' },
       properties: { OutputStream0: { 'stream.name': 'ExampleOutputStream', 'aws.region': 'us-east-1' } },
       target: { kind: 'local', port: server.port, dataDir: server.dataDir },
-      deploy: { bakeSeconds: WINDOW, rehearsalWindow: WINDOW },
+      deploy: { bakeSeconds: WINDOW, rehearsalWindow: REHEARSAL_WINDOW },
     }),
   );
 }
@@ -77,7 +84,7 @@ try {
     current = other();
     const plain = await apply(current, '--no-rehearse');
     log(`  ${s(plain.ms)}`);
-    log(`iteration ${i + 1}: apply --rehearse (window ${WINDOW} s, bake ${WINDOW} s)`);
+    log(`iteration ${i + 1}: apply --rehearse (window ${REHEARSAL_WINDOW} s, bake ${WINDOW} s)`);
     current = other();
     const rehearsed = await apply(current, '--rehearse');
     if (!rehearsed.rehearsal?.passed) throw new Error('the rehearsal did not pass');
@@ -86,7 +93,7 @@ try {
   }
   const load = os.loadavg().map((l) => l.toFixed(1));
   console.log(
-    `msfctl apply, stock-prices FLINK-1_19 on msf-local; bake ${WINDOW} s; rehearsal window ${WINDOW} s`,
+    `msfctl apply, stock-prices FLINK-1_19 on msf-local; bake ${WINDOW} s; rehearsal window ${REHEARSAL_WINDOW} s`,
   );
   console.log(`machine: ${os.cpus().length} cores, load average ${load.join(' / ')}`);
   for (const [i, { plain, rehearsed, r }] of rows.entries()) {
