@@ -65,7 +65,9 @@ const files: SavepointFiles = {
     }
     return { files: n, bytes: n * 10 };
   },
-  async remove(prefix) {
+  async remove(prefix, olderThan) {
+    // The fake's objects are all new: none is older than a rehearsal can run.
+    if (olderThan !== undefined) return 0;
     const keys = [...msf.objects.keys()].filter((k) => k.startsWith(`${prefix.bucket}/${prefix.prefix}`));
     for (const k of keys) msf.objects.delete(k);
     return keys.length;
@@ -118,8 +120,9 @@ async function plan(
 const scratchObjects = () => [...msf.objects.keys()].filter((k) => k.includes('msfctl/rehearsals/'));
 const snapshotNames = async () => (await msf.listSnapshots('app')).map((s) => s.name);
 
-beforeEach(async () => {
-  msf = new FakeMsf();
+/** A RUNNING application on a fresh in-memory MSF whose clock is `now`. */
+async function setup(now?: () => number): Promise<void> {
+  msf = new FakeMsf(now ? { now } : {});
   requests = [];
   verdict = () => ({});
   await writeFile(JAR, 'new jar');
@@ -136,7 +139,9 @@ beforeEach(async () => {
     clock: fakeClock(),
   });
   expect(created.live?.status).toBe('RUNNING');
-});
+}
+
+beforeEach(() => setup());
 
 describe('deploy rehearsal check', () => {
   it('a code change is rehearsed on a fresh snapshot with the new JAR, properties, parallelism; nothing is left behind', async () => {
@@ -265,6 +270,23 @@ describe('deploy rehearsal check', () => {
     expect((await plan(v2, false)).report).toMatchObject({ rehearsed: false, note: '--no-rehearse' });
     await plan({ ...v2, deploy: { rehearsalWindow: '2m' } });
     expect(requests.map((r) => r.windowSeconds)).toEqual([30, 120]);
+  });
+
+  it('what an interrupted rehearsal left (its snapshot) is swept by the next one, once stale', async () => {
+    let clock = Date.now() - 3 * 3_600_000;
+    await setup(() => clock);
+    await msf.createSnapshot('app', 'msfctl-rehearsal-20261206-000000', 'legacy');
+    await msf.createSnapshot('app', 'keep-me', 'legacy');
+    clock = Date.now();
+    await msf.createSnapshot('app', 'msfctl-rehearsal-running-now', 'legacy');
+    const { report } = await plan(v2);
+    expect(report.cleanedUp).toContain(
+      'snapshot msfctl-rehearsal-20261206-000000 (left by an earlier rehearsal)',
+    );
+    expect(await snapshotNames()).toEqual(
+      expect.arrayContaining(['keep-me', 'msfctl-rehearsal-running-now']),
+    );
+    expect(await snapshotNames()).not.toContain('msfctl-rehearsal-20261206-000000');
   });
 
   it('the spec names a bad window: a clear error naming the field', () => {

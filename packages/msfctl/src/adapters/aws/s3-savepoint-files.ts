@@ -14,13 +14,14 @@ import type { S3Prefix } from '../../model/application.js';
 import type { SavepointFiles } from '../../ports/savepoint-files.js';
 
 export function s3SavepointFiles(s3: () => S3Client): SavepointFiles {
-  const keys = async (prefix: S3Prefix): Promise<{ key: string; size: number }[]> => {
-    const found: { key: string; size: number }[] = [];
+  const keys = async (prefix: S3Prefix): Promise<{ key: string; size: number; at: number }[]> => {
+    const found: { key: string; size: number; at: number }[] = [];
     for await (const page of paginateListObjectsV2(
       { client: s3() },
       { Bucket: prefix.bucket, Prefix: prefix.prefix },
     ))
-      for (const o of page.Contents ?? []) if (o.Key) found.push({ key: o.Key, size: o.Size ?? 0 });
+      for (const o of page.Contents ?? [])
+        if (o.Key) found.push({ key: o.Key, size: o.Size ?? 0, at: o.LastModified?.getTime() ?? 0 });
     return found;
   };
   return {
@@ -39,8 +40,8 @@ export function s3SavepointFiles(s3: () => S3Client): SavepointFiles {
       }
       return { files: objects.length, bytes };
     },
-    async remove(prefix) {
-      const objects = await keys(prefix);
+    async remove(prefix, olderThan) {
+      const objects = (await keys(prefix)).filter((o) => olderThan === undefined || o.at < olderThan);
       for (let i = 0; i < objects.length; i += 1000) {
         await s3().send(
           new DeleteObjectsCommand({

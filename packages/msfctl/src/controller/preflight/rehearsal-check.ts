@@ -13,7 +13,7 @@ import type { RehearsalFailureReport, RehearsalReport, RehearsalSettings } from 
 import { decideRehearsal } from '../../engine/preflight/rehearsal-decision.js';
 import type { RehearsalOutcome } from '../../ports/rehearsal.js';
 import type { PlanCheck, PlanCheckContext, PlanCheckOutcome } from './check.js';
-import { cannotFetch, fetchRehearsalState } from './rehearsal-state.js';
+import { cannotFetch, fetchRehearsalState, sweepStale } from './rehearsal-state.js';
 import { STATE_CHECK, type StateCheckReport } from './state-check.js';
 
 export const REHEARSAL_CHECK = 'rehearsal';
@@ -77,7 +77,13 @@ async function runRehearsal(ctx: PlanCheckContext, settings: RehearsalSettings):
   }
   const bucket = plan.artifact?.bucket ?? desired.code.bucket;
   const stamp = new Date().toISOString().replace(/[-:.]/g, '');
-  const scratch = { bucket, prefix: `msfctl/rehearsals/${plan.application}/${stamp}/` };
+  const scratchRoot = { bucket, prefix: `msfctl/rehearsals/${plan.application}/` };
+  const scratch = { bucket, prefix: `${scratchRoot.prefix}${stamp}/` };
+  const swept = await sweepStale(
+    { gateway: ctx.gateway, files: savepointFiles },
+    live.name,
+    scratchRoot,
+  ).catch(() => []);
   const fetch = fetchRehearsalState(
     { gateway: ctx.gateway, exporter, files: savepointFiles, ...(ctx.clock ? { clock: ctx.clock } : {}) },
     live,
@@ -112,9 +118,10 @@ async function runRehearsal(ctx: PlanCheckContext, settings: RehearsalSettings):
         (e: unknown) => e as Error,
       )) ?? (error as Error);
   } finally {
-    cleanedUp = await fetch
-      .cleanup()
-      .catch((error: unknown) => [`cleanup failed: ${(error as Error).message}`]);
+    cleanedUp = [
+      ...swept,
+      ...(await fetch.cleanup().catch((error: unknown) => [`cleanup failed: ${(error as Error).message}`])),
+    ];
   }
   if (!outcome) {
     progress.done('Rehearsal not run', false);

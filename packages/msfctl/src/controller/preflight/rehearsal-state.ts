@@ -18,6 +18,9 @@ import type { SavepointFiles } from '../../ports/savepoint-files.js';
 import type { SnapshotExporter } from '../../ports/snapshot-export.js';
 import { waitForSnapshot } from '../wait.js';
 
+/** The names of snapshots taken for a rehearsal start with it. */
+export const REHEARSAL_SNAPSHOT = 'msfctl-rehearsal-';
+
 export interface StateFetchPorts {
   gateway: MsfGateway;
   exporter: SnapshotExporter;
@@ -32,6 +35,32 @@ export interface StateFetch {
   state: RehearsedState;
   /** Removes what the fetch left (idempotent); resolves with what it removed, for the report. */
   cleanup(): Promise<string[]>;
+}
+
+/** Older than any rehearsal can run (its window is at most 1 h, its restore bounded at 5 min). */
+const STALE_MS = 2 * 3_600_000;
+
+/**
+ * What an interrupted or killed rehearsal left (its snapshot, its scratch objects) is swept by the next one of the
+ * same application, once older than any rehearsal can run. Resolves with what it removed.
+ */
+export async function sweepStale(
+  ports: Pick<StateFetchPorts, 'gateway' | 'files'>,
+  application: string,
+  scratchRoot: S3Prefix,
+  now = Date.now(),
+): Promise<string[]> {
+  const removed: string[] = [];
+  const n = await ports.files.remove(scratchRoot, now - STALE_MS);
+  if (n)
+    removed.push(`${n} stale scratch object${n === 1 ? '' : 's'} under ${describeS3Prefix(scratchRoot)}`);
+  for (const s of await ports.gateway.listSnapshots(application)) {
+    if (!s.name.startsWith(REHEARSAL_SNAPSHOT) || s.createdAt >= now - STALE_MS || s.status === 'DELETING')
+      continue;
+    await ports.gateway.deleteSnapshot(application, s);
+    removed.push(`snapshot ${s.name} (left by an earlier rehearsal)`);
+  }
+  return removed;
 }
 
 /** Why this state cannot be exported here (AWS: an application snapshot, legacy mode); undefined when it can. */
@@ -55,8 +84,8 @@ export function fetchRehearsalState(
     wanted.source === 'snapshot'
       ? wanted.snapshot
       : enhanced
-        ? `msfctl-rehearsal-${application}-${stamp}`
-        : `msfctl-rehearsal-${stamp}`;
+        ? `${REHEARSAL_SNAPSHOT}${application}-${stamp}`
+        : `${REHEARSAL_SNAPSHOT}${stamp}`;
   const state: RehearsedState = { source: wanted.source, snapshot: name };
   let taken: SnapshotInfo | undefined;
   let exported = false;
