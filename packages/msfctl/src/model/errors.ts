@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'AWS'
   | 'APP_NOT_FOUND'
   | 'APP_BUSY'
+  | 'NOT_RUNNING'
   | 'PLAN_STALE'
   | 'PLAN_INVALID'
   | 'PLAN_REFUSED'
@@ -27,7 +28,9 @@ export type ErrorCode =
   | 'ARTIFACT'
   | 'BUILD_FAILED'
   | 'LOCAL_RUNTIME'
-  | 'SNAPSHOT';
+  | 'SNAPSHOT'
+  /** An application's logs cannot be read: no logging option, or its log group or stream does not exist. */
+  | 'LOGS';
 
 export interface ErrorOptions {
   hint?: string;
