@@ -5,7 +5,7 @@
  * The refusals are the ones Kinesis gives, in its error shape; so is an operation Kinesis does not have.
  */
 import { parseJsonSafely, UnsafeInputError } from '../api/safe-input.js';
-import { decodeCbor } from '../cloudwatch/cbor.js';
+import { decodeCbor } from '../cloudwatch/protocol/cbor.js';
 import type { ServiceRequest } from '../server/service.js';
 import { header } from '../server/service.js';
 

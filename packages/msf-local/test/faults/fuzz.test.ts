@@ -11,7 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeCbor, encodeCbor } from '../../src/cloudwatch/cbor.js';
+import { decodeCbor, encodeCbor } from '../../src/cloudwatch/protocol/cbor.js';
 import { INPUTS as MSF_INPUTS } from '../../src/api/kinesisanalyticsv2/input-model.js';
 import { KINESIS_OPERATIONS } from '../../src/kinesis/request-limits.js';
 import { startMsfLocal, type MsfLocal } from '../../src/msf-local.js';
