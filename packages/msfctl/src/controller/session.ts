@@ -125,21 +125,25 @@ export async function withLockedSession<T>(
         if (begun) await ledger.update((l) => updateEntry(l, current.id, patch));
       },
       async recordExpected(live, by, note) {
-        await ledger.update((l) =>
-          live
-            ? {
-                ...l,
-                expected: {
-                  versionId: live.versionId,
-                  status: live.status,
-                  config: live.config,
-                  at: new Date().toISOString(),
-                  by,
-                  ...(note ? { note } : {}),
-                },
-              }
-            : { ...l, expected: undefined },
-        );
+        await ledger.update((l) => {
+          if (!live) return { ...l, expected: undefined };
+          // A snapshot leaves the version and status as they were: who changed the application last stays.
+          const kept =
+            by === 'snapshot' && l.expected?.versionId === live.versionId && l.expected.status === live.status
+              ? l.expected
+              : undefined;
+          return {
+            ...l,
+            expected: {
+              versionId: live.versionId,
+              status: live.status,
+              config: live.config,
+              at: new Date().toISOString(),
+              by: kept?.by ?? by,
+              ...(note ? { note } : kept?.note ? { note: kept.note } : {}),
+            },
+          };
+        });
       },
     } as LockedSession;
     active = session;
