@@ -166,6 +166,10 @@ export async function apply(ctx: RunContext, input: ApplyInput): Promise<ApplyRe
       }
       if (input.savedPlan === undefined && plan.basis.exists) assertPlanCurrent(plan, basis, input.target);
     },
+    async executed(session, execution) {
+      // The spec manages the tags and the apply went through: they are what drift compares against from now on.
+      if (execution.ok && plan!.desired.tags) await session.recordExpectedTags(plan!.desired.tags);
+    },
     async prepare(session, decision) {
       // A new application (first, or again after a delete) owes nothing to an earlier one of the same name:
       // its versions start at 1, and recovery must never revert to the old one's "last good" configuration.

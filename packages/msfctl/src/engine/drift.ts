@@ -4,9 +4,9 @@
  * drift: snapshot operations (a snapshot is not configuration), and what an interrupted msfctl command had
  * already sent (Ctrl-C during an update: the service finishes it) — that change is msfctl's own, and says so.
  */
-import type { LiveApplication, OperationInfo } from '../model/application.js';
+import type { LiveApplication, OperationInfo, Tags } from '../model/application.js';
 import type { ExpectedState, LedgerEntry } from '../model/ledger.js';
-import { diffConfig } from '../model/changes.js';
+import { diffConfig, diffTags } from '../model/changes.js';
 import type { DriftReport } from '../model/plan.js';
 
 export function detectDrift(
@@ -17,6 +17,8 @@ export function detectDrift(
   msfctlOperationIds: ReadonlySet<string>,
   /** msfctl's commands that were interrupted (the ledger's entries with that outcome). */
   interrupted: readonly Pick<LedgerEntry, 'kind' | 'who' | 'startedAt' | 'endedAt'>[] = [],
+  /** The application's tags, when listed: compared with the tags msfctl last left (they have no version). */
+  tags?: Tags,
 ): DriftReport {
   const report: DriftReport = { changes: [], operations: [], notes: [] };
   if (!expected || !live) return report;
@@ -76,6 +78,7 @@ export function detectDrift(
     delete report.status;
     report.changes = [];
   }
+  if (expected.tags && tags) report.changes.push(...diffTags(expected.tags, tags));
   return report;
 }
 

@@ -125,7 +125,8 @@ export interface LatestException {
   rootCause?: string;
   /** The failing task, e.g. "Source: ticks -> explode (1/1)". */
   task?: string;
-  source: 'flink-dashboard';
+  /** Where it was read: Flink's REST API (the dashboard), or the application's log stream. */
+  source: 'flink-dashboard' | 'logs';
 }
 
 /** Where counting starts for a health verdict. */

@@ -7,13 +7,14 @@ import { createClients, type AwsClients } from '../aws/clients.js';
 import { CloudWatchHealthFetcher, periodFor } from '../aws/cloudwatch-fetcher.js';
 import { FlinkDashboardExceptionSource } from '../aws/exception-source.js';
 import { CloudWatchLogsReader } from '../aws/logs-reader.js';
+import { LogExceptionSource } from '../aws/log-exception-source.js';
 import { EnhancedSnapshotCalls } from '../aws/enhanced-snapshot-calls.js';
 import { SdkMsfGateway } from '../aws/msf-gateway.js';
 import { AwsSnapshotExporter } from '../aws/snapshot-exporter.js';
 import { s3ArtifactStore } from '../artifacts/s3-artifact-store.js';
 import { localJarInspector } from '../inspector/local-inspector.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
-import type { ExceptionSource } from '../../ports/exceptions.js';
+import { firstAvailable, type ExceptionSource } from '../../ports/exceptions.js';
 import type { IoHost } from '../../ports/io-host.js';
 import type { JarInspector } from '../../ports/jar-inspector.js';
 import type { LogReader } from '../../ports/logs.js';
@@ -88,15 +89,21 @@ export async function openTarget(
     ...(local ? { snapshotState: localSnapshotState(local.dataDir) } : {}),
     snapshotExporter: localExporter ?? enhancedExporter,
   };
+  const gateway = new SdkMsfGateway(clients.msf);
+  const logs = new CloudWatchLogsReader(() => clients.logs);
   return {
     target,
     resolved,
     clients,
-    gateway: new SdkMsfGateway(clients.msf),
+    gateway,
     metrics: new CloudWatchHealthFetcher(clients.cloudwatch, { periodSeconds: target.metricsPeriodSeconds }),
-    // Reads the job's exceptions where the service hands out a dashboard URL that answers without a browser.
-    exceptions: new FlinkDashboardExceptionSource(clients.msf),
-    logs: new CloudWatchLogsReader(() => clients.logs),
+    // The dashboard where the service hands out a URL that answers without a browser (msf-local), else the
+    // application's log stream (AWS, where the URL needs a browser session).
+    exceptions: firstAvailable(
+      new FlinkDashboardExceptionSource(clients.msf),
+      new LogExceptionSource(gateway, logs),
+    ),
+    logs,
     artifacts: s3ArtifactStore(() => clients.s3),
     inspector: localJarInspector(),
     close: () => {
