@@ -228,7 +228,7 @@ describe('msfctl logs (msf-local, records written with PutLogEvents)', () => {
     const text = await msfctl(['logs'], { cwd });
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.trim().split('\n');
-    expect(lines[0]).toBe('reader: log stream job in /msf/reader');
+    expect(lines[0]).toBe('reader: log stream job in /msf/reader, shipped at INFO and above');
     expect(lines[1]).toMatch(
       /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} INFO {2}\[main\] c\.example\.Job job started$/,
     );
