@@ -1,0 +1,199 @@
+/**
+ * msfctl's DashboardSource against a real msf-local (control plane, S3, CloudWatch; no job runtime, so the
+ * applications stay READY): the dashboard package's conformance suite, then what the pages show of real
+ * applications — an applied one, one changed outside msfctl, a spec not deployed, an application no spec names.
+ * Applications go through the msfctl binary and the AWS SDK, as a user and another tool would.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  CreateApplicationCommand,
+  KinesisAnalyticsV2Client,
+  UpdateApplicationCommand,
+} from '@aws-sdk/client-kinesis-analytics-v2';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { startMsfLocal, type MsfLocal } from 'msf-local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeDashboardSource } from '../../../dashboard/test/support/source-conformance.js';
+import { createSilentHost } from '../../src/adapters/io/memory-host.js';
+import { openTarget, type OpenedTarget } from '../../src/adapters/targets/open-target.js';
+import { resolveTarget } from '../../src/adapters/targets/target.js';
+import { msfctlDashboardSource, type SpecFile } from '../../src/cli/dashboard-source.js';
+import type { MsfctlDashboardSource } from '../../src/controller/dashboard/source.js';
+import { loadSpec } from '../../src/spec/load.js';
+import { EMPTY_ZIP, msfctl } from '../harness/msfctl-cli.js';
+
+const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+const signal = () => AbortSignal.timeout(30_000);
+
+let server: MsfLocal;
+let work: string;
+let ports: OpenedTarget;
+let source: MsfctlDashboardSource;
+let kda: KinesisAnalyticsV2Client;
+const specFiles: string[] = [];
+
+function writeProject(name: string): string {
+  const dir = path.join(work, name);
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'app.jar'), EMPTY_ZIP);
+  writeFileSync(
+    path.join(dir, 'msfctl.yaml'),
+    `application: ${name}
+runtime: FLINK-1_20
+running: false
+code:
+  jar: ./app.jar
+artifacts:
+  bucket: artifacts
+monitoring:
+  logLevel: ERROR
+parallelism:
+  parallelism: 3
+  perKpu: 2
+  autoscaling: false
+target:
+  kind: local
+  port: ${server.port}
+  dataDir: ${server.dataDir}
+`,
+  );
+  specFiles.push(path.join(dir, 'msfctl.yaml'));
+  return dir;
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), 'msfctl-dashboard-'));
+  server = await startMsfLocal({
+    dataDir: path.join(work, 'msf-local'),
+    port: 0,
+    runtime: null,
+    kinesis: false,
+    log: () => undefined,
+  });
+  const common = { endpoint: server.url, region: 'us-east-1', credentials: CREDENTIALS };
+  kda = new KinesisAnalyticsV2Client(common);
+  for (const name of ['dash-synced', 'dash-drift']) {
+    const applied = await msfctl(['apply', '--auto-approve'], { cwd: writeProject(name) });
+    expect(applied.code, applied.stderr).toBe(0);
+  }
+  writeProject('dash-pending');
+  // Changed outside msfctl: another tool raises the log level.
+  await kda.send(
+    new UpdateApplicationCommand({
+      ApplicationName: 'dash-drift',
+      CurrentApplicationVersionId: 1,
+      ApplicationConfigurationUpdate: {
+        FlinkApplicationConfigurationUpdate: {
+          MonitoringConfigurationUpdate: { ConfigurationTypeUpdate: 'CUSTOM', LogLevelUpdate: 'DEBUG' },
+        },
+      },
+    }),
+  );
+  // No spec names this one.
+  const s3 = new S3Client({ ...common, forcePathStyle: true });
+  await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: 'other.jar', Body: EMPTY_ZIP }));
+  s3.destroy();
+  await kda.send(
+    new CreateApplicationCommand({
+      ApplicationName: 'dash-other',
+      RuntimeEnvironment: 'FLINK-1_19',
+      ServiceExecutionRole: 'arn:aws:iam::000000000000:role/msf-local',
+      ApplicationConfiguration: {
+        ApplicationCodeConfiguration: {
+          CodeContentType: 'ZIPFILE',
+          CodeContent: { S3ContentLocation: { BucketARN: 'arn:aws:s3:::artifacts', FileKey: 'other.jar' } },
+        },
+      },
+    }),
+  );
+  const resolved = resolveTarget({ kind: 'local', port: server.port, dataDir: server.dataDir }, {});
+  ports = await openTarget(resolved, createSilentHost());
+  source = msfctlDashboardSource({
+    ports,
+    baseDir: work,
+    unmanaged: true,
+    specFiles: (): SpecFile[] => specFiles.map((file) => ({ file, loaded: loadSpec({ file }) })),
+  });
+}, 180_000);
+
+afterAll(async () => {
+  ports?.close();
+  kda?.destroy();
+  await server?.close();
+});
+
+describeDashboardSource('msfctl on msf-local', async () => source);
+
+describe('msfctl dashboard source on msf-local', () => {
+  it('lists managed and unmanaged applications with their status, capacity and drift', async () => {
+    const rows = await source.fleet(signal());
+    const by = Object.fromEntries(rows.map((r) => [r.name, r]));
+    expect(Object.keys(by).sort()).toEqual(['dash-drift', 'dash-other', 'dash-pending', 'dash-synced']);
+    expect(by['dash-synced']).toMatchObject({
+      status: 'READY',
+      version: 1,
+      runtime: 'FLINK-1_20',
+      health: { state: 'not-running' },
+      capacity: { parallelism: 3, parallelismPerKpu: 2, autoscaling: false, kpus: 0, kpusConfigured: 2 },
+      drift: { state: 'in-sync', fields: [] },
+      spec: path.join('dash-synced', 'msfctl.yaml'),
+      lastOperation: { operation: 'apply', outcome: 'succeeded' },
+    });
+    expect(by['dash-drift']!.drift).toMatchObject({
+      state: 'drifted',
+      fields: ['monitoring.logLevel', 'UpdateApplication'],
+    });
+    expect(by['dash-drift']!.version).toBe(2);
+    expect(by['dash-pending']).toMatchObject({
+      drift: { state: 'pending' },
+      health: { state: 'not-running' },
+    });
+    expect(by['dash-pending']!.status).toBeUndefined();
+    expect(by['dash-other']).toMatchObject({ status: 'READY', drift: { state: 'unmanaged' } });
+    expect(by['dash-other']!.spec).toBeUndefined();
+  });
+
+  it("merges the ledger into the timeline: msfctl's apply with who ran it, the outside update as the service's", async () => {
+    const detail = (await source.application('dash-drift', signal()))!;
+    const [outside, apply] = detail.timeline;
+    expect(outside).toMatchObject({ source: 'service', kind: 'UpdateApplication', outcome: 'succeeded' });
+    expect(outside!.summary).toContain('outside msfctl');
+    expect(apply).toMatchObject({ source: 'msfctl', kind: 'apply', outcome: 'succeeded' });
+    expect(apply!.who).toMatch(/.+@.+/);
+    expect(apply!.operations.map((o) => o.operation)).toContain('CreateApplication');
+    expect(detail.versions.map((v) => [v.versionId, v.current, v.lastGood])).toEqual([
+      [2, true, false],
+      [1, false, true],
+    ]);
+    expect(detail.specDiff.state).toBe('differs');
+    expect(detail.specDiff.fields.filter((f) => f.differs)).toEqual([
+      { field: 'monitoring.logLevel', kind: 'config', spec: 'ERROR', live: 'DEBUG', differs: true },
+    ]);
+    // The JAR is compared by its digest: the spec's app.jar is the one deployed.
+    expect(detail.specDiff.fields.find((f) => f.field === 'code')).toMatchObject({ differs: false });
+    expect(detail.flinkDashboard).toMatchObject({ available: false });
+    expect(await source.flinkDashboard('dash-drift', signal())).toEqual({
+      unavailable: expect.stringContaining('READY'),
+    });
+  });
+
+  it('shows a spec edit as pending until it is applied', async () => {
+    const file = specFiles.find((f) => f.includes('dash-synced'))!;
+    const { readFileSync } = await import('node:fs');
+    const before = readFileSync(file, 'utf8');
+    writeFileSync(file, before.replace('parallelism: 3', 'parallelism: 4'));
+    try {
+      const row = (await source.fleet(signal())).find((r) => r.name === 'dash-synced')!;
+      expect(row.drift).toMatchObject({ state: 'pending', fields: ['parallelism.parallelism'] });
+    } finally {
+      writeFileSync(file, before);
+    }
+  });
+
+  it('answers undefined for an application that only another target has, and gives up on an aborted read', async () => {
+    expect(await source.application('nowhere', signal())).toBeUndefined();
+    await expect(source.application('dash-synced', AbortSignal.abort())).rejects.toThrow();
+  });
+});
