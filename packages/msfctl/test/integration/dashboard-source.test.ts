@@ -4,6 +4,7 @@
  * applications — an applied one, one changed outside msfctl, a spec not deployed, an application no spec names.
  * Applications go through the msfctl binary and the AWS SDK, as a user and another tool would.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,7 +23,7 @@ import { resolveTarget } from '../../src/adapters/targets/target.js';
 import { msfctlDashboardSource, type SpecFile } from '../../src/cli/dashboard-source.js';
 import type { MsfctlDashboardSource } from '../../src/controller/dashboard/source.js';
 import { loadSpec } from '../../src/spec/load.js';
-import { EMPTY_ZIP, msfctl } from '../harness/msfctl-cli.js';
+import { EMPTY_ZIP, MSFCTL_BIN, msfctl } from '../harness/msfctl-cli.js';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 const signal = () => AbortSignal.timeout(30_000);
@@ -197,3 +198,61 @@ describe('msfctl dashboard source on msf-local', () => {
     await expect(source.application('dash-synced', AbortSignal.abort())).rejects.toThrow();
   });
 });
+
+describe('msfctl dashboard (the binary)', () => {
+  it('serves the fleet of the spec here on 127.0.0.1, and stops on SIGTERM', async () => {
+    const cwd = path.dirname(specFiles.find((f) => f.includes('dash-drift'))!);
+    const child = spawn(process.execPath, [MSFCTL_BIN, 'dashboard', '--json'], {
+      cwd,
+      env: { ...process.env, ...CLI_ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const started = (await firstDocument(child)) as { url: string; target: string };
+      expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(started.target).toBe(`msf-local at ${server.url}`);
+      const fleet = (await (await fetch(`${started.url}api/v1/fleet`)).json()) as {
+        applications: { name: string; drift: { state: string } }[];
+      };
+      // The spec here manages one application; the others are not shown without --all.
+      expect(fleet.applications.map((a) => [a.name, a.drift.state])).toEqual([['dash-drift', 'drifted']]);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a non-loopback address without a token, naming the flag', async () => {
+    const result = await msfctl(['dashboard', '--host', '0.0.0.0'], { cwd: work });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--host 0.0.0.0 is not a loopback address: it needs --token');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+const CLI_ENV = {
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_REGION: 'us-east-1',
+  NO_COLOR: '1',
+};
+
+/** The first JSON document the child prints on stdout (--json documents are indented, over several lines). */
+function firstDocument(child: ChildProcess): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      try {
+        resolve(JSON.parse(out));
+      } catch {
+        // not complete yet
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`msfctl dashboard exited (${code}): ${err}`)));
+  });
+}
