@@ -9,10 +9,10 @@ import type {
   SnapshotInfo,
   VersionSummary,
 } from '../../model/application.js';
-import type { HealthCheck } from '../../model/health.js';
+import { withEvidence, type HealthCheck } from '../../model/health.js';
 import type { Ledger } from '../../model/ledger.js';
 import type { LockHolder } from '../../model/errors.js';
-import type { Clock } from '../../ports/clock.js';
+import { systemClock, type Clock } from '../../ports/clock.js';
 import type { ExceptionSource } from '../../ports/exceptions.js';
 import type { HealthFetcher } from '../../ports/metrics.js';
 import type { MsfGateway } from '../../ports/msf.js';
@@ -54,7 +54,12 @@ export interface FactPorts {
   /** Whether the application has logs to show (its CloudWatch logging options). */
   hasLogs?(live: LiveApplication): boolean;
   clock?: Clock;
+  /** Health verdicts by application, reused for HEALTH_MEMO_MS (the source keeps one for its life). */
+  healthMemo?: Map<string, { job: string; check: HealthCheck }>;
 }
+
+/** How long a health verdict stands for the same job: a few of the target's metric periods, at most. */
+export const HEALTH_MEMO_MS = 5000;
 
 /** Operations read for the fleet (the last one, drift since msfctl last acted) and for the page's timeline. */
 const OPERATIONS = { row: 10, page: 30 };
@@ -109,20 +114,53 @@ export async function readFacts(
       : operations;
     facts.snapshots = snapshots;
     facts.versions = versions;
-    if (live.status === 'RUNNING') facts.health = await health(ports, name, facts.operations, options.page);
+    if (live.status === 'RUNNING')
+      facts.health = await health(ports, name, live, facts.operations, options.page);
     signal.throwIfAborted();
   }
   if (problems.length) facts.error = `could not read ${problems.join('; ')}`;
   return facts;
 }
 
-/** The on-demand check over the current job (msfctl health's rules); the latest exception on the page only. */
-function health(ports: FactPorts, name: string, operations: readonly OperationInfo[], page: boolean) {
-  return checkHealth({
-    application: name,
-    fetcher: ports.metrics,
-    ...(ports.clock ? { clock: ports.clock } : {}),
-    ...(page && ports.exceptions ? { exceptions: ports.exceptions } : {}),
-    baseline: (now, windowMs) => currentJobBaseline(operations, now, windowMs),
-  });
+/**
+ * The on-demand check over the current job (msfctl health's rules), remembered for `HEALTH_MEMO_MS` per job so
+ * that the fleet row and the application page opened from it tell the same verdict, and a page load costs no
+ * second metrics read. The page adds the job's latest exception to an unhealthy verdict.
+ */
+async function health(
+  ports: FactPorts,
+  name: string,
+  live: LiveApplication,
+  operations: readonly OperationInfo[],
+  page: boolean,
+): Promise<HealthCheck> {
+  const now = (ports.clock ?? systemClock).now();
+  const job = `${live.versionId}:${operations[0]?.id ?? ''}`;
+  const memo = ports.healthMemo?.get(name);
+  let check =
+    memo && memo.job === job && now - memo.check.checkedAt < HEALTH_MEMO_MS ? memo.check : undefined;
+  if (!check) {
+    check = await checkHealth({
+      application: name,
+      fetcher: ports.metrics,
+      ...(ports.clock ? { clock: ports.clock } : {}),
+      baseline: (at, windowMs) => currentJobBaseline(operations, at, windowMs),
+    });
+    ports.healthMemo?.set(name, { job, check });
+  }
+  if (
+    !page ||
+    !ports.exceptions ||
+    check.result.status !== 'unhealthy' ||
+    !(check.result.facts?.restarts ?? 0)
+  )
+    return check;
+  const lookup = await ports.exceptions.latest(name);
+  if (!('found' in lookup)) return check;
+  const message = `latest exception: ${lookup.found.rootCause ?? lookup.found.summary}`;
+  return {
+    ...check,
+    result: withEvidence(check.result, { signal: 'exception', message }),
+    exception: lookup.found,
+  };
 }

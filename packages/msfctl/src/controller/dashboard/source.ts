@@ -52,6 +52,7 @@ export class MsfctlDashboardSource implements DashboardSource {
     const logs = options.logs;
     this.ports = {
       ...options,
+      healthMemo: new Map(),
       ...(logs ? { hasLogs: (live: LiveApplication) => logs.available(live) } : {}),
     };
   }
