@@ -224,6 +224,31 @@ describe('msfctl dashboard (the binary)', () => {
     }
   });
 
+  it('serves a spec set: directories as sources, a broken spec as its own row naming the field', async () => {
+    mkdirSync(path.join(work, 'broken'));
+    writeFileSync(path.join(work, 'broken', 'msfctl.yaml'), 'application: broken\nruntime: FLINK-0_1\n');
+    const child = spawn(
+      process.execPath,
+      [MSFCTL_BIN, 'dashboard', '--json', 'dash-synced', 'dash-drift', 'dash-pending', 'broken'],
+      { cwd: work, env: { ...process.env, ...CLI_ENV }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const started = (await firstDocument(child)) as { url: string };
+      const fleet = (await (await fetch(`${started.url}api/v1/fleet`)).json()) as {
+        applications: { name: string; drift: { state: string }; spec?: string; error?: string }[];
+      };
+      expect(fleet.applications.map((a) => [a.name, a.drift.state, a.spec])).toEqual([
+        ['broken', 'unknown', path.join('broken', 'msfctl.yaml')],
+        ['dash-drift', 'drifted', path.join('dash-drift', 'msfctl.yaml')],
+        ['dash-pending', 'pending', path.join('dash-pending', 'msfctl.yaml')],
+        ['dash-synced', 'in-sync', path.join('dash-synced', 'msfctl.yaml')],
+      ]);
+      expect(fleet.applications[0]!.error).toContain('runtime');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('refuses a non-loopback address without a token, naming the flag', async () => {
     const result = await msfctl(['dashboard', '--host', '0.0.0.0'], { cwd: work });
     expect(result.code).toBe(1);

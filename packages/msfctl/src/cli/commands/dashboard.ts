@@ -1,17 +1,25 @@
 /**
- * `msfctl dashboard [DIR|-f SPEC] [--port P] [--host H --token T]`: the fleet and each application in a local,
- * read-only web page, updated live, until Ctrl-C. Bound to 127.0.0.1; any other address needs a token.
+ * `msfctl dashboard [DIR|GLOB|FILE...] [-f SPEC] [--port P] [--host H --token T]`: the fleet and each application
+ * in a local, read-only web page, updated live, until Ctrl-C. Bound to 127.0.0.1; any other address needs a
+ * token. The specs are read again on every refresh, so an edit shows as pending drift at once.
  */
-import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DashboardConfigError, DEFAULT_ASSETS_DIR, isLoopback, serveDashboard } from 'msfctl-dashboard';
+import type { Command } from 'commander';
+import {
+  DashboardConfigError,
+  DEFAULT_ASSETS_DIR,
+  isLoopback,
+  serveDashboard,
+  type RunningDashboard,
+} from 'msfctl-dashboard';
 import { openTarget } from '../../adapters/targets/open-target.js';
-import { resolveTarget } from '../../adapters/targets/target.js';
+import { describeTarget, resolveTarget, type TargetFlags } from '../../adapters/targets/target.js';
 import { MsfctlError } from '../../model/errors.js';
 import { findSpecFile } from '../../spec/load.js';
+import { loadSpecSet } from '../../spec/spec-set.js';
 import { msfctlDashboardSource, type SpecFile } from '../dashboard-source.js';
-import { loadSpecFrom, type GlobalOptions } from './context.js';
+import { loadSpecFrom, specOverrides, type GlobalOptions } from './context.js';
 import { runCommand } from './run.js';
 
 interface DashboardCliOptions extends GlobalOptions {
@@ -31,6 +39,7 @@ function port(value: string): number {
 export function registerDashboard(program: Command): void {
   program
     .command('dashboard')
+    .argument('[sources...]', 'spec directories, globs or files (default: -f FILE, else the spec here)')
     .description(
       'a local, read-only web page of the fleet and each application: health, versions, operations, snapshots, drift, charts (until Ctrl-C)',
     )
@@ -41,7 +50,7 @@ export function registerDashboard(program: Command): void {
       'required on every request (at least 16 characters; or MSFCTL_DASHBOARD_TOKEN)',
     )
     .option('--all', "also show the target's applications that no spec names (the default without a spec)")
-    .action(async (_o, cmd: Command) => {
+    .action(async (sources: string[], _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<DashboardCliOptions>();
       await runCommand(options, async (host) => {
         const token = options.token ?? process.env.MSFCTL_DASHBOARD_TOKEN;
@@ -61,59 +70,56 @@ export function registerDashboard(program: Command): void {
             text: `The dashboard's web app is not built (${DEFAULT_ASSETS_DIR}): pages answer 503 until it is.`,
           });
         const cwd = process.cwd();
-        const specFile = options.file ?? options.tfvars ?? findSpecFile(cwd);
-        const read = (): SpecFile[] => {
-          if (!specFile) return [];
-          try {
-            return [{ file: specFile, loaded: loadSpecFrom(options) }];
-          } catch (error) {
-            return [{ file: specFile, error: error as Error }];
-          }
-        };
-        const first = read()[0];
-        const spec = first && 'loaded' in first ? first.loaded : undefined;
-        const targetSpec = spec?.spec.target ?? (options.target ? { kind: options.target } : undefined);
-        const resolved = resolveTarget(targetSpec, {
+        const read = specReader(options, sources, cwd);
+        const flags: TargetFlags = {
           ...(options.region ? { region: options.region } : {}),
           ...(options.profile ? { profile: options.profile } : {}),
           ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-        });
+        };
+        // One target per dashboard: the first spec's (or the flags'); specs for another one say so in their row.
+        const first = read().find((f) => 'loaded' in f);
+        const targetSpec =
+          (first && 'loaded' in first ? first.loaded.spec.target : undefined) ??
+          (options.target ? { kind: options.target } : undefined);
+        const resolved = resolveTarget(targetSpec, flags);
+        const here = describeTarget(resolved);
+        const onThisTarget = (): SpecFile[] =>
+          read().map((f) => {
+            if (!('loaded' in f)) return f;
+            const theirs = describeTarget(resolveTarget(f.loaded.spec.target, flags));
+            return theirs === here
+              ? f
+              : { file: f.file, error: new Error(`its target is ${theirs}; this dashboard shows ${here}`) };
+          });
         const ports = await openTarget(resolved, host);
         const abort = new AbortController();
         const stop = () => abort.abort();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         try {
+          const state = options.state ?? process.env.MSFCTL_STATE;
           const source = msfctlDashboardSource({
             ports,
-            specFiles: read,
+            specFiles: onThisTarget,
             baseDir: cwd,
-            ...((options.state ?? process.env.MSFCTL_STATE)
-              ? { stateLocation: options.state ?? process.env.MSFCTL_STATE }
-              : {}),
-            unmanaged: options.all === true || !specFile,
+            ...(state ? { stateLocation: state } : {}),
+            unmanaged: options.all === true || read().length === 0,
           });
-          let dashboard;
-          try {
-            dashboard = await serveDashboard({
+          const dashboard = await listen(() =>
+            serveDashboard({
               source,
               host: options.host,
               port: options.port,
               ...(token ? { token } : {}),
               signal: abort.signal,
-            });
-          } catch (error) {
-            if (error instanceof DashboardConfigError) throw new MsfctlError('USAGE', error.message);
-            const e = error as NodeJS.ErrnoException;
-            if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL')
-              throw new MsfctlError('USAGE', `Cannot listen on ${options.host}:${options.port}: ${e.code}.`, {
-                hint: 'Choose another --port (0 picks a free one) or --host.',
-              });
-            throw error;
-          }
+            }),
+          );
           host.result(
             `msfctl dashboard of ${source.target}: ${dashboard.openUrl}\n(read-only; Ctrl-C to stop)`,
-            { url: dashboard.url, target: source.target },
+            {
+              url: dashboard.url,
+              target: source.target,
+            },
           );
           await new Promise<void>((resolve) =>
             abort.signal.addEventListener('abort', () => resolve(), { once: true }),
@@ -126,4 +132,42 @@ export function registerDashboard(program: Command): void {
         }
       });
     });
+}
+
+/** The specs to show, read anew on each call: a spec set (positional sources and -f), else the spec here. */
+function specReader(options: DashboardCliOptions, sources: string[], cwd: string): () => SpecFile[] {
+  if (sources.length) {
+    const all = [...sources, ...(options.file ? [options.file] : [])];
+    return () =>
+      loadSpecSet({
+        sources: all,
+        cwd,
+        ...(options.env ? { environment: options.env } : {}),
+        overrides: specOverrides(options),
+      }).members;
+  }
+  const file = options.file ?? options.tfvars ?? findSpecFile(cwd);
+  return () => {
+    if (!file) return [];
+    try {
+      return [{ file: path.resolve(cwd, file), loaded: loadSpecFrom(options) }];
+    } catch (error) {
+      return [{ file: path.resolve(cwd, file), error: error as Error }];
+    }
+  };
+}
+
+/** Starts the server; an address that cannot be used is the user's to change, said without a stack trace. */
+async function listen(start: () => Promise<RunningDashboard>): Promise<RunningDashboard> {
+  try {
+    return await start();
+  } catch (error) {
+    if (error instanceof DashboardConfigError) throw new MsfctlError('USAGE', error.message);
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL')
+      throw new MsfctlError('USAGE', `Cannot listen there: ${e.code} (${e.message}).`, {
+        hint: 'Choose another --port (0 picks a free one) or --host.',
+      });
+    throw error;
+  }
 }

@@ -12,6 +12,7 @@ import type {
   LogExcerpt,
   SeriesRange,
 } from 'msfctl-dashboard';
+import pLimit from 'p-limit';
 import type { LiveApplication } from '../../model/application.js';
 import type { FlinkDashboardLinks } from '../../ports/flink-dashboard.js';
 import type { HealthFetcher } from '../../ports/metrics.js';
@@ -65,8 +66,13 @@ export class MsfctlDashboardSource implements DashboardSource {
       ? (await this.options.gateway.listApplications()).map((a) => a.name).filter((n) => !managed.has(n))
       : [];
     const names = [...managed.keys(), ...others].sort();
-    const rows = await mapLimited(names, this.options.concurrency ?? 8, async (name) =>
-      fleetRow(await readFacts(this.ports, name, managed.get(name), { page: false, signal })),
+    const limit = pLimit(this.options.concurrency ?? 8);
+    const rows = await Promise.all(
+      names.map((name) =>
+        limit(async () =>
+          fleetRow(await readFacts(this.ports, name, managed.get(name), { page: false, signal })),
+        ),
+      ),
     );
     signal.throwIfAborted();
     return rows;
@@ -135,22 +141,4 @@ export class MsfctlDashboardSource implements DashboardSource {
     signal.throwIfAborted();
     return live ?? (spec ? 'not-deployed' : undefined);
   }
-}
-
-/** `fn` over `items` with at most `limit` at once, results in order. */
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
