@@ -3,6 +3,7 @@
  * service, CloudWatch at chart periods, presigned Flink dashboard URLs, each spec's state store), and a request
  * handler another server can mount (the controller's --http serves these pages beside /metrics and /status).
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { createDashboardHandler, type DashboardHandler, type DashboardOptions } from 'msfctl-dashboard';
 import { codeLocator } from '../adapters/artifacts/locate.js';
@@ -98,4 +99,19 @@ export function msfctlDashboardHandler(
 ): Promise<DashboardHandler & { source: MsfctlDashboardSource }> {
   const source = msfctlDashboardSource(wiring);
   return createDashboardHandler({ ...options, source }).then((handler) => Object.assign(handler, { source }));
+}
+
+/** `load()` again only when the files `list()` names, their sizes or modification times changed. */
+export function reloadOnChange(list: () => string[], load: () => SpecFile[]): () => SpecFile[] {
+  let last: { stamp: string; specs: SpecFile[] } | undefined;
+  return () => {
+    const stamp = list()
+      .map((f) => {
+        const s = statSync(f, { throwIfNoEntry: false });
+        return `${f}:${s?.size ?? '-'}:${s?.mtimeMs ?? '-'}`;
+      })
+      .join('\n');
+    if (last?.stamp !== stamp) last = { stamp, specs: load() };
+    return last.specs;
+  };
 }

@@ -17,8 +17,8 @@ import { openTarget } from '../../adapters/targets/open-target.js';
 import { describeTarget, resolveTarget, type TargetFlags } from '../../adapters/targets/target.js';
 import { MsfctlError } from '../../model/errors.js';
 import { findSpecFile } from '../../spec/load.js';
-import { loadSpecSet } from '../../spec/spec-set.js';
-import { msfctlDashboardSource, type SpecFile } from '../dashboard-source.js';
+import { expandSources, loadSpecSet } from '../../spec/spec-set.js';
+import { msfctlDashboardSource, reloadOnChange, type SpecFile } from '../dashboard-source.js';
 import { loadSpecFrom, specOverrides, type GlobalOptions } from './context.js';
 import { runCommand } from './run.js';
 
@@ -134,27 +134,35 @@ export function registerDashboard(program: Command): void {
     });
 }
 
-/** The specs to show, read anew on each call: a spec set (positional sources and -f), else the spec here. */
+/**
+ * The specs to show, read again when a file changed: a spec set (positional sources and -f), else the spec
+ * here. A refresh costs a glob and a stat per file, not a parse and validation of every spec.
+ */
 function specReader(options: DashboardCliOptions, sources: string[], cwd: string): () => SpecFile[] {
   if (sources.length) {
     const all = [...sources, ...(options.file ? [options.file] : [])];
-    return () =>
+    const load = () =>
       loadSpecSet({
         sources: all,
         cwd,
         ...(options.env ? { environment: options.env } : {}),
         overrides: specOverrides(options),
       }).members;
+    return reloadOnChange(() => expandSources(all, cwd).files, load);
   }
-  const file = options.file ?? options.tfvars ?? findSpecFile(cwd);
-  return () => {
-    if (!file) return [];
-    try {
-      return [{ file: path.resolve(cwd, file), loaded: loadSpecFrom(options) }];
-    } catch (error) {
-      return [{ file: path.resolve(cwd, file), error: error as Error }];
-    }
-  };
+  const named = options.file ?? options.tfvars ?? findSpecFile(cwd);
+  if (!named) return () => [];
+  const file = path.resolve(cwd, named);
+  return reloadOnChange(
+    () => [file],
+    () => {
+      try {
+        return [{ file, loaded: loadSpecFrom(options) }];
+      } catch (error) {
+        return [{ file, error: error as Error }];
+      }
+    },
+  );
 }
 
 /** Starts the server; an address that cannot be used is the user's to change, said without a stack trace. */
