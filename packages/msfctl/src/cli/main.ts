@@ -10,6 +10,7 @@ import { registerForceUnlock } from './commands/force-unlock.js';
 import { registerHealth } from './commands/health.js';
 import { registerImport } from './commands/import.js';
 import { registerLocal } from './commands/local.js';
+import { registerLogs } from './commands/logs.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScale } from './commands/scale.js';
 import { registerSnapshot } from './commands/snapshot.js';
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   registerApply(program);
   registerStatus(program);
   registerHealth(program);
+  registerLogs(program);
   registerStartStop(program);
   registerSnapshot(program);
   registerScale(program);
