@@ -12,6 +12,7 @@ import { PresignedFlinkDashboardLinks } from '../adapters/aws/flink-dashboard-li
 import { openStateStore } from '../adapters/state/open-state.js';
 import type { OpenedTarget } from '../adapters/targets/open-target.js';
 import type { ManagedSpec } from '../controller/dashboard/facts.js';
+import { streamLogs } from '../controller/dashboard/logs.js';
 import { MsfctlDashboardSource } from '../controller/dashboard/source.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { LoadedSpec } from '../spec/load.js';
@@ -60,6 +61,7 @@ export function msfctlDashboardSource(wiring: DashboardWiring): MsfctlDashboardS
     },
     exceptions: ports.exceptions,
     links: new PresignedFlinkDashboardLinks(ports.clients.msf),
+    logs: streamLogs(ports.logs),
     stateFor,
     unmanaged: wiring.unmanaged,
     specs: async () =>

@@ -1,9 +1,12 @@
 /**
  * The dashboard's views of msfctl's facts (pure): the health states (a crash loop is its own, red state), the
- * timeline merging the ledger with the service's operations (who, outcome, recoveries), the chart columns.
+ * timeline merging the ledger with the service's operations (who, outcome, recoveries), the chart columns, the
+ * latest log lines.
  */
 import { describe, expect, it } from 'vitest';
 import type { AppFacts } from '../../src/controller/dashboard/facts.js';
+import { LOOKBACK_MS, streamLogs } from '../../src/controller/dashboard/logs.js';
+import type { LogReader } from '../../src/ports/logs.js';
 import { chartColumns, chartPeriodSeconds } from '../../src/controller/dashboard/series.js';
 import { healthOf, timeline } from '../../src/controller/dashboard/views.js';
 import type { LiveApplication, OperationInfo } from '../../src/model/application.js';
@@ -155,5 +158,48 @@ describe('chart columns', () => {
       recordsInPerSecond: [7, null],
       recordsOutPerSecond: [null, null],
     });
+  });
+});
+
+describe('latest log lines', () => {
+  const arn = 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/msf/orders:log-stream:job';
+  const record = (at: number, level: string, message: string) =>
+    JSON.stringify({ messageType: level, logger: 'org.example.Job', message, threadName: 'main' });
+
+  it("keeps the newest `limit` records of the logging option's stream, read page by page, oldest first", async () => {
+    const reads: unknown[] = [];
+    const pages = [
+      { events: [1, 2, 3].map((i) => ({ timestamp: i * 1000, message: record(i, 'INFO', `line ${i}`) })) },
+      {
+        events: [
+          { timestamp: 4000, message: record(4, 'FATAL', 'gone') },
+          { timestamp: 5000, message: 'plain text from another writer' },
+        ],
+      },
+    ];
+    const reader: LogReader = {
+      read: async (stream, from) => {
+        reads.push([stream.group, stream.stream, from]);
+        const page = pages[reads.length - 1]!;
+        return { ...page, next: { cursor: `c${reads.length}` }, caughtUp: reads.length === pages.length };
+      },
+      search: async () => [],
+    };
+    const logs = streamLogs(reader, { now: () => LOOKBACK_MS + 10_000, sleep: async () => {} });
+    const live = { config: { logStream: arn } } as LiveApplication;
+    expect(logs.available(live)).toBe(true);
+    expect(logs.available({ config: {} } as LiveApplication)).toBe(false);
+    const excerpt = await logs.latest(live, 3, AbortSignal.timeout(1000));
+    expect(reads).toEqual([
+      ['/aws/msf/orders', 'job', { since: 10_000 }],
+      ['/aws/msf/orders', 'job', { cursor: 'c1' }],
+    ]);
+    expect(excerpt.location).toBe('/aws/msf/orders / job');
+    expect(excerpt.lines.map((l) => [l.at, l.level, l.message])).toEqual([
+      ['1970-01-01T00:00:03.000Z', 'INFO', 'line 3'],
+      ['1970-01-01T00:00:04.000Z', 'ERROR', 'gone'],
+      ['1970-01-01T00:00:05.000Z', 'INFO', 'plain text from another writer'],
+    ]);
+    expect(excerpt.lines[0]).toMatchObject({ logger: 'org.example.Job', thread: 'main' });
   });
 });
