@@ -2,11 +2,17 @@
  * The dashboard end to end: msf-local with real Flink jobs, msfctl's DashboardSource over it (the service,
  * CloudWatch, presigned Flink dashboard URLs), the real dashboard server, and Debian's Chromium, headless.
  * A healthy job (counter), a crash-looping one (failing: throws on every record, so Flink restarts it every
- * restart delay while the application stays RUNNING) and a stopped one. Screenshots: packages/dashboard/test-results/.
+ * restart delay while the application stays RUNNING; its logs go to a CloudWatch Logs stream) and a stopped one. Screenshots: packages/dashboard/test-results/.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { CreateApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
 import type { Browser, Page } from 'playwright-core';
 import { serveDashboard, type RunningDashboard } from 'msfctl-dashboard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +26,10 @@ import { msfctlDashboardSource } from '../../src/cli/dashboard-source.js';
 import type { MsfctlDashboardSource } from '../../src/controller/dashboard/source.js';
 import { describeDashboardSource } from '../../../dashboard/test/support/source-conformance.js';
 import {
+  BUCKET,
   createApplication,
+  propertyGroups,
+  ROLE,
   startApplication,
   startLocalMsf,
   testJobProperties,
@@ -33,6 +42,8 @@ const RESTART_DELAY_MS = 2000;
 /** Flink on two shared cores: verdicts can take a while. */
 const PATIENCE = { timeout: 240_000, interval: 2000 };
 const RED = 'rgb(207, 34, 46)';
+const LOG_GROUP = '/aws/kinesis-analytics/failing';
+const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 let local: LocalMsf;
 let scratch: string;
@@ -50,7 +61,6 @@ beforeAll(async () => {
   await uploadJar(local, 'counter.jar', jobs.counter);
   for (const [app, jar] of [
     ['counter', 'counter.jar'],
-    ['failing', 'failing.jar'],
     ['parked', 'counter.jar'],
   ] as const) {
     await createApplication(local, app, {
@@ -58,6 +68,34 @@ beforeAll(async () => {
       properties: testJobProperties(path.join(scratch, `${app}.json`)),
     });
   }
+  // The failing job ships its logs (MSF's JSON records) to a CloudWatch Logs stream: the page shows the latest.
+  const logs = new CloudWatchLogsClient({
+    endpoint: local.url,
+    region: 'us-east-1',
+    credentials: CREDENTIALS,
+  });
+  await logs.send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }));
+  await logs.send(new CreateLogStreamCommand({ logGroupName: LOG_GROUP, logStreamName: 'job' }));
+  logs.destroy();
+  await local.msf.send(
+    new CreateApplicationCommand({
+      ApplicationName: 'failing',
+      RuntimeEnvironment: 'FLINK-1_19',
+      ServiceExecutionRole: ROLE,
+      CloudWatchLoggingOptions: [
+        { LogStreamARN: `arn:aws:logs:us-east-1:000000000000:log-group:${LOG_GROUP}:log-stream:job` },
+      ],
+      ApplicationConfiguration: {
+        ApplicationCodeConfiguration: {
+          CodeContentType: 'ZIPFILE',
+          CodeContent: { S3ContentLocation: { BucketARN: `arn:aws:s3:::${BUCKET}`, FileKey: 'failing.jar' } },
+        },
+        EnvironmentProperties: {
+          PropertyGroups: propertyGroups(testJobProperties(path.join(scratch, 'failing.json'))),
+        },
+      },
+    }),
+  );
   for (const app of ['counter', 'failing'])
     expect((await startApplication(local, app)).status).toBe('SUCCESSFUL');
   const port = Number(new URL(local.url).port);
@@ -132,6 +170,11 @@ describe('the dashboard over msf-local with real Flink jobs', () => {
       jobs: unknown[];
     };
     expect(overview.jobs.length).toBeGreaterThan(0);
+    // Its latest log lines, from the CloudWatch Logs stream its logging option names: the job's failure among them.
+    const logs = page.locator('section[aria-labelledby="logs-title"]');
+    await expect.poll(() => page.locator('.log').count(), PATIENCE).toBeGreaterThan(0);
+    expect(await logs.textContent()).toContain(LOG_GROUP);
+    expect(await logs.textContent()).toMatch(/fails on record \d+ on purpose/);
     await screenshot(page, 'msf-local-application-failing');
     expect(errors).toEqual([]);
     await page.close();
