@@ -5,6 +5,8 @@
  * Applications go through the msfctl binary and the AWS SDK, as a user and another tool would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +22,11 @@ import { describeDashboardSource } from '../../../dashboard/test/support/source-
 import { createSilentHost } from '../../src/adapters/io/memory-host.js';
 import { openTarget, type OpenedTarget } from '../../src/adapters/targets/open-target.js';
 import { resolveTarget } from '../../src/adapters/targets/target.js';
-import { msfctlDashboardSource, type SpecFile } from '../../src/cli/dashboard-source.js';
+import {
+  msfctlDashboardHandler,
+  msfctlDashboardSource,
+  type SpecFile,
+} from '../../src/cli/dashboard-source.js';
 import type { MsfctlDashboardSource } from '../../src/controller/dashboard/source.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { EMPTY_ZIP, MSFCTL_BIN, msfctl } from '../harness/msfctl-cli.js';
@@ -199,6 +205,44 @@ describe('msfctl dashboard source on msf-local', () => {
   });
 });
 
+describe('the dashboard handler, mounted in another server', () => {
+  it("serves the pages' API under the dashboard's access rules and passes other paths on", async () => {
+    const handler = await msfctlDashboardHandler(
+      {
+        ports,
+        baseDir: work,
+        unmanaged: false,
+        specFiles: () => specFiles.map((file) => ({ file, loaded: loadSpec({ file }) })),
+      },
+      { token: 'a-token-of-sixteen-chars' },
+    );
+    // The controller's own paths (/metrics, /status) beside the dashboard's.
+    const outer = createServer((req, res) =>
+      handler.handle(req, res, (_req, next) => {
+        next.setHeader('Content-Type', 'text/plain');
+        next.end('controller_up 1\n');
+      }),
+    );
+    await new Promise<void>((resolve) => outer.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(outer.address() as AddressInfo).port}`;
+    const auth = { headers: { authorization: 'Bearer a-token-of-sixteen-chars' } };
+    try {
+      expect((await fetch(`${base}/api/v1/fleet`)).status).toBe(401);
+      expect((await fetch(`${base}/metrics`)).status).toBe(401);
+      const fleet = (await (await fetch(`${base}/api/v1/fleet`, auth)).json()) as {
+        applications: { name: string }[];
+      };
+      expect(fleet.applications.map((a) => a.name)).toEqual(['dash-drift', 'dash-pending', 'dash-synced']);
+      expect(await (await fetch(`${base}/metrics`, auth)).text()).toBe('controller_up 1\n');
+      expect(handler.source.target).toBe(`msf-local at ${server.url}`);
+    } finally {
+      handler.close();
+      outer.closeAllConnections();
+      await new Promise((resolve) => outer.close(resolve));
+    }
+  });
+});
+
 describe('msfctl dashboard (the binary)', () => {
   it('serves the fleet of the spec here on 127.0.0.1, and stops on SIGTERM', async () => {
     const cwd = path.dirname(specFiles.find((f) => f.includes('dash-drift'))!);
@@ -254,6 +298,9 @@ describe('msfctl dashboard (the binary)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--host 0.0.0.0 is not a loopback address: it needs --token');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    const short = await msfctl(['dashboard', '--host', '0.0.0.0', '--token', 'short'], { cwd: work });
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain('at least 16 characters');
   });
 });
 
