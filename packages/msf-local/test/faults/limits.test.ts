@@ -166,7 +166,7 @@ describe('metric math', () => {
       body: JSON.stringify(queries(huge)),
     });
     expect(json.status).toBe(400);
-    expect(json.headers['x-amzn-query-error']).toBe('InvalidParameterValue;Sender');
+    expect(json.headers['x-amzn-query-error']).toBe('ValidationError;Sender');
     expect(JSON.parse(json.body).message).toMatch(/2048/);
     const form = new URLSearchParams({
       Action: 'GetMetricData',
@@ -181,7 +181,7 @@ describe('metric math', () => {
       body: form.toString(),
     });
     expect(query.status).toBe(400);
-    expect(query.body).toMatch(/<Code>InvalidParameterValue<\/Code>/);
+    expect(query.body).toMatch(/<Code>ValidationError<\/Code>/);
   });
 
   it('refuses nesting deeper than it evaluates, within the length limit', async () => {
