@@ -142,7 +142,8 @@ export async function apply(ctx: RunContext, input: ApplyInput): Promise<ApplyRe
     // that agrees with the spec): take it as the new baseline, as a refresh would, so the drift is not reported
     // again on every plan and status.
     async nothing({ plan }, session) {
-      const live = hasDrift(plan.drift) ? await gateway.describe(application) : undefined;
+      const live =
+        hasDrift(plan.drift) || plan.drift.interrupted ? await gateway.describe(application) : undefined;
       if (
         live &&
         plan.basis.exists &&

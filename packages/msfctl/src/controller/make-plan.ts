@@ -40,7 +40,9 @@ export interface MakePlanInput extends CheckPorts {
 
 export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; observation: Observation }> {
   const { spec, ledger, gateway, host } = input;
-  const { code, artifact } = await input.artifacts.resolve(spec.spec, host);
+  const { code, artifact } = await input.artifacts.resolve(spec.spec, host, {
+    rebuild: input.flags?.rebuild === true,
+  });
   const desired = desiredFromSpec(spec.spec, code, { region: input.target.region });
   // The flag reaches every start and update this plan makes, exactly as the spec field would.
   if (input.flags?.allowNonRestoredState === true) desired.restore.allowNonRestoredState = true;

@@ -44,6 +44,7 @@ export async function observe(
     moved ? gateway.listOperations(name, 20) : Promise.resolve([] as OperationInfo[]),
     options.tags ? gateway.listTags(live.arn) : Promise.resolve(undefined),
   ]);
-  const drift = detectDrift(expected, live, operations, msfctlOperationIds(ledger), tags);
+  const interrupted = (ledger?.entries ?? []).filter((e) => e.outcome === 'interrupted');
+  const drift = detectDrift(expected, live, operations, msfctlOperationIds(ledger), interrupted, tags);
   return { live, ...(snapshots ? { snapshots } : {}), ...(tags ? { tags } : {}), drift };
 }

@@ -43,6 +43,18 @@ export interface HealthFacts {
   /** Uptime at the newest datapoint (ms). */
   uptimeMs?: number;
   newestDatapointAt?: number;
+  /** Whether data flows: the newest value of each flow metric the target published in the window. */
+  flow?: DataFlow;
+}
+
+/** Whether data flows; a field is absent when the target did not publish that metric. */
+export interface DataFlow {
+  recordsInPerSecond?: number;
+  recordsOutPerSecond?: number;
+  /** ms per second the busiest task was backpressured (1000: always). */
+  backPressuredMsPerSecond?: number;
+  /** A Kinesis source's iterator age (millisBehindLatest). */
+  millisBehindLatest?: number;
 }
 
 export interface HealthResult {

@@ -127,6 +127,7 @@ const restoreSchema = z.preprocess(
  * `snapshots: true | false` (= `{ enabled }`) or the object form. enabled: ApplicationSnapshotConfiguration.
  * SnapshotsEnabled. mode: SnapshotMode — legacy (application snapshots, deleted with their application) or
  * enhanced (account-level snapshots with ARNs that outlive it; FLINK-1_20 or later; the switch is one-way).
+ * protect: names or `*` patterns prune leaves alone.
  */
 const snapshotsSchema = z.preprocess(
   (value, ctx) => {
@@ -140,6 +141,11 @@ const snapshotsSchema = z.preprocess(
   z.strictObject({
     enabled: z.boolean().default(true),
     mode: z.enum(['legacy', 'enhanced']).default('legacy'),
+    /**
+     * Snapshot names `msfctl snapshot prune` never deletes: exact names or patterns with `*` (e.g. `release-*`).
+     * (MSF snapshots carry no tags, so a name is what can mark one.)
+     */
+    protect: z.array(z.string().min(1)).optional(),
   }),
 );
 

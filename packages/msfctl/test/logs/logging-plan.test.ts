@@ -216,7 +216,7 @@ describe('drift: logging options and tags', () => {
     expect(moved.changes).toEqual([
       expect.objectContaining({ field: 'logging.logStream', before: A, after: B }),
     ]);
-    const retagged = detectDrift(expected, live({}, { logStream: A }), [], new Set(), {
+    const retagged = detectDrift(expected, live({}, { logStream: A }), [], new Set(), [], {
       team: 'ops',
       'aws:x': 'y',
     });

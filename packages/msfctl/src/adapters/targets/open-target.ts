@@ -21,7 +21,8 @@ import type { LogReader } from '../../ports/logs.js';
 import type { HealthFetcher } from '../../ports/metrics.js';
 import type { MsfGateway } from '../../ports/msf.js';
 import type { Target } from '../../ports/target.js';
-import { localUp } from './local/msf-local-process.js';
+import { localUp, probe } from './local/msf-local-process.js';
+import { MsfctlError } from '../../model/errors.js';
 import { localSnapshotExporter } from './local/snapshot-exporter.js';
 import { localSnapshotState } from './local/snapshot-state.js';
 import { describeTarget, type ResolvedTarget } from './target.js';
@@ -40,10 +41,31 @@ export interface OpenedTarget {
   close(): void;
 }
 
-export async function openTarget(resolved: ResolvedTarget, host: IoHost): Promise<OpenedTarget> {
+export interface OpenOptions {
+  /**
+   * Start msf-local when nothing answers on a local target's endpoint. @default true. A read-only command
+   * (status, history, health, snapshot list) passes false: it never leaves a server running behind it.
+   */
+  startLocal?: boolean;
+}
+
+export async function openTarget(
+  resolved: ResolvedTarget,
+  host: IoHost,
+  options: OpenOptions = {},
+): Promise<OpenedTarget> {
   const local = resolved.kind === 'local' ? resolved.local : undefined;
   // msf-local, the embedded default: started in the background when nothing answers on its endpoint.
-  if (local) await localUp({ ...local, endpoint: resolved.endpoint! }, host);
+  if (local && options.startLocal !== false) await localUp({ ...local, endpoint: resolved.endpoint! }, host);
+  else if (local && (await probe(resolved.endpoint!)) === undefined) {
+    throw new MsfctlError(
+      'LOCAL_RUNTIME',
+      `msf-local is not running on ${resolved.endpoint} (data directory ${local.dataDir}); this command only reads, so msfctl does not start it.`,
+      {
+        hint: '`msfctl local up` starts it; apply and the commands that change an application start it when needed.',
+      },
+    );
+  }
   const clients = createClients(resolved);
   const enhancedExporter = new AwsSnapshotExporter(new EnhancedSnapshotCalls(clients.msf));
   // msf-local also exports application snapshots (its extension); AWS only enhanced ones.
