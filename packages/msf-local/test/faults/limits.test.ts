@@ -1,7 +1,7 @@
 /**
  * Limits as AWS sets them, answered in each service's error shape and checked on decompressed size too: a huge
  * declared or streamed body costs a 413 and no memory, a gzip bomb is not inflated, a 5,000-term metric math
- * expression is a ValidationError.
+ * expression is a client error (the model's 2,048-character limit), not a stack overflow.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -156,7 +156,7 @@ describe('metric math', () => {
     ],
   });
 
-  it('answers a 5,000-term expression with ValidationError, in JSON and in the query protocol', async () => {
+  it('answers a 5,000-term expression with a 400 (over the 2,048-character model limit), in JSON and in the query protocol', async () => {
     const huge = `${'m1+'.repeat(5000)}m1`;
     const json = await send({
       headers: {
@@ -166,7 +166,8 @@ describe('metric math', () => {
       body: JSON.stringify(queries(huge)),
     });
     expect(json.status).toBe(400);
-    expect(json.headers['x-amzn-query-error']).toBe('ValidationError;Sender');
+    expect(json.headers['x-amzn-query-error']).toBe('InvalidParameterValue;Sender');
+    expect(JSON.parse(json.body).message).toMatch(/2048/);
     const form = new URLSearchParams({
       Action: 'GetMetricData',
       Version: '2010-08-01',
@@ -180,7 +181,7 @@ describe('metric math', () => {
       body: form.toString(),
     });
     expect(query.status).toBe(400);
-    expect(query.body).toMatch(/<Code>ValidationError<\/Code>/);
+    expect(query.body).toMatch(/<Code>InvalidParameterValue<\/Code>/);
   });
 
   it('refuses nesting deeper than it evaluates, within the length limit', async () => {

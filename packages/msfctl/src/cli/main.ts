@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { registerApply } from './commands/apply.js';
+import { registerDashboard } from './commands/dashboard.js';
 import { registerDestroy } from './commands/destroy.js';
 import { registerForceUnlock } from './commands/force-unlock.js';
 import { registerHealth } from './commands/health.js';
@@ -74,6 +75,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerForceUnlock(program);
   registerLocal(program);
+  registerDashboard(program);
   return program;
 }
 

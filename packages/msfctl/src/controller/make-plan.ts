@@ -147,6 +147,7 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
         ...(input.metrics ? { metrics: input.metrics } : {}),
         ...(input.exceptions ? { exceptions: input.exceptions } : {}),
         ...(input.snapshotState ? { snapshotState: input.snapshotState } : {}),
+        ...rehearsalPorts(input),
         ...(input.clock ? { clock: input.clock } : {}),
         deploy,
         flags: input.flags ?? {},
@@ -191,6 +192,17 @@ async function resolveEnhancedRestore(
       ...(error.hint ? { hint: error.hint } : {}),
     };
   }
+}
+
+/** The rehearsal's ports, where given. */
+export function rehearsalPorts(
+  ports: CheckPorts,
+): Pick<CheckPorts, 'rehearser' | 'exporter' | 'savepointFiles'> {
+  return {
+    ...(ports.rehearser ? { rehearser: ports.rehearser } : {}),
+    ...(ports.exporter ? { exporter: ports.exporter } : {}),
+    ...(ports.savepointFiles ? { savepointFiles: ports.savepointFiles } : {}),
+  };
 }
 
 function withSha(sha256: string | undefined): { sha256?: string } {

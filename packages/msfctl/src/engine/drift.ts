@@ -33,7 +33,8 @@ export function detectDrift(
             op.startedAt! <= Date.parse(e.endedAt ?? e.startedAt) + 1000,
         );
   if (expected.note) report.notes.push(expected.note);
-  else if (expected.by !== 'apply' && expected.by !== 'import') {
+  // A snapshot (or a lifecycle command that changed nothing) is not a difference from the spec.
+  else if (!NO_CHANGE_KINDS.has(expected.by)) {
     report.notes.push(
       `msfctl ${expected.by} changed the application at ${expected.at}; the plan returns it to the spec`,
     );
@@ -42,7 +43,6 @@ export function detectDrift(
     report.versions = { expected: expected.versionId, actual: live.versionId };
     report.changes = diffConfig(expected.config, live.config);
   }
-  if (expected.tags && tags) report.changes.push(...diffTags(expected.tags, tags));
   if ((live.status === 'READY' || live.status === 'RUNNING') && live.status !== expected.status) {
     report.status = { expected: expected.status, actual: live.status };
   }
@@ -78,8 +78,12 @@ export function detectDrift(
     delete report.status;
     report.changes = [];
   }
+  if (expected.tags && tags) report.changes.push(...diffTags(expected.tags, tags));
   return report;
 }
+
+/** What these msfctl commands leave needs no note: apply and import take the spec's side, a snapshot changes nothing. */
+const NO_CHANGE_KINDS = new Set(['apply', 'import', 'snapshot']);
 
 /** Snapshot operations change no configuration: legacy and enhanced snapshots, their imports and exports. */
 const SNAPSHOT_OPERATION = /Snapshot/;

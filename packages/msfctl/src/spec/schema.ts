@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_DEPLOY } from '../model/deploy-settings.js';
+import { REHEARSAL_MODES, windowSeconds } from '../model/rehearsal.js';
 import { ENHANCED_MIN_RUNTIME, supportsEnhancedSnapshots } from '../model/snapshot-refs.js';
 import { LOG_GROUP_NAME, LOG_STREAM_NAME, parseLogStreamArn } from '../model/log-streams.js';
 
@@ -257,6 +258,19 @@ export const applicationFields = {
       bakeSeconds: z.number().int().min(0).max(3600).default(DEFAULT_DEPLOY.bakeSeconds),
       onFailure: z.enum(['rollback', 'stop', 'none']).default(DEFAULT_DEPLOY.onFailure),
       acceptStateLoss: z.boolean().default(DEFAULT_DEPLOY.acceptStateLoss),
+      /** The deploy rehearsal (issue 14): off, auto (the default) or required. */
+      rehearse: z.enum(REHEARSAL_MODES).optional(),
+      /** How long the rehearsed job must run: seconds or a duration such as 30s, 2m (default 30s). */
+      rehearsalWindow: z
+        .union([z.number(), z.string()])
+        .optional()
+        .superRefine((value, ctx) => {
+          try {
+            windowSeconds(value);
+          } catch {
+            ctx.addIssue({ code: 'custom', message: 'must be whole seconds from 1s to 1h, e.g. 30s or 2m' });
+          }
+        }),
     })
     .default({ ...DEFAULT_DEPLOY }),
   limits: z

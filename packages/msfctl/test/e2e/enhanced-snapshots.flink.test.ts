@@ -65,7 +65,7 @@ function writeSpec(app: string, fields: Record<string, unknown> = {}): void {
     artifacts: { bucket: BUCKET },
     properties: { TestJob: { outputFile: countFile(app), ticksPerSecond: 20 } },
     target: { kind: 'local', port: e.server.port, dataDir: e.server.dataDir },
-    deploy: { bakeSeconds: 0 },
+    deploy: { bakeSeconds: 0, rehearse: 'off' },
     ...fields,
   };
   writeFileSync(path.join(e.dir, `${app}.yaml`), stringify(spec));

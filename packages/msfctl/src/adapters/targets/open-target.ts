@@ -21,6 +21,10 @@ import type { LogReader } from '../../ports/logs.js';
 import type { HealthFetcher } from '../../ports/metrics.js';
 import type { MsfGateway } from '../../ports/msf.js';
 import type { Target } from '../../ports/target.js';
+import type { Rehearser } from '../../ports/rehearsal.js';
+import type { SavepointFiles } from '../../ports/savepoint-files.js';
+import { s3SavepointFiles } from '../aws/s3-savepoint-files.js';
+import { msfLocalRehearser } from '../rehearsal/msf-local-rehearser.js';
 import { localUp, probe } from './local/msf-local-process.js';
 import { MsfctlError } from '../../model/errors.js';
 import { localSnapshotExporter } from './local/snapshot-exporter.js';
@@ -38,6 +42,9 @@ export interface OpenedTarget {
   logs: LogReader;
   artifacts: ArtifactStore;
   inspector: JarInspector;
+  /** The deploy rehearsal (msf-local's sandboxed real Flink) and the S3 files that bring it the state. */
+  rehearser: Rehearser;
+  savepointFiles: SavepointFiles;
   close(): void;
 }
 
@@ -106,6 +113,8 @@ export async function openTarget(
     logs,
     artifacts: s3ArtifactStore(() => clients.s3),
     inspector: localJarInspector(),
+    rehearser: msfLocalRehearser(),
+    savepointFiles: s3SavepointFiles(() => clients.s3),
     close: () => {
       localExporter?.close();
       clients.destroy();

@@ -8,7 +8,14 @@ import { apply } from '../../controller/apply.js';
 import { readPlanFile } from '../planfile.js';
 import { deploySettings } from '../../model/deploy-settings.js';
 import { openContext, type GlobalOptions } from './context.js';
-import { addBakeFlags, addStateFlags, deployFlags, type DeployFlagOptions } from './deploy-flags.js';
+import {
+  addBakeFlags,
+  addRehearsalFlags,
+  addStateFlags,
+  deployFlags,
+  type DeployFlagOptions,
+} from './deploy-flags.js';
+import { rehearsalSettings } from '../../model/rehearsal.js';
 import { positiveInt, runCommand } from './run.js';
 
 interface ApplyOptions extends GlobalOptions, DeployFlagOptions {
@@ -35,75 +42,80 @@ export function registerApply(program: Command): void {
       '--rebuild',
       'build with Maven even when the sources and POM did not change since the last build',
     );
-  addStateFlags(addBakeFlags(command)).action(async (planfile: string | undefined, _opts, cmd: Command) => {
-    const options = cmd.optsWithGlobals<ApplyOptions>();
-    await runCommand(options, async (host) => {
-      const savedPlan = planfile ? readPlanFile(planfile) : undefined;
-      const ctx = await openContext(
-        options,
-        savedPlan
-          ? { spec: 'optional', application: savedPlan.application, target: savedPlan.target }
-          : { spec: 'required' },
-        host,
-      );
-      try {
-        const { target, artifacts, inspector, metrics, exceptions } = ctx.ports;
-        const deploy = deploySettings(deployFlags(options), ctx.spec?.spec.deploy, savedPlan?.deploy);
-        const result = await apply(
-          { ...runContext(ctx), deploy },
-          {
-            spec: ctx.spec,
-            ...(savedPlan ? { savedPlan } : {}),
-            target: await target.planTarget(),
-            autoApprove: options.autoApprove ?? false,
-            createBucket: target.createsBuckets,
-            ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
-            checks: defaultPlanChecks(),
-            flags: options as Record<string, unknown>,
-            deploy,
-            artifacts,
-            inspector,
-            metrics,
-            exceptions,
-            ...(target.snapshotState ? { snapshotState: target.snapshotState } : {}),
-            show: (plan) => {
-              if (!host.json)
-                host.notify({
-                  level: 'info',
-                  code: 'MSF_PLAN_I1000',
-                  text: renderPlan(plan, host.style, target.description),
-                });
-            },
-          },
+  addRehearsalFlags(addStateFlags(addBakeFlags(command))).action(
+    async (planfile: string | undefined, _opts, cmd: Command) => {
+      const options = cmd.optsWithGlobals<ApplyOptions>();
+      await runCommand(options, async (host) => {
+        const savedPlan = planfile ? readPlanFile(planfile) : undefined;
+        const ctx = await openContext(
+          options,
+          savedPlan
+            ? { spec: 'optional', application: savedPlan.application, target: savedPlan.target }
+            : { spec: 'required' },
+          host,
         );
-        const s = host.style;
-        const live = result.live;
-        const summary = !result.changed
-          ? s.green(`Nothing to do: ${ctx.application} matches the spec.`)
-          : result.ok
-            ? `${s.green('✓')} Apply complete: ${ctx.application} is ${live?.status ?? 'gone'} at version ${live?.versionId ?? '?'}${result.uploaded ? ' (JAR uploaded)' : ''}.`
-            : '';
-        host.result(summary, {
-          ok: result.ok,
-          changed: result.changed,
-          application: ctx.application,
-          status: live?.status ?? null,
-          versionId: live?.versionId ?? null,
-          uploaded: result.uploaded,
-          operations: result.execution?.operations ?? [],
-          // `afterApply['safe deploy']`: the watch phase's report, under the name apply has always used.
-          ...(result.watch ? { afterApply: { 'safe deploy': result.watch } } : {}),
-          ...(result.error ? { error: result.error.toJSON() } : {}),
-          plan: result.plan,
-        });
-        if (!result.ok) {
-          if (host.json) return 1;
-          throw result.error ?? new MsfctlError('OPERATION_FAILED', `Apply of ${ctx.application} failed.`);
+        try {
+          const { target, artifacts, inspector, metrics, exceptions, rehearser, savepointFiles } = ctx.ports;
+          const deploy = deploySettings(deployFlags(options), ctx.spec?.spec.deploy, savedPlan?.deploy);
+          const result = await apply(
+            { ...runContext(ctx), deploy },
+            {
+              spec: ctx.spec,
+              ...(savedPlan ? { savedPlan } : {}),
+              target: await target.planTarget(),
+              autoApprove: options.autoApprove ?? false,
+              createBucket: target.createsBuckets,
+              ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
+              checks: defaultPlanChecks(rehearsalSettings(options.rehearse, ctx.spec?.spec.deploy)),
+              flags: options as Record<string, unknown>,
+              deploy,
+              artifacts,
+              inspector,
+              metrics,
+              exceptions,
+              ...(target.snapshotState ? { snapshotState: target.snapshotState } : {}),
+              rehearser,
+              exporter: target.snapshotExporter,
+              savepointFiles,
+              show: (plan) => {
+                if (!host.json)
+                  host.notify({
+                    level: 'info',
+                    code: 'MSF_PLAN_I1000',
+                    text: renderPlan(plan, host.style, target.description),
+                  });
+              },
+            },
+          );
+          const s = host.style;
+          const live = result.live;
+          const summary = !result.changed
+            ? s.green(`Nothing to do: ${ctx.application} matches the spec.`)
+            : result.ok
+              ? `${s.green('✓')} Apply complete: ${ctx.application} is ${live?.status ?? 'gone'} at version ${live?.versionId ?? '?'}${result.uploaded ? ' (JAR uploaded)' : ''}.`
+              : '';
+          host.result(summary, {
+            ok: result.ok,
+            changed: result.changed,
+            application: ctx.application,
+            status: live?.status ?? null,
+            versionId: live?.versionId ?? null,
+            uploaded: result.uploaded,
+            operations: result.execution?.operations ?? [],
+            // `afterApply['safe deploy']`: the watch phase's report, under the name apply has always used.
+            ...(result.watch ? { afterApply: { 'safe deploy': result.watch } } : {}),
+            ...(result.error ? { error: result.error.toJSON() } : {}),
+            plan: result.plan,
+          });
+          if (!result.ok) {
+            if (host.json) return 1;
+            throw result.error ?? new MsfctlError('OPERATION_FAILED', `Apply of ${ctx.application} failed.`);
+          }
+          return 0;
+        } finally {
+          ctx.close();
         }
-        return 0;
-      } finally {
-        ctx.close();
-      }
-    });
-  });
+      });
+    },
+  );
 }

@@ -8,7 +8,14 @@ import { writePlanFile } from '../planfile.js';
 import { readLedger } from '../../controller/state/ledger-store.js';
 import { deploySettings } from '../../model/deploy-settings.js';
 import type { GlobalOptions } from './context.js';
-import { addBakeFlags, addStateFlags, deployFlags, type DeployFlagOptions } from './deploy-flags.js';
+import {
+  addBakeFlags,
+  addRehearsalFlags,
+  addStateFlags,
+  deployFlags,
+  type DeployFlagOptions,
+} from './deploy-flags.js';
+import { rehearsalSettings } from '../../model/rehearsal.js';
 import { positiveInt, runWithContext } from './run.js';
 
 interface PlanOptions extends GlobalOptions, DeployFlagOptions {
@@ -36,11 +43,11 @@ export function registerPlan(program: Command): void {
       '--rebuild',
       'build with Maven even when the sources and POM did not change since the last build',
     );
-  addStateFlags(addBakeFlags(command)).action(async (_opts, cmd: Command) => {
+  addRehearsalFlags(addStateFlags(addBakeFlags(command))).action(async (_opts, cmd: Command) => {
     const options = cmd.optsWithGlobals<PlanOptions>();
     await runWithContext(options, { spec: 'required' }, async (ctx, host) => {
       const { ledger } = await readLedger(ctx.state, ctx.application);
-      const { target, artifacts, inspector, metrics, exceptions } = ctx.ports;
+      const { target, artifacts, inspector, metrics, exceptions, rehearser, savepointFiles } = ctx.ports;
       const { plan } = await makePlan({
         spec: ctx.spec!,
         ledger,
@@ -48,7 +55,7 @@ export function registerPlan(program: Command): void {
         host,
         target: await target.planTarget(),
         ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
-        checks: defaultPlanChecks(),
+        checks: defaultPlanChecks(rehearsalSettings(options.rehearse, ctx.spec?.spec.deploy)),
         flags: options as Record<string, unknown>,
         deploy: deploySettings(deployFlags(options), ctx.spec!.spec.deploy),
         artifacts,
@@ -56,6 +63,9 @@ export function registerPlan(program: Command): void {
         metrics,
         exceptions,
         ...(target.snapshotState ? { snapshotState: target.snapshotState } : {}),
+        rehearser,
+        exporter: target.snapshotExporter,
+        savepointFiles,
       });
       if (options.out) await writePlanFile(options.out, plan);
       const blocked = refusals(plan);
