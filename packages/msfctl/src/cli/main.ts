@@ -8,6 +8,7 @@ import { registerDestroy } from './commands/destroy.js';
 import { registerForceUnlock } from './commands/force-unlock.js';
 import { registerHealth } from './commands/health.js';
 import { registerImport } from './commands/import.js';
+import { registerList } from './commands/list.js';
 import { registerLocal } from './commands/local.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScale } from './commands/scale.js';
@@ -29,7 +30,11 @@ export function buildProgram(): Command {
       'Lifecycle manager for Apache Flink applications on Amazon Managed Service for Apache Flink (and msf-local)',
     )
     .version('0.1.0')
-    .option('-f, --file <file>', 'spec file (default msfctl.yaml / msfctl.yml / msfctl.json)')
+    .option(
+      '-f, --file <file>',
+      'spec file (default msfctl.yaml / msfctl.yml / msfctl.json); plan, apply, status and health also take a directory or a glob, and -f repeated (a fleet)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option('--tfvars <file>', "read the seed's terraform config.tfvars.json instead of a spec")
     .option('-e, --env <name>', 'environment of the spec to use (or MSFCTL_ENV)')
     .option('--app <name>', 'application name, for lifecycle commands without a spec')
@@ -57,6 +62,7 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerApply(program);
   registerStatus(program);
+  registerList(program);
   registerHealth(program);
   registerStartStop(program);
   registerSnapshot(program);

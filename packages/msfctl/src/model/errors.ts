@@ -27,7 +27,8 @@ export type ErrorCode =
   | 'ARTIFACT'
   | 'BUILD_FAILED'
   | 'LOCAL_RUNTIME'
-  | 'SNAPSHOT';
+  | 'SNAPSHOT'
+  | 'INTERNAL';
 
 export interface ErrorOptions {
   hint?: string;

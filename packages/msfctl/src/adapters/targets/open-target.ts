@@ -3,7 +3,7 @@
  * inspector and what differs between AWS and msf-local (the Target port). The one place that asks which kind
  * a target is; a local target's msf-local is started here when nothing answers on its port.
  */
-import { createClients, type AwsClients } from '../aws/clients.js';
+import { createClients, type AwsClients, type ClientOptions } from '../aws/clients.js';
 import { CloudWatchHealthFetcher, periodFor } from '../aws/cloudwatch-fetcher.js';
 import { FlinkDashboardExceptionSource } from '../aws/exception-source.js';
 import { EnhancedSnapshotCalls } from '../aws/enhanced-snapshot-calls.js';
@@ -35,11 +35,15 @@ export interface OpenedTarget {
   close(): void;
 }
 
-export async function openTarget(resolved: ResolvedTarget, host: IoHost): Promise<OpenedTarget> {
+export async function openTarget(
+  resolved: ResolvedTarget,
+  host: IoHost,
+  clientOptions: ClientOptions = {},
+): Promise<OpenedTarget> {
   const local = resolved.kind === 'local' ? resolved.local : undefined;
   // msf-local, the embedded default: started in the background when nothing answers on its endpoint.
   if (local) await localUp({ ...local, endpoint: resolved.endpoint! }, host);
-  const clients = createClients(resolved);
+  const clients = createClients(resolved, clientOptions);
   const enhancedExporter = new AwsSnapshotExporter(new EnhancedSnapshotCalls(clients.msf));
   // msf-local also exports application snapshots (its extension); AWS only enhanced ones.
   const localExporter = local

@@ -7,13 +7,15 @@ import { MsfctlError } from '../../model/errors.js';
 import { apply } from '../../controller/apply.js';
 import { readPlanFile } from '../planfile.js';
 import { deploySettings } from '../../model/deploy-settings.js';
-import { openContext, type GlobalOptions } from './context.js';
+import { isFleet, openContext, type GlobalOptions } from './context.js';
+import { runFleetCommand } from './fleet.js';
 import { addBakeFlags, addStateFlags, deployFlags, type DeployFlagOptions } from './deploy-flags.js';
 import { positiveInt, runCommand } from './run.js';
 
 interface ApplyOptions extends GlobalOptions, DeployFlagOptions {
   autoApprove?: boolean;
   kpuQuota?: number;
+  parallelism?: number;
 }
 
 export function registerApply(program: Command): void {
@@ -30,9 +32,20 @@ export function registerApply(program: Command): void {
       positiveInt('--kpu-quota'),
     )
     .option('--jar <file>', 'deploy this JAR (overrides the spec code / tfvars s3_file_key)')
-    .option('--maven <dir>', 'build this Maven project and deploy its JAR');
+    .option('--maven <dir>', 'build this Maven project and deploy its JAR')
+    .option(
+      '--parallelism <n>',
+      'with a fleet (-f DIR, -f GLOB, -f repeated): applications at a time (default 8)',
+      positiveInt('--parallelism'),
+    );
   addStateFlags(addBakeFlags(command)).action(async (planfile: string | undefined, _opts, cmd: Command) => {
     const options = cmd.optsWithGlobals<ApplyOptions>();
+    if (isFleet(options))
+      return runCommand(options, (host) => {
+        if (planfile)
+          throw new MsfctlError('USAGE', 'A saved plan is of one application; a fleet plans afresh.');
+        return runFleetCommand('apply', options, host);
+      });
     await runCommand(options, async (host) => {
       const savedPlan = planfile ? readPlanFile(planfile) : undefined;
       const ctx = await openContext(
