@@ -36,7 +36,7 @@ export async function observe(
     expected !== undefined && (expected.versionId !== live.versionId || expected.status !== live.status);
   const needSnapshots = options.snapshots || live.status === 'READY' || options.restoreFrom === 'snapshot';
   const [snapshots, operations] = await Promise.all([
-    needSnapshots ? gateway.listSnapshots(name) : Promise.resolve(undefined),
+    needSnapshots ? gateway.listSnapshots(name, live) : Promise.resolve(undefined),
     moved ? gateway.listOperations(name, 20) : Promise.resolve([] as OperationInfo[]),
   ]);
   const drift = detectDrift(expected, live, operations, msfctlOperationIds(ledger));
