@@ -8,6 +8,7 @@ import { registerDestroy } from './commands/destroy.js';
 import { registerForceUnlock } from './commands/force-unlock.js';
 import { registerHealth } from './commands/health.js';
 import { registerImport } from './commands/import.js';
+import { registerController } from './commands/controller.js';
 import { registerList } from './commands/list.js';
 import { registerLocal } from './commands/local.js';
 import { registerPlan } from './commands/plan.js';
@@ -63,6 +64,7 @@ export function buildProgram(): Command {
   registerApply(program);
   registerStatus(program);
   registerList(program);
+  registerController(program);
   registerHealth(program);
   registerStartStop(program);
   registerSnapshot(program);

@@ -32,7 +32,14 @@ export interface FleetContext {
   close(): void;
 }
 
-export function openFleet(options: GlobalOptions, host: IoHost): FleetContext {
+/** Opened targets by resolved target: one per distinct target, kept across the controller's passes. */
+export type TargetCache = Map<string, Promise<OpenedTarget>>;
+
+export function openFleet(
+  options: GlobalOptions,
+  host: IoHost,
+  targets: TargetCache = new Map(),
+): FleetContext {
   const set = loadSpecSet({
     sources: options.file ?? [],
     ...(options.env ? { environment: options.env } : {}),
@@ -43,7 +50,6 @@ export function openFleet(options: GlobalOptions, host: IoHost): FleetContext {
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
   };
-  const targets = new Map<string, Promise<OpenedTarget>>();
   const opened: Promise<OpenedTarget>[] = [];
   const targetFor = (resolved: ResolvedTarget): Promise<OpenedTarget> => {
     const key = JSON.stringify(resolved);
