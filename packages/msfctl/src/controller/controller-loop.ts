@@ -16,7 +16,7 @@ import {
   type ControlledApp,
   type ReconcileOptions,
 } from './reconciler.js';
-import { acquireLock, readLock, type HeldLock } from './state/lock.js';
+import { acquireLock, readLock, type HeldLock, type LockOptions } from './state/lock.js';
 
 /** The leader lock's name in the state store (beside the applications' own locks). */
 export const LEADER_LOCK = '.controller-leader';
@@ -32,6 +32,8 @@ export interface ControllerOptions {
   clock?: Clock;
   log(text: string): void;
   reconcile?: Omit<ReconcileOptions, 'since' | 'clock'>;
+  /** How the leader lock names its holder and tells whether a holder process lives (tests: another host). */
+  lock?: Pick<LockOptions, 'host' | 'isProcessAlive'>;
 }
 
 export class Controller {
@@ -140,6 +142,7 @@ export class Controller {
       this.lock = await acquireLock(this.options.store, LEADER_LOCK, 'controller', {
         leaseMs: this.options.leaseMs,
         clock: this.clock,
+        ...this.options.lock,
       });
       this.lock.startHeartbeat();
       this.options.log(
