@@ -11,6 +11,7 @@ import { registerImport } from './commands/import.js';
 import { registerController } from './commands/controller.js';
 import { registerList } from './commands/list.js';
 import { registerLocal } from './commands/local.js';
+import { registerLogs } from './commands/logs.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScale } from './commands/scale.js';
 import { registerSnapshot } from './commands/snapshot.js';
@@ -73,6 +74,7 @@ export function buildProgram(): Command {
   registerList(program);
   registerController(program);
   registerHealth(program);
+  registerLogs(program);
   registerStartStop(program);
   registerSnapshot(program);
   registerScale(program);

@@ -29,6 +29,9 @@ export type ErrorCode =
   | 'BUILD_FAILED'
   | 'LOCAL_RUNTIME'
   | 'SNAPSHOT'
+  /** An application's logs cannot be read: no logging option, or its log group or stream does not exist. */
+  | 'LOGS'
+  /** A bug: an unexpected error, kept to its application's row in a fleet run. */
   | 'INTERNAL';
 
 export interface ErrorOptions {
