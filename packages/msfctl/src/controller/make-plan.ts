@@ -45,7 +45,11 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
   // The flag reaches every start and update this plan makes, exactly as the spec field would.
   if (input.flags?.allowNonRestoredState === true) desired.restore.allowNonRestoredState = true;
   const deploy = input.deploy ?? deploySettings({}, spec.spec.deploy);
-  let observation = await observe(gateway, desired.name, ledger, { restoreFrom: desired.restore.from });
+  const observing = {
+    restoreFrom: desired.restore.from,
+    desired: { running: desired.running, snapshotMode: desired.config.snapshotMode },
+  };
+  let observation = await observe(gateway, desired.name, ledger, observing);
   if (observation.live && !isSteady(observation.live.status) && observation.live.status !== 'DELETING') {
     // An operation is under way (maybe not ours): plan against where it ends, not against a moving target.
     const progress = host.progress(
@@ -57,7 +61,7 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
       ...(input.clock ? { clock: input.clock } : {}),
     });
     progress.done(`${desired.name} is ${settled?.status ?? 'gone'}`);
-    observation = await observe(gateway, desired.name, ledger, { restoreFrom: desired.restore.from });
+    observation = await observe(gateway, desired.name, ledger, observing);
   }
   const live = observation.live;
   const restoreRefusal = await resolveEnhancedRestore(gateway, desired, live !== undefined);

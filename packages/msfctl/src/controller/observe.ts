@@ -4,7 +4,7 @@
  * plain values. The only I/O of planning happens here.
  */
 import type { MsfGateway } from '../ports/msf.js';
-import type { LiveApplication, OperationInfo, SnapshotInfo } from '../model/application.js';
+import type { LiveApplication, OperationInfo, SnapshotInfo, SnapshotMode } from '../model/application.js';
 import { detectDrift } from '../engine/drift.js';
 import type { DriftReport } from '../model/plan.js';
 import { msfctlOperationIds, type Ledger } from '../model/ledger.js';
@@ -21,6 +21,11 @@ export interface ObserveOptions {
   snapshots?: boolean;
   /** The desired restore source, to validate a named snapshot. */
   restoreFrom?: 'latest' | 'none' | 'snapshot';
+  /**
+   * What the spec wants, when planning: a READY application that stays stopped in the same snapshot mode needs
+   * no restore source, so its snapshots are not listed (a fleet of stopped applications plans with one call each).
+   */
+  desired?: { running: boolean; snapshotMode: SnapshotMode };
 }
 
 export async function observe(
@@ -34,7 +39,12 @@ export async function observe(
   const expected = ledger?.expected;
   const moved =
     expected !== undefined && (expected.versionId !== live.versionId || expected.status !== live.status);
-  const needSnapshots = options.snapshots || live.status === 'READY' || options.restoreFrom === 'snapshot';
+  const mayStart =
+    options.desired === undefined ||
+    options.desired.running ||
+    options.desired.snapshotMode !== live.config.snapshotMode;
+  const needSnapshots =
+    options.snapshots || (live.status === 'READY' && mayStart) || options.restoreFrom === 'snapshot';
   const [snapshots, operations] = await Promise.all([
     needSnapshots ? gateway.listSnapshots(name, live) : Promise.resolve(undefined),
     moved ? gateway.listOperations(name, 20) : Promise.resolve([] as OperationInfo[]),
