@@ -88,6 +88,11 @@ describe('msfctl fleets against msf-local', () => {
     const status = await msfctl(['status', '-f', `fleet/*.yaml`, '--json'], { cwd: work });
     expect(status.code, status.stderr).toBe(0);
     expect((status.json as FleetJson).counts).toEqual({ READY: 12 });
+
+    // Stopped applications publish no metrics: health is unknown for each, exit 2 over the fleet.
+    const health = await msfctl(['health', '-f', 'fleet', '--json'], { cwd: work });
+    expect(health.code, health.stderr).toBe(2);
+    expect((health.json as FleetJson).counts).toEqual({ unknown: 12 });
   });
 
   it('3 specs edited: the fleet plan shows exactly those 3; a broken spec blocks none of them', async () => {
