@@ -21,3 +21,4 @@ export {
   type ProgressLog,
 } from './maven-build.js';
 export { INSPECTOR_SOURCE_DIR, ensureInspector, type InspectorBuild } from './jar-inspector.js';
+export { childEnvironment } from './child-environment.js';

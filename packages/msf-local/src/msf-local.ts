@@ -55,6 +55,8 @@ export interface MsfLocalOptions {
   metricsIntervalMs?: number;
   /** Extra environment / system properties for job JVMs, merged over msf-local's own. */
   jobEnvironment?: Partial<Pick<JobLaunch, 'environment' | 'systemProperties'>>;
+  /** Origins a browser may call msf-local from; requests with any other Origin are refused (403). */
+  allowOrigins?: readonly string[];
   onRequest?: (entry: RequestLogEntry) => void;
   log?: (message: string) => void;
   /**
@@ -152,7 +154,10 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
     built.controlPlane = controlPlane;
     const msf = new ThrottledService(new KinesisAnalyticsV2Service(controlPlane, region));
     msf.set(options.throttle);
-    const proxy = new KinesisProxyService({ upstream: () => kinesisEndpoint?.url });
+    const proxy = new KinesisProxyService({
+      upstream: () => kinesisEndpoint?.url,
+      durable: kinesis ? () => kinesis.durable() : undefined,
+    });
     const server = new EdgeServer({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 4577,
@@ -168,6 +173,7 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
         stsService(sts),
         new S3Service(s3),
       ],
+      allowOrigins: options.allowOrigins,
       onRequest: options.onRequest,
     });
     const address = await server.listen();

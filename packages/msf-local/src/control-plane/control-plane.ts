@@ -1,3 +1,4 @@
+// Long on purpose: the MSF API's one entry point, a method per operation (checks: request-checks.ts).
 /**
  * The MSF control plane: one method per API operation, in domain terms (moto's "backend").
  *
@@ -20,6 +21,7 @@ import type {
   MonitoringInput,
   ParallelismInput,
 } from './configuration.js';
+import { KeyedMutex } from '../store/keyed-mutex.js';
 import type { ApplicationStore } from './application-store.js';
 import {
   codeValidation,
@@ -51,7 +53,7 @@ import type {
   RunConfig,
   Snapshot,
 } from './model.js';
-import { assertAllowed } from './state-machine.js';
+import { assertAllowed, transition } from './state-machine.js';
 import { EnhancedSnapshots } from './snapshots/enhanced-snapshots.js';
 import { isEnhanced, snapshotNameOf } from './snapshots/model.js';
 import type { SnapshotMode } from './snapshots/model.js';
@@ -63,12 +65,22 @@ import {
   checkRollbackMode,
 } from './snapshots/mode-rules.js';
 import type { SnapshotObjectStore } from './snapshots/savepoint-transfer.js';
+import type { CodeSource } from './code-source.js';
+import {
+  checkGuard,
+  checkScale,
+  checkTags,
+  codeConfig,
+  defaultRestartRun,
+  runConfigFrom,
+  type RunInput,
+  type VersionGuard,
+} from './request-checks.js';
+
+export type { RunInput, VersionGuard } from './request-checks.js';
 
 /** Where application code in S3 is read from (msf-local's own S3). */
-export interface CodeSource {
-  exists(location: CodeLocation): Promise<boolean>;
-  copyTo(location: CodeLocation, file: string): Promise<void>;
-}
+export type { CodeSource };
 
 export interface CreateApplicationInput {
   name: string;
@@ -90,19 +102,6 @@ export interface CreateApplicationInput {
   snapshotMode?: SnapshotMode;
 }
 
-export interface RunInput {
-  restoreType?: RestoreType;
-  snapshotName?: string;
-  snapshotArn?: string;
-  allowNonRestoredState?: boolean;
-}
-
-/** Optimistic concurrency: at least one of them, and every one given must match. */
-export interface VersionGuard {
-  currentApplicationVersionId?: number;
-  conditionalToken?: string;
-}
-
 export interface ControlPlaneOptions extends JobSupervisorOptions {
   account?: string;
   /** Applications per Region (MSF default quota: 100). */
@@ -118,13 +117,23 @@ export interface ControlPlaneOptions extends JobSupervisorOptions {
   now?: () => number;
 }
 
+/** The lock key of an application ARN: its name, as the name-keyed write paths use. */
+function applicationNameOfArn(arn: string): string {
+  const slash = arn.indexOf(':application/');
+  return slash < 0 ? arn : arn.slice(slash + ':application/'.length);
+}
+
 /** Runtimes msf-local can create but not necessarily run; the job runtime decides what it can start. */
 const FLINK_RUNTIME = /^FLINK-\d+_\d+$/;
 const RETIRED_RUNTIMES = new Set(['FLINK-1_6', 'FLINK-1_8', 'FLINK-1_11']);
-const MAX_USER_TAGS = 50;
 
 export class ControlPlane {
   private readonly apps = new Map<string, Application>();
+  /**
+   * Every write to an application runs under its name's lock, from its checks to its commit: a check made before an
+   * await (fetching inline code, a snapshot probe) still holds when the write lands.
+   */
+  private readonly writes = new KeyedMutex();
   readonly account: string;
   private readonly jobs: JobSupervisor;
   private readonly now: () => number;
@@ -178,74 +187,83 @@ export class ControlPlane {
   // ---------------------------------------------------------------- applications
 
   async createApplication(input: CreateApplicationInput, region: string): Promise<Application> {
-    if (!FLINK_RUNTIME.test(input.runtimeEnvironment) || input.mode === 'INTERACTIVE') {
-      throw unsupportedOperation(
-        `msf-local runs Apache Flink applications only; RuntimeEnvironment ${input.runtimeEnvironment}` +
-          (input.mode === 'INTERACTIVE' ? ' with ApplicationMode INTERACTIVE (Studio)' : '') +
-          ' is not supported.',
-      );
-    }
-    if (RETIRED_RUNTIMES.has(input.runtimeEnvironment)) {
-      throw invalidArgument(
-        `Runtime ${input.runtimeEnvironment} is no longer supported for new applications. Use a newer runtime.`,
-      );
-    }
-    checkModeOnCreate(input.snapshotMode, input.runtimeEnvironment);
-    if (this.apps.has(input.name)) {
-      throw resourceInUse(`Application ${input.name} already exists.`);
-    }
-    if (this.apps.size >= (this.options.applicationLimit ?? 100)) {
-      throw limitExceeded(`Cannot create application ${input.name}: the limit of applications was reached.`);
-    }
-    this.checkTags(input.tags ?? []);
-    const now = this.now();
-    const config: ApplicationConfig = {
-      description: input.description ?? '',
-      runtimeEnvironment: input.runtimeEnvironment,
-      serviceExecutionRole: input.serviceExecutionRole,
-      mode: input.mode ?? 'STREAMING',
-      checkpoint: checkpointFrom(input.checkpoint),
-      monitoring: monitoringFrom(input.monitoring),
-      parallelism: parallelismFrom(input.parallelism),
-      ...(input.propertyGroups ? { propertyGroups: structuredClone(input.propertyGroups) } : {}),
-      snapshotsEnabled: input.snapshotsEnabled ?? true,
-      systemRollbackEnabled: input.systemRollbackEnabled ?? false,
-      vpcConfigurations: (input.vpcConfigurations ?? []).map((v, i) => ({
-        id: `${i + 1}.1`,
-        vpcId: `vpc-${newResourceId().slice(0, 8)}`,
-        subnetIds: [...v.subnetIds],
-        securityGroupIds: [...v.securityGroupIds],
-      })),
-      loggingOptions: (input.loggingOptions ?? []).map((l, i) => ({
-        id: `${i + 1}.1`,
-        logStreamArn: l.logStreamArn,
-        roleArn: input.serviceExecutionRole,
-      })),
-      ...(input.encryption ? { encryption: { ...input.encryption } } : {}),
-      ...(input.snapshotMode ? { snapshotMode: input.snapshotMode } : {}),
-    };
-    config.code = await this.codeConfig(input.code, undefined, input.runtimeEnvironment);
-    if (!config.code) delete config.code;
-    this.checkScale(config);
-    const createdAt = Math.floor(now / 1000) * 1000;
-    const app: Application = {
-      name: input.name,
-      arn: `arn:aws:kinesisanalytics:${region}:${this.account}:application/${input.name}`,
-      region,
-      createdAt,
-      lastUpdatedAt: createdAt,
-      status: 'READY',
-      currentVersionId: 1,
-      versions: [{ id: 1, createdAt: now, config, status: 'READY', conditionalToken: newConditionalToken() }],
-      operations: [],
-      snapshots: [],
-      tags: (input.tags ?? []).map((t) => ({ ...t })),
-      maintenanceWindowStart: defaultMaintenanceWindowStart(region),
-      snapshotSequence: 0,
-    };
-    this.apps.set(app.name, app);
-    await this.persist(app);
-    return app;
+    return this.writes.run(input.name, async () => {
+      if (!FLINK_RUNTIME.test(input.runtimeEnvironment) || input.mode === 'INTERACTIVE') {
+        throw unsupportedOperation(
+          `msf-local runs Apache Flink applications only; RuntimeEnvironment ${input.runtimeEnvironment}` +
+            (input.mode === 'INTERACTIVE' ? ' with ApplicationMode INTERACTIVE (Studio)' : '') +
+            ' is not supported.',
+        );
+      }
+      if (RETIRED_RUNTIMES.has(input.runtimeEnvironment)) {
+        throw invalidArgument(
+          `Runtime ${input.runtimeEnvironment} is no longer supported for new applications. Use a newer runtime.`,
+        );
+      }
+      checkModeOnCreate(input.snapshotMode, input.runtimeEnvironment);
+      if (this.apps.has(input.name)) {
+        throw resourceInUse(`Application ${input.name} already exists.`);
+      }
+      if (this.apps.size >= (this.options.applicationLimit ?? 100)) {
+        throw limitExceeded(
+          `Cannot create application ${input.name}: the limit of applications was reached.`,
+        );
+      }
+      checkTags(input.tags ?? []);
+      const now = this.now();
+      const config: ApplicationConfig = {
+        description: input.description ?? '',
+        runtimeEnvironment: input.runtimeEnvironment,
+        serviceExecutionRole: input.serviceExecutionRole,
+        mode: input.mode ?? 'STREAMING',
+        checkpoint: checkpointFrom(input.checkpoint),
+        monitoring: monitoringFrom(input.monitoring),
+        parallelism: parallelismFrom(input.parallelism),
+        ...(input.propertyGroups ? { propertyGroups: structuredClone(input.propertyGroups) } : {}),
+        snapshotsEnabled: input.snapshotsEnabled ?? true,
+        systemRollbackEnabled: input.systemRollbackEnabled ?? false,
+        vpcConfigurations: (input.vpcConfigurations ?? []).map((v, i) => ({
+          id: `${i + 1}.1`,
+          vpcId: `vpc-${newResourceId().slice(0, 8)}`,
+          subnetIds: [...v.subnetIds],
+          securityGroupIds: [...v.securityGroupIds],
+        })),
+        loggingOptions: (input.loggingOptions ?? []).map((l, i) => ({
+          id: `${i + 1}.1`,
+          logStreamArn: l.logStreamArn,
+          roleArn: input.serviceExecutionRole,
+        })),
+        ...(input.encryption ? { encryption: { ...input.encryption } } : {}),
+        ...(input.snapshotMode ? { snapshotMode: input.snapshotMode } : {}),
+      };
+      config.code = await codeConfig(input.code, undefined, input.runtimeEnvironment, {
+        store: this.store,
+        code: this.code,
+      });
+      if (!config.code) delete config.code;
+      checkScale(config, this.options);
+      const createdAt = Math.floor(now / 1000) * 1000;
+      const app: Application = {
+        name: input.name,
+        arn: `arn:aws:kinesisanalytics:${region}:${this.account}:application/${input.name}`,
+        region,
+        createdAt,
+        lastUpdatedAt: createdAt,
+        status: 'READY',
+        currentVersionId: 1,
+        versions: [
+          { id: 1, createdAt: now, config, status: 'READY', conditionalToken: newConditionalToken() },
+        ],
+        operations: [],
+        snapshots: [],
+        tags: (input.tags ?? []).map((t) => ({ ...t })),
+        maintenanceWindowStart: defaultMaintenanceWindowStart(region),
+        snapshotSequence: 0,
+      };
+      this.apps.set(app.name, app);
+      await this.persist(app);
+      return app;
+    });
   }
 
   describeApplication(name: string): Application {
@@ -269,156 +287,172 @@ export class ControlPlane {
     update: ConfigUpdate,
     runUpdate?: RunInput,
   ): Promise<{ app: Application; operationId: string }> {
-    const app = this.describeApplication(name);
-    this.checkGuard(app, guard, true);
-    assertAllowed('UpdateApplication', app);
-    const running = app.status === 'RUNNING';
-    const previous = currentVersion(app);
-    if (update.runtimeEnvironment && !FLINK_RUNTIME.test(update.runtimeEnvironment)) {
-      throw invalidArgument(
-        `Cannot change the runtime of a Flink application to ${update.runtimeEnvironment}.`,
-      );
-    }
-    checkModeUpdate(previous.config, update);
-    for (const vpc of update.vpcUpdates ?? []) {
-      if (!previous.config.vpcConfigurations.some((v) => v.id === vpc.id)) {
-        throw resourceNotFound(`VPC configuration ${vpc.id} does not exist in application ${name}`);
-      }
-    }
-    for (const logging of update.loggingUpdates ?? []) {
-      if (!previous.config.loggingOptions.some((l) => l.id === logging.id)) {
-        throw resourceNotFound(
-          `CloudWatch logging option ${logging.id} does not exist in application ${name}`,
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      checkGuard(app, guard, true);
+      assertAllowed('UpdateApplication', app);
+      const running = app.status === 'RUNNING';
+      const previous = currentVersion(app);
+      if (update.runtimeEnvironment && !FLINK_RUNTIME.test(update.runtimeEnvironment)) {
+        throw invalidArgument(
+          `Cannot change the runtime of a Flink application to ${update.runtimeEnvironment}.`,
         );
       }
-    }
-    const runtime = update.runtimeEnvironment ?? previous.config.runtimeEnvironment;
-    const code = update.code ? await this.codeConfig(update.code, previous.config.code, runtime) : undefined;
-    const config = applyUpdate(previous.config, { ...update, code: undefined }, undefined);
-    if (code) config.code = code;
-    this.checkScale(config);
-    const run = runUpdate ? this.runConfigFrom(runUpdate, app, false, isEnhanced(config)) : undefined;
-    if (running && config.snapshotsEnabled) await this.jobs.assertSnapshotPossible(app);
-    if (running && run) this.checkRestoreTarget(app, run, config.runtimeEnvironment);
+      checkModeUpdate(previous.config, update);
+      for (const vpc of update.vpcUpdates ?? []) {
+        if (!previous.config.vpcConfigurations.some((v) => v.id === vpc.id)) {
+          throw resourceNotFound(`VPC configuration ${vpc.id} does not exist in application ${name}`);
+        }
+      }
+      for (const logging of update.loggingUpdates ?? []) {
+        if (!previous.config.loggingOptions.some((l) => l.id === logging.id)) {
+          throw resourceNotFound(
+            `CloudWatch logging option ${logging.id} does not exist in application ${name}`,
+          );
+        }
+      }
+      const runtime = update.runtimeEnvironment ?? previous.config.runtimeEnvironment;
+      const code = update.code
+        ? await codeConfig(update.code, previous.config.code, runtime, { store: this.store, code: this.code })
+        : undefined;
+      const config = applyUpdate(previous.config, { ...update, code: undefined }, undefined);
+      if (code) config.code = code;
+      checkScale(config, this.options);
+      const run = runUpdate ? runConfigFrom(runUpdate, app, false, isEnhanced(config)) : undefined;
+      if (running && config.snapshotsEnabled) await this.jobs.assertSnapshotPossible(app);
+      if (running && run) this.checkRestoreTarget(app, run, config.runtimeEnvironment);
 
-    const version = addVersion(app, config, { updatedFrom: previous.id }, this.now());
-    const operation = addOperation(app, 'UpdateApplication', this.now(), {
-      from: previous.id,
-      to: version.id,
+      const version = addVersion(app, config, { updatedFrom: previous.id }, this.now());
+      const operation = addOperation(app, 'UpdateApplication', this.now(), {
+        from: previous.id,
+        to: version.id,
+      });
+      transition(app, 'UpdateApplication');
+      await this.persist(app);
+      if (running) {
+        this.jobs.restartForUpdate(app, operation, previous, version, run ?? defaultRestartRun(app));
+      } else {
+        this.jobs.completeConfigurationChange(app, operation, 'READY');
+      }
+      return { app, operationId: operation.id };
     });
-    app.status = 'UPDATING';
-    await this.persist(app);
-    if (running) {
-      this.jobs.restartForUpdate(app, operation, previous, version, run ?? this.defaultRestartRun(app));
-    } else {
-      this.jobs.completeConfigurationChange(app, operation, 'READY');
-    }
-    return { app, operationId: operation.id };
   }
 
   async startApplication(name: string, run?: RunInput): Promise<string> {
-    const app = this.describeApplication(name);
-    assertAllowed('StartApplication', app);
-    const version = currentVersion(app);
-    if (!version.config.code) {
-      throw noCodeError(name);
-    }
-    const runConfig = this.runConfigFrom(run ?? {}, app, true, isEnhanced(version.config));
-    this.checkRestoreTarget(app, runConfig, version.config.runtimeEnvironment);
-    app.runConfig = runConfig;
-    const operation = addOperation(app, 'StartApplication', this.now());
-    app.status = 'STARTING';
-    await this.persist(app);
-    this.jobs.start(app, operation, runConfig);
-    return operation.id;
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      assertAllowed('StartApplication', app);
+      const version = currentVersion(app);
+      if (!version.config.code) {
+        throw noCodeError(name);
+      }
+      const runConfig = runConfigFrom(run ?? {}, app, true, isEnhanced(version.config));
+      this.checkRestoreTarget(app, runConfig, version.config.runtimeEnvironment);
+      app.runConfig = runConfig;
+      const operation = addOperation(app, 'StartApplication', this.now());
+      transition(app, 'StartApplication');
+      await this.persist(app);
+      this.jobs.start(app, operation, runConfig);
+      return operation.id;
+    });
   }
 
   async stopApplication(name: string, force: boolean): Promise<string> {
-    const app = this.describeApplication(name);
-    if (force) {
-      assertAllowed('ForceStopApplication', app);
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      if (force) {
+        assertAllowed('ForceStopApplication', app);
+        const operation = addOperation(app, 'StopApplication', this.now());
+        await this.jobs.forceStop(app, operation);
+        return operation.id;
+      }
+      assertAllowed('StopApplication', app);
+      if (currentVersion(app).config.snapshotsEnabled) await this.jobs.assertSnapshotPossible(app);
       const operation = addOperation(app, 'StopApplication', this.now());
-      await this.jobs.forceStop(app, operation);
+      transition(app, 'StopApplication');
+      await this.persist(app);
+      this.jobs.stop(app, operation);
       return operation.id;
-    }
-    assertAllowed('StopApplication', app);
-    if (currentVersion(app).config.snapshotsEnabled) await this.jobs.assertSnapshotPossible(app);
-    const operation = addOperation(app, 'StopApplication', this.now());
-    app.status = 'STOPPING';
-    await this.persist(app);
-    this.jobs.stop(app, operation);
-    return operation.id;
+    });
   }
 
   async rollbackApplication(
     name: string,
     currentApplicationVersionId: number,
   ): Promise<{ app: Application; operationId: string }> {
-    const app = this.describeApplication(name);
-    this.checkGuard(app, { currentApplicationVersionId }, true);
-    assertAllowed('RollbackApplication', app);
-    const current = currentVersion(app);
-    const target =
-      current.updatedFrom !== undefined ? app.versions.find((v) => v.id === current.updatedFrom) : undefined;
-    if (!target) {
-      throw unsupportedOperation(
-        `Application ${name} cannot be rolled back: version ${current.id} has no previous version.`,
-      );
-    }
-    checkRollbackMode(name, current, target);
-    if (!this.hasRestorableSnapshot(app, target)) {
-      throw unsupportedOperation(
-        `Application ${name} cannot be rolled back because it has no snapshots. A rollback restores the ` +
-          `application's state from its latest successful snapshot.`,
-      );
-    }
-    const operation = addOperation(app, 'RollbackApplication', this.now());
-    const version = addRollbackVersion(app, current, target, this.now());
-    operation.versionChange = { from: current.id, to: version.id };
-    app.status = 'ROLLING_BACK';
-    await this.jobs.abandonInFlight(app, operation);
-    await this.persist(app);
-    this.jobs.rollback(app, operation, version);
-    return { app, operationId: operation.id };
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      checkGuard(app, { currentApplicationVersionId }, true);
+      assertAllowed('RollbackApplication', app);
+      const current = currentVersion(app);
+      const target =
+        current.updatedFrom !== undefined
+          ? app.versions.find((v) => v.id === current.updatedFrom)
+          : undefined;
+      if (!target) {
+        throw unsupportedOperation(
+          `Application ${name} cannot be rolled back: version ${current.id} has no previous version.`,
+        );
+      }
+      checkRollbackMode(name, current, target);
+      if (!this.hasRestorableSnapshot(app, target)) {
+        throw unsupportedOperation(
+          `Application ${name} cannot be rolled back because it has no snapshots. A rollback restores the ` +
+            `application's state from its latest successful snapshot.`,
+        );
+      }
+      const operation = addOperation(app, 'RollbackApplication', this.now());
+      const version = addRollbackVersion(app, current, target, this.now());
+      operation.versionChange = { from: current.id, to: version.id };
+      transition(app, 'RollbackApplication');
+      await this.jobs.abandonInFlight(app, operation);
+      await this.persist(app);
+      this.jobs.rollback(app, operation, version);
+      return { app, operationId: operation.id };
+    });
   }
 
   async deleteApplication(name: string, createTimestampMs: number): Promise<void> {
-    const app = this.describeApplication(name);
-    if (Math.floor(createTimestampMs / 1000) !== Math.floor(app.createdAt / 1000)) {
-      throw invalidArgument(
-        `CreateTimestamp ${new Date(createTimestampMs).toISOString()} does not match the creation time of ` +
-          `application ${name}.`,
-      );
-    }
-    assertAllowed('DeleteApplication', app);
-    app.status = 'DELETING';
-    await this.persist(app);
-    this.jobs.delete(app);
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      if (Math.floor(createTimestampMs / 1000) !== Math.floor(app.createdAt / 1000)) {
+        throw invalidArgument(
+          `CreateTimestamp ${new Date(createTimestampMs).toISOString()} does not match the creation time of ` +
+            `application ${name}.`,
+        );
+      }
+      assertAllowed('DeleteApplication', app);
+      transition(app, 'DeleteApplication');
+      await this.persist(app);
+      this.jobs.delete(app);
+    });
   }
 
   // ---------------------------------------------------------------- snapshots
 
   async createSnapshot(name: string, snapshotName: string): Promise<void> {
-    const app = this.describeApplication(name);
-    const config = currentVersion(app).config;
-    checkLegacySnapshotOperation(name, config, 'CreateApplicationSnapshot');
-    if (!config.snapshotsEnabled) {
-      throw snapshotsDisabledError(name);
-    }
-    assertAllowed('CreateApplicationSnapshot', app);
-    if (app.snapshots.some((s) => s.name === snapshotName)) {
-      throw resourceInUse(`Snapshot ${snapshotName} already exists for application ${name}.`);
-    }
-    if (app.snapshots.length >= (this.options.snapshotLimit ?? 1000)) {
-      throw limitExceeded(
-        `Application ${name} has reached the limit of ${this.options.snapshotLimit ?? 1000} snapshots. ` +
-          `Delete snapshots you no longer need and retry.`,
-      );
-    }
-    await this.jobs.assertSnapshotPossible(app);
-    const snapshot = this.jobs.newSnapshot(app, snapshotName);
-    await this.persist(app);
-    this.jobs.takeSnapshot(app, snapshot);
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      const config = currentVersion(app).config;
+      checkLegacySnapshotOperation(name, config, 'CreateApplicationSnapshot');
+      if (!config.snapshotsEnabled) {
+        throw snapshotsDisabledError(name);
+      }
+      assertAllowed('CreateApplicationSnapshot', app);
+      if (app.snapshots.some((s) => s.name === snapshotName)) {
+        throw resourceInUse(`Snapshot ${snapshotName} already exists for application ${name}.`);
+      }
+      if (app.snapshots.length >= (this.options.snapshotLimit ?? 1000)) {
+        throw limitExceeded(
+          `Application ${name} has reached the limit of ${this.options.snapshotLimit ?? 1000} snapshots. ` +
+            `Delete snapshots you no longer need and retry.`,
+        );
+      }
+      await this.jobs.assertSnapshotPossible(app);
+      const snapshot = this.jobs.newSnapshot(app, snapshotName);
+      await this.persist(app);
+      this.jobs.takeSnapshot(app, snapshot);
+    });
   }
 
   listSnapshots(name: string): Snapshot[] {
@@ -434,19 +468,21 @@ export class ControlPlane {
   }
 
   async deleteSnapshot(name: string, snapshotName: string, creationTimestampMs: number): Promise<void> {
-    const app = this.describeApplication(name);
-    const snapshot = this.describeSnapshot(name, snapshotName);
-    if (Math.floor(creationTimestampMs / 1000) !== Math.floor(snapshot.createdAt / 1000)) {
-      throw invalidArgument(
-        `SnapshotCreationTimestamp does not match the creation time of snapshot ${snapshotName}.`,
-      );
-    }
-    if (snapshot.status === 'CREATING' || snapshot.status === 'DELETING') {
-      throw resourceInUse(`Snapshot ${snapshotName} is ${snapshot.status} and cannot be deleted now.`);
-    }
-    snapshot.status = 'DELETING';
-    await this.persist(app);
-    this.jobs.deleteSnapshot(app, snapshot);
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      const snapshot = this.describeSnapshot(name, snapshotName);
+      if (Math.floor(creationTimestampMs / 1000) !== Math.floor(snapshot.createdAt / 1000)) {
+        throw invalidArgument(
+          `SnapshotCreationTimestamp does not match the creation time of snapshot ${snapshotName}.`,
+        );
+      }
+      if (snapshot.status === 'CREATING' || snapshot.status === 'DELETING') {
+        throw resourceInUse(`Snapshot ${snapshotName} is ${snapshot.status} and cannot be deleted now.`);
+      }
+      snapshot.status = 'DELETING';
+      await this.persist(app);
+      this.jobs.deleteSnapshot(app, snapshot);
+    });
   }
 
   // ---------------------------------------------------------------- versions and operations
@@ -483,34 +519,40 @@ export class ControlPlane {
   }
 
   async tagResource(arn: string, tags: { key: string; value: string }[]): Promise<void> {
-    if (snapshotNameOf(arn) !== undefined) return this.enhancedSnapshots.tag(arn, tags);
-    const app = this.byArn(arn);
-    const merged = [...app.tags];
-    for (const tag of tags) {
-      const existing = merged.find((t) => t.key === tag.key);
-      if (existing) existing.value = tag.value;
-      else merged.push({ ...tag });
-    }
-    this.checkTags(merged);
-    app.tags = merged;
-    await this.persist(app);
+    return this.writes.run(applicationNameOfArn(arn), async () => {
+      if (snapshotNameOf(arn) !== undefined) return this.enhancedSnapshots.tag(arn, tags);
+      const app = this.byArn(arn);
+      const merged = [...app.tags];
+      for (const tag of tags) {
+        const existing = merged.find((t) => t.key === tag.key);
+        if (existing) existing.value = tag.value;
+        else merged.push({ ...tag });
+      }
+      checkTags(merged);
+      app.tags = merged;
+      await this.persist(app);
+    });
   }
 
   async untagResource(arn: string, keys: string[]): Promise<void> {
-    if (snapshotNameOf(arn) !== undefined) return this.enhancedSnapshots.untag(arn, keys);
-    const app = this.byArn(arn);
-    app.tags = app.tags.filter((t) => !keys.includes(t.key));
-    await this.persist(app);
+    return this.writes.run(applicationNameOfArn(arn), async () => {
+      if (snapshotNameOf(arn) !== undefined) return this.enhancedSnapshots.untag(arn, keys);
+      const app = this.byArn(arn);
+      app.tags = app.tags.filter((t) => !keys.includes(t.key));
+      await this.persist(app);
+    });
   }
 
   // ---------------------------------------------------------------- other configuration
 
   async updateMaintenanceWindow(name: string, start: string): Promise<Application> {
-    const app = this.describeApplication(name);
-    assertAllowed('UpdateApplicationMaintenanceConfiguration', app);
-    app.maintenanceWindowStart = start;
-    await this.persist(app);
-    return app;
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      assertAllowed('UpdateApplicationMaintenanceConfiguration', app);
+      app.maintenanceWindowStart = start;
+      await this.persist(app);
+      return app;
+    });
   }
 
   maintenanceWindow(app: Application): { start: string; end: string } {
@@ -522,12 +564,14 @@ export class ControlPlane {
     guard: VersionGuard,
     logStreamArn: string,
   ): Promise<{ app: Application; operationId: string }> {
-    return this.changeResources('AddApplicationCloudWatchLoggingOption', name, guard, (config) => {
-      if (config.loggingOptions.some((l) => l.logStreamArn === logStreamArn)) {
-        throw invalidArgument(`Log stream ${logStreamArn} is already attached to application ${name}.`);
-      }
-      const id = nextSubResourceId(config.loggingOptions.map((l) => l.id));
-      config.loggingOptions.push({ id, logStreamArn, roleArn: config.serviceExecutionRole });
+    return this.writes.run(name, async () => {
+      return this.changeResources('AddApplicationCloudWatchLoggingOption', name, guard, (config) => {
+        if (config.loggingOptions.some((l) => l.logStreamArn === logStreamArn)) {
+          throw invalidArgument(`Log stream ${logStreamArn} is already attached to application ${name}.`);
+        }
+        const id = nextSubResourceId(config.loggingOptions.map((l) => l.id));
+        config.loggingOptions.push({ id, logStreamArn, roleArn: config.serviceExecutionRole });
+      });
     });
   }
 
@@ -536,10 +580,12 @@ export class ControlPlane {
     guard: VersionGuard,
     optionId: string,
   ): Promise<{ app: Application; operationId: string }> {
-    return this.changeResources('DeleteApplicationCloudWatchLoggingOption', name, guard, (config) => {
-      const index = config.loggingOptions.findIndex((l) => l.id === optionId);
-      if (index < 0) throw resourceNotFound(`CloudWatch logging option ${optionId} does not exist`);
-      config.loggingOptions.splice(index, 1);
+    return this.writes.run(name, async () => {
+      return this.changeResources('DeleteApplicationCloudWatchLoggingOption', name, guard, (config) => {
+        const index = config.loggingOptions.findIndex((l) => l.id === optionId);
+        if (index < 0) throw resourceNotFound(`CloudWatch logging option ${optionId} does not exist`);
+        config.loggingOptions.splice(index, 1);
+      });
     });
   }
 
@@ -548,12 +594,14 @@ export class ControlPlane {
     guard: VersionGuard,
     vpc: { subnetIds: string[]; securityGroupIds: string[] },
   ): Promise<{ app: Application; operationId: string }> {
-    return this.changeResources('AddApplicationVpcConfiguration', name, guard, (config) => {
-      config.vpcConfigurations.push({
-        id: nextSubResourceId(config.vpcConfigurations.map((v) => v.id)),
-        vpcId: `vpc-${newResourceId().slice(0, 8)}`,
-        subnetIds: [...vpc.subnetIds],
-        securityGroupIds: [...vpc.securityGroupIds],
+    return this.writes.run(name, async () => {
+      return this.changeResources('AddApplicationVpcConfiguration', name, guard, (config) => {
+        config.vpcConfigurations.push({
+          id: nextSubResourceId(config.vpcConfigurations.map((v) => v.id)),
+          vpcId: `vpc-${newResourceId().slice(0, 8)}`,
+          subnetIds: [...vpc.subnetIds],
+          securityGroupIds: [...vpc.securityGroupIds],
+        });
       });
     });
   }
@@ -563,10 +611,12 @@ export class ControlPlane {
     guard: VersionGuard,
     vpcId: string,
   ): Promise<{ app: Application; operationId: string }> {
-    return this.changeResources('DeleteApplicationVpcConfiguration', name, guard, (config) => {
-      const index = config.vpcConfigurations.findIndex((v) => v.id === vpcId);
-      if (index < 0) throw resourceNotFound(`VPC configuration ${vpcId} does not exist`);
-      config.vpcConfigurations.splice(index, 1);
+    return this.writes.run(name, async () => {
+      return this.changeResources('DeleteApplicationVpcConfiguration', name, guard, (config) => {
+        const index = config.vpcConfigurations.findIndex((v) => v.id === vpcId);
+        if (index < 0) throw resourceNotFound(`VPC configuration ${vpcId} does not exist`);
+        config.vpcConfigurations.splice(index, 1);
+      });
     });
   }
 
@@ -592,7 +642,7 @@ export class ControlPlane {
     change: (config: ApplicationConfig) => void,
   ): Promise<{ app: Application; operationId: string }> {
     const app = this.describeApplication(name);
-    this.checkGuard(app, guard, true);
+    checkGuard(app, guard, true);
     assertAllowed('ChangeApplicationResources', app, calledAs);
     const previous = currentVersion(app);
     const config = structuredClone(previous.config);
@@ -603,125 +653,10 @@ export class ControlPlane {
       to: version.id,
     });
     const steady = app.status;
-    app.status = 'UPDATING';
+    transition(app, 'ChangeApplicationResources');
     await this.persist(app);
     this.jobs.completeConfigurationChange(app, operation, steady);
     return { app, operationId: operation.id };
-  }
-
-  private checkGuard(app: Application, guard: VersionGuard, required: boolean): void {
-    const version = currentVersion(app);
-    if (guard.currentApplicationVersionId === undefined && guard.conditionalToken === undefined) {
-      if (required) {
-        throw invalidArgument('Either CurrentApplicationVersionId or ConditionalToken must be provided.');
-      }
-      return;
-    }
-    if (guard.currentApplicationVersionId !== undefined && guard.currentApplicationVersionId !== version.id) {
-      throw concurrentModification(
-        `The current application version of ${app.name} is ${version.id}, not ` +
-          `${guard.currentApplicationVersionId}. Describe the application and retry with its current version.`,
-      );
-    }
-    if (guard.conditionalToken !== undefined && guard.conditionalToken !== version.conditionalToken) {
-      throw concurrentModification(
-        `The ConditionalToken of ${app.name} does not match its current version ${version.id}. Describe the ` +
-          `application and retry with its current ConditionalToken.`,
-      );
-    }
-  }
-
-  private checkTags(tags: { key: string; value: string }[]): void {
-    if (tags.length > MAX_USER_TAGS) {
-      throw tooManyTags(
-        `Application can have at most ${MAX_USER_TAGS} user tags; the request would give it ${tags.length}.`,
-      );
-    }
-  }
-
-  private checkScale(config: ApplicationConfig): void {
-    const p = config.parallelism;
-    if (p.perKpu > 8) {
-      throw invalidArgument(`ParallelismPerKPU ${p.perKpu} is above the maximum of 8.`);
-    }
-    const parallelismLimit = this.options.parallelismLimit ?? 256;
-    if (p.parallelism > parallelismLimit) {
-      throw limitExceeded(`Parallelism ${p.parallelism} is above the maximum of ${parallelismLimit}.`);
-    }
-    const kpus = allocatedKpus(p);
-    const kpuLimit = this.options.kpuLimit ?? 64;
-    if (kpus > kpuLimit) {
-      throw limitExceeded(
-        `Parallelism ${p.parallelism} with ParallelismPerKPU ${p.perKpu} needs ${kpus} KPUs, above the ` +
-          `limit of ${kpuLimit} KPUs per application.`,
-      );
-    }
-  }
-
-  /** Validates code input and turns it into the stored code configuration. */
-  private async codeConfig(
-    input: CodeInput | undefined,
-    previous: ApplicationConfig['code'],
-    runtime: string,
-  ): Promise<ApplicationConfig['code']> {
-    if (!input) return previous;
-    const contentType = input.contentType ?? previous?.contentType ?? 'ZIPFILE';
-    if (contentType === 'PLAINTEXT' || input.text !== undefined) {
-      throw codeValidation(
-        `Code content type PLAINTEXT (TextContent) is for SQL applications; ${runtime} applications take a ` +
-          `ZIPFILE (a JAR or zip in S3, or ZipFileContent).`,
-      );
-    }
-    if (input.zipContent) {
-      const sha512 = createHash('sha512').update(input.zipContent).digest('hex');
-      await this.store.storeCode(sha512, input.zipContent);
-      return { contentType, zip: { sha512, size: input.zipContent.length } };
-    }
-    if (input.s3) {
-      const location: CodeLocation = {
-        bucketArn: input.s3.bucketArn ?? previous?.s3?.bucketArn ?? '',
-        fileKey: input.s3.fileKey ?? previous?.s3?.fileKey ?? '',
-        ...(input.s3.objectVersion !== undefined ? { objectVersion: input.s3.objectVersion } : {}),
-      };
-      if (!location.bucketArn || !location.fileKey) {
-        throw invalidArgument('S3ContentLocation needs both BucketARN and FileKey.');
-      }
-      if (!(await this.code.exists(location))) {
-        throw invalidArgument(
-          `Please check the role provided or validity of S3 location you provided. We are unable to get the ` +
-            `specified fileKey: ${location.fileKey} in the specified bucket: ${bucketName(location.bucketArn)}`,
-        );
-      }
-      return { contentType, s3: location };
-    }
-    if (previous) return { ...previous, contentType };
-    throw invalidArgument('ApplicationCodeConfiguration needs CodeContent for a ZIPFILE application.');
-  }
-
-  private runConfigFrom(run: RunInput, app: Application, forStart: boolean, enhanced: boolean): RunConfig {
-    const restoreType =
-      run.restoreType ??
-      (forStart
-        ? 'RESTORE_FROM_LATEST_SNAPSHOT'
-        : (app.runConfig?.restoreType ?? 'RESTORE_FROM_LATEST_SNAPSHOT'));
-    const custom = restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT';
-    if (custom) checkCustomRestoreReference(app.name, run, enhanced);
-    return {
-      restoreType,
-      ...(custom && run.snapshotName !== undefined ? { snapshotName: run.snapshotName } : {}),
-      ...(custom && run.snapshotArn !== undefined ? { snapshotArn: run.snapshotArn } : {}),
-      allowNonRestoredState: run.allowNonRestoredState ?? false,
-    };
-  }
-
-  /** An update that does not say how to restore keeps the restore type and resets AllowNonRestoredState. */
-  private defaultRestartRun(app: Application): RunConfig {
-    const restoreType = app.runConfig?.restoreType ?? 'RESTORE_FROM_LATEST_SNAPSHOT';
-    return {
-      restoreType:
-        restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT' ? 'RESTORE_FROM_LATEST_SNAPSHOT' : restoreType,
-      allowNonRestoredState: false,
-    };
   }
 
   private checkRestoreTarget(app: Application, run: RunConfig, runtime: string): void {
@@ -756,10 +691,6 @@ export class ControlPlane {
     this.apps.delete(name);
     await this.store.remove(name);
   }
-}
-
-function bucketName(bucketArn: string): string {
-  return bucketArn.replace(/^arn:[^:]*:s3:::/, '');
 }
 
 function noCodeError(name: string) {

@@ -6,11 +6,14 @@ import {
   type ServiceRequest,
   type ServiceResponse,
 } from '../server/service.js';
+import { parseJsonSafely, UnsafeInputError } from '../api/safe-input.js';
 import { XML_DECLARATION } from '../api/xml.js';
 import { CloudWatchError, cwErrors } from './errors.js';
-import type { MetricStore } from './metric-store.js';
-import { isOperation, runOperation, type Input, type OperationName, type Output } from './operations.js';
-import { CborError, decodeCbor } from './cbor.js';
+import type { MetricStore } from './backend/metric-store.js';
+import { isOperation, runOperation, type OperationName } from './operations/index.js';
+import type { Input, Output } from './operations/types.js';
+import { CborError, decodeCbor } from './protocol/cbor.js';
+import { readInput } from './protocol/input.js';
 import {
   CBOR_HEADERS,
   cborError,
@@ -22,10 +25,13 @@ import {
   parseQueryParams,
   queryError,
   queryResponse,
-} from './protocols.js';
+} from './protocol/wire.js';
 
 /**
- * CloudWatch (metrics) on the shared edge port, in both protocols its clients send. Captured here:
+ * CloudWatch (metrics) on the shared edge port. Layout, as the MSF service's: service.ts (this: protocol
+ * dispatch and errors) → protocol/ (wire formats, the generated input model and its validation) → operations/
+ * (one module per operation) → backend/ (metric store, statistics, metric math).
+ * The protocols its clients send, in both protocols its clients send. Captured here:
  * - @aws-sdk/client-cloudwatch 3.116x and pip botocore 1.43: AWS JSON 1.0, `X-Amz-Target:
  *   GraniteServiceVersion20100801.<Op>`, `x-amzn-query-mode: true`; errors need `x-amzn-query-error`.
  * - Debian AWS CLI 2.9.19 and Debian boto3 1.26: query protocol, form-encoded `Action=<Op>&Version=2010-08-01`,
@@ -128,9 +134,12 @@ export class CloudWatchService implements Service {
   }
 
   private run(operation: OperationName, input: Input) {
-    return runOperation(operation, input, { store: this.store, now: this.now });
+    return runOperation(operation, readInput(operation, input), { store: this.store, now: this.now });
   }
 }
+
+/** Above any CloudWatch payload (PutMetricData: 1 MB); checked on the inflated body. */
+const MAX_DECOMPRESSED_BYTES = 8 * 1024 * 1024;
 
 function decodeBody(req: ServiceRequest): Buffer | CloudWatchError {
   const encodings = (header(req, 'content-encoding') ?? '')
@@ -140,7 +149,8 @@ function decodeBody(req: ServiceRequest): Buffer | CloudWatchError {
   let body = req.body;
   try {
     for (const encoding of encodings.reverse()) {
-      if (encoding === 'gzip') body = gunzipSync(body);
+      // Bounded: a 2 KB gzip bomb would otherwise inflate to gigabytes in one synchronous call.
+      if (encoding === 'gzip') body = gunzipSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
       else
         return new CloudWatchError(
           'InvalidParameterValueException',
@@ -149,7 +159,15 @@ function decodeBody(req: ServiceRequest): Buffer | CloudWatchError {
           `Unsupported Content-Encoding ${encoding}`,
         );
     }
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return new CloudWatchError(
+        'RequestEntityTooLarge',
+        'RequestEntityTooLarge',
+        413,
+        `The request body inflates to more than ${MAX_DECOMPRESSED_BYTES} bytes.`,
+      );
+    }
     return serializationError('The request body is not valid gzip');
   }
   return body;
@@ -169,8 +187,9 @@ const JSON_PROTOCOL: RpcProtocol = {
   decode(body) {
     const text = body.toString('utf8').trim();
     try {
-      return text === '' ? {} : (JSON.parse(text) as unknown);
-    } catch {
+      return text === '' ? {} : parseJsonSafely(text);
+    } catch (error) {
+      if (error instanceof UnsafeInputError) throw serializationError(error.message);
       throw serializationError('Malformed JSON request body');
     }
   },
@@ -188,6 +207,7 @@ const CBOR_PROTOCOL: RpcProtocol = {
     try {
       return decodeCbor(body);
     } catch (error) {
+      if (error instanceof UnsafeInputError) throw serializationError(error.message);
       if (!(error instanceof CborError)) throw error;
       throw serializationError(`The request body is not valid CBOR: ${error.message}`);
     }
