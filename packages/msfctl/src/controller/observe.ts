@@ -4,7 +4,13 @@
  * plain values. The only I/O of planning happens here.
  */
 import type { MsfGateway } from '../ports/msf.js';
-import type { LiveApplication, OperationInfo, SnapshotInfo, SnapshotMode } from '../model/application.js';
+import type {
+  LiveApplication,
+  OperationInfo,
+  SnapshotInfo,
+  SnapshotMode,
+  Tags,
+} from '../model/application.js';
 import { detectDrift } from '../engine/drift.js';
 import type { DriftReport } from '../model/plan.js';
 import { msfctlOperationIds, type Ledger } from '../model/ledger.js';
@@ -13,6 +19,8 @@ export interface Observation {
   live: LiveApplication | undefined;
   /** Listed when the plan needs them (a start, or a named restore snapshot). */
   snapshots?: SnapshotInfo[];
+  /** Listed when asked for (the spec manages tags). */
+  tags?: Tags;
   drift: DriftReport;
 }
 
@@ -26,6 +34,8 @@ export interface ObserveOptions {
    * no restore source, so its snapshots are not listed (a fleet of stopped applications plans with one call each).
    */
   desired?: { running: boolean; snapshotMode: SnapshotMode };
+  /** List the application's tags. */
+  tags?: boolean;
 }
 
 export async function observe(
@@ -45,10 +55,12 @@ export async function observe(
     options.desired.snapshotMode !== live.config.snapshotMode;
   const needSnapshots =
     options.snapshots || (live.status === 'READY' && mayStart) || options.restoreFrom === 'snapshot';
-  const [snapshots, operations] = await Promise.all([
+  const [snapshots, operations, tags] = await Promise.all([
     needSnapshots ? gateway.listSnapshots(name, live) : Promise.resolve(undefined),
     moved ? gateway.listOperations(name, 20) : Promise.resolve([] as OperationInfo[]),
+    options.tags ? gateway.listTags(live.arn) : Promise.resolve(undefined),
   ]);
-  const drift = detectDrift(expected, live, operations, msfctlOperationIds(ledger));
-  return { live, ...(snapshots ? { snapshots } : {}), drift };
+  const interrupted = (ledger?.entries ?? []).filter((e) => e.outcome === 'interrupted');
+  const drift = detectDrift(expected, live, operations, msfctlOperationIds(ledger), interrupted, tags);
+  return { live, ...(snapshots ? { snapshots } : {}), ...(tags ? { tags } : {}), drift };
 }

@@ -6,14 +6,25 @@
  * protocols reach the operations alike: numbers, booleans, timestamps as epoch milliseconds.
  */
 import type { Shape } from '../../api/shape.js';
-import { cwErrors } from '../errors.js';
+import { CloudWatchError, cwErrors } from '../errors.js';
 import type { Input } from '../operations/types.js';
 import { INPUTS } from './input-model.js';
 
 export function readInput(operation: string, input: Input): Input {
   const shape = INPUTS[operation];
   if (!shape) throw new Error(`no input model for CloudWatch ${operation}`);
-  return typed(shape, input, '') as Input;
+  try {
+    return typed(shape, input, '') as Input;
+  } catch (error) {
+    // GetMetricData, the newer API, names the same violations ValidationError (as clients report it answering).
+    if (
+      operation === 'GetMetricData' &&
+      error instanceof CloudWatchError &&
+      error.code === 'InvalidParameterValue'
+    )
+      throw cwErrors.validation(error.message);
+    throw error;
+  }
 }
 
 function typed(shape: Shape, value: unknown, path: string): unknown {

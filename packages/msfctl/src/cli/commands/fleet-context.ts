@@ -39,6 +39,8 @@ export function openFleet(
   options: GlobalOptions,
   host: IoHost,
   targets: TargetCache = new Map(),
+  /** status, health, list: a local target's msf-local is never started for them. */
+  { readOnly = false }: { readOnly?: boolean } = {},
 ): FleetContext {
   const set = loadSpecSet({
     sources: options.file ?? [],
@@ -55,7 +57,10 @@ export function openFleet(
     const key = JSON.stringify(resolved);
     let target = targets.get(key);
     if (!target) {
-      target = openTarget(resolved, host, { maxAttempts: FLEET_MAX_ATTEMPTS });
+      target = openTarget(resolved, host, {
+        clients: { maxAttempts: FLEET_MAX_ATTEMPTS },
+        ...(readOnly ? { startLocal: false } : {}),
+      });
       target.catch(() => undefined);
       targets.set(key, target);
       opened.push(target);

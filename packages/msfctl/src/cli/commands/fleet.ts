@@ -41,7 +41,7 @@ type Row = Omit<FleetRow, 'file' | 'application'>;
 export async function runFleetCommand(verb: FleetVerb, options: FleetOptions, host: IoHost): Promise<number> {
   if (options.tfvars)
     throw new MsfctlError('USAGE', '--tfvars names one application; a fleet is specs (-f).');
-  const fleet = openFleet(options, host);
+  const fleet = openFleet(options, host, new Map(), { readOnly: verb === 'status' || verb === 'health' });
   const parallelism = options.parallelism ?? DEFAULT_FLEET_PARALLELISM;
   try {
     if (!fleet.set.members.length)

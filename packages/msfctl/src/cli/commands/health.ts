@@ -12,7 +12,7 @@ import { healthCheckMessages } from '../../engine/health/messages.js';
 import type { IoHost } from '../../ports/io-host.js';
 import { formatDuration, parseDuration } from '../../model/duration.js';
 import { isFleet, type GlobalOptions } from './context.js';
-import { positiveInt, runCommand, runWithContext, forApplication } from './run.js';
+import { positiveInt, runCommand, runWithContext, readingApplication } from './run.js';
 import { runFleetCommand } from './fleet.js';
 
 interface HealthOptions extends GlobalOptions {
@@ -60,7 +60,7 @@ export function registerHealth(program: Command): void {
             throw new MsfctlError('USAGE', 'A fleet health check takes no application name and no --watch.');
           return runFleetCommand('health', options, host);
         });
-      await runWithContext(options, forApplication(app), async (ctx, host) => {
+      await runWithContext(options, readingApplication(app), async (ctx, host) => {
         if (!(await ctx.gateway.describe(ctx.application))) {
           throw new MsfctlError('APP_NOT_FOUND', `Application ${ctx.application} does not exist.`, {
             hint: 'Check the name and the target (region, endpoint).',

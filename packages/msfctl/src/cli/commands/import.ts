@@ -32,7 +32,8 @@ export function registerImport(program: Command): void {
               'APP_NOT_FOUND',
               `Application ${app} does not exist (${ctx.resolved.endpoint ?? ctx.resolved.region ?? 'AWS'}).`,
             );
-          const spec = specFromLive(live, ctx.resolved);
+          const tags = await ctx.gateway.listTags(live.arn);
+          const spec = specFromLive(live, ctx.resolved, tags);
           const check = applicationSpecSchema.safeParse(spec);
           const text = specYaml(
             spec,
@@ -50,6 +51,9 @@ export function registerImport(program: Command): void {
             async (session) => {
               await session.begin({ versionBefore: live.versionId, versionAfter: live.versionId });
               await session.recordExpected(live, 'import');
+              await session.recordExpectedTags(
+                Object.fromEntries(Object.entries(tags).filter(([key]) => !key.startsWith('aws:'))),
+              );
             },
           );
           // With --json, stdout is one JSON document: the YAML goes inside it, not beside it.

@@ -64,7 +64,7 @@ export function registerList(program: Command): void {
 }
 
 async function oneSource(options: GlobalOptions, host: IoHost) {
-  const ctx = await openContext(options, { spec: 'optional', accountLevel: true }, host);
+  const ctx = await openContext(options, { spec: 'optional', accountLevel: true, readOnly: true }, host);
   const specs = new Map<string, string>();
   if (ctx.spec) specs.set(ctx.spec.spec.application, ctx.spec.source.path);
   return { sources: [{ gateway: ctx.gateway, state: ctx.state, specs }], close: () => ctx.close() };
@@ -72,7 +72,7 @@ async function oneSource(options: GlobalOptions, host: IoHost) {
 
 /** One source per distinct target and state store of the fleet's specs. */
 async function fleetSources(options: GlobalOptions, host: IoHost) {
-  const fleet = openFleet(options, host);
+  const fleet = openFleet(options, host, new Map(), { readOnly: true });
   const sources = new Map<string, Source>();
   for (const member of fleet.members) {
     const { ports, state } = await member.open();

@@ -40,6 +40,10 @@ export function registerPlan(program: Command): void {
       '--parallelism <n>',
       'with a fleet (-f DIR, -f GLOB, -f repeated): applications at a time (default 8)',
       positiveInt('--parallelism'),
+    )
+    .option(
+      '--rebuild',
+      'build with Maven even when the sources and POM did not change since the last build',
     );
   addStateFlags(addBakeFlags(command)).action(async (_opts, cmd: Command) => {
     const options = cmd.optsWithGlobals<PlanOptions>();
