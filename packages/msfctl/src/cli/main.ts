@@ -9,6 +9,8 @@ import { registerDestroy } from './commands/destroy.js';
 import { registerForceUnlock } from './commands/force-unlock.js';
 import { registerHealth } from './commands/health.js';
 import { registerImport } from './commands/import.js';
+import { registerController } from './commands/controller.js';
+import { registerList } from './commands/list.js';
 import { registerLocal } from './commands/local.js';
 import { registerLogs } from './commands/logs.js';
 import { registerPlan } from './commands/plan.js';
@@ -34,7 +36,11 @@ export function buildProgram(): Command {
       'Lifecycle manager for Apache Flink applications on Amazon Managed Service for Apache Flink (and msf-local)',
     )
     .version('0.1.0')
-    .option('-f, --file <file>', 'spec file (default msfctl.yaml / msfctl.yml / msfctl.json)')
+    .option(
+      '-f, --file <file>',
+      'spec file (default msfctl.yaml / msfctl.yml / msfctl.json); plan, apply, status and health also take a directory or a glob, and -f repeated (a fleet)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option('--tfvars <file>', "read the seed's terraform config.tfvars.json instead of a spec")
     .option('-e, --env <name>', 'environment of the spec to use (or MSFCTL_ENV)')
     .option('--app <name>', 'application name, for lifecycle commands without a spec')
@@ -66,6 +72,8 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerApply(program);
   registerStatus(program);
+  registerList(program);
+  registerController(program);
   registerHealth(program);
   registerLogs(program);
   registerStartStop(program);

@@ -47,7 +47,11 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
   // The flag reaches every start and update this plan makes, exactly as the spec field would.
   if (input.flags?.allowNonRestoredState === true) desired.restore.allowNonRestoredState = true;
   const deploy = input.deploy ?? deploySettings({}, spec.spec.deploy);
-  const observeOptions = { restoreFrom: desired.restore.from, tags: desired.tags !== undefined };
+  const observeOptions = {
+    restoreFrom: desired.restore.from,
+    tags: desired.tags !== undefined,
+    desired: { running: desired.running, snapshotMode: desired.config.snapshotMode },
+  };
   let observation = await observe(gateway, desired.name, ledger, observeOptions);
   if (observation.live && !isSteady(observation.live.status) && observation.live.status !== 'DELETING') {
     // An operation is under way (maybe not ours): plan against where it ends, not against a moving target.

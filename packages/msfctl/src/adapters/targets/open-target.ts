@@ -3,7 +3,7 @@
  * inspector and what differs between AWS and msf-local (the Target port). The one place that asks which kind
  * a target is; a local target's msf-local is started here when nothing answers on its port.
  */
-import { createClients, type AwsClients } from '../aws/clients.js';
+import { createClients, type AwsClients, type ClientOptions } from '../aws/clients.js';
 import { CloudWatchHealthFetcher, periodFor } from '../aws/cloudwatch-fetcher.js';
 import { FlinkDashboardExceptionSource } from '../aws/exception-source.js';
 import { CloudWatchLogsReader } from '../aws/logs-reader.js';
@@ -54,6 +54,8 @@ export interface OpenOptions {
    * (status, history, health, snapshot list) passes false: it never leaves a server running behind it.
    */
   startLocal?: boolean;
+  /** SDK client settings (a fleet's attempts per call). */
+  clients?: ClientOptions;
 }
 
 export async function openTarget(
@@ -73,7 +75,7 @@ export async function openTarget(
       },
     );
   }
-  const clients = createClients(resolved);
+  const clients = createClients(resolved, options.clients);
   const enhancedExporter = new AwsSnapshotExporter(new EnhancedSnapshotCalls(clients.msf));
   // msf-local also exports application snapshots (its extension); AWS only enhanced ones.
   const localExporter = local

@@ -7,7 +7,8 @@ import { MsfctlError } from '../../model/errors.js';
 import { apply } from '../../controller/apply.js';
 import { readPlanFile } from '../planfile.js';
 import { deploySettings } from '../../model/deploy-settings.js';
-import { openContext, type GlobalOptions } from './context.js';
+import { isFleet, openContext, type GlobalOptions } from './context.js';
+import { runFleetCommand } from './fleet.js';
 import {
   addBakeFlags,
   addRehearsalFlags,
@@ -21,6 +22,7 @@ import { positiveInt, runCommand } from './run.js';
 interface ApplyOptions extends GlobalOptions, DeployFlagOptions {
   autoApprove?: boolean;
   kpuQuota?: number;
+  parallelism?: number;
 }
 
 export function registerApply(program: Command): void {
@@ -39,12 +41,23 @@ export function registerApply(program: Command): void {
     .option('--jar <file>', 'deploy this JAR (overrides the spec code / tfvars s3_file_key)')
     .option('--maven <dir>', 'build this Maven project and deploy its JAR')
     .option(
+      '--parallelism <n>',
+      'with a fleet (-f DIR, -f GLOB, -f repeated): applications at a time (default 8)',
+      positiveInt('--parallelism'),
+    )
+    .option(
       '--rebuild',
       'build with Maven even when the sources and POM did not change since the last build',
     );
   addRehearsalFlags(addStateFlags(addBakeFlags(command))).action(
     async (planfile: string | undefined, _opts, cmd: Command) => {
       const options = cmd.optsWithGlobals<ApplyOptions>();
+      if (isFleet(options))
+        return runCommand(options, (host) => {
+          if (planfile)
+            throw new MsfctlError('USAGE', 'A saved plan is of one application; a fleet plans afresh.');
+          return runFleetCommand('apply', options, host);
+        });
       await runCommand(options, async (host) => {
         const savedPlan = planfile ? readPlanFile(planfile) : undefined;
         const ctx = await openContext(

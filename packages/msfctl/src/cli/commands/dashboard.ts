@@ -19,7 +19,7 @@ import { MsfctlError } from '../../model/errors.js';
 import { findSpecFile } from '../../spec/load.js';
 import { expandSources, loadSpecSet } from '../../spec/spec-set.js';
 import { msfctlDashboardSource, reloadOnChange, type SpecFile } from '../dashboard-source.js';
-import { loadSpecFrom, specOverrides, type GlobalOptions } from './context.js';
+import { isFleet, loadSpecFrom, specOverrides, type GlobalOptions } from './context.js';
 import { runCommand } from './run.js';
 
 interface DashboardCliOptions extends GlobalOptions {
@@ -139,8 +139,9 @@ export function registerDashboard(program: Command): void {
  * here. A refresh costs a glob and a stat per file, not a parse and validation of every spec.
  */
 function specReader(options: DashboardCliOptions, sources: string[], cwd: string): () => SpecFile[] {
-  if (sources.length) {
-    const all = [...sources, ...(options.file ? [options.file] : [])];
+  const flagged = options.file ?? [];
+  if (sources.length || isFleet(options)) {
+    const all = [...sources, ...flagged];
     const load = () =>
       loadSpecSet({
         sources: all,
@@ -150,7 +151,7 @@ function specReader(options: DashboardCliOptions, sources: string[], cwd: string
       }).members;
     return reloadOnChange(() => expandSources(all, cwd).files, load);
   }
-  const named = options.file ?? options.tfvars ?? findSpecFile(cwd);
+  const named = flagged[0] ?? options.tfvars ?? findSpecFile(cwd);
   if (!named) return () => [];
   const file = path.resolve(cwd, named);
   return reloadOnChange(

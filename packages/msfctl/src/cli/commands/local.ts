@@ -27,7 +27,8 @@ function port(value: string): number {
 
 /** Port and data dir: flags, then the spec's local target, then the defaults (4577, ~/.msf-local). */
 function runtimeFor(options: LocalOptions): LocalRuntime {
-  const spec = options.file || findSpecFile(process.cwd()) ? loadSpecFrom(options).spec.target : undefined;
+  const spec =
+    options.file?.length || findSpecFile(process.cwd()) ? loadSpecFrom(options).spec.target : undefined;
   const base = resolveTarget(
     {
       ...(spec?.kind === 'local' ? spec : { kind: 'local' as const }),
