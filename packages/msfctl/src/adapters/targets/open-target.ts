@@ -28,7 +28,7 @@ import { msfLocalRehearser } from '../rehearsal/msf-local-rehearser.js';
 import { localUp, probe } from './local/msf-local-process.js';
 import { MsfctlError } from '../../model/errors.js';
 import { localSnapshotExporter } from './local/snapshot-exporter.js';
-import { localSnapshotState } from './local/snapshot-state.js';
+import { exportedSnapshotState } from '../inspector/exported-snapshot-state.js';
 import { describeTarget, type ResolvedTarget } from './target.js';
 
 export interface OpenedTarget {
@@ -85,6 +85,7 @@ export async function openTarget(
         enhanced: enhancedExporter,
       })
     : undefined;
+  const savepointFiles = s3SavepointFiles(() => clients.s3);
   const target: Target = {
     kind: resolved.kind,
     description: describeTarget(resolved),
@@ -95,7 +96,11 @@ export async function openTarget(
     }),
     metricsPeriodSeconds: periodFor(resolved.kind),
     createsBuckets: resolved.kind === 'local',
-    ...(local ? { snapshotState: localSnapshotState(local.dataDir) } : {}),
+    // msf-local's snapshots are read through its public export (both kinds); on AWS an export per plan would
+    // cost minutes, so there the state check compares the JARs alone.
+    ...(localExporter
+      ? { snapshotState: exportedSnapshotState({ exporter: localExporter, files: savepointFiles }) }
+      : {}),
     snapshotExporter: localExporter ?? enhancedExporter,
   };
   const gateway = new SdkMsfGateway(clients.msf);
@@ -116,7 +121,7 @@ export async function openTarget(
     artifacts: s3ArtifactStore(() => clients.s3),
     inspector: localJarInspector(),
     rehearser: msfLocalRehearser(),
-    savepointFiles: s3SavepointFiles(() => clients.s3),
+    savepointFiles,
     close: () => {
       localExporter?.close();
       clients.destroy();
