@@ -132,6 +132,11 @@ export interface JobRuntime {
   jobPlan(applicationName: string): Promise<string | undefined>;
   /** The live Flink dashboard of the application, when its cluster runs. */
   dashboardUrl(applicationName: string): string | undefined;
+  /**
+   * Registers `listener`, told at once when the cluster JVM of an application whose job had started exits
+   * without msf-local asking (kill -9, crash, out of memory): the job is gone and nobody else will notice.
+   */
+  onClusterLost(listener: (applicationName: string) => void): void;
   /** Stops every cluster this runtime started. */
   close(): Promise<void>;
 }
