@@ -2,11 +2,15 @@
  * `msf-local` command line: `start` runs the server in the foreground; `prepare-runtimes` fetches the Flink
  * runtimes ahead of time (CI, offline use).
  */
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { FLINK_RUNTIMES, prepareRuntimes } from './flink/index.js';
 import { startMsfLocal } from './msf-local.js';
+
+// package.json sits one level above src/cli.ts and dist/cli.js alike.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -19,6 +23,7 @@ function integer(value: string): number {
 
 const program = new Command('msf-local')
   .description('A local Amazon Managed Service for Apache Flink that runs applications on real Apache Flink')
+  .version(version)
   .showHelpAfterError();
 
 program

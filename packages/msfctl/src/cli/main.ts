@@ -2,6 +2,7 @@
  * msfctl's command line. Global options apply to every command; each command lives in commands/ and goes
  * parse → library → view.
  */
+import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerDestroy } from './commands/destroy.js';
@@ -23,12 +24,15 @@ import { createHost } from '../adapters/io/terminal-host.js';
 // noise on every command. Set the variable to "false" to see it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// package.json sits two levels above src/cli/main.ts and dist/cli/main.js alike.
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
 export function buildProgram(): Command {
   const program = new Command('msfctl')
     .description(
       'Lifecycle manager for Apache Flink applications on Amazon Managed Service for Apache Flink (and msf-local)',
     )
-    .version('0.1.0')
+    .version(version)
     .option('-f, --file <file>', 'spec file (default msfctl.yaml / msfctl.yml / msfctl.json)')
     .option('--tfvars <file>', "read the seed's terraform config.tfvars.json instead of a spec")
     .option('-e, --env <name>', 'environment of the spec to use (or MSFCTL_ENV)')

@@ -3,7 +3,7 @@
  * SDK clients, the MSF gateway, the state store and the output host. Built once per command run.
  */
 import type { AwsClients } from '../../adapters/aws/clients.js';
-import { openTarget, type OpenedTarget } from '../../adapters/targets/open-target.js';
+import type { OpenedTarget } from '../../adapters/targets/open-target.js';
 import { type MsfGateway } from '../../ports/msf.js';
 import { resolveTarget, type ResolvedTarget } from '../../adapters/targets/target.js';
 import { MsfctlError } from '../../model/errors.js';
@@ -11,7 +11,6 @@ import { createHost } from '../../adapters/io/terminal-host.js';
 import { type IoHost } from '../../ports/io-host.js';
 import { findSpecFile, loadSpec, type LoadedSpec, type SpecOverrides } from '../../spec/load.js';
 import type { ObjectStore } from '../../ports/object-store.js';
-import { openStateStore } from '../../adapters/state/open-state.js';
 
 export interface GlobalOptions {
   file?: string;
@@ -128,6 +127,11 @@ export async function openContext(
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
   };
   const resolved = resolveTarget(targetSpec, flags);
+  // Loaded here, not at start-up: they bring the AWS SDK clients, which `--version` and `--help` never need.
+  const [{ openTarget }, { openStateStore }] = await Promise.all([
+    import('../../adapters/targets/open-target.js'),
+    import('../../adapters/state/open-state.js'),
+  ]);
   const ports = await openTarget(resolved, host);
   const clients = ports.clients;
   const stateLocation = options.state ?? process.env.MSFCTL_STATE ?? spec?.spec.state;
