@@ -1,4 +1,6 @@
 import http from 'node:http';
+import type { Socket } from 'node:net';
+import { requestRefusal } from './request-limits.js';
 import { header, type Service, type ServiceRequest, type ServiceResponse } from '../server/service.js';
 
 /**
@@ -41,6 +43,9 @@ export class KinesisProxyService implements Service {
   async handle(req: ServiceRequest): Promise<ServiceResponse> {
     const upstream = this.options.upstream();
     if (!upstream) return unavailable('kinesis-local is not running');
+    const operation = (header(req, 'x-amz-target') ?? '').slice(KINESIS_TARGET_PREFIX.length);
+    const refusal = requestRefusal(req, operation);
+    if (refusal) return kinesisError(refusal.status, refusal.type, refusal.message);
     const url = new URL(upstream);
     const query = req.query.toString();
     const headers: http.OutgoingHttpHeaders = {};
@@ -50,31 +55,39 @@ export class KinesisProxyService implements Service {
     // The body was read whole (a chunked request arrives here de-chunked): its length is now known.
     headers['content-length'] = String(req.body.length);
 
-    return new Promise<ServiceResponse>((resolve) => {
-      const forwarded = http.request(
-        {
-          host: url.hostname,
-          port: url.port,
-          method: req.method,
-          path: `${req.rawPath}${query ? `?${query}` : ''}`,
-          headers,
-          agent: this.agent,
-        },
-        (res) => {
-          const responseHeaders: Record<string, string> = {};
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value === undefined || HOP_BY_HOP.has(name)) continue;
-            // Lower-case keys (as Node gives them) so kinesis-local's request id replaces the edge's, not doubles it.
-            responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
-          }
-          resolve({ status: res.statusCode ?? 502, headers: responseHeaders, body: res });
-        },
-      );
-      forwarded.on('error', (error) =>
-        resolve(unavailable(`kinesis-local at ${upstream} did not answer: ${error.message}`)),
-      );
-      forwarded.end(req.body);
-    });
+    return new Promise<ServiceResponse>(
+      (resolve: (answer: ServiceResponse | Promise<ServiceResponse>) => void) => {
+        const forwarded = http.request(
+          {
+            host: url.hostname,
+            port: url.port,
+            method: req.method,
+            path: `${req.rawPath}${query ? `?${query}` : ''}`,
+            headers,
+            agent: this.agent,
+          },
+          (res) => {
+            const responseHeaders: Record<string, string> = {};
+            for (const [name, value] of Object.entries(res.headers)) {
+              if (value === undefined || HOP_BY_HOP.has(name)) continue;
+              // Lower-case keys (as Node gives them) so kinesis-local's request id replaces the edge's, not doubles it.
+              responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+            }
+            const status = res.statusCode ?? 502;
+            if (status >= 400 && !/json|cbor/.test(res.headers['content-type'] ?? '')) {
+              resolve(reshapedError(status, res));
+              return;
+            }
+            resolve({ status, headers: responseHeaders, body: res });
+          },
+        );
+        forwarded.on('socket', guardSocket);
+        forwarded.on('error', (error) =>
+          resolve(unavailable(`kinesis-local at ${upstream} did not answer: ${error.message}`)),
+        );
+        forwarded.end(req.body);
+      },
+    );
   }
 
   /** Closes idle upstream connections. */
@@ -83,11 +96,47 @@ export class KinesisProxyService implements Service {
   }
 }
 
-/** 503, which every AWS SDK retries; the type also travels in x-amzn-ErrorType for clients that expect CBOR bodies. */
+const guarded = new WeakSet<Socket>();
+
+/**
+ * kinesis-local may answer (and close) before a large body is written; Node then detaches the request from the
+ * pooled socket, and the write's ECONNRESET would reach no listener and end msf-local. One listener per socket.
+ */
+function guardSocket(socket: Socket): void {
+  if (guarded.has(socket)) return;
+  guarded.add(socket);
+  socket.on('error', () => socket.destroy());
+}
+
+/**
+ * kinesis-local answers some requests in plain text (`404 Not Found` for a path it does not route): SDKs could not
+ * read that, so it becomes a Kinesis error carrying the text.
+ */
+async function reshapedError(status: number, res: http.IncomingMessage): Promise<ServiceResponse> {
+  let text = '';
+  try {
+    for await (const chunk of res) {
+      if (text.length < 2000) text += (chunk as Buffer).toString('utf8');
+    }
+  } catch {
+    // the message is a courtesy; the status says enough
+  }
+  const detail = `kinesis-local answered ${status}${text.trim() ? `: ${text.trim().slice(0, 500)}` : ''}`;
+  if (status >= 500) return kinesisError(500, 'InternalFailure', detail);
+  if (status === 404 || status === 405) return kinesisError(400, 'UnknownOperationException', detail);
+  return kinesisError(status, 'InvalidArgumentException', detail);
+}
+
+/** 503, which every AWS SDK retries. */
 function unavailable(message: string): ServiceResponse {
+  return kinesisError(503, 'ServiceUnavailable', message);
+}
+
+/** A Kinesis error; the type also travels in x-amzn-ErrorType for clients that expect CBOR bodies. */
+function kinesisError(status: number, type: string, message: string): ServiceResponse {
   return {
-    status: 503,
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'ServiceUnavailable' },
-    body: JSON.stringify({ __type: 'ServiceUnavailable', message }),
+    status,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type },
+    body: JSON.stringify({ __type: type, message }),
   };
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import http2 from 'node:http2';
 import net, { type AddressInfo, type Socket } from 'node:net';
-import { Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { routeByProtocol } from './protocol-router.js';
 import type { Service, ServiceRequest, ServiceResponse } from './service.js';
 import { signingService } from './service.js';
@@ -42,10 +43,16 @@ export class EdgeServer {
   constructor(private readonly options: EdgeServerOptions) {}
 
   async listen(): Promise<{ host: string; port: number; url: string }> {
-    const onRequest = (req: EdgeRequest, res: EdgeResponse) => void this.dispatch(req, res);
+    // A request that fails after its answer began (the client went away) costs only its own connection.
+    const onRequest = (req: EdgeRequest, res: EdgeResponse) =>
+      void this.dispatch(req, res).catch(() => res.destroy());
     const http1 = http.createServer(onRequest);
     http1.keepAliveTimeout = 65_000;
+    http1.on('clientError', answerClientError);
     const h2c = http2.createServer(onRequest);
+    // A broken HTTP/2 session or stream is closed by Node; listening here keeps it from being thrown.
+    h2c.on('sessionError', () => undefined);
+    h2c.on('streamError', () => undefined);
     const server = net.createServer((socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -57,8 +64,13 @@ export class EdgeServer {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => resolve());
+      server.listen(this.options.port, this.options.host, () => {
+        server.removeListener('error', reject);
+        resolve();
+      });
     });
+    // Once listening, an accept error (too many open files) refuses that one connection, not the server.
+    server.on('error', () => undefined);
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     return { host: address.address, port: address.port, url: `http://${host}:${address.port}` };
@@ -79,8 +91,13 @@ export class EdgeServer {
     let serviceName = 'unknown';
     let response: ServiceResponse;
     let request: ServiceRequest | undefined;
+    let body: Buffer;
     try {
-      const body = await readBody(req);
+      body = await readBody(req);
+    } catch {
+      return; // the client reset or abandoned its request: there is nobody to answer
+    }
+    try {
       // Split by hand: URL parsing would resolve '.' and '..' segments, and those are legal in S3 keys.
       const target = req.url ?? '/';
       const queryStart = target.indexOf('?');
@@ -114,13 +131,18 @@ export class EdgeServer {
     // x-amzn-RequestId is what the JSON and query APIs answer with; S3 adds its own x-amz-request-id. A proxied
     // answer (Kinesis) brings its upstream's id, which then replaces this one rather than adding a second.
     const headers: Record<string, string> = { 'x-amzn-requestid': requestId, ...response.headers };
-    const body = response.body;
-    if (body instanceof Readable) {
+    const responseBody = response.body;
+    if (responseBody instanceof Readable) {
       res.writeHead(response.status, headers);
-      body.pipe(res);
-      await new Promise<void>((resolve) => res.on('close', () => resolve()));
+      // pipeline, unlike pipe, destroys both sides when either fails (upstream reset, client gone).
+      await pipeline(responseBody, res as NodeJS.WritableStream).catch(() => undefined);
     } else {
-      const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
+      const payload =
+        responseBody === undefined
+          ? undefined
+          : Buffer.isBuffer(responseBody)
+            ? responseBody
+            : Buffer.from(responseBody);
       if (payload && !('content-length' in lowerKeys(headers)))
         headers['content-length'] = String(payload.length);
       res.writeHead(response.status, headers);
@@ -149,6 +171,32 @@ function messageHeaders(req: EdgeRequest): http.IncomingHttpHeaders {
   const authority = req.headers[':authority'];
   if (headers.host === undefined && typeof authority === 'string') headers.host = authority;
   return headers;
+}
+
+/**
+ * What Node's HTTP parser refuses (a malformed request line, headers over its limit, a bad chunk) is answered as an
+ * AWS JSON error, the shape most of the APIs here speak, instead of Node's bare status line; then the connection ends.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, type] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'RequestHeaderFieldsTooLarge']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'RequestTimeout']
+        : [400, 'BadRequest'];
+  const body = JSON.stringify({
+    __type: type,
+    message: `msf-local could not read the HTTP request: ${error.code ?? error.message}.`,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
+      `Content-Type: application/x-amz-json-1.1\r\nX-Amzn-ErrorType: ${type}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function lowerKeys(headers: Record<string, string>): Record<string, string> {

@@ -28,6 +28,9 @@ export function routeByProtocol(
   sniffTimeoutMs = SNIFF_TIMEOUT_MS,
 ): void {
   let seen: Buffer = Buffer.alloc(0);
+  // A client may reset the connection at any time, before its first byte too (a port probe, a browser's
+  // preconnect): that costs it its connection and nothing else. The HTTP servers add their own handlers later.
+  socket.on('error', () => socket.destroy());
   const onTimeout = () => socket.destroy();
   socket.setTimeout(sniffTimeoutMs);
   socket.once('timeout', onTimeout);
@@ -72,6 +75,8 @@ function replayingStream(socket: Socket, head: Buffer): Duplex {
       callback(error);
     },
   });
+  // The HTTP/2 session reports a broken connection itself (its 'close'); an error left unheard here would be thrown.
+  stream.on('error', () => undefined);
   stream.push(head);
   socket.on('data', (chunk: Buffer) => {
     if (!stream.push(chunk)) socket.pause();
