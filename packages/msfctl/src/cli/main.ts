@@ -3,6 +3,7 @@
  * parse → library → view.
  */
 import { createRequire } from 'node:module';
+import tab from '@bomb.sh/tab/commander';
 import { Command, Option } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerDestroy } from './commands/destroy.js';
@@ -69,6 +70,9 @@ export function buildProgram(): Command {
   registerImport(program);
   registerForceUnlock(program);
   registerLocal(program);
+  // `msfctl completion bash|zsh|fish|powershell` prints a script for the shell; at each TAB the script asks
+  // msfctl itself (a hidden `complete` command) for the commands and options of the words typed so far.
+  tab(program, { completionCommandName: 'completion' });
   return program;
 }
 
