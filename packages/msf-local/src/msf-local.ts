@@ -24,8 +24,8 @@ import { jobAwsEnvironment, jobPropertyGroups, KinesisLocal, KinesisProxyService
 import { JobLogShipper, logDestinationsOf } from './monitoring/job-log-shipper.js';
 import { MetricsPublisher } from './monitoring/metrics-publisher.js';
 import { S3CodeSource } from './s3/code-source.js';
-import { S3Store } from './s3/object-store.js';
-import { S3Service } from './s3/s3-service.js';
+import { S3Store } from './s3/backend/object-store.js';
+import { S3Service } from './s3/service.js';
 import { S3SnapshotObjects } from './s3/snapshot-objects.js';
 import { EdgeServer } from './server/edge-server.js';
 import type { RequestLogEntry } from './server/edge-server.js';

@@ -9,7 +9,7 @@
  */
 import type { ServiceRequest } from '../server/service.js';
 import { header } from '../server/service.js';
-import { el, escapeXml, XML_DECLARATION } from '../s3/xml.js';
+import { el, escapeXml, XML_DECLARATION } from './xml.js';
 import type { Shape } from './shape.js';
 
 export interface QueryLimits {

@@ -6,7 +6,7 @@ import {
   type ServiceRequest,
   type ServiceResponse,
 } from '../server/service.js';
-import { XML_DECLARATION } from '../s3/xml.js';
+import { XML_DECLARATION } from '../api/xml.js';
 import { CloudWatchError, cwErrors } from './errors.js';
 import type { MetricStore } from './metric-store.js';
 import { isOperation, runOperation, type Input, type OperationName, type Output } from './operations.js';

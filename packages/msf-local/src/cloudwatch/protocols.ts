@@ -1,4 +1,4 @@
-import { el, escapeXml } from '../s3/xml.js';
+import { el, escapeXml } from '../api/xml.js';
 import { cborTimestamp, encodeCbor } from './cbor.js';
 import type { CloudWatchError } from './errors.js';
 import { OutputMap, type Input, type Output } from './operations.js';

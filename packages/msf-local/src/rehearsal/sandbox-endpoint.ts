@@ -14,8 +14,8 @@ import {
   KinesisLocal,
   KinesisProxyService,
 } from '../kinesis/index.js';
-import { S3Store } from '../s3/object-store.js';
-import { S3Service } from '../s3/s3-service.js';
+import { S3Store } from '../s3/backend/object-store.js';
+import { S3Service } from '../s3/service.js';
 import { EdgeServer } from '../server/edge-server.js';
 import type { SandboxStream } from './sandbox-properties.js';
 

@@ -1,6 +1,6 @@
 import type { CodeSource } from '../control-plane/control-plane.js';
 import type { CodeLocation } from '../control-plane/model.js';
-import type { S3Store } from './object-store.js';
+import type { S3Store } from './backend/object-store.js';
 
 /** Application code (S3ContentLocation) read from msf-local's own S3. */
 export class S3CodeSource implements CodeSource {

@@ -1,5 +1,5 @@
 import type { ServiceResponse } from '../server/service.js';
-import { el, XML_DECLARATION } from './xml.js';
+import { el, XML_DECLARATION } from '../api/xml.js';
 
 /**
  * An S3 error as S3 answers it: HTTP status, `<Error><Code/><Message/>…</Error>` body. `details` are the
@@ -146,4 +146,11 @@ export const s3Errors = {
 
 export function isS3Error(error: unknown, code?: string): error is S3Error {
   return error instanceof S3Error && (code === undefined || error.code === code);
+}
+
+/** An unexpected failure, logged here and answered as S3's InternalError (no stack trace to the client). */
+export function internalError(error: unknown): S3Error {
+  const e = s3Errors.internal();
+  console.error('msf-local s3: internal error', error);
+  return e;
 }

@@ -1,12 +1,12 @@
-export { S3Service, isS3Request } from './s3-service.js';
-export {
-  S3Store,
-  type BucketInfo,
-  type ObjectMeta,
-  type ObjectChecksum,
-  type PutObjectOptions,
-  type WriteConditions,
-  type S3StoreOptions,
-} from './object-store.js';
+export { S3Service, isS3Request } from './service.js';
+export { S3Store } from './backend/object-store.js';
+export type {
+  BucketInfo,
+  ObjectMeta,
+  ObjectChecksum,
+  PutObjectOptions,
+  WriteConditions,
+  S3StoreOptions,
+} from './backend/model.js';
 export { S3Error, isS3Error } from './errors.js';
 export { codeLocationError, isMissingObject } from './code-location.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { SnapshotObjectStore } from '../control-plane/snapshots/savepoint-transfer.js';
-import type { S3Store } from './object-store.js';
+import type { S3Store } from './backend/object-store.js';
 
 const PAGE = 1000;
 

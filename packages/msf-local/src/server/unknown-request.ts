@@ -5,7 +5,7 @@
  */
 import { encodeCbor } from '../cloudwatch/cbor.js';
 import { queryParameter } from '../api/query-protocol.js';
-import { escapeXml, XML_DECLARATION } from '../s3/xml.js';
+import { escapeXml, XML_DECLARATION } from '../api/xml.js';
 import type { ServiceRequest, ServiceResponse } from './service.js';
 import { header, signingService } from './service.js';
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { EdgeServer } from '../../src/server/edge-server.js';
-import { S3Service } from '../../src/s3/s3-service.js';
-import { S3Store } from '../../src/s3/object-store.js';
+import { S3Service } from '../../src/s3/service.js';
+import { S3Store } from '../../src/s3/backend/object-store.js';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIDMSFLOCAL', secretAccessKey: 'msf-local-secret' };
 

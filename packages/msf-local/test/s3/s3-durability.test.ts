@@ -15,7 +15,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { S3Store } from '../../src/s3/object-store.js';
+import { S3Store } from '../../src/s3/backend/object-store.js';
 import { startChildServer, type ChildServer } from './child-server.js';
 import { makeDataDir, s3Client, startS3, type S3Harness } from './harness.js';
 import { expectS3Error } from './s3-errors.js';

@@ -1,4 +1,4 @@
-import { S3Error } from './errors.js';
+import { S3Error } from '../errors.js';
 
 /**
  * Decodes an `aws-chunked` request body (what the SDKs send with x-amz-content-sha256 STREAMING-…):

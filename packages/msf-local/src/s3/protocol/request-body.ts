@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { header, type ServiceRequest } from '../server/service.js';
+import { header, type ServiceRequest } from '../../server/service.js';
 import { decodeAwsChunked, isAwsChunked } from './aws-chunked.js';
 import {
   CHECKSUM_ALGORITHMS,
@@ -7,8 +7,8 @@ import {
   checksumHeader,
   parseChecksumAlgorithm,
   type ChecksumAlgorithm,
-} from './checksums.js';
-import { S3Error, s3Errors } from './errors.js';
+} from '../checksums.js';
+import { S3Error, s3Errors } from '../errors.js';
 
 /**
  * The payload of a PutObject / UploadPart request, checked the way S3 checks it: aws-chunked decoded,

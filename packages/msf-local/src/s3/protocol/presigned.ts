@@ -1,4 +1,4 @@
-import { S3Error } from './errors.js';
+import { S3Error } from '../errors.js';
 
 /** The longest a SigV4 presigned URL may live: seven days. */
 const MAX_SIGV4_EXPIRES_SECONDS = 604_800;
