@@ -10,6 +10,7 @@ import { registerDestroy } from './commands/destroy.js';
 import { registerForceUnlock } from './commands/force-unlock.js';
 import { registerHealth } from './commands/health.js';
 import { registerImport } from './commands/import.js';
+import { registerInit } from './commands/init.js';
 import { registerLocal } from './commands/local.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScale } from './commands/scale.js';
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
       '(`msfctl --help`: commands and global options; `msfctl COMMAND --help`: the options of a command)',
     )
     .enablePositionalOptions(false);
+  registerInit(program);
   registerValidate(program);
   registerPlan(program);
   registerApply(program);
