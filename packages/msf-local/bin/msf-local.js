@@ -3,7 +3,7 @@
 // runs the TypeScript sources through tsx, and the workspace packages resolve to their sources as well, so a
 // fresh `npm ci` needs no build step and an edit needs no rebuild.
 import { existsSync } from 'node:fs';
-import { register } from 'node:module';
+import module, { register } from 'node:module';
 import { URL } from 'node:url';
 
 const source = new URL('../src/cli.ts', import.meta.url);
@@ -17,5 +17,7 @@ if (existsSync(source)) {
   );
   await import(source.href);
 } else {
+  // Node 22.1+ caches compiled code on disk: later starts skip parsing the CLI's modules (no-op on Node 20).
+  module.enableCompileCache?.();
   await import('../dist/cli.js');
 }
