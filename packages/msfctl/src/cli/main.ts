@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import tab from '@bomb.sh/tab/commander';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerDestroy } from './commands/destroy.js';
 import { registerForceUnlock } from './commands/force-unlock.js';
@@ -28,6 +28,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // package.json sits two levels above src/cli/main.ts and dist/cli/main.js alike.
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** With --json, every error is one JSON document on stdout: commander's own usage errors included. */
+const JSON_OUTPUT = process.argv.slice(2).includes('--json');
 
 export function buildProgram(): Command {
   const program = new Command('msfctl')
@@ -59,6 +62,10 @@ export function buildProgram(): Command {
       '(`msfctl --help`: commands and global options; `msfctl COMMAND --help`: the options of a command)',
     )
     .enablePositionalOptions(false);
+  if (JSON_OUTPUT) {
+    // Set before the commands are added, which copy these settings: commander throws instead of printing.
+    program.exitOverride().configureOutput({ outputError: () => undefined, writeErr: () => undefined });
+  }
   registerInit(program);
   registerValidate(program);
   registerPlan(program);
@@ -81,13 +88,28 @@ export function buildProgram(): Command {
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (error) {
+  if (error instanceof CommanderError) {
+    // Only with --json (exitOverride): help and version printed as asked; a usage error as a JSON document.
+    if (error.exitCode === 0 || error.code === 'commander.helpDisplayed') {
+      process.exitCode = error.exitCode;
+    } else {
+      reportError(
+        createHost({ json: true }),
+        new MsfctlError('USAGE', error.message.replace(/^error: /, ''), {
+          hint: '`msfctl --help`: commands and global options; `msfctl COMMAND --help`: the options of a command',
+        }),
+      );
+      process.exitCode = 1;
+    }
+  } else {
+    reportUsage(error);
+  }
+}
+
+function reportUsage(error: unknown): void {
   // Option parsers (--parallelism 0, --bake soon, --on-failure maybe) throw while commander parses, before any
   // command's own error handling runs: report them like every other error, without a stack trace.
-  if (!MsfctlError.is(error)) throw error;
-  const argv = process.argv.slice(2);
-  reportError(
-    createHost({ json: argv.includes('--json'), ...(argv.includes('--no-color') ? { color: false } : {}) }),
-    error,
-  );
+  const noColor = process.argv.slice(2).includes('--no-color');
+  reportError(createHost({ json: JSON_OUTPUT, ...(noColor ? { color: false } : {}) }), error);
   process.exitCode = 1;
 }

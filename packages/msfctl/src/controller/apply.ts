@@ -5,7 +5,7 @@
  */
 import type { LiveApplication } from '../model/application.js';
 import { MsfctlError } from '../model/errors.js';
-import { recordArtifact, type ArtifactRecord } from '../model/ledger.js';
+import { recordArtifact, unfinishedBake, type ArtifactRecord } from '../model/ledger.js';
 import { hasChanges, refusals, type Plan } from '../model/plan.js';
 import type { DeploySettings } from '../model/deploy-settings.js';
 import { hasDrift } from '../engine/drift.js';
@@ -91,7 +91,7 @@ export async function apply(ctx: RunContext, input: ApplyInput): Promise<ApplyRe
       input.show?.(plan);
       return { live: undefined as LiveApplication | undefined, plan };
     },
-    plan({ plan }) {
+    plan({ plan }, session) {
       const blocked = refusals(plan);
       if (blocked.length) {
         throw new MsfctlError('PLAN_REFUSED', `Not applying: ${blocked.map((f) => f.message).join('; ')}.`, {
@@ -103,7 +103,25 @@ export async function apply(ctx: RunContext, input: ApplyInput): Promise<ApplyRe
           details: { findings: blocked },
         });
       }
-      if (!hasChanges(plan)) return { nothing: `${application} matches the spec.` };
+      if (!hasChanges(plan)) {
+        // An apply interrupted during its bake left a deploy nobody health-checked: finish that bake now.
+        const basis = plan.basis.exists ? plan.basis : undefined;
+        const resumeBake = unfinishedBake(session.ledger.ledger, basis);
+        if (!resumeBake) return { nothing: `${application} matches the spec.` };
+        host.notify({
+          level: 'warn',
+          code: 'MSF_APPLY_W1003',
+          text: `${application} matches the spec, but the ${session.ledger.ledger.entries.at(-1)!.kind} that deployed version ${basis!.versionId} was interrupted during its health watch (begun ${resumeBake.startedAt}): msfctl finishes that watch now.`,
+        });
+        return {
+          actions: [],
+          resumeBake,
+          entry: { summary: 'finish the health watch of an interrupted run' },
+          details: { resumedBake: resumeBake },
+          intended: 'RUNNING',
+          wanted: { config: plan.desired.config, restore: plan.desired.restore },
+        };
+      }
       const artifact = artifactRecord(plan);
       return {
         actions: plan.actions,

@@ -11,7 +11,13 @@
 import type { Action } from '../model/actions.js';
 import type { LiveApplication } from '../model/application.js';
 import { MsfctlError } from '../model/errors.js';
-import { goodVersion, type ArtifactRecord, type EntryKind, type LedgerEntry } from '../model/ledger.js';
+import {
+  goodVersion,
+  type ArtifactRecord,
+  type BakeRecord,
+  type EntryKind,
+  type LedgerEntry,
+} from '../model/ledger.js';
 import { systemClock } from '../ports/clock.js';
 import type { RunContext } from './context.js';
 import { executePlan, type ExecutionResult } from './executor.js';
@@ -33,6 +39,8 @@ export type Decision =
       intended?: 'RUNNING' | 'READY';
       /** What this run deployed (apply), recorded with the last good version. */
       deployed?: { specDigest?: string; artifact?: ArtifactRecord };
+      /** No action, but an interrupted run's bake to finish (apply after an interrupted apply). */
+      resumeBake?: BakeRecord;
     }
   | { nothing: string };
 
@@ -159,6 +167,7 @@ export async function runPipeline<O extends { live: LiveApplication | undefined 
             execution,
             live,
             ...(decision.wanted ? { wanted: decision.wanted } : {}),
+            ...(decision.resumeBake ? { resumeBake: decision.resumeBake } : {}),
           })
         : undefined;
       if (watched && 'live' in watched) live = watched.live;

@@ -14,7 +14,7 @@
 import { RESTARTING_ACTIONS } from '../model/actions.js';
 import type { AppConfig, LiveApplication, RestoreSettings } from '../model/application.js';
 import { DEFAULT_BAKE_SECONDS, DEFAULT_ON_FAILURE } from '../model/deploy-settings.js';
-import { goodVersion } from '../model/ledger.js';
+import { goodVersion, type BakeRecord } from '../model/ledger.js';
 import type { RecoveryOutcome, RecoveryPlan } from '../model/recovery.js';
 import { bakeMessages, bakeProgressText } from '../engine/health/messages.js';
 import { recoveryOutcomeMessage, recoveryPlanMessages } from '../engine/recovery/messages.js';
@@ -26,7 +26,7 @@ import type { MsfGateway } from '../ports/msf.js';
 import type { RunContext } from './context.js';
 import { executePlan, type ExecutionResult } from './executor.js';
 import { bakeWatch } from './health/bake-watch.js';
-import { type BakeOutcome } from '../model/health.js';
+import { type BakeOutcome, type HealthBaseline } from '../model/health.js';
 import { recoveryPresenter } from './presenters.js';
 import type { LockedSession } from './session.js';
 
@@ -43,6 +43,8 @@ export interface WatchInput {
   /** The application after the executor (re-described). */
   live: LiveApplication | undefined;
   wanted?: Wanted;
+  /** An interrupted run's bake to finish (nothing was restarted by this run): baseline its start. */
+  resumeBake?: BakeRecord;
 }
 
 /** What the watch phase saw and did: `--json` shows it, the ledger keeps the recovery. */
@@ -93,10 +95,29 @@ export async function watchAndRecover(input: WatchInput): Promise<WatchOutcome |
     }
   } else {
     const restarted = execution.completed.some((a) => RESTARTING_ACTIONS.has(a.type));
-    if (!restarted || input.live?.status !== 'RUNNING') return undefined;
-    if (bakeSeconds === 0) return { ok: true, report: { bake: 'skipped (bake 0 s)' } };
+    const resume = input.resumeBake;
+    if ((!restarted && !resume) || input.live?.status !== 'RUNNING') return undefined;
+    const seconds = resume ? resume.bakeSeconds : bakeSeconds;
+    if (seconds === 0) return { ok: true, report: { bake: 'skipped (bake 0 s)' } };
     if (!ctx.metrics) return undefined;
-    const outcome = await bake(ctx, clock, bakeSeconds);
+    // Intent first: a run interrupted from here on left a deploy unchecked, and the next apply finishes it.
+    const intent: BakeRecord = {
+      startedAt: resume?.startedAt ?? new Date(clock.now()).toISOString(),
+      bakeSeconds: seconds,
+      ...(input.live ? { versionId: input.live.versionId } : {}),
+    };
+    await session.patch({ bake: intent });
+    // Resuming: count from the interrupted bake's start (never after now: another machine's clock may run ahead).
+    const from = resume ? Math.min(Date.parse(resume.startedAt), clock.now()) : undefined;
+    const outcome = await bake(
+      ctx,
+      clock,
+      from !== undefined ? Math.max(0, from + seconds * 1000 - clock.now()) / 1000 : seconds,
+      from !== undefined ? { at: from, freshJob: true } : undefined,
+    );
+    await session.patch({
+      bake: { ...intent, endedAt: new Date(outcome.endedAt).toISOString(), status: outcome.result.status },
+    });
     baked = bakeReport(outcome);
     if (outcome.result.status !== 'unhealthy') return { ok: true, report: { bake: baked } };
     situation = { kind: 'crash-loop', health: outcome.result };
@@ -126,9 +147,18 @@ export async function watchAndRecover(input: WatchInput): Promise<WatchOutcome |
 }
 
 /** The bake watch with a progress line and the verdict (with its evidence) printed. */
-export async function bake(ctx: RunContext, clock: Clock, seconds: number): Promise<BakeOutcome> {
+export async function bake(
+  ctx: RunContext,
+  clock: Clock,
+  seconds: number,
+  baseline?: HealthBaseline,
+): Promise<BakeOutcome> {
   const { application, host, gateway } = ctx;
-  const progress = host.progress(`baking ${application} for ${seconds}s`);
+  const progress = host.progress(
+    baseline
+      ? `baking ${application}: finishing the bake an interrupted run began at ${new Date(baseline.at).toISOString()}`
+      : `baking ${application} for ${seconds}s`,
+  );
   let lastRestarts: number | undefined;
   let lastUpdate = clock.now();
   const outcome = await bakeWatch({
@@ -136,6 +166,7 @@ export async function bake(ctx: RunContext, clock: Clock, seconds: number): Prom
     fetcher: ctx.metrics!,
     clock,
     bakeSeconds: seconds,
+    ...(baseline ? { baseline } : {}),
     status: async (app) => (await gateway.describe(app))?.status,
     ...(ctx.exceptions ? { exceptions: ctx.exceptions } : {}),
     ...(ctx.pollSeconds !== undefined ? { pollSeconds: ctx.pollSeconds } : {}),

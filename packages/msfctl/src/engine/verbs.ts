@@ -111,7 +111,13 @@ export function restartDecision(
   asked: RestoreSettings,
   candidates: readonly SnapshotInfo[],
 ): VerbDecision {
-  if (live.status !== 'RUNNING' && live.status !== 'READY') throw busy(live, 'restart');
+  // A stopped application is not restarted silently: starting it spends KPUs, which `start` says it does.
+  if (live.status === 'READY')
+    throw new MsfctlError('NOT_RUNNING', `Cannot restart ${live.name}: it is not running (READY).`, {
+      hint: `\`msfctl start ${live.name}\` starts it (with the same --snapshot / --no-restore options); restart only restarts a RUNNING job.`,
+      details: { status: live.status },
+    });
+  if (live.status !== 'RUNNING') throw busy(live, 'restart');
   const run = resolveRestore(restoring(live), asked, candidates);
   const snapshots = ownSnapshots(live, candidates);
   const actions: Action[] = [];

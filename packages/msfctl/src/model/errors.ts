@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'AWS'
   | 'APP_NOT_FOUND'
   | 'APP_BUSY'
+  | 'NOT_RUNNING'
   | 'PLAN_STALE'
   | 'PLAN_INVALID'
   | 'PLAN_REFUSED'

@@ -41,6 +41,19 @@ export interface ArtifactRecord {
   size?: number;
 }
 
+/**
+ * The bake of a run, recorded as it starts (intent) and as it ends (verdict): an entry that was interrupted
+ * with a bake begun and no verdict left a deploy nobody health-checked, which the next apply resumes.
+ */
+export interface BakeRecord {
+  startedAt: string;
+  bakeSeconds: number;
+  /** The version the bake watches. */
+  versionId?: number;
+  endedAt?: string;
+  status?: 'healthy' | 'unhealthy' | 'unknown';
+}
+
 export interface LedgerEntry {
   id: string;
   kind: EntryKind;
@@ -56,6 +69,7 @@ export interface LedgerEntry {
   operations: OperationRecord[];
   error?: string;
   details?: Record<string, unknown>;
+  bake?: BakeRecord;
 }
 
 /** What msfctl recorded after its last action on the application. */
@@ -147,6 +161,22 @@ export function markInterrupted(
     return done;
   });
   return { ledger: { ...ledger, entries }, interrupted };
+}
+
+/**
+ * The bake an interrupted run left without a verdict, when that run is the last thing msfctl did to the
+ * application and the application is still on the version it baked (else a later change superseded it).
+ */
+export function unfinishedBake(
+  ledger: Ledger,
+  live: { versionId: number; status: AppStatus } | undefined,
+): BakeRecord | undefined {
+  const last = ledger.entries.at(-1);
+  const bake = last?.bake;
+  if (!last || !bake || bake.status !== undefined || last.outcome !== 'interrupted') return undefined;
+  if (!live || live.status !== 'RUNNING') return undefined;
+  if (bake.versionId !== undefined && bake.versionId !== live.versionId) return undefined;
+  return bake;
 }
 
 export function appendEntry(ledger: Ledger, entry: LedgerEntry): Ledger {

@@ -56,6 +56,63 @@ beforeEach(async () => {
 });
 
 describe('the watch-and-recover phase of apply', () => {
+  it('issue 11: an apply interrupted during its bake is health-checked (and recovered) by the next apply', async () => {
+    // The first apply of the broken configuration is interrupted (Ctrl-C) at its bake's first metrics read.
+    let handler: ((signal: 'SIGINT') => void) | undefined;
+    let exited!: (code: number) => void;
+    const exit = new Promise<number>((resolve) => (exited = resolve));
+    const base = metrics(msf);
+    const interrupted = {
+      ...input(BROKEN),
+      interrupts: {
+        subscribe: (h: (signal: 'SIGINT') => void) => ((handler = h), () => (handler = undefined)),
+        exit: (code: number) => exited(code),
+      },
+      metrics: {
+        ...base,
+        fetch: () => {
+          handler?.('SIGINT');
+          return new Promise<never>(() => undefined); // the process is gone: the bake never ends
+        },
+      },
+    };
+    const clock = fakeClock(Date.now());
+    void applyWith({ ...interrupted, clock });
+    expect(await exit).toBe(130);
+    const before = (await readLedger(state, 'app')).ledger.entries.at(-1)!;
+    expect(before).toMatchObject({
+      kind: 'apply',
+      outcome: 'interrupted',
+      bake: { bakeSeconds: 60, versionId: 2 },
+    });
+    expect(before.bake?.status).toBeUndefined();
+    host.messages.length = 0;
+
+    // The service matches the spec now; the next apply does not say "nothing to do": it finishes the bake.
+    const next = await applyWith({ ...input(BROKEN), clock });
+    expect(next.nothing).toBeUndefined();
+    expect(texts('MSF_APPLY_W1003')).toEqual([
+      expect.stringMatching(
+        /^app matches the spec, but the apply that deployed version 2 was interrupted during its health watch/,
+      ),
+    ]);
+    expect(texts('MSF_HEALTH_E3002')).toHaveLength(1);
+    expect(next.ok).toBe(false);
+    expect(next.failures).toEqual(['the job is crash-looping (recovered: app RUNNING on version 3)']);
+    const entry = (await readLedger(state, 'app')).ledger.entries.at(-1)!;
+    expect(entry).toMatchObject({
+      kind: 'apply',
+      outcome: 'failed',
+      summary: 'finish the health watch of an interrupted run',
+      bake: { startedAt: before.bake!.startedAt, status: 'unhealthy' },
+    });
+
+    // Once checked, an apply has nothing left to do.
+    host.messages.length = 0;
+    await applyWith(input('prices'));
+    expect(texts('MSF_APPLY_W1003')).toEqual([]);
+  });
+
   it('scenario 7: detects the crash loop after a successful update and rolls back to the last good version', async () => {
     const result = await applyWith(input(BROKEN));
     expect(result.execution?.ok).toBe(true);

@@ -86,6 +86,48 @@ describe('bakeWatch', () => {
     expect(bakeProgressText(progress[1]!)).toBe('baking app: 0 restarts, 28s left');
   });
 
+  it('never ends green after a restart inside the bake (issue 16 item 1): unhealthy by policy', async () => {
+    // One restart at 5 s (down until 10 s), then up for the rest of a 30 s bake: the evaluator tolerates it.
+    const once = (s: number) => (s < 5 ? up(s) : s < 10 ? down(1) : up(s, 1, 10));
+    const clock = fakeClock(T0);
+    const outcome = await bakeWatch({
+      application: 'app',
+      fetcher: scripted(clock, once),
+      clock,
+      bakeSeconds: 30,
+    });
+    expect(outcome.result.status).toBe('unhealthy');
+    expect(outcome.early).toBe(false);
+    expect(outcome.endedAt).toBe(T0 + 30_000);
+    expect(outcome.result.evidence[0]).toMatchObject({ signal: 'restarts', metric: 'numRestarts' });
+    expect(outcome.result.evidence[0]!.message).toMatch(
+      /^1 restart inside the bake \(1 restart in .* \(numRestarts 0 → 1\)\): a bake that sees the job restart does not end healthy$/,
+    );
+    expect(bakeMessages(outcome)[0]).toMatchObject({ level: 'error', code: 'MSF_HEALTH_E3002' });
+
+    // Still down from the restart when the bake ends: not "unknown" either.
+    const clock2 = fakeClock(T0);
+    const stillDown = (s: number) => (s < 5 ? up(s) : down(1));
+    const ended = await bakeWatch({
+      application: 'app',
+      fetcher: scripted(clock2, stillDown),
+      clock: clock2,
+      bakeSeconds: 8,
+    });
+    expect(ended.result.status).toBe('unhealthy');
+
+    // A policy that allows one restart keeps the evaluator's verdict.
+    const clock3 = fakeClock(T0);
+    const allowed = await bakeWatch({
+      application: 'app',
+      fetcher: scripted(clock3, once),
+      clock: clock3,
+      bakeSeconds: 30,
+      restartsAllowed: 1,
+    });
+    expect(allowed.result.status).toBe('healthy');
+  });
+
   it('returns as soon as the job is crash-looping, with the latest exception as evidence', async () => {
     const clock = fakeClock(T0);
     const exceptions: ExceptionSource = {

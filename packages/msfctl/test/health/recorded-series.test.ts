@@ -21,7 +21,11 @@ function bakeSeconds(series: RecordedSeries): number {
   return Math.floor((series.endAt - series.bakeStartAt) / 1000);
 }
 
-async function replay(series: RecordedSeries, resolution: (typeof RESOLUTIONS)[string]) {
+async function replay(
+  series: RecordedSeries,
+  resolution: (typeof RESOLUTIONS)[string],
+  restartsAllowed?: number,
+) {
   const clock = fakeClock(series.bakeStartAt);
   const fetcher = fixtureFetcher(series, resolution, () => clock.now());
   const verdicts: string[] = [];
@@ -31,6 +35,7 @@ async function replay(series: RecordedSeries, resolution: (typeof RESOLUTIONS)[s
     clock,
     bakeSeconds: bakeSeconds(series),
     pollSeconds: POLL_SECONDS,
+    ...(restartsAllowed !== undefined ? { restartsAllowed } : {}),
     onProgress: (p) => verdicts.push(p.result.status),
   });
   return { outcome, verdicts };
@@ -82,7 +87,8 @@ describe.each(unhealthy.map((s) => [s.name, s] as const))('crash loop %s', (_nam
 
 describe.each(healthySeries.map((s) => [s.name, s] as const))('healthy %s', (_name, series) => {
   it.each(Object.keys(RESOLUTIONS))('is never flagged during the bake (%s)', async (resolution) => {
-    const { outcome, verdicts } = await replay(series, RESOLUTIONS[resolution]!);
+    // The detector's own judgement: the bake's policy on a restart inside the bake is tested below.
+    const { outcome, verdicts } = await replay(series, RESOLUTIONS[resolution]!, 1);
     expect(verdicts).not.toContain('unhealthy');
     expect(outcome.early).toBe(false);
     if (resolution.startsWith('msf-local')) expect(outcome.result.status).toBe('healthy');
@@ -105,12 +111,18 @@ describe.each(healthySeries.map((s) => [s.name, s] as const))('healthy %s', (_na
   });
 });
 
-it('tolerates the single start-up restart of restart-once-stock-prices and says so', async () => {
+it('tolerates the single start-up restart of restart-once-stock-prices and says so; the bake does not end green', async () => {
   const series = loadSeries('restart-once-stock-prices');
   expect(restartTimes(series)).toHaveLength(1);
-  const { outcome, verdicts } = await replay(series, RESOLUTIONS['msf-local, 1 s publishing']!);
+  const { outcome, verdicts } = await replay(series, RESOLUTIONS['msf-local, 1 s publishing']!, 1);
   expect(verdicts).toContain('unknown'); // while the job restarted
   expect(outcome.result.status).toBe('healthy');
   expect(outcome.result.reason).toMatch(/^1 restart since the job started/);
   expect(outcome.result.evidence.map((e) => e.signal)).toContain('restarts');
+  // The bake's default policy (issue 16): not flagged early, but a restart inside the bake ends it unhealthy.
+  const baked = await replay(series, RESOLUTIONS['msf-local, 1 s publishing']!);
+  expect(baked.verdicts.slice(0, -1)).not.toContain('unhealthy');
+  expect(baked.outcome.early).toBe(false);
+  expect(baked.outcome.result.status).toBe('unhealthy');
+  expect(baked.outcome.result.reason).toMatch(/^1 restart inside the bake/);
 });

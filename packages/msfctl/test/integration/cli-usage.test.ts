@@ -34,6 +34,21 @@ describe('msfctl usage errors', () => {
     );
   });
 
+  it.each([
+    [['plan', '--bogus', '--json'], "unknown option '--bogus'"],
+    [['--json', 'scale', 'app'], "required option '--parallelism <n>' not specified"],
+    [['--json', 'nosuchcmd'], "unknown command 'nosuchcmd'"],
+    [['--json', 'import'], "missing required argument 'app'"],
+  ])(
+    "with --json, commander's own usage error %j is one JSON document too (issue 16 item 12)",
+    async (args, message) => {
+      const result = await msfctl(args, { cwd, timeoutMs: 60_000 });
+      expect(result.code).toBe(1);
+      expect(result.json).toMatchObject({ ok: false, error: { code: 'USAGE', message } });
+      expect(result.stderr).toBe('');
+    },
+  );
+
   it('with --json, a parse-time error is one JSON document on stdout', async () => {
     const result = await msfctl(['history', 'app', '--limit', 'x', '--json'], { cwd, timeoutMs: 60_000 });
     expect(result.code).toBe(1);

@@ -27,6 +27,18 @@ function plainHost() {
 }
 
 describe('failure output', () => {
+  it('an AWS error no adapter translated: the service error in one line and a hint, no stack trace (issue 16 item 11)', () => {
+    const { host, out } = plainHost();
+    const error = Object.assign(new Error('The specified bucket does not exist'), {
+      name: 'NoSuchBucket',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 404, requestId: 'r1' },
+    });
+    reportError(host, error);
+    expect(out.stderr).toBe('✗ An AWS call failed: NoSuchBucket: The specified bucket does not exist\n');
+    expect(out.stderr).not.toMatch(/\n\s+at |Unexpected error/);
+  });
+
   it('a failed lifecycle command: error with the status it left, hint without a second ✗, nothing claimed on stdout', () => {
     const { host, out } = plainHost();
     const result: RunResult = {

@@ -4,6 +4,8 @@
  * every write is atomic by construction.
  */
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MsfctlError } from '../../model/errors.js';
+import { translateAwsError } from '../aws/aws-errors.js';
 import {
   PreconditionFailed,
   type ObjectStore,
@@ -24,6 +26,30 @@ function isPreconditionFailure(error: unknown): boolean {
     status(error) === 412 ||
     status(error) === 409
   );
+}
+
+/**
+ * An S3 failure of the state store as an error that names the location and the fix: the bucket missing or
+ * not ours are the expected ones (a typo in --state, the wrong account), and never a stack trace.
+ */
+function stateError(error: unknown, bucket: string, location: string, what: string): Error {
+  const name = (error as { name?: string }).name;
+  const where = `--state ${location.replace(/\/$/, '')}`;
+  if (name === 'NoSuchBucket')
+    return new MsfctlError('STATE', `The state bucket ${bucket} (${where}) does not exist.`, {
+      hint: `Create it (\`aws s3 mb s3://${bucket}\`), or give --state (or the spec's state, MSFCTL_STATE) a bucket that exists or a directory.`,
+      cause: error,
+    });
+  if (name === 'AccessDenied' || name === 'AllBucketsAreRestricted' || status(error) === 403)
+    return new MsfctlError(
+      'STATE',
+      `Access to the state bucket ${bucket} (${where}) was denied while ${what}.`,
+      {
+        hint: `The credentials in use need s3:GetObject, s3:PutObject and s3:DeleteObject on s3://${bucket}/*; check the profile and region, or use another --state.`,
+        cause: error,
+      },
+    );
+  return translateAwsError(error, `${what} at ${location}`);
 }
 
 export class S3ObjectStore implements ObjectStore {
@@ -47,8 +73,9 @@ export class S3ObjectStore implements ObjectStore {
       const body = (await out.Body?.transformToString('utf8')) ?? '';
       return { body, revision: out.ETag ?? '' };
     } catch (error) {
-      if ((error as { name?: string }).name === 'NoSuchKey' || status(error) === 404) return undefined;
-      throw error;
+      const name = (error as { name?: string }).name;
+      if (name === 'NoSuchKey' || (status(error) === 404 && name !== 'NoSuchBucket')) return undefined;
+      throw stateError(error, this.bucket, this.location, `reading ${key}`);
     }
   }
 
@@ -67,7 +94,7 @@ export class S3ObjectStore implements ObjectStore {
       return out.ETag ?? '';
     } catch (error) {
       if (condition && isPreconditionFailure(error)) throw new PreconditionFailed(key);
-      throw error;
+      throw stateError(error, this.bucket, this.location, `writing ${key}`);
     }
   }
 
@@ -82,11 +109,11 @@ export class S3ObjectStore implements ObjectStore {
       );
     } catch (error) {
       if (ifMatch && isPreconditionFailure(error)) throw new PreconditionFailed(key);
-      if (status(error) === 404) {
+      if (status(error) === 404 && (error as { name?: string }).name !== 'NoSuchBucket') {
         if (ifMatch) throw new PreconditionFailed(key);
         return;
       }
-      throw error;
+      throw stateError(error, this.bucket, this.location, `deleting ${key}`);
     }
   }
 }

@@ -52,8 +52,10 @@ export function registerImport(program: Command): void {
               await session.recordExpected(live, 'import');
             },
           );
-          if (options.out === '-') process.stdout.write(text);
-          else writeFileSync(options.out, text);
+          // With --json, stdout is one JSON document: the YAML goes inside it, not beside it.
+          if (options.out === '-') {
+            if (!host.json) process.stdout.write(text);
+          } else writeFileSync(options.out, text);
           if (!check.success)
             host.notify({
               level: 'warn',
@@ -64,7 +66,13 @@ export function registerImport(program: Command): void {
             options.out === '-'
               ? ''
               : `Wrote ${options.out} for ${app} (version ${live.versionId}, ${live.status}). \`msfctl plan\` should now show no changes.`,
-            { application: app, versionId: live.versionId, file: options.out, spec },
+            {
+              application: app,
+              versionId: live.versionId,
+              file: options.out,
+              spec,
+              ...(options.out === '-' ? { yaml: text } : {}),
+            },
           );
         } finally {
           ctx.close();

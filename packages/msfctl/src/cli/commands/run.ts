@@ -4,6 +4,7 @@
  * (plan --detailed-exitcode).
  */
 import { MsfctlError } from '../../model/errors.js';
+import { translateAwsError } from '../../adapters/aws/aws-errors.js';
 import type { IoHost } from '../../ports/io-host.js';
 import {
   hostFor,
@@ -48,8 +49,18 @@ export function forApplication(app: string | undefined): ContextNeeds {
   return { spec: 'optional', ...(app ? { application: app } : {}) };
 }
 
+/** An AWS SDK error (a service answer or a network failure), as opposed to a bug in msfctl. */
+function isAwsError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && ('$metadata' in error || '$fault' in error);
+}
+
 export function reportError(host: IoHost, error: unknown): void {
-  const e = MsfctlError.is(error) ? error : undefined;
+  // An AWS error no adapter translated is still an expected failure: a message and a hint, not a stack trace.
+  const e = MsfctlError.is(error)
+    ? error
+    : isAwsError(error)
+      ? (translateAwsError(error, 'An AWS call') as MsfctlError)
+      : undefined;
   if (host.json) {
     host.result('', {
       ok: false,

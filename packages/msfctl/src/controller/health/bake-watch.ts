@@ -3,7 +3,10 @@
  * for `bakeSeconds` and return as soon as the evaluator says unhealthy (with the evidence and, where the
  * target offers it, the job's latest exception). Otherwise the verdict at the end of the bake is the result:
  * healthy, or unknown when the metrics could not tell (the caller decides what unknown means; msfctl reports
- * it and does not recover). Reads time only from the injected clock.
+ * it and does not recover). A restart inside the bake never ends it green: the evaluator tolerates one restart
+ * (it cannot tell a loop's first from a one-off), but a bake that saw one did not show the new version healthy,
+ * so at the end of the bake it is unhealthy by policy (`restartsAllowed`, default 0). Reads time only from the
+ * injected clock.
  */
 import type { Clock } from '../../ports/clock.js';
 import { systemClock } from '../../ports/clock.js';
@@ -42,6 +45,8 @@ export interface BakeOptions {
    */
   graceSeconds?: number;
   rules?: Partial<HealthRules>;
+  /** Restarts a bake may see and still end healthy or unknown. @default 0 */
+  restartsAllowed?: number;
   /** The application's status (DescribeApplication). A status other than RUNNING is unhealthy; a failed read is ignored. */
   status?: (application: string) => Promise<string | undefined>;
   /** Where the job's latest exception can be read (evidence for an unhealthy verdict). */
@@ -57,6 +62,21 @@ function statusEvidence(application: string, status: string | undefined): Health
   const evidence: HealthEvidence = { signal: 'status', message };
   // A transient status (UPDATING, AUTOSCALING, MAINTENANCE...) means someone else is acting on it: not a verdict.
   return status === 'READY' || status === undefined ? unhealthy([evidence]) : unknown(message, [evidence]);
+}
+
+/** The bake's policy at its end: a verdict that is not unhealthy but counted restarts becomes unhealthy. */
+function restartPolicy(result: HealthResult, allowed: number): HealthResult {
+  const restarts = result.facts?.restarts ?? 0;
+  if (result.status === 'unhealthy' || restarts <= allowed) return result;
+  const seen = result.evidence.find((e) => e.signal === 'restarts' || e.signal === 'uptime-reset');
+  const evidence: HealthEvidence = {
+    signal: 'restarts',
+    message: `${restarts} restart${restarts === 1 ? '' : 's'} inside the bake${seen ? ` (${seen.message})` : ''}: a bake that sees the job restart does not end healthy`,
+    ...(seen?.metric ? { metric: seen.metric } : {}),
+    ...(seen?.datapoints ? { datapoints: seen.datapoints } : {}),
+  };
+  const rest = result.evidence.filter((e) => e !== seen);
+  return unhealthy([evidence, ...rest], result.facts);
 }
 
 export async function bakeWatch(options: BakeOptions): Promise<BakeOutcome> {
@@ -100,6 +120,9 @@ export async function bakeWatch(options: BakeOptions): Promise<BakeOutcome> {
       const verdict = status.ok ? statusEvidence(application, status.s) : undefined;
       if (verdict) result = join(result, verdict);
     }
+    const deadline = noData(result) ? endsAt + graceMs : endsAt;
+    const over = clock.now() >= deadline || options.signal?.aborted === true;
+    if (over) result = restartPolicy(result, options.restartsAllowed ?? 0);
     const elapsedMs = clock.now() - startedAt;
     options.onProgress?.({
       application,
@@ -130,7 +153,7 @@ export async function bakeWatch(options: BakeOptions): Promise<BakeOutcome> {
       return {
         application,
         result,
-        early: clock.now() < endsAt,
+        early: !over && clock.now() < endsAt,
         startedAt,
         endedAt: clock.now(),
         baseline,
@@ -139,8 +162,7 @@ export async function bakeWatch(options: BakeOptions): Promise<BakeOutcome> {
         ...(exception ? { exception } : {}),
       };
     }
-    const deadline = noData(result) ? endsAt + graceMs : endsAt;
-    if (clock.now() >= deadline || options.signal?.aborted) {
+    if (over) {
       return { application, result, early: false, startedAt, endedAt: clock.now(), baseline, polls };
     }
     await clock.sleep(Math.min(pollMs, deadline - clock.now()));
