@@ -3,7 +3,8 @@
  * the packages into a temp directory (scripts/install-packed.ts; the first pack builds the Java jars), then
  * runs, interleaved so both see the same machine load:
  *   node -e 0  ·  msfctl --version  ·  msfctl --help  ·  msf-local --version  ·  npx msfctl --version
- * and prints the median and the fastest run of each and its ratio to `node -e 0` (target: msfctl --version
+ * and prints for each the median wall time, the fastest, and the median CPU time (user + system, from the
+ * shell's `times`: what a busy machine distorts least), as ratios to `node -e 0` (target: msfctl --version
  * ≤ 3×).
  *
  *   npx tsx bench/startup/run.ts [--runs 15] [--keep]
@@ -35,30 +36,48 @@ try {
   // npx needs npm itself: the install's PATH has only its bins, node and java.
   const npmDir = path.dirname((await run('sh', ['-c', 'command -v npm'])).stdout.trim());
   const env = { ...installed.env, PATH: `${installed.env.PATH}${path.delimiter}${npmDir}` };
-  const times = new Map<string, number[]>(cases.map(([label]) => [label, []]));
+  const wall = new Map<string, number[]>(cases.map(([label]) => [label, []]));
+  const cpu = new Map<string, number[]>(cases.map(([label]) => [label, []]));
   for (let i = 0; i < RUNS + 1; i += 1) {
     for (const [label, command, args] of cases) {
       const started = process.hrtime.bigint();
-      await run(command, args, { cwd: installed.dir, env });
+      // `times` prints the shell's own and then its children's user and system time: the command's CPU time.
+      const { stdout } = await run('sh', ['-c', '"$0" "$@" >/dev/null; times', command, ...args], {
+        cwd: installed.dir,
+        env,
+      });
+      const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
       // The first round warms the file cache and is not counted.
-      if (i > 0) times.get(label)!.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (i === 0) continue;
+      wall.get(label)!.push(elapsed);
+      cpu.get(label)!.push(childCpuMs(stdout));
     }
   }
-  const stats = (label: string) => {
-    const sorted = [...times.get(label)!].sort((a, b) => a - b);
-    return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]! };
-  };
-  const floor = stats('node -e 0');
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const floorWall = median(wall.get('node -e 0')!);
+  const floorCpu = median(cpu.get('node -e 0')!);
   console.log(
     `cold start, ${RUNS} runs each, interleaved (${os.cpus().length} CPUs, Node ${process.version})`,
   );
-  console.log('command                    median     min   median / node -e 0');
+  console.log('command                  wall median (ratio)   wall min   CPU median (ratio)');
   for (const [label] of cases) {
-    const { median, min } = stats(label);
+    const w = median(wall.get(label)!);
+    const c = median(cpu.get(label)!);
+    const min = Math.min(...wall.get(label)!);
     console.log(
-      `${label.padEnd(24)} ${median.toFixed(0).padStart(6)} ms ${min.toFixed(0).padStart(5)} ms   ${(median / floor.median).toFixed(2)}×`,
+      `${label.padEnd(24)} ${w.toFixed(0).padStart(6)} ms (${(w / floorWall).toFixed(2)}×) ${min.toFixed(0).padStart(7)} ms ${c.toFixed(0).padStart(7)} ms (${(c / floorCpu).toFixed(2)}×)`,
     );
   }
 } finally {
   if (!values.keep) await rm(dir, { recursive: true, force: true });
+}
+
+/** Children's user + system time from the last line of `times` (e.g. `0m0.120s 0m0.030s`). */
+function childCpuMs(timesOutput: string): number {
+  const line = timesOutput.trim().split('\n').at(-1) ?? '';
+  const parts = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map(
+    ([, m, sec]) => Number(m) * 60_000 + Number(sec) * 1000,
+  );
+  if (parts.length !== 2) throw new Error(`unexpected output of times: ${JSON.stringify(timesOutput)}`);
+  return parts[0]! + parts[1]!;
 }
