@@ -6,8 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { FLINK_RUNTIMES, prepareRuntimes } from './flink/index.js';
-import { startMsfLocal } from './msf-local.js';
+import { FLINK_RUNTIMES } from 'msf-flink-runtime';
 
 // package.json sits one level above src/cli.ts and dist/cli.js alike.
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -51,6 +50,8 @@ program
           `can control your applications and read your data.\n`,
       );
     }
+    // The server (and the AWS SDK and the Flink driver with it) is imported here: `--version` needs none of it.
+    const { startMsfLocal } = await import('./msf-local.js');
     const server = await startMsfLocal({
       dataDir: options.dataDir,
       host: options.host,
@@ -84,6 +85,7 @@ program
   .argument('[runtimes...]', `runtime environments (default: ${Object.keys(FLINK_RUNTIMES).join(' ')})`)
   .action(async (runtimes: string[]) => {
     const wanted = runtimes.length > 0 ? runtimes : Object.keys(FLINK_RUNTIMES);
+    const { prepareRuntimes } = await import('./flink/index.js');
     for (const prepared of await prepareRuntimes(wanted)) {
       process.stdout.write(`${prepared.spec.runtimeEnvironment}: ready\n`);
     }

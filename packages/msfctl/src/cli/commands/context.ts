@@ -9,7 +9,7 @@ import { resolveTarget, type ResolvedTarget } from '../../adapters/targets/targe
 import { MsfctlError } from '../../model/errors.js';
 import { createHost } from '../../adapters/io/terminal-host.js';
 import { type IoHost } from '../../ports/io-host.js';
-import { findSpecFile, loadSpec, type LoadedSpec, type SpecOverrides } from '../../spec/load.js';
+import type { LoadedSpec, SpecOverrides } from '../../spec/load.js';
 import type { ObjectStore } from '../../ports/object-store.js';
 
 export interface GlobalOptions {
@@ -59,7 +59,9 @@ export function specOverrides(options: GlobalOptions): SpecOverrides {
   };
 }
 
-export function loadSpecFrom(options: GlobalOptions): LoadedSpec {
+/** Reads the spec. spec/load (zod, yaml) is imported here, on use: `--version` and `--help` need neither. */
+export async function loadSpecFrom(options: GlobalOptions): Promise<LoadedSpec> {
+  const { loadSpec } = await import('../../spec/load.js');
   return loadSpec({
     ...(options.file ? { file: options.file } : {}),
     ...(options.tfvars ? { tfvars: options.tfvars } : {}),
@@ -84,13 +86,14 @@ export async function openContext(
   needs: ContextNeeds,
   host: IoHost = hostFor(options),
 ): Promise<CommandContext> {
+  const { findSpecFile } = await import('../../spec/load.js');
   const hasSpecSource = Boolean(options.file || options.tfvars || findSpecFile(process.cwd()));
   const named = needs.application ?? options.app;
   let spec: LoadedSpec | undefined;
-  if (needs.spec === 'required') spec = loadSpecFrom(options);
+  if (needs.spec === 'required') spec = await loadSpecFrom(options);
   else if (hasSpecSource) {
     try {
-      spec = loadSpecFrom(options);
+      spec = await loadSpecFrom(options);
     } catch (error) {
       // A broken spec in the directory must not block a command about a named application.
       if (!named) throw error;

@@ -3,9 +3,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { MsfctlError } from '../../model/errors.js';
-import { initSpecYaml } from '../../spec/init.js';
-import { RUNTIMES } from '../../spec/schema.js';
-import { readTfvars } from '../../spec/tfvars.js';
 import type { GlobalOptions } from './context.js';
 import { runCommand } from './run.js';
 
@@ -36,6 +33,11 @@ export function registerInit(program: Command): void {
     .action(async (_o, cmd: Command) => {
       const options = cmd.optsWithGlobals<InitOptions>();
       await runCommand(options, async (host) => {
+        // Imported on use (zod, yaml): start-up stays light for every other command.
+        const [{ initSpecYaml }, { RUNTIMES }] = await Promise.all([
+          import('../../spec/init.js'),
+          import('../../spec/schema.js'),
+        ]);
         if (options.out !== '-' && existsSync(options.out) && !options.force) {
           throw new MsfctlError('USAGE', `${options.out} exists.`, {
             hint: 'Use --force to overwrite it, or --out FILE.',
@@ -60,8 +62,8 @@ export function registerInit(program: Command): void {
           : options.maven
             ? { maven: relative(options.maven) }
             : undefined;
-        const pom = options.maven ? readPom(options.maven) : undefined;
-        const fromTfvars = options.tfvars ? tfvarsDocument(options.tfvars, options) : undefined;
+        const pom = options.maven ? readPom(options.maven, RUNTIMES) : undefined;
+        const fromTfvars = options.tfvars ? await tfvarsDocument(options.tfvars, options) : undefined;
         const application =
           options.app ??
           (fromTfvars?.application as string | undefined) ??
@@ -100,7 +102,8 @@ export function registerInit(program: Command): void {
 }
 
 /** The seed's tfvars as a spec document; its problems are errors naming the variable. */
-function tfvarsDocument(file: string, options: InitOptions): Record<string, unknown> {
+async function tfvarsDocument(file: string, options: InitOptions): Promise<Record<string, unknown>> {
+  const { readTfvars } = await import('../../spec/tfvars.js');
   let vars: unknown;
   try {
     vars = JSON.parse(readFileSync(file, 'utf8'));
@@ -126,7 +129,7 @@ function tfvarsDocument(file: string, options: InitOptions): Record<string, unkn
 }
 
 /** The project's artifactId (its own, not its parent's) and the Flink runtime its flink.version names. */
-function readPom(dir: string): { artifactId?: string; runtime?: string } {
+function readPom(dir: string, runtimes: readonly string[]): { artifactId?: string; runtime?: string } {
   const file = path.join(dir, 'pom.xml');
   if (!existsSync(file)) {
     throw new MsfctlError('USAGE', `--maven ${dir}: no pom.xml there.`);
@@ -137,7 +140,7 @@ function readPom(dir: string): { artifactId?: string; runtime?: string } {
   const runtime = flink ? `FLINK-${flink[1]}_${flink[2]}` : undefined;
   return {
     ...(artifactId ? { artifactId } : {}),
-    ...(runtime && (RUNTIMES as readonly string[]).includes(runtime) ? { runtime } : {}),
+    ...(runtime && runtimes.includes(runtime) ? { runtime } : {}),
   };
 }
 

@@ -7,7 +7,6 @@ import {
   localUp,
   type LocalRuntime,
 } from '../../adapters/targets/local/msf-local-process.js';
-import { findSpecFile } from '../../spec/load.js';
 import { loadSpecFrom, type GlobalOptions } from './context.js';
 import { MsfctlError } from '../../model/errors.js';
 import { runCommand } from './run.js';
@@ -25,8 +24,10 @@ function port(value: string): number {
 }
 
 /** Port and data dir: flags, then the spec's local target, then the defaults (4577, ~/.msf-local). */
-function runtimeFor(options: LocalOptions): LocalRuntime {
-  const spec = options.file || findSpecFile(process.cwd()) ? loadSpecFrom(options).spec.target : undefined;
+async function runtimeFor(options: LocalOptions): Promise<LocalRuntime> {
+  const { findSpecFile } = await import('../../spec/load.js');
+  const spec =
+    options.file || findSpecFile(process.cwd()) ? (await loadSpecFrom(options)).spec.target : undefined;
   const base = resolveTarget(
     {
       ...(spec?.kind === 'local' ? spec : { kind: 'local' as const }),
@@ -52,7 +53,7 @@ export function registerLocal(program: Command): void {
   ).action(async (_o, cmd: Command) => {
     const options = cmd.optsWithGlobals<LocalOptions>();
     await runCommand(options, async (host) => {
-      const status = await localUp(runtimeFor(options), host);
+      const status = await localUp(await runtimeFor(options), host);
       host.result(
         status.started
           ? ''
@@ -67,7 +68,7 @@ export function registerLocal(program: Command): void {
   ).action(async (_o, cmd: Command) => {
     const options = cmd.optsWithGlobals<LocalOptions>();
     await runCommand(options, async (host) => {
-      const result = await localDown(runtimeFor(options), host);
+      const result = await localDown(await runtimeFor(options), host);
       host.result(result.stopped ? '' : 'msf-local is not running.', result);
     });
   });
@@ -77,7 +78,7 @@ export function registerLocal(program: Command): void {
   ).action(async (_o, cmd: Command) => {
     const options = cmd.optsWithGlobals<LocalOptions>();
     await runCommand(options, async (host) => {
-      const status = await localStatus(runtimeFor(options));
+      const status = await localStatus(await runtimeFor(options));
       const s = host.style;
       const text = status.answering
         ? `${s.green('●')} msf-local answers on ${status.endpoint} — ${status.applications} application${status.applications === 1 ? '' : 's'}${status.pid ? `, PID ${status.pid} (started by msfctl)` : ' (not started by msfctl)'}\n  data: ${status.dataDir}\n  log:  ${status.logFile}`
