@@ -13,7 +13,7 @@ import { defineConfig } from 'vitest/config';
 const FLINK = '**/*.flink.test.ts';
 const BROWSER = '**/*.browser.test.ts';
 const INTEGRATION = [
-  'packages/msf-local/test/{control-plane,s3,cloudwatch,kinesis,rehearsal/sandbox,logs,identity,models}/**/*.test.ts',
+  'packages/msf-local/test/{control-plane,s3,cloudwatch,kinesis,rehearsal/sandbox,logs,identity,models,faults}/**/*.test.ts',
   'packages/msfctl/test/{integration,state}/**/*.test.ts',
 ];
 

@@ -4,14 +4,74 @@
  * few, print `msfctl status`, and say how to clean up. Needs Java 17 and Maven on the PATH.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateStreamCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
 import { kinesisClientFor, tailStream, type StockPrice } from '../examples/stock-prices/tail.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const spec = path.join('scripts', 'demo', 'msfctl.yaml');
-const endpoint = 'http://127.0.0.1:4577';
+const DEFAULT_PORT = 4577;
+
+/** True when nothing listens on 127.0.0.1:`port`. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** True when msf-local (an earlier demo's) answers on `port`: it is reused. */
+async function msfLocalAnswers(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'KinesisAnalytics_20180523.ListApplications',
+      },
+      body: '{}',
+      signal: AbortSignal.timeout(3_000),
+    });
+    return res.ok && 'ApplicationSummaries' in ((await res.json()) as object);
+  } catch {
+    return false;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The demo's spec and endpoint: port 4577 as the spec says, unless another program holds it; then a free port,
+ * in a copy of the spec beside it (so its relative paths still hold), and the demo says so.
+ */
+async function demoTarget(): Promise<{ spec: string; port: number }> {
+  const spec = path.join('scripts', 'demo', 'msfctl.yaml');
+  if ((await portFree(DEFAULT_PORT)) || (await msfLocalAnswers(DEFAULT_PORT)))
+    return { spec, port: DEFAULT_PORT };
+  const port = await freePort();
+  const copy = path.join('scripts', 'demo', `.msfctl.port-${port}.yaml`);
+  const text = readFileSync(path.join(root, spec), 'utf8').replace(/^(\s+port:) \d+$/m, `$1 ${port}`);
+  writeFileSync(path.join(root, copy), text);
+  process.stdout.write(
+    `Port ${DEFAULT_PORT} is taken by another program: msf-local will use port ${port} (spec ${copy}).\n`,
+  );
+  return { spec: copy, port };
+}
+
+const { spec, port } = await demoTarget();
+const endpoint = `http://127.0.0.1:${port}`;
 const stream = 'ExampleOutputStream';
 const msfctlBin = path.join(root, 'packages', 'msfctl', 'bin', 'msfctl.js');
 const say = (text: string) => process.stdout.write(`\n\x1b[1m▶ ${text}\x1b[0m\n`);

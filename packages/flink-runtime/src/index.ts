@@ -31,3 +31,4 @@ export {
   type PackagedManifest,
 } from './packaged-java.js';
 export { INSPECTOR_SOURCE_DIR, ensureInspector, type InspectorBuild } from './jar-inspector.js';
+export { childEnvironment } from './child-environment.js';

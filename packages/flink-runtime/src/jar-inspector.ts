@@ -4,6 +4,7 @@
  * directory and rename it into place; the first one wins. The properties agent is the one msf-local's cluster
  * JVMs load (preparePropertiesAgent), so both tools share one build of it.
  */
+import { childEnvironment } from './child-environment.js';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -110,7 +111,10 @@ async function buildOnce(
 
 function runMaven(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('mvn', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('mvn', args, {
+      env: childEnvironment(process.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-8000);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { childEnvironment } from './child-environment.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -175,7 +176,10 @@ async function listFiles(dir: string): Promise<string[]> {
 /** Runs Maven in batch mode; reports each downloaded jar and the outcome, and fails with Maven's errors. */
 function runMaven(command: string, args: string[], label: string, log: ProgressLog): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, ['-B', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, ['-B', ...args], {
+      env: childEnvironment(process.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const tail: string[] = [];
     let downloaded = 0;
     let pending = '';

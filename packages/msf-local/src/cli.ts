@@ -42,7 +42,18 @@ program
     integer,
     10_000,
   )
+  .option(
+    '--allow-origin <origin>',
+    'let web pages from this origin (e.g. http://localhost:3000) call msf-local; repeatable. Without it, ' +
+      'any request a browser marks with an Origin is refused',
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  )
   .option('--quiet', 'do not log requests')
+  .option(
+    '--background',
+    'keep running after the process that started it exits (msfctl local up); by default msf-local stops with its launcher',
+  )
   .action(async (options) => {
     if (!LOOPBACK.has(options.host)) {
       process.stderr.write(
@@ -58,6 +69,7 @@ program
       port: options.port,
       region: options.region,
       flink: { restartDelayMs: options.restartDelay },
+      allowOrigins: options.allowOrigin,
       onRequest: options.quiet
         ? undefined
         : (e) =>
@@ -77,6 +89,7 @@ program
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
+    if (!options.background) exitWithLauncher(() => void stop('its launcher exited'));
   });
 
 program
@@ -90,6 +103,23 @@ program
       process.stdout.write(`${prepared.spec.runtimeEnvironment}: ready\n`);
     }
   });
+
+/**
+ * `npx msf-local start` runs this process under npx (and a shell): killing npx leaves it behind, reparented, still
+ * holding the port. So it watches its parent, and stops — its Flink clusters and kinesis-local with it — as soon
+ * as the parent it was started by is gone (its parent PID changes). A process started by init (a service) has
+ * nothing to watch.
+ */
+function exitWithLauncher(stop: () => void): void {
+  const launcher = process.ppid;
+  if (launcher <= 1) return;
+  const watch = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(watch);
+    stop();
+  }, 500);
+  watch.unref();
+}
 
 function defaultDataDir(): string {
   return process.env.MSF_LOCAL_DATA_DIR ?? path.join(os.homedir(), '.msf-local');

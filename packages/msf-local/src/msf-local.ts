@@ -54,6 +54,8 @@ export interface MsfLocalOptions {
   metricsIntervalMs?: number;
   /** Extra environment / system properties for job JVMs, merged over msf-local's own. */
   jobEnvironment?: Partial<Pick<JobLaunch, 'environment' | 'systemProperties'>>;
+  /** Origins a browser may call msf-local from; requests with any other Origin are refused (403). */
+  allowOrigins?: readonly string[];
   onRequest?: (entry: RequestLogEntry) => void;
   log?: (message: string) => void;
 }
@@ -140,7 +142,10 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
       log,
     });
     built.controlPlane = controlPlane;
-    const proxy = new KinesisProxyService({ upstream: () => kinesisEndpoint?.url });
+    const proxy = new KinesisProxyService({
+      upstream: () => kinesisEndpoint?.url,
+      durable: kinesis ? () => kinesis.durable() : undefined,
+    });
     const server = new EdgeServer({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 4577,
@@ -156,6 +161,7 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
         stsService(sts),
         new S3Service(s3),
       ],
+      allowOrigins: options.allowOrigins,
       onRequest: options.onRequest,
     });
     const address = await server.listen();

@@ -5,6 +5,7 @@
 import { ServiceError } from '../control-plane/errors.js';
 import type { ServiceRequest, ServiceResponse } from '../server/service.js';
 import { header } from '../server/service.js';
+import { parseJsonSafely, UnsafeInputError } from './safe-input.js';
 import { serializationError } from './shape.js';
 
 export function operationOf(req: ServiceRequest, targetPrefix: string): string | undefined {
@@ -17,8 +18,9 @@ export function parseJsonBody(req: ServiceRequest): Record<string, unknown> {
   if (text === '') return {};
   let value: unknown;
   try {
-    value = JSON.parse(text);
-  } catch {
+    value = parseJsonSafely(text);
+  } catch (error) {
+    if (error instanceof UnsafeInputError) throw serializationError(error.message);
     throw serializationError(
       'Start of structure or map found where not expected, or the body is not valid JSON.',
     );

@@ -8,6 +8,7 @@ import { header } from '../server/service.js';
 import { jsonError, jsonResponse, operationOf, parseJsonBody } from './aws-json.js';
 import type { OperationHandlers, ServiceModel } from './model.js';
 import { notServed } from './model.js';
+import { ownEntry } from './safe-input.js';
 import { validate } from './shape.js';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -43,8 +44,8 @@ export async function serveJson<C>(
   const prefix = model.SERVICE.targetPrefix ?? '';
   try {
     const operation = operationOf(req, prefix) ?? '';
-    const handler = handlers[operation];
-    const shape = model.INPUTS[operation];
+    const handler = ownEntry(handlers, operation);
+    const shape = ownEntry(model.INPUTS, operation);
     if (!handler || !shape) {
       throw new ServiceError(
         'UnknownOperationException',

@@ -18,6 +18,7 @@ import {
   QueryProtocolError,
   queryResponseXml,
 } from './query-protocol.js';
+import { ownEntry } from './safe-input.js';
 import { validate } from './shape.js';
 
 /**
@@ -55,8 +56,8 @@ export async function serveQuery<C>(
   try {
     const { action, version, params } = parseQueryRequest(req);
     if (!action) throw new QueryProtocolError('MissingAction', 'Missing Action');
-    const handler = handlers[action];
-    const shape = model.INPUTS[action];
+    const handler = ownEntry(handlers, action);
+    const shape = ownEntry(model.INPUTS, action);
     const versionKnown = version === undefined || version === model.SERVICE.apiVersion;
     if (!handler || !shape || !versionKnown) {
       throw new QueryProtocolError(

@@ -4,6 +4,7 @@
  * as plain epoch seconds.
  */
 import { cbor, tag, tagSymbol } from '@smithy/core/cbor';
+import { assertSafeValue } from '../api/safe-input.js';
 
 export class CborError extends Error {}
 
@@ -15,6 +16,9 @@ export function decodeCbor(bytes: Uint8Array): unknown {
   } catch (error) {
     throw new CborError((error as Error).message);
   }
+  // The codec assigns map keys: a `__proto__` key became the prototype of the map it was in. Refused here
+  // (UnsafeInputError), before untag's copy would silently drop it.
+  assertSafeValue(value);
   return untag(value);
 }
 

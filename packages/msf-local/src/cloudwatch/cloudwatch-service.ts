@@ -6,6 +6,7 @@ import {
   type ServiceRequest,
   type ServiceResponse,
 } from '../server/service.js';
+import { parseJsonSafely, UnsafeInputError } from '../api/safe-input.js';
 import { XML_DECLARATION } from '../api/xml.js';
 import { CloudWatchError, cwErrors } from './errors.js';
 import type { MetricStore } from './metric-store.js';
@@ -132,6 +133,9 @@ export class CloudWatchService implements Service {
   }
 }
 
+/** Above any CloudWatch payload (PutMetricData: 1 MB); checked on the inflated body. */
+const MAX_DECOMPRESSED_BYTES = 8 * 1024 * 1024;
+
 function decodeBody(req: ServiceRequest): Buffer | CloudWatchError {
   const encodings = (header(req, 'content-encoding') ?? '')
     .split(',')
@@ -140,7 +144,8 @@ function decodeBody(req: ServiceRequest): Buffer | CloudWatchError {
   let body = req.body;
   try {
     for (const encoding of encodings.reverse()) {
-      if (encoding === 'gzip') body = gunzipSync(body);
+      // Bounded: a 2 KB gzip bomb would otherwise inflate to gigabytes in one synchronous call.
+      if (encoding === 'gzip') body = gunzipSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
       else
         return new CloudWatchError(
           'InvalidParameterValueException',
@@ -149,7 +154,15 @@ function decodeBody(req: ServiceRequest): Buffer | CloudWatchError {
           `Unsupported Content-Encoding ${encoding}`,
         );
     }
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return new CloudWatchError(
+        'RequestEntityTooLarge',
+        'RequestEntityTooLarge',
+        413,
+        `The request body inflates to more than ${MAX_DECOMPRESSED_BYTES} bytes.`,
+      );
+    }
     return serializationError('The request body is not valid gzip');
   }
   return body;
@@ -169,8 +182,9 @@ const JSON_PROTOCOL: RpcProtocol = {
   decode(body) {
     const text = body.toString('utf8').trim();
     try {
-      return text === '' ? {} : (JSON.parse(text) as unknown);
-    } catch {
+      return text === '' ? {} : parseJsonSafely(text);
+    } catch (error) {
+      if (error instanceof UnsafeInputError) throw serializationError(error.message);
       throw serializationError('Malformed JSON request body');
     }
   },
@@ -188,6 +202,7 @@ const CBOR_PROTOCOL: RpcProtocol = {
     try {
       return decodeCbor(body);
     } catch (error) {
+      if (error instanceof UnsafeInputError) throw serializationError(error.message);
       if (!(error instanceof CborError)) throw error;
       throw serializationError(`The request body is not valid CBOR: ${error.message}`);
     }

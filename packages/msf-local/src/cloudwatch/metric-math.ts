@@ -20,6 +20,10 @@ type Node =
   | { kind: 'binary'; op: '+' | '-' | '*' | '/'; left: Node; right: Node }
   | { kind: 'call'; name: string; args: Node[] };
 
+/** CloudWatch's limit on MetricDataQuery.Expression. */
+export const MAX_EXPRESSION_LENGTH = 2048;
+const MAX_NESTING = 100;
+
 export const SUPPORTED_FUNCTIONS = ['RATE', 'DIFF', 'ABS', 'FILL'];
 
 /** The query ids an expression refers to. */
@@ -146,6 +150,14 @@ function parse(expression: string, where: string): Node {
       `Error in expression ${where}: ${why} in ${JSON.stringify(expression)}.`,
     );
   };
+  // Parentheses and unary minus recurse: bounded, so no expression can overflow the stack.
+  let depth = 0;
+  const nested = <T>(parse: () => T): T => {
+    if (++depth > MAX_NESTING) fail(`nesting deeper than ${MAX_NESTING} levels`);
+    const node = parse();
+    depth--;
+    return node;
+  };
   const peek = () => tokens[i];
   const expect = (t: string) => {
     if (tokens[i] !== t) fail(`expected '${t}'`);
@@ -170,7 +182,7 @@ function parse(expression: string, where: string): Node {
   const unary = (): Node => {
     if (peek() === '-') {
       i++;
-      return { kind: 'neg', operand: unary() };
+      return { kind: 'neg', operand: nested(unary) };
     }
     return primary();
   };
@@ -178,7 +190,7 @@ function parse(expression: string, where: string): Node {
     const token = tokens[i++];
     if (token === undefined) return fail('unexpected end');
     if (token === '(') {
-      const node = sum();
+      const node = nested(sum);
       expect(')');
       return node;
     }
@@ -188,10 +200,10 @@ function parse(expression: string, where: string): Node {
       i++;
       const args: Node[] = [];
       if (peek() !== ')') {
-        args.push(sum());
+        args.push(nested(sum));
         while (peek() === ',') {
           i++;
-          args.push(sum());
+          args.push(nested(sum));
         }
       }
       expect(')');

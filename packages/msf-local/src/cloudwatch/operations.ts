@@ -1,6 +1,6 @@
 import { cwErrors } from './errors.js';
 import type { Dimension, MetricDatum, MetricStore } from './metric-store.js';
-import { evaluate, referencedIds, type Point } from './metric-math.js';
+import { evaluate, MAX_EXPRESSION_LENGTH, referencedIds, type Point } from './metric-math.js';
 import {
   alignStart,
   bucketize,
@@ -311,6 +311,11 @@ function readQuery(raw: unknown, n: number): DataQuery {
   const returnData = optionalBoolean(raw.ReturnData, `${where}.ReturnData`) ?? true;
   const label = optionalString(raw, 'Label', `${where}.Label`);
   if (expression !== undefined) {
+    if (expression.length > MAX_EXPRESSION_LENGTH) {
+      throw cwErrors.validation(
+        `1 validation error detected: Value at '${where}.Expression' failed to satisfy constraint: Member must have length less than or equal to ${MAX_EXPRESSION_LENGTH}`,
+      );
+    }
     return { kind: 'expression', id, label: label ?? id, returnData, where, expression };
   }
   const stat = raw.MetricStat;

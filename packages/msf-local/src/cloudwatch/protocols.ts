@@ -1,6 +1,7 @@
 import { el, escapeXml } from '../api/xml.js';
 import { cborTimestamp, encodeCbor } from './cbor.js';
-import type { CloudWatchError } from './errors.js';
+import { FORBIDDEN_KEYS } from '../api/safe-input.js';
+import { CloudWatchError } from './errors.js';
 import { OutputMap, type Input, type Output } from './operations.js';
 
 /**
@@ -20,10 +21,11 @@ const ERROR_NAMESPACE = 'com.amazonaws.cloudwatch#';
  * Every scalar stays a string; the operations convert.
  */
 export function parseQueryParams(params: URLSearchParams): Input {
-  const root: Input = {};
+  const root = Object.create(null) as Input;
   for (const [name, value] of params) {
     if (name === 'Action' || name === 'Version') continue;
     const segments = name.split('.');
+    if (segments.some((segment) => FORBIDDEN_KEYS.has(segment))) throw forbiddenParameter(name);
     let node: Record<string, unknown> | unknown[] = root;
     for (let i = 0; i < segments.length; i++) {
       const segment = segments[i]!;
@@ -38,7 +40,7 @@ export function parseQueryParams(params: URLSearchParams): Input {
         if (last) {
           list[index] = value;
         } else {
-          if (typeof list[index] !== 'object' || list[index] === null) list[index] = {};
+          if (typeof list[index] !== 'object' || list[index] === null) list[index] = Object.create(null);
           node = list[index] as Record<string, unknown>;
         }
         i += 2;
@@ -51,13 +53,22 @@ export function parseQueryParams(params: URLSearchParams): Input {
           container[segment] === null ||
           Array.isArray(container[segment])
         ) {
-          container[segment] = {};
+          container[segment] = Object.create(null);
         }
         node = container[segment] as Record<string, unknown>;
       }
     }
   }
   return compactLists(root) as Input;
+}
+
+function forbiddenParameter(name: string): CloudWatchError {
+  return new CloudWatchError(
+    'InvalidParameterValueException',
+    'InvalidParameterValue',
+    400,
+    `The parameter name ${name.slice(0, 100)} is not allowed.`,
+  );
 }
 
 function compactLists(value: unknown): unknown {
@@ -141,7 +152,7 @@ function writeDouble(value: number): string {
 
 /** `POST /service/GraniteServiceVersion20100801/operation/<Op>`: the operation, or undefined for another path. */
 export function cborOperation(rawPath: string): string | undefined {
-  const match = /^\/service\/GraniteServiceVersion20100801\/operation\/([A-Za-z]+)$/.exec(rawPath);
+  const match = /^\/service\/GraniteServiceVersion20100801\/operation\/([^/]+)$/.exec(rawPath);
   return match?.[1];
 }
 

@@ -20,6 +20,7 @@ import type {
   MonitoringInput,
   ParallelismInput,
 } from './configuration.js';
+import { KeyedMutex } from '../store/keyed-mutex.js';
 import type { ApplicationStore } from './application-store.js';
 import {
   codeValidation,
@@ -118,6 +119,12 @@ export interface ControlPlaneOptions extends JobSupervisorOptions {
   now?: () => number;
 }
 
+/** The lock key of an application ARN: its name, as the name-keyed write paths use. */
+function applicationNameOfArn(arn: string): string {
+  const slash = arn.indexOf(':application/');
+  return slash < 0 ? arn : arn.slice(slash + ':application/'.length);
+}
+
 /** Runtimes msf-local can create but not necessarily run; the job runtime decides what it can start. */
 const FLINK_RUNTIME = /^FLINK-\d+_\d+$/;
 const RETIRED_RUNTIMES = new Set(['FLINK-1_6', 'FLINK-1_8', 'FLINK-1_11']);
@@ -125,6 +132,11 @@ const MAX_USER_TAGS = 50;
 
 export class ControlPlane {
   private readonly apps = new Map<string, Application>();
+  /**
+   * Every write to an application runs under its name's lock, from its checks to its commit: a check made before an
+   * await (fetching inline code, a snapshot probe) still holds when the write lands.
+   */
+  private readonly writes = new KeyedMutex();
   readonly account: string;
   private readonly jobs: JobSupervisor;
   private readonly now: () => number;
@@ -178,74 +190,80 @@ export class ControlPlane {
   // ---------------------------------------------------------------- applications
 
   async createApplication(input: CreateApplicationInput, region: string): Promise<Application> {
-    if (!FLINK_RUNTIME.test(input.runtimeEnvironment) || input.mode === 'INTERACTIVE') {
-      throw unsupportedOperation(
-        `msf-local runs Apache Flink applications only; RuntimeEnvironment ${input.runtimeEnvironment}` +
-          (input.mode === 'INTERACTIVE' ? ' with ApplicationMode INTERACTIVE (Studio)' : '') +
-          ' is not supported.',
-      );
-    }
-    if (RETIRED_RUNTIMES.has(input.runtimeEnvironment)) {
-      throw invalidArgument(
-        `Runtime ${input.runtimeEnvironment} is no longer supported for new applications. Use a newer runtime.`,
-      );
-    }
-    checkModeOnCreate(input.snapshotMode, input.runtimeEnvironment);
-    if (this.apps.has(input.name)) {
-      throw resourceInUse(`Application ${input.name} already exists.`);
-    }
-    if (this.apps.size >= (this.options.applicationLimit ?? 100)) {
-      throw limitExceeded(`Cannot create application ${input.name}: the limit of applications was reached.`);
-    }
-    this.checkTags(input.tags ?? []);
-    const now = this.now();
-    const config: ApplicationConfig = {
-      description: input.description ?? '',
-      runtimeEnvironment: input.runtimeEnvironment,
-      serviceExecutionRole: input.serviceExecutionRole,
-      mode: input.mode ?? 'STREAMING',
-      checkpoint: checkpointFrom(input.checkpoint),
-      monitoring: monitoringFrom(input.monitoring),
-      parallelism: parallelismFrom(input.parallelism),
-      ...(input.propertyGroups ? { propertyGroups: structuredClone(input.propertyGroups) } : {}),
-      snapshotsEnabled: input.snapshotsEnabled ?? true,
-      systemRollbackEnabled: input.systemRollbackEnabled ?? false,
-      vpcConfigurations: (input.vpcConfigurations ?? []).map((v, i) => ({
-        id: `${i + 1}.1`,
-        vpcId: `vpc-${newResourceId().slice(0, 8)}`,
-        subnetIds: [...v.subnetIds],
-        securityGroupIds: [...v.securityGroupIds],
-      })),
-      loggingOptions: (input.loggingOptions ?? []).map((l, i) => ({
-        id: `${i + 1}.1`,
-        logStreamArn: l.logStreamArn,
-        roleArn: input.serviceExecutionRole,
-      })),
-      ...(input.encryption ? { encryption: { ...input.encryption } } : {}),
-      ...(input.snapshotMode ? { snapshotMode: input.snapshotMode } : {}),
-    };
-    config.code = await this.codeConfig(input.code, undefined, input.runtimeEnvironment);
-    if (!config.code) delete config.code;
-    this.checkScale(config);
-    const createdAt = Math.floor(now / 1000) * 1000;
-    const app: Application = {
-      name: input.name,
-      arn: `arn:aws:kinesisanalytics:${region}:${this.account}:application/${input.name}`,
-      region,
-      createdAt,
-      lastUpdatedAt: createdAt,
-      status: 'READY',
-      currentVersionId: 1,
-      versions: [{ id: 1, createdAt: now, config, status: 'READY', conditionalToken: newConditionalToken() }],
-      operations: [],
-      snapshots: [],
-      tags: (input.tags ?? []).map((t) => ({ ...t })),
-      maintenanceWindowStart: defaultMaintenanceWindowStart(region),
-      snapshotSequence: 0,
-    };
-    this.apps.set(app.name, app);
-    await this.persist(app);
-    return app;
+    return this.writes.run(input.name, async () => {
+      if (!FLINK_RUNTIME.test(input.runtimeEnvironment) || input.mode === 'INTERACTIVE') {
+        throw unsupportedOperation(
+          `msf-local runs Apache Flink applications only; RuntimeEnvironment ${input.runtimeEnvironment}` +
+            (input.mode === 'INTERACTIVE' ? ' with ApplicationMode INTERACTIVE (Studio)' : '') +
+            ' is not supported.',
+        );
+      }
+      if (RETIRED_RUNTIMES.has(input.runtimeEnvironment)) {
+        throw invalidArgument(
+          `Runtime ${input.runtimeEnvironment} is no longer supported for new applications. Use a newer runtime.`,
+        );
+      }
+      checkModeOnCreate(input.snapshotMode, input.runtimeEnvironment);
+      if (this.apps.has(input.name)) {
+        throw resourceInUse(`Application ${input.name} already exists.`);
+      }
+      if (this.apps.size >= (this.options.applicationLimit ?? 100)) {
+        throw limitExceeded(
+          `Cannot create application ${input.name}: the limit of applications was reached.`,
+        );
+      }
+      this.checkTags(input.tags ?? []);
+      const now = this.now();
+      const config: ApplicationConfig = {
+        description: input.description ?? '',
+        runtimeEnvironment: input.runtimeEnvironment,
+        serviceExecutionRole: input.serviceExecutionRole,
+        mode: input.mode ?? 'STREAMING',
+        checkpoint: checkpointFrom(input.checkpoint),
+        monitoring: monitoringFrom(input.monitoring),
+        parallelism: parallelismFrom(input.parallelism),
+        ...(input.propertyGroups ? { propertyGroups: structuredClone(input.propertyGroups) } : {}),
+        snapshotsEnabled: input.snapshotsEnabled ?? true,
+        systemRollbackEnabled: input.systemRollbackEnabled ?? false,
+        vpcConfigurations: (input.vpcConfigurations ?? []).map((v, i) => ({
+          id: `${i + 1}.1`,
+          vpcId: `vpc-${newResourceId().slice(0, 8)}`,
+          subnetIds: [...v.subnetIds],
+          securityGroupIds: [...v.securityGroupIds],
+        })),
+        loggingOptions: (input.loggingOptions ?? []).map((l, i) => ({
+          id: `${i + 1}.1`,
+          logStreamArn: l.logStreamArn,
+          roleArn: input.serviceExecutionRole,
+        })),
+        ...(input.encryption ? { encryption: { ...input.encryption } } : {}),
+        ...(input.snapshotMode ? { snapshotMode: input.snapshotMode } : {}),
+      };
+      config.code = await this.codeConfig(input.code, undefined, input.runtimeEnvironment);
+      if (!config.code) delete config.code;
+      this.checkScale(config);
+      const createdAt = Math.floor(now / 1000) * 1000;
+      const app: Application = {
+        name: input.name,
+        arn: `arn:aws:kinesisanalytics:${region}:${this.account}:application/${input.name}`,
+        region,
+        createdAt,
+        lastUpdatedAt: createdAt,
+        status: 'READY',
+        currentVersionId: 1,
+        versions: [
+          { id: 1, createdAt: now, config, status: 'READY', conditionalToken: newConditionalToken() },
+        ],
+        operations: [],
+        snapshots: [],
+        tags: (input.tags ?? []).map((t) => ({ ...t })),
+        maintenanceWindowStart: defaultMaintenanceWindowStart(region),
+        snapshotSequence: 0,
+      };
+      this.apps.set(app.name, app);
+      await this.persist(app);
+      return app;
+    });
   }
 
   describeApplication(name: string): Application {
@@ -269,156 +287,172 @@ export class ControlPlane {
     update: ConfigUpdate,
     runUpdate?: RunInput,
   ): Promise<{ app: Application; operationId: string }> {
-    const app = this.describeApplication(name);
-    this.checkGuard(app, guard, true);
-    assertAllowed('UpdateApplication', app);
-    const running = app.status === 'RUNNING';
-    const previous = currentVersion(app);
-    if (update.runtimeEnvironment && !FLINK_RUNTIME.test(update.runtimeEnvironment)) {
-      throw invalidArgument(
-        `Cannot change the runtime of a Flink application to ${update.runtimeEnvironment}.`,
-      );
-    }
-    checkModeUpdate(previous.config, update);
-    for (const vpc of update.vpcUpdates ?? []) {
-      if (!previous.config.vpcConfigurations.some((v) => v.id === vpc.id)) {
-        throw resourceNotFound(`VPC configuration ${vpc.id} does not exist in application ${name}`);
-      }
-    }
-    for (const logging of update.loggingUpdates ?? []) {
-      if (!previous.config.loggingOptions.some((l) => l.id === logging.id)) {
-        throw resourceNotFound(
-          `CloudWatch logging option ${logging.id} does not exist in application ${name}`,
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      this.checkGuard(app, guard, true);
+      assertAllowed('UpdateApplication', app);
+      const running = app.status === 'RUNNING';
+      const previous = currentVersion(app);
+      if (update.runtimeEnvironment && !FLINK_RUNTIME.test(update.runtimeEnvironment)) {
+        throw invalidArgument(
+          `Cannot change the runtime of a Flink application to ${update.runtimeEnvironment}.`,
         );
       }
-    }
-    const runtime = update.runtimeEnvironment ?? previous.config.runtimeEnvironment;
-    const code = update.code ? await this.codeConfig(update.code, previous.config.code, runtime) : undefined;
-    const config = applyUpdate(previous.config, { ...update, code: undefined }, undefined);
-    if (code) config.code = code;
-    this.checkScale(config);
-    const run = runUpdate ? this.runConfigFrom(runUpdate, app, false, isEnhanced(config)) : undefined;
-    if (running && config.snapshotsEnabled) await this.jobs.assertSnapshotPossible(app);
-    if (running && run) this.checkRestoreTarget(app, run, config.runtimeEnvironment);
+      checkModeUpdate(previous.config, update);
+      for (const vpc of update.vpcUpdates ?? []) {
+        if (!previous.config.vpcConfigurations.some((v) => v.id === vpc.id)) {
+          throw resourceNotFound(`VPC configuration ${vpc.id} does not exist in application ${name}`);
+        }
+      }
+      for (const logging of update.loggingUpdates ?? []) {
+        if (!previous.config.loggingOptions.some((l) => l.id === logging.id)) {
+          throw resourceNotFound(
+            `CloudWatch logging option ${logging.id} does not exist in application ${name}`,
+          );
+        }
+      }
+      const runtime = update.runtimeEnvironment ?? previous.config.runtimeEnvironment;
+      const code = update.code
+        ? await this.codeConfig(update.code, previous.config.code, runtime)
+        : undefined;
+      const config = applyUpdate(previous.config, { ...update, code: undefined }, undefined);
+      if (code) config.code = code;
+      this.checkScale(config);
+      const run = runUpdate ? this.runConfigFrom(runUpdate, app, false, isEnhanced(config)) : undefined;
+      if (running && config.snapshotsEnabled) await this.jobs.assertSnapshotPossible(app);
+      if (running && run) this.checkRestoreTarget(app, run, config.runtimeEnvironment);
 
-    const version = addVersion(app, config, { updatedFrom: previous.id }, this.now());
-    const operation = addOperation(app, 'UpdateApplication', this.now(), {
-      from: previous.id,
-      to: version.id,
+      const version = addVersion(app, config, { updatedFrom: previous.id }, this.now());
+      const operation = addOperation(app, 'UpdateApplication', this.now(), {
+        from: previous.id,
+        to: version.id,
+      });
+      app.status = 'UPDATING';
+      await this.persist(app);
+      if (running) {
+        this.jobs.restartForUpdate(app, operation, previous, version, run ?? this.defaultRestartRun(app));
+      } else {
+        this.jobs.completeConfigurationChange(app, operation, 'READY');
+      }
+      return { app, operationId: operation.id };
     });
-    app.status = 'UPDATING';
-    await this.persist(app);
-    if (running) {
-      this.jobs.restartForUpdate(app, operation, previous, version, run ?? this.defaultRestartRun(app));
-    } else {
-      this.jobs.completeConfigurationChange(app, operation, 'READY');
-    }
-    return { app, operationId: operation.id };
   }
 
   async startApplication(name: string, run?: RunInput): Promise<string> {
-    const app = this.describeApplication(name);
-    assertAllowed('StartApplication', app);
-    const version = currentVersion(app);
-    if (!version.config.code) {
-      throw noCodeError(name);
-    }
-    const runConfig = this.runConfigFrom(run ?? {}, app, true, isEnhanced(version.config));
-    this.checkRestoreTarget(app, runConfig, version.config.runtimeEnvironment);
-    app.runConfig = runConfig;
-    const operation = addOperation(app, 'StartApplication', this.now());
-    app.status = 'STARTING';
-    await this.persist(app);
-    this.jobs.start(app, operation, runConfig);
-    return operation.id;
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      assertAllowed('StartApplication', app);
+      const version = currentVersion(app);
+      if (!version.config.code) {
+        throw noCodeError(name);
+      }
+      const runConfig = this.runConfigFrom(run ?? {}, app, true, isEnhanced(version.config));
+      this.checkRestoreTarget(app, runConfig, version.config.runtimeEnvironment);
+      app.runConfig = runConfig;
+      const operation = addOperation(app, 'StartApplication', this.now());
+      app.status = 'STARTING';
+      await this.persist(app);
+      this.jobs.start(app, operation, runConfig);
+      return operation.id;
+    });
   }
 
   async stopApplication(name: string, force: boolean): Promise<string> {
-    const app = this.describeApplication(name);
-    if (force) {
-      assertAllowed('ForceStopApplication', app);
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      if (force) {
+        assertAllowed('ForceStopApplication', app);
+        const operation = addOperation(app, 'StopApplication', this.now());
+        await this.jobs.forceStop(app, operation);
+        return operation.id;
+      }
+      assertAllowed('StopApplication', app);
+      if (currentVersion(app).config.snapshotsEnabled) await this.jobs.assertSnapshotPossible(app);
       const operation = addOperation(app, 'StopApplication', this.now());
-      await this.jobs.forceStop(app, operation);
+      app.status = 'STOPPING';
+      await this.persist(app);
+      this.jobs.stop(app, operation);
       return operation.id;
-    }
-    assertAllowed('StopApplication', app);
-    if (currentVersion(app).config.snapshotsEnabled) await this.jobs.assertSnapshotPossible(app);
-    const operation = addOperation(app, 'StopApplication', this.now());
-    app.status = 'STOPPING';
-    await this.persist(app);
-    this.jobs.stop(app, operation);
-    return operation.id;
+    });
   }
 
   async rollbackApplication(
     name: string,
     currentApplicationVersionId: number,
   ): Promise<{ app: Application; operationId: string }> {
-    const app = this.describeApplication(name);
-    this.checkGuard(app, { currentApplicationVersionId }, true);
-    assertAllowed('RollbackApplication', app);
-    const current = currentVersion(app);
-    const target =
-      current.updatedFrom !== undefined ? app.versions.find((v) => v.id === current.updatedFrom) : undefined;
-    if (!target) {
-      throw unsupportedOperation(
-        `Application ${name} cannot be rolled back: version ${current.id} has no previous version.`,
-      );
-    }
-    checkRollbackMode(name, current, target);
-    if (!this.hasRestorableSnapshot(app, target)) {
-      throw unsupportedOperation(
-        `Application ${name} cannot be rolled back because it has no snapshots. A rollback restores the ` +
-          `application's state from its latest successful snapshot.`,
-      );
-    }
-    const operation = addOperation(app, 'RollbackApplication', this.now());
-    const version = addRollbackVersion(app, current, target, this.now());
-    operation.versionChange = { from: current.id, to: version.id };
-    app.status = 'ROLLING_BACK';
-    await this.jobs.abandonInFlight(app, operation);
-    await this.persist(app);
-    this.jobs.rollback(app, operation, version);
-    return { app, operationId: operation.id };
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      this.checkGuard(app, { currentApplicationVersionId }, true);
+      assertAllowed('RollbackApplication', app);
+      const current = currentVersion(app);
+      const target =
+        current.updatedFrom !== undefined
+          ? app.versions.find((v) => v.id === current.updatedFrom)
+          : undefined;
+      if (!target) {
+        throw unsupportedOperation(
+          `Application ${name} cannot be rolled back: version ${current.id} has no previous version.`,
+        );
+      }
+      checkRollbackMode(name, current, target);
+      if (!this.hasRestorableSnapshot(app, target)) {
+        throw unsupportedOperation(
+          `Application ${name} cannot be rolled back because it has no snapshots. A rollback restores the ` +
+            `application's state from its latest successful snapshot.`,
+        );
+      }
+      const operation = addOperation(app, 'RollbackApplication', this.now());
+      const version = addRollbackVersion(app, current, target, this.now());
+      operation.versionChange = { from: current.id, to: version.id };
+      app.status = 'ROLLING_BACK';
+      await this.jobs.abandonInFlight(app, operation);
+      await this.persist(app);
+      this.jobs.rollback(app, operation, version);
+      return { app, operationId: operation.id };
+    });
   }
 
   async deleteApplication(name: string, createTimestampMs: number): Promise<void> {
-    const app = this.describeApplication(name);
-    if (Math.floor(createTimestampMs / 1000) !== Math.floor(app.createdAt / 1000)) {
-      throw invalidArgument(
-        `CreateTimestamp ${new Date(createTimestampMs).toISOString()} does not match the creation time of ` +
-          `application ${name}.`,
-      );
-    }
-    assertAllowed('DeleteApplication', app);
-    app.status = 'DELETING';
-    await this.persist(app);
-    this.jobs.delete(app);
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      if (Math.floor(createTimestampMs / 1000) !== Math.floor(app.createdAt / 1000)) {
+        throw invalidArgument(
+          `CreateTimestamp ${new Date(createTimestampMs).toISOString()} does not match the creation time of ` +
+            `application ${name}.`,
+        );
+      }
+      assertAllowed('DeleteApplication', app);
+      app.status = 'DELETING';
+      await this.persist(app);
+      this.jobs.delete(app);
+    });
   }
 
   // ---------------------------------------------------------------- snapshots
 
   async createSnapshot(name: string, snapshotName: string): Promise<void> {
-    const app = this.describeApplication(name);
-    const config = currentVersion(app).config;
-    checkLegacySnapshotOperation(name, config, 'CreateApplicationSnapshot');
-    if (!config.snapshotsEnabled) {
-      throw snapshotsDisabledError(name);
-    }
-    assertAllowed('CreateApplicationSnapshot', app);
-    if (app.snapshots.some((s) => s.name === snapshotName)) {
-      throw resourceInUse(`Snapshot ${snapshotName} already exists for application ${name}.`);
-    }
-    if (app.snapshots.length >= (this.options.snapshotLimit ?? 1000)) {
-      throw limitExceeded(
-        `Application ${name} has reached the limit of ${this.options.snapshotLimit ?? 1000} snapshots. ` +
-          `Delete snapshots you no longer need and retry.`,
-      );
-    }
-    await this.jobs.assertSnapshotPossible(app);
-    const snapshot = this.jobs.newSnapshot(app, snapshotName);
-    await this.persist(app);
-    this.jobs.takeSnapshot(app, snapshot);
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      const config = currentVersion(app).config;
+      checkLegacySnapshotOperation(name, config, 'CreateApplicationSnapshot');
+      if (!config.snapshotsEnabled) {
+        throw snapshotsDisabledError(name);
+      }
+      assertAllowed('CreateApplicationSnapshot', app);
+      if (app.snapshots.some((s) => s.name === snapshotName)) {
+        throw resourceInUse(`Snapshot ${snapshotName} already exists for application ${name}.`);
+      }
+      if (app.snapshots.length >= (this.options.snapshotLimit ?? 1000)) {
+        throw limitExceeded(
+          `Application ${name} has reached the limit of ${this.options.snapshotLimit ?? 1000} snapshots. ` +
+            `Delete snapshots you no longer need and retry.`,
+        );
+      }
+      await this.jobs.assertSnapshotPossible(app);
+      const snapshot = this.jobs.newSnapshot(app, snapshotName);
+      await this.persist(app);
+      this.jobs.takeSnapshot(app, snapshot);
+    });
   }
 
   listSnapshots(name: string): Snapshot[] {
@@ -434,19 +468,21 @@ export class ControlPlane {
   }
 
   async deleteSnapshot(name: string, snapshotName: string, creationTimestampMs: number): Promise<void> {
-    const app = this.describeApplication(name);
-    const snapshot = this.describeSnapshot(name, snapshotName);
-    if (Math.floor(creationTimestampMs / 1000) !== Math.floor(snapshot.createdAt / 1000)) {
-      throw invalidArgument(
-        `SnapshotCreationTimestamp does not match the creation time of snapshot ${snapshotName}.`,
-      );
-    }
-    if (snapshot.status === 'CREATING' || snapshot.status === 'DELETING') {
-      throw resourceInUse(`Snapshot ${snapshotName} is ${snapshot.status} and cannot be deleted now.`);
-    }
-    snapshot.status = 'DELETING';
-    await this.persist(app);
-    this.jobs.deleteSnapshot(app, snapshot);
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      const snapshot = this.describeSnapshot(name, snapshotName);
+      if (Math.floor(creationTimestampMs / 1000) !== Math.floor(snapshot.createdAt / 1000)) {
+        throw invalidArgument(
+          `SnapshotCreationTimestamp does not match the creation time of snapshot ${snapshotName}.`,
+        );
+      }
+      if (snapshot.status === 'CREATING' || snapshot.status === 'DELETING') {
+        throw resourceInUse(`Snapshot ${snapshotName} is ${snapshot.status} and cannot be deleted now.`);
+      }
+      snapshot.status = 'DELETING';
+      await this.persist(app);
+      this.jobs.deleteSnapshot(app, snapshot);
+    });
   }
 
   // ---------------------------------------------------------------- versions and operations
@@ -483,34 +519,40 @@ export class ControlPlane {
   }
 
   async tagResource(arn: string, tags: { key: string; value: string }[]): Promise<void> {
-    if (snapshotNameOf(arn) !== undefined) return this.enhancedSnapshots.tag(arn, tags);
-    const app = this.byArn(arn);
-    const merged = [...app.tags];
-    for (const tag of tags) {
-      const existing = merged.find((t) => t.key === tag.key);
-      if (existing) existing.value = tag.value;
-      else merged.push({ ...tag });
-    }
-    this.checkTags(merged);
-    app.tags = merged;
-    await this.persist(app);
+    return this.writes.run(applicationNameOfArn(arn), async () => {
+      if (snapshotNameOf(arn) !== undefined) return this.enhancedSnapshots.tag(arn, tags);
+      const app = this.byArn(arn);
+      const merged = [...app.tags];
+      for (const tag of tags) {
+        const existing = merged.find((t) => t.key === tag.key);
+        if (existing) existing.value = tag.value;
+        else merged.push({ ...tag });
+      }
+      this.checkTags(merged);
+      app.tags = merged;
+      await this.persist(app);
+    });
   }
 
   async untagResource(arn: string, keys: string[]): Promise<void> {
-    if (snapshotNameOf(arn) !== undefined) return this.enhancedSnapshots.untag(arn, keys);
-    const app = this.byArn(arn);
-    app.tags = app.tags.filter((t) => !keys.includes(t.key));
-    await this.persist(app);
+    return this.writes.run(applicationNameOfArn(arn), async () => {
+      if (snapshotNameOf(arn) !== undefined) return this.enhancedSnapshots.untag(arn, keys);
+      const app = this.byArn(arn);
+      app.tags = app.tags.filter((t) => !keys.includes(t.key));
+      await this.persist(app);
+    });
   }
 
   // ---------------------------------------------------------------- other configuration
 
   async updateMaintenanceWindow(name: string, start: string): Promise<Application> {
-    const app = this.describeApplication(name);
-    assertAllowed('UpdateApplicationMaintenanceConfiguration', app);
-    app.maintenanceWindowStart = start;
-    await this.persist(app);
-    return app;
+    return this.writes.run(name, async () => {
+      const app = this.describeApplication(name);
+      assertAllowed('UpdateApplicationMaintenanceConfiguration', app);
+      app.maintenanceWindowStart = start;
+      await this.persist(app);
+      return app;
+    });
   }
 
   maintenanceWindow(app: Application): { start: string; end: string } {
@@ -522,12 +564,14 @@ export class ControlPlane {
     guard: VersionGuard,
     logStreamArn: string,
   ): Promise<{ app: Application; operationId: string }> {
-    return this.changeResources('AddApplicationCloudWatchLoggingOption', name, guard, (config) => {
-      if (config.loggingOptions.some((l) => l.logStreamArn === logStreamArn)) {
-        throw invalidArgument(`Log stream ${logStreamArn} is already attached to application ${name}.`);
-      }
-      const id = nextSubResourceId(config.loggingOptions.map((l) => l.id));
-      config.loggingOptions.push({ id, logStreamArn, roleArn: config.serviceExecutionRole });
+    return this.writes.run(name, async () => {
+      return this.changeResources('AddApplicationCloudWatchLoggingOption', name, guard, (config) => {
+        if (config.loggingOptions.some((l) => l.logStreamArn === logStreamArn)) {
+          throw invalidArgument(`Log stream ${logStreamArn} is already attached to application ${name}.`);
+        }
+        const id = nextSubResourceId(config.loggingOptions.map((l) => l.id));
+        config.loggingOptions.push({ id, logStreamArn, roleArn: config.serviceExecutionRole });
+      });
     });
   }
 
@@ -536,10 +580,12 @@ export class ControlPlane {
     guard: VersionGuard,
     optionId: string,
   ): Promise<{ app: Application; operationId: string }> {
-    return this.changeResources('DeleteApplicationCloudWatchLoggingOption', name, guard, (config) => {
-      const index = config.loggingOptions.findIndex((l) => l.id === optionId);
-      if (index < 0) throw resourceNotFound(`CloudWatch logging option ${optionId} does not exist`);
-      config.loggingOptions.splice(index, 1);
+    return this.writes.run(name, async () => {
+      return this.changeResources('DeleteApplicationCloudWatchLoggingOption', name, guard, (config) => {
+        const index = config.loggingOptions.findIndex((l) => l.id === optionId);
+        if (index < 0) throw resourceNotFound(`CloudWatch logging option ${optionId} does not exist`);
+        config.loggingOptions.splice(index, 1);
+      });
     });
   }
 
@@ -548,12 +594,14 @@ export class ControlPlane {
     guard: VersionGuard,
     vpc: { subnetIds: string[]; securityGroupIds: string[] },
   ): Promise<{ app: Application; operationId: string }> {
-    return this.changeResources('AddApplicationVpcConfiguration', name, guard, (config) => {
-      config.vpcConfigurations.push({
-        id: nextSubResourceId(config.vpcConfigurations.map((v) => v.id)),
-        vpcId: `vpc-${newResourceId().slice(0, 8)}`,
-        subnetIds: [...vpc.subnetIds],
-        securityGroupIds: [...vpc.securityGroupIds],
+    return this.writes.run(name, async () => {
+      return this.changeResources('AddApplicationVpcConfiguration', name, guard, (config) => {
+        config.vpcConfigurations.push({
+          id: nextSubResourceId(config.vpcConfigurations.map((v) => v.id)),
+          vpcId: `vpc-${newResourceId().slice(0, 8)}`,
+          subnetIds: [...vpc.subnetIds],
+          securityGroupIds: [...vpc.securityGroupIds],
+        });
       });
     });
   }
@@ -563,10 +611,12 @@ export class ControlPlane {
     guard: VersionGuard,
     vpcId: string,
   ): Promise<{ app: Application; operationId: string }> {
-    return this.changeResources('DeleteApplicationVpcConfiguration', name, guard, (config) => {
-      const index = config.vpcConfigurations.findIndex((v) => v.id === vpcId);
-      if (index < 0) throw resourceNotFound(`VPC configuration ${vpcId} does not exist`);
-      config.vpcConfigurations.splice(index, 1);
+    return this.writes.run(name, async () => {
+      return this.changeResources('DeleteApplicationVpcConfiguration', name, guard, (config) => {
+        const index = config.vpcConfigurations.findIndex((v) => v.id === vpcId);
+        if (index < 0) throw resourceNotFound(`VPC configuration ${vpcId} does not exist`);
+        config.vpcConfigurations.splice(index, 1);
+      });
     });
   }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { childEnvironment } from 'msf-flink-runtime';
 
 import { logAppenderConfig, type LogIntake } from './log-appender.js';
 import type { PreparedRuntime } from './runtime-cache.js';
@@ -133,7 +134,7 @@ export class FlinkHostProcess {
     );
     const child = spawn(spec.javaCommand, args, {
       cwd: spec.confDir,
-      env: { ...(spec.baseEnvironment ?? process.env), ...spec.environment },
+      env: childEnvironment(spec.baseEnvironment ?? process.env, spec.environment),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const exitState: { info?: { code: number | null; signal: NodeJS.Signals | null } } = {};

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { childEnvironment } from 'msf-flink-runtime';
 import { writeFileAtomic } from '../store/atomic-file.js';
 
 /**
@@ -158,6 +159,16 @@ export class KinesisLocal {
     }
   }
 
+  /**
+   * Resolves once everything kinesis-local had acknowledged before this call is in its data file: two more
+   * completed writes (the first may have begun before the acknowledgement). Immediately for a scratch instance.
+   */
+  async durable(): Promise<void> {
+    const exited = this.exited;
+    if (this.options.persist === false || !exited) return;
+    await this.persistsAfterNow(2, 2 * this.persistInterval() + 10_000, exited);
+  }
+
   private persistInterval(): number {
     return this.options.persistIntervalMs ?? 500;
   }
@@ -195,7 +206,7 @@ export class KinesisLocal {
         {
           cwd: this.options.dataDir,
           // Only what it needs: an inherited NODE_OPTIONS (tsx, vitest) or AWS_* would change how it runs.
-          env: {
+          env: childEnvironment({
             PATH: process.env.PATH ?? '/usr/bin:/bin',
             KINESIS_MOCK_CERT_PATH: KINESIS_LOCAL_CERT,
             KINESIS_MOCK_PLAIN_PORT: String(port),
@@ -212,7 +223,7 @@ export class KinesisLocal {
             AWS_ACCOUNT_ID: this.options.accountId ?? '000000000000',
             ...transitionDurations(this.options.transitionMs ?? 500),
             LOG_LEVEL: 'WARN',
-          },
+          }),
           // The IPC channel lets the preload notice msf-local's death and shut kinesis-local down.
           stdio: ['ignore', logFd, logFd, 'ipc'],
         },

@@ -28,7 +28,15 @@ const HOP_BY_HOP = new Set([
 export interface KinesisProxyOptions {
   /** kinesis-local's plain-HTTP URL right now, or undefined while it is not running. */
   upstream: () => string | undefined;
+  /**
+   * Resolves once what kinesis-local acknowledged so far is on disk (KinesisLocal.durable). A successful write is
+   * answered only then, so an acknowledged record survives kill -9 of msf-local and kinesis-local together.
+   */
+  durable?: () => Promise<void>;
 }
+
+/** Operations that only read: answered at once. Every other one changes data and is answered once durable. */
+const READ_ONLY = /^(Describe|List|Get)|^SubscribeToShard$/;
 
 export class KinesisProxyService implements Service {
   readonly name = 'kinesis';
@@ -78,7 +86,9 @@ export class KinesisProxyService implements Service {
               resolve(reshapedError(status, res));
               return;
             }
-            resolve({ status, headers: responseHeaders, body: res });
+            const answer: ServiceResponse = { status, headers: responseHeaders, body: res };
+            if (status >= 300 || READ_ONLY.test(operation) || !this.options.durable) resolve(answer);
+            else resolve(this.options.durable().then(() => answer));
           },
         );
         forwarded.on('socket', guardSocket);

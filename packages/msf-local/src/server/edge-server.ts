@@ -4,6 +4,9 @@ import http2 from 'node:http2';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { bodyLimitFor, BodyTooLargeError, type BodyLimits } from './body-limits.js';
+import { BrowserGuard } from './browser-guard.js';
+import { edgeError } from './edge-errors.js';
 import { routeByProtocol } from './protocol-router.js';
 import type { Service, ServiceRequest, ServiceResponse } from './service.js';
 import { signingService } from './service.js';
@@ -13,6 +16,10 @@ export interface EdgeServerOptions {
   host: string;
   port: number;
   services: Service[];
+  /** Origins a browser may call from (`--allow-origin`); any other Origin is refused (browser-guard.ts). */
+  allowOrigins?: readonly string[];
+  /** Body ceilings per API (body-limits.ts); defaults above what each model allows. */
+  bodyLimits?: BodyLimits;
   /** Called once per answered request (for the request log). */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -39,8 +46,11 @@ type EdgeResponse = http.ServerResponse | http2.Http2ServerResponse;
 export class EdgeServer {
   private server?: net.Server;
   private readonly sockets = new Set<Socket>();
+  private readonly guard: BrowserGuard;
 
-  constructor(private readonly options: EdgeServerOptions) {}
+  constructor(private readonly options: EdgeServerOptions) {
+    this.guard = new BrowserGuard({ boundHost: options.host, allowOrigins: options.allowOrigins });
+  }
 
   async listen(): Promise<{ host: string; port: number; url: string }> {
     // A request that fails after its answer began (the client went away) costs only its own connection.
@@ -91,11 +101,15 @@ export class EdgeServer {
     let serviceName = 'unknown';
     let response: ServiceResponse;
     let request: ServiceRequest | undefined;
+    let corsHeaders: Record<string, string> = {};
     let body: Buffer;
+    let tooLarge: BodyTooLargeError | undefined;
     try {
-      body = await readBody(req);
-    } catch {
-      return; // the client reset or abandoned its request: there is nobody to answer
+      body = await readBody(req, bodyLimitFor(req.headers, this.options.bodyLimits));
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) return; // the client reset or abandoned its request
+      tooLarge = error;
+      body = Buffer.alloc(0);
     }
     try {
       // Split by hand: URL parsing would resolve '.' and '..' segments, and those are legal in S3 keys.
@@ -109,8 +123,34 @@ export class EdgeServer {
         body,
         requestId,
       };
-      const service = this.options.services.find((s) => s.accepts(request as ServiceRequest));
-      if (service) {
+      const verdict = this.guard.check(request);
+      const preflight = verdict.allowed ? BrowserGuard.preflightHeaders(request) : undefined;
+      if (verdict.allowed) corsHeaders = verdict.corsHeaders;
+      const service = verdict.allowed
+        ? this.options.services.find((s) => s.accepts(request as ServiceRequest))
+        : undefined;
+      if (!verdict.allowed) {
+        serviceName = 'refused(browser)';
+        response = edgeError(
+          request,
+          403,
+          { json: 'AccessDeniedException', xml: 'AccessDenied' },
+          verdict.message,
+        );
+      } else if (tooLarge) {
+        serviceName = service ? `${service.name}(too large)` : 'refused(size)';
+        response = edgeError(
+          request,
+          413,
+          { json: 'RequestEntityTooLargeException', xml: 'EntityTooLarge' },
+          tooLarge.message,
+        );
+        // The rest of the body is never read: the connection ends with this answer.
+        if (req.httpVersionMajor < 2) response.headers = { ...response.headers, connection: 'close' };
+      } else if (preflight && Object.keys(corsHeaders).length > 0) {
+        serviceName = 'cors-preflight';
+        response = { status: 204, headers: preflight };
+      } else if (service) {
         serviceName = service.name;
         response = await service.handle(request);
       } else {
@@ -130,7 +170,11 @@ export class EdgeServer {
     }
     // x-amzn-RequestId is what the JSON and query APIs answer with; S3 adds its own x-amz-request-id. A proxied
     // answer (Kinesis) brings its upstream's id, which then replaces this one rather than adding a second.
-    const headers: Record<string, string> = { 'x-amzn-requestid': requestId, ...response.headers };
+    const headers: Record<string, string> = {
+      'x-amzn-requestid': requestId,
+      ...corsHeaders,
+      ...response.headers,
+    };
     const responseBody = response.body;
     if (responseBody instanceof Readable) {
       res.writeHead(response.status, headers);
@@ -203,8 +247,35 @@ function lowerKeys(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-async function readBody(req: EdgeRequest): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/**
+ * The whole body, or BodyTooLargeError as soon as it is known to exceed `limit` (declared or received). Listeners,
+ * not `for await`: leaving that loop early would destroy the request, and with it the socket the 413 goes out on.
+ */
+function readBody(req: EdgeRequest, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      reject(new BodyTooLargeError(limit));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.removeListener('data', onData);
+      req.pause();
+      chunks.length = 0;
+      reject(new BodyTooLargeError(limit));
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+    req.on('aborted', () => reject(new Error('aborted')));
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('aborted'));
+    });
+  });
 }

@@ -112,7 +112,7 @@ describe('the edge port speaks HTTP/1.1 and cleartext HTTP/2 (prior knowledge) o
 
   it('HTTP/1.1 whose first bytes arrive one at a time, looking like the HTTP/2 preface at first ("P")', async () => {
     const request = Buffer.from(
-      `PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi`,
+      `PUT /b/k HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi`,
     );
     const answer = (
       await rawExchange([request.subarray(0, 1), request.subarray(1, 2), request.subarray(2)])

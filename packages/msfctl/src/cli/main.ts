@@ -12,6 +12,7 @@ import { registerHealth } from './commands/health.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerLocal } from './commands/local.js';
+import { registerLogs } from './commands/logs.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScale } from './commands/scale.js';
 import { registerSnapshot } from './commands/snapshot.js';
@@ -72,6 +73,7 @@ export function buildProgram(): Command {
   registerApply(program);
   registerStatus(program);
   registerHealth(program);
+  registerLogs(program);
   registerStartStop(program);
   registerSnapshot(program);
   registerScale(program);

@@ -94,7 +94,22 @@ export interface AppConfig {
   snapshotsEnabled: boolean;
   snapshotMode: SnapshotMode;
   systemRollback: boolean;
+  /**
+   * The log stream ARN of the application's CloudWatch logging option: where MSF ships the job's logs (absent:
+   * none, the logs go nowhere). Versioned like the rest, but changed by Add/DeleteApplicationCloudWatchLoggingOption
+   * (or, for an existing option, UpdateApplication's CloudWatchLoggingOptionUpdates), never by a ConfigUpdate.
+   */
+  logStream?: string;
 }
+
+/** A CloudWatch logging option as the service holds it: its id names it to the calls that change it. */
+export interface LoggingOption {
+  id: string;
+  logStreamArn: string;
+}
+
+/** Resource tags (TagResource): not part of the versioned configuration. */
+export type Tags = Record<string, string>;
 
 /** What UpdateApplication changes: the sections of the configuration it sends (each one whole). */
 export type ConfigUpdate = Partial<
@@ -129,6 +144,8 @@ export interface DesiredApplication {
   config: AppConfig;
   running: boolean;
   restore: RestoreSettings;
+  /** The application's tags; undefined: msfctl leaves them as they are. */
+  tags?: Tags;
 }
 
 export interface LiveApplication {
@@ -151,6 +168,8 @@ export interface LiveApplication {
   rolledBackTo?: number;
   codeMd5?: string;
   codeSize?: number;
+  /** Every CloudWatch logging option (config.logStream is the first one's stream). */
+  loggingOptions?: LoggingOption[];
 }
 
 export interface SnapshotInfo {

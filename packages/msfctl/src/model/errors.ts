@@ -28,7 +28,9 @@ export type ErrorCode =
   | 'ARTIFACT'
   | 'BUILD_FAILED'
   | 'LOCAL_RUNTIME'
-  | 'SNAPSHOT';
+  | 'SNAPSHOT'
+  /** An application's logs cannot be read: no logging option, or its log group or stream does not exist. */
+  | 'LOGS';
 
 export interface ErrorOptions {
   hint?: string;

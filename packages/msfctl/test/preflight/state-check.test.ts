@@ -74,6 +74,15 @@ let fetched: { location: CodeLocation; sha256?: string }[];
 async function fakeInspect(options: InspectJarOptions): Promise<JarInspection> {
   inspected.push(options);
   const key = path.basename(options.jarPath);
+  // Like real jobs, v1.jar builds its graph from its properties: group Job, window.uid and window.enabled.
+  const job = options.properties?.find((g) => g.PropertyGroupId === 'Job')?.PropertyMap ?? {};
+  if (key === 'v1.jar' && (job['window.uid'] || job['window.enabled'] === 'false')) {
+    const operators =
+      job['window.enabled'] === 'false'
+        ? [source, sink]
+        : [source, op('windowed-avg-price', job['window.uid']!, 'stateful', true), sink];
+    return { ...(await fakeInspect({ ...options, properties: [] })), operators };
+  }
   if (key === 'broken.jar')
     throw new Error(
       'the application could not build its job graph: java.lang.ClassNotFoundException: NoSuchJob',
@@ -174,10 +183,11 @@ beforeEach(async () => {
 
 describe('state-compatibility preflight', () => {
   it('inspects the JAR the application runs, fetched by its recorded S3 location, and the new one', async () => {
-    const p = await plan('v1.jar', { properties: { Out: { 'stream.name': 's' } } });
-    // A change that is not a code (or runtime) change needs no inspection.
+    const p = await plan('v1.jar', { monitoring: { logLevel: 'WARN' } });
+    // A change that cannot touch the job graph needs no inspection.
     expect(p.actions.map((a) => a.type)).toEqual(['update']);
     expect(inspected).toEqual([]);
+    expect(p.preflight?.stateCompatibility).toBeUndefined();
 
     const q = await plan('no-window.jar', {}, { allowNonRestoredState: true });
     expect(fetched.map((f) => f.location.key)).toEqual(['v1.jar', 'no-window.jar']);
@@ -186,6 +196,47 @@ describe('state-compatibility preflight', () => {
       ['no-window.jar', 'FLINK-1_19', 1],
     ]);
     expect((q.preflight?.stateCompatibility as StateCheckReport).checked).toBe(true);
+  });
+
+  it('a property change is checked: the same JAR inspected with the running and with the new properties', async () => {
+    const p = await plan('v1.jar', { properties: { Out: { 'stream.name': 's' } } });
+    expect(inspected.map((i) => [path.basename(i.jarPath), i.properties])).toEqual([
+      ['v1.jar', []],
+      ['v1.jar', [{ PropertyGroupId: 'Out', PropertyMap: { 'stream.name': 's' } }]],
+    ]);
+    expect(fetched.map((f) => f.location.key)).toEqual(['v1.jar']);
+    expect(refusals(p)).toEqual([]);
+    expect(p.preflight?.stateCompatibility).toMatchObject({ checked: true, because: ['properties'] });
+  });
+
+  it('a property-driven uid rename is refused like a code one, saying the properties changed the graph', async () => {
+    const p = await plan('v1.jar', { properties: { Job: { 'window.uid': 'avg-v2' } } });
+    expect(refusals(p)).toEqual([
+      expect.objectContaining({
+        code: 'STATE_NOT_RESTORED',
+        message: expect.stringMatching(
+          /^state of windowed-avg-price will not be restored: its uid changed from "windowed-avg-price" to "avg-v2".*\(same JAR: the new properties build this job graph\)$/,
+        ),
+      }),
+    ]);
+  });
+
+  it('a property-driven removal of a stateful operator is refused unless AllowNonRestoredState', async () => {
+    const fields = { properties: { Job: { 'window.enabled': 'false' } } };
+    expect(refusals(await plan('v1.jar', fields))).toEqual([
+      expect.objectContaining({ code: 'STATEFUL_OPERATOR_REMOVED' }),
+    ]);
+    expect(refusals(await plan('v1.jar', fields, { allowNonRestoredState: true }))).toEqual([]);
+  });
+
+  it('a parallelism change and a restore from a named snapshot are checked too; restore "none" of the same JAR is not', async () => {
+    const scaled = await plan('v1.jar', { parallelism: { parallelism: 2, autoscaling: false } });
+    expect(scaled.preflight?.stateCompatibility).toMatchObject({ checked: true, because: ['parallelism'] });
+    expect(inspected.map((i) => i.parallelism)).toEqual([1, 2]);
+    inspected = [];
+    const none = await plan('v1.jar', { properties: { Out: { 'stream.name': 's' } }, restore: 'none' });
+    expect(none.preflight?.stateCompatibility).toBeUndefined();
+    expect(inspected).toEqual([]);
   });
 
   it('scenario 10: a removed stateful operator is refused, naming it and what accepts it', async () => {

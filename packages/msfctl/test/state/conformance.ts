@@ -119,6 +119,41 @@ export function runStateConformance(name: string, makeStore: () => Promise<Objec
       await next.release();
     });
 
+    it('lets exactly one of many simultaneous takeovers of a dead holder win', async () => {
+      for (let round = 0; round < 5; round++) {
+        const store = await makeStore();
+        const dead = {
+          id: `dead-${round}`,
+          application: 'app',
+          who: 'gone@this-host',
+          operation: 'apply',
+          createdAt: new Date().toISOString(),
+          expiresAt: new Date(Date.now() + 600_000).toISOString(),
+          pid: 999_999,
+          host: 'this-host',
+        };
+        await store.put('app/lock.json', JSON.stringify(dead), { ifNoneMatch: true });
+        const results = await Promise.allSettled(
+          Array.from({ length: 10 }, (_, i) =>
+            acquireLock(store, 'app', 'apply', {
+              who: `contender-${i}`,
+              host: 'this-host',
+              isProcessAlive: (pid) => pid !== 999_999,
+            }),
+          ),
+        );
+        const winners = results.filter((r) => r.status === 'fulfilled');
+        expect(winners, `round ${round}`).toHaveLength(1);
+        for (const r of results) {
+          if (r.status === 'rejected') expect(MsfctlError.is(r.reason, 'LOCK_HELD')).toBe(true);
+        }
+        const held = (winners[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof acquireLock>>>).value;
+        expect((await readLock(store, 'app'))?.id).toBe(held.info.id);
+        expect(held.info.takenOverFrom).toBe(dead.id);
+        await held.release();
+      }
+    });
+
     it('renews the lease and keeps holding', async () => {
       const store = await makeStore();
       let now = 1_000_000;

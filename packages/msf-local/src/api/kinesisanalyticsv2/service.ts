@@ -3,6 +3,7 @@ import { ServiceError } from '../../control-plane/errors.js';
 import type { Service, ServiceRequest, ServiceResponse } from '../../server/service.js';
 import { header, signingRegion } from '../../server/service.js';
 import { jsonError, jsonResponse, operationOf, parseJsonBody } from '../aws-json.js';
+import { ownEntry } from '../safe-input.js';
 import { validate } from '../shape.js';
 import { INPUTS } from './input-model.js';
 import { OPERATIONS } from './operations.js';
@@ -26,8 +27,8 @@ export class KinesisAnalyticsV2Service implements Service {
   async handle(req: ServiceRequest): Promise<ServiceResponse> {
     try {
       const operation = operationOf(req, TARGET_PREFIX) ?? '';
-      const handler = OPERATIONS[operation];
-      const input = INPUTS[operation];
+      const handler = ownEntry(OPERATIONS, operation);
+      const input = ownEntry(INPUTS, operation);
       if (!handler || !input) {
         throw new ServiceError(
           'UnknownOperationException',

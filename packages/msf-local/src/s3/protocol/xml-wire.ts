@@ -1,5 +1,6 @@
 /** S3's XML on the wire: the namespaced response envelope, the fixed owner, and request-body parsing. */
 import { XMLParser } from 'fast-xml-parser';
+import { assertSafeValue } from '../../api/safe-input.js';
 import { el, wrap, XML_DECLARATION } from '../../api/xml.js';
 import type { ServiceResponse } from '../../server/service.js';
 import type { ChecksumAlgorithm } from '../checksums.js';
@@ -31,10 +32,11 @@ export function xmlResponse(
   };
 }
 
-/** A request's XML body as an object; anything unparsable is MalformedXML. */
+/** A request's XML body as an object; anything unparsable or unsafe (api/safe-input.ts) is MalformedXML. */
 export function parseXml(body: Buffer): Record<string, unknown> {
   try {
     const parsed: unknown = parser.parse(body.toString('utf8'));
+    assertSafeValue(parsed); // element names are keys here: no __proto__ or constructor, bounded depth
     if (parsed && typeof parsed === 'object') return parsed as Record<string, unknown>;
   } catch {
     // fall through

@@ -4,6 +4,7 @@
  * checks no credentials, so a local target signs with a fixed placeholder instead.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -19,6 +20,7 @@ export interface AwsClients {
   msf: KinesisAnalyticsV2Client;
   s3: S3Client;
   cloudwatch: CloudWatchClient;
+  logs: CloudWatchLogsClient;
   kinesis: KinesisClient;
   /** The region the clients use (resolved from the profile when not given). */
   region(): Promise<string>;
@@ -42,7 +44,7 @@ export function createClients(target: ResolvedTarget): AwsClients {
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     credentials,
   };
-  const made: Partial<Record<'msf' | 's3' | 'cloudwatch' | 'kinesis', { destroy(): void }>> = {};
+  const made: Partial<Record<'msf' | 's3' | 'cloudwatch' | 'logs' | 'kinesis', { destroy(): void }>> = {};
   const lazy = <T extends { destroy(): void }>(key: keyof typeof made, build: () => T): T =>
     (made[key] ??= build()) as T;
   return {
@@ -58,6 +60,9 @@ export function createClients(target: ResolvedTarget): AwsClients {
     },
     get cloudwatch() {
       return lazy('cloudwatch', () => new CloudWatchClient(common));
+    },
+    get logs() {
+      return lazy('logs', () => new CloudWatchLogsClient(common));
     },
     get kinesis() {
       // Kinesis over HTTP/1.1 (kinesis-local and some proxies do not speak HTTP/2).

@@ -102,6 +102,10 @@ export function toLiveApplication(detail: ApplicationDetailV2): LiveApplication 
         : 'legacy',
     systemRollback: conf.ApplicationSystemRollbackConfigurationDescription?.RollbackEnabled ?? false,
   };
+  const loggingOptions = (detail.CloudWatchLoggingOptionDescriptions ?? [])
+    .filter((l) => l.LogStreamARN)
+    .map((l) => ({ id: l.CloudWatchLoggingOptionId ?? '', logStreamArn: l.LogStreamARN! }));
+  if (loggingOptions[0]) config.logStream = loggingOptions[0].logStreamArn;
   const run = conf.RunConfigurationDescription;
   const restoreType = run?.ApplicationRestoreConfigurationDescription?.ApplicationRestoreType;
   const from =
@@ -146,6 +150,7 @@ export function toLiveApplication(detail: ApplicationDetailV2): LiveApplication 
       : {}),
     ...(code?.CodeMD5 ? { codeMd5: code.CodeMD5 } : {}),
     ...(code?.CodeSize !== undefined ? { codeSize: code.CodeSize } : {}),
+    ...(loggingOptions.length ? { loggingOptions } : {}),
   };
 }
 

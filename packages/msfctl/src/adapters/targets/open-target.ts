@@ -6,6 +6,7 @@
 import { createClients, type AwsClients } from '../aws/clients.js';
 import { CloudWatchHealthFetcher, periodFor } from '../aws/cloudwatch-fetcher.js';
 import { FlinkDashboardExceptionSource } from '../aws/exception-source.js';
+import { CloudWatchLogsReader } from '../aws/logs-reader.js';
 import { EnhancedSnapshotCalls } from '../aws/enhanced-snapshot-calls.js';
 import { SdkMsfGateway } from '../aws/msf-gateway.js';
 import { AwsSnapshotExporter } from '../aws/snapshot-exporter.js';
@@ -15,6 +16,7 @@ import type { ArtifactStore } from '../../ports/artifacts.js';
 import type { ExceptionSource } from '../../ports/exceptions.js';
 import type { IoHost } from '../../ports/io-host.js';
 import type { JarInspector } from '../../ports/jar-inspector.js';
+import type { LogReader } from '../../ports/logs.js';
 import type { HealthFetcher } from '../../ports/metrics.js';
 import type { MsfGateway } from '../../ports/msf.js';
 import type { Target } from '../../ports/target.js';
@@ -30,6 +32,8 @@ export interface OpenedTarget {
   gateway: MsfGateway;
   metrics: HealthFetcher;
   exceptions: ExceptionSource;
+  /** The application's log stream (CloudWatch Logs on AWS and on msf-local alike). */
+  logs: LogReader;
   artifacts: ArtifactStore;
   inspector: JarInspector;
   close(): void;
@@ -70,6 +74,7 @@ export async function openTarget(resolved: ResolvedTarget, host: IoHost): Promis
     metrics: new CloudWatchHealthFetcher(clients.cloudwatch, { periodSeconds: target.metricsPeriodSeconds }),
     // Reads the job's exceptions where the service hands out a dashboard URL that answers without a browser.
     exceptions: new FlinkDashboardExceptionSource(clients.msf),
+    logs: new CloudWatchLogsReader(() => clients.logs),
     artifacts: s3ArtifactStore(() => clients.s3),
     inspector: localJarInspector(),
     close: () => {

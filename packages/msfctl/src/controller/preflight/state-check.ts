@@ -1,7 +1,10 @@
 /**
- * The state-compatibility preflight: before a code (or runtime) change, inspect the JAR the application runs
- * (fetched from S3 by its recorded location) and the new one, compare their stateful operators by OperatorID,
- * and check the new JAR's Flink version against the target runtime. Each finding becomes a plan finding:
+ * The state-compatibility preflight: before every change that restarts the job with restored state and may
+ * change its graph (code, runtime, properties — jobs build their graph from them —, parallelism, a restore from
+ * a named snapshot), inspect the job the application runs (its JAR, fetched from S3 by its recorded location,
+ * with its properties) and the new one (the new JAR with the new properties), compare their stateful operators
+ * by OperatorID, and check the new JAR's Flink version against the target runtime. Each finding becomes a plan
+ * finding:
  *
  *  - a stateful operator removed: refused unless AllowNonRestoredState is on for this update (spec
  *    restore.allowNonRestoredState, or --allow-non-restored-state), which then reaches that very update;
@@ -33,6 +36,8 @@ export const STATE_CHECK = 'stateCompatibility';
 /** What `plan --json` shows under preflight.stateCompatibility. */
 export interface StateCheckReport {
   checked: boolean;
+  /** The changes that made the check run: code, runtime, properties, parallelism, restore. */
+  because?: StateCheckTrigger[];
   /** Why it was not checked, or what limited it. */
   note?: string;
   restoreFrom?: RestoreSettings['from'];
@@ -44,6 +49,24 @@ export interface StateCheckReport {
   restored?: StateCompatibilityReport['restored'];
   requiresAllowNonRestoredState?: boolean;
   basedOnSnapshot?: string;
+}
+
+export type StateCheckTrigger = 'code' | 'runtime' | 'properties' | 'parallelism' | 'restore';
+
+/** The sections of an update that can change the job graph Flink restores into. */
+const GRAPH_SECTIONS = ['code', 'runtime', 'properties', 'parallelism'] as const;
+
+/**
+ * Why this update needs the check: the graph-changing sections it sends, and a restore from a named snapshot
+ * (state of other code, maybe). Empty: the job graph and the state it restores are the running job's.
+ */
+export function stateCheckTriggers(
+  update: ActionOf<'update'>,
+  restore: RestoreSettings,
+): StateCheckTrigger[] {
+  const because: StateCheckTrigger[] = GRAPH_SECTIONS.filter((s) => update.update[s] !== undefined);
+  if (restore.from === 'snapshot') because.push('restore');
+  return because;
 }
 
 export interface InspectedJarSummary {
@@ -77,13 +100,14 @@ async function runStateCheck(
 ): Promise<PlanCheckOutcome | undefined> {
   const { plan, host } = ctx;
   const live = ctx.observation.live;
-  const update = plan.actions.find(
-    (a: Action): a is ActionOf<'update'> =>
-      a.type === 'update' && (a.update.code !== undefined || a.update.runtime !== undefined),
-  );
+  const update = plan.actions.find((a: Action): a is ActionOf<'update'> => a.type === 'update');
   if (!live || !update) return undefined;
   const desired = plan.desired.config;
   const restore = restoreOf(plan, update);
+  const because = stateCheckTriggers(update, restore);
+  // With restore "none" only the Flink version matters, and only a new JAR or runtime can change it.
+  const versionOnly = restore.from === 'none';
+  if (!because.some((t) => (versionOnly ? t === 'code' || t === 'runtime' : true))) return undefined;
   const skip = (note: string): PlanCheckOutcome => ({
     findings: [
       {
@@ -92,7 +116,7 @@ async function runStateCheck(
         message: `state compatibility not checked: ${note}`,
       },
     ],
-    report: { checked: false, note } satisfies StateCheckReport,
+    report: { checked: false, because, note } satisfies StateCheckReport,
   });
   const inspector = ctx.inspector;
   const inspect = options.inspect ?? inspector?.inspect.bind(inspector);
@@ -104,7 +128,7 @@ async function runStateCheck(
 
   const fetchJar = options.fetchJar ?? ((location, o) => ctx.artifacts.fetchJar(location, o));
   const progress = host.progress(
-    `Checking state compatibility of ${plan.application}: inspecting the deployed and the new JAR`,
+    `Checking state compatibility of ${plan.application} (${because.join(', ')} change): inspecting the running and the new job graph`,
   );
   let deployed: JarInspection;
   let candidate: JarInspection;
@@ -173,7 +197,17 @@ async function runStateCheck(
   // With restore "none" the job starts empty on purpose: only the Flink version matters.
   const relevant =
     restore.from === 'none' ? report.findings.filter((f) => f.operator === null) : report.findings;
-  const findings = relevant.map((f) => toFinding(f, accepted));
+  // Same JAR, other graph: say that the properties (or parallelism) are what changed it.
+  const graphFrom = because.includes('code') ? undefined : because.filter((t) => t !== 'restore');
+  const findings = relevant.map((f) => {
+    const finding = toFinding(f, accepted);
+    return graphFrom?.length && f.operator && finding.severity !== 'info'
+      ? {
+          ...finding,
+          message: `${finding.message} (same JAR: the new ${graphFrom.join(' and ')} build this job graph)`,
+        }
+      : finding;
+  });
   if (restore.from !== 'none') {
     const restored = report.restored.map((r) => r.deployed.uid ?? r.deployed.name ?? r.deployed.operatorId);
     if (restored.length)
@@ -201,6 +235,7 @@ async function runStateCheck(
     findings,
     report: {
       checked: true,
+      because,
       restoreFrom: restore.from,
       allowNonRestoredState: accepted.allowNonRestoredState,
       acceptStateLoss: accepted.acceptStateLoss,

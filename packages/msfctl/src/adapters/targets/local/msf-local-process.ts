@@ -146,7 +146,8 @@ export async function localUp(
   let exited: number | null | undefined;
   const child = spawn(
     process.execPath,
-    [msfLocalBin(), 'start', '--port', String(local.port), '--data-dir', local.dataDir],
+    // --background: msf-local otherwise stops when its launcher (this msfctl, about to exit) is gone.
+    [msfLocalBin(), 'start', '--background', '--port', String(local.port), '--data-dir', local.dataDir],
     {
       detached: true,
       stdio: ['ignore', fd, fd],
