@@ -4,11 +4,7 @@
  *  - no import cycles, in any package;
  *  - no package reaches into another's files: only declared dependencies, by package name;
  *  - msfctl's layers import in one direction: cli → controller → engine → model; adapters implement ports.
- * Known violations (.dependency-cruiser-known-violations.json) are msf-local's cycles as of this rule's arrival
- * (control-plane ↔ job-supervisor, runtime-cache → class-data-archive → flink-host-process, and the enhanced
- * snapshots' model ↔ snapshots/model and operations ↔ snapshot-operations), owned by issue 12's msf-local part;
- * any new one fails. Regenerate with `npx depcruise packages --config .dependency-cruiser.cjs --output-type
- * baseline --output-to .dependency-cruiser-known-violations.json` once they are fixed.
+ * There is no baseline of known violations: msf-local's old cycles (issue 12) are gone, and any new one fails.
  */
 const MSFCTL = '^packages/msfctl/src/';
 const layer = (name) => `${MSFCTL}${name}/`;

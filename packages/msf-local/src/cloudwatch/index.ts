@@ -1,4 +1,4 @@
-export { CloudWatchService } from './cloudwatch-service.js';
+export { CloudWatchService } from './service.js';
 export {
   MetricStore,
   normalizeDimensions,
@@ -8,5 +8,5 @@ export {
   type MetricIdentity,
   type MetricStoreOptions,
   type Sample,
-} from './metric-store.js';
+} from './backend/metric-store.js';
 export { CloudWatchError } from './errors.js';

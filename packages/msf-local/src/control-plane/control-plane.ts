@@ -1,3 +1,4 @@
+// Long on purpose: the MSF API's one entry point, a method per operation (checks: request-checks.ts).
 /**
  * The MSF control plane: one method per API operation, in domain terms (moto's "backend").
  *
@@ -52,7 +53,7 @@ import type {
   RunConfig,
   Snapshot,
 } from './model.js';
-import { assertAllowed } from './state-machine.js';
+import { assertAllowed, transition } from './state-machine.js';
 import { EnhancedSnapshots } from './snapshots/enhanced-snapshots.js';
 import { isEnhanced, snapshotNameOf } from './snapshots/model.js';
 import type { SnapshotMode } from './snapshots/model.js';
@@ -64,12 +65,22 @@ import {
   checkRollbackMode,
 } from './snapshots/mode-rules.js';
 import type { SnapshotObjectStore } from './snapshots/savepoint-transfer.js';
+import type { CodeSource } from './code-source.js';
+import {
+  checkGuard,
+  checkScale,
+  checkTags,
+  codeConfig,
+  defaultRestartRun,
+  runConfigFrom,
+  type RunInput,
+  type VersionGuard,
+} from './request-checks.js';
+
+export type { RunInput, VersionGuard } from './request-checks.js';
 
 /** Where application code in S3 is read from (msf-local's own S3). */
-export interface CodeSource {
-  exists(location: CodeLocation): Promise<boolean>;
-  copyTo(location: CodeLocation, file: string): Promise<void>;
-}
+export type { CodeSource };
 
 export interface CreateApplicationInput {
   name: string;
@@ -89,19 +100,6 @@ export interface CreateApplicationInput {
   encryption?: { keyType: 'AWS_OWNED_KEY' | 'CUSTOMER_MANAGED_KEY'; keyId?: string };
   tags?: { key: string; value: string }[];
   snapshotMode?: SnapshotMode;
-}
-
-export interface RunInput {
-  restoreType?: RestoreType;
-  snapshotName?: string;
-  snapshotArn?: string;
-  allowNonRestoredState?: boolean;
-}
-
-/** Optimistic concurrency: at least one of them, and every one given must match. */
-export interface VersionGuard {
-  currentApplicationVersionId?: number;
-  conditionalToken?: string;
 }
 
 export interface ControlPlaneOptions extends JobSupervisorOptions {
@@ -128,7 +126,6 @@ function applicationNameOfArn(arn: string): string {
 /** Runtimes msf-local can create but not necessarily run; the job runtime decides what it can start. */
 const FLINK_RUNTIME = /^FLINK-\d+_\d+$/;
 const RETIRED_RUNTIMES = new Set(['FLINK-1_6', 'FLINK-1_8', 'FLINK-1_11']);
-const MAX_USER_TAGS = 50;
 
 export class ControlPlane {
   private readonly apps = new Map<string, Application>();
@@ -212,7 +209,7 @@ export class ControlPlane {
           `Cannot create application ${input.name}: the limit of applications was reached.`,
         );
       }
-      this.checkTags(input.tags ?? []);
+      checkTags(input.tags ?? []);
       const now = this.now();
       const config: ApplicationConfig = {
         description: input.description ?? '',
@@ -239,9 +236,12 @@ export class ControlPlane {
         ...(input.encryption ? { encryption: { ...input.encryption } } : {}),
         ...(input.snapshotMode ? { snapshotMode: input.snapshotMode } : {}),
       };
-      config.code = await this.codeConfig(input.code, undefined, input.runtimeEnvironment);
+      config.code = await codeConfig(input.code, undefined, input.runtimeEnvironment, {
+        store: this.store,
+        code: this.code,
+      });
       if (!config.code) delete config.code;
-      this.checkScale(config);
+      checkScale(config, this.options);
       const createdAt = Math.floor(now / 1000) * 1000;
       const app: Application = {
         name: input.name,
@@ -289,7 +289,7 @@ export class ControlPlane {
   ): Promise<{ app: Application; operationId: string }> {
     return this.writes.run(name, async () => {
       const app = this.describeApplication(name);
-      this.checkGuard(app, guard, true);
+      checkGuard(app, guard, true);
       assertAllowed('UpdateApplication', app);
       const running = app.status === 'RUNNING';
       const previous = currentVersion(app);
@@ -313,12 +313,12 @@ export class ControlPlane {
       }
       const runtime = update.runtimeEnvironment ?? previous.config.runtimeEnvironment;
       const code = update.code
-        ? await this.codeConfig(update.code, previous.config.code, runtime)
+        ? await codeConfig(update.code, previous.config.code, runtime, { store: this.store, code: this.code })
         : undefined;
       const config = applyUpdate(previous.config, { ...update, code: undefined }, undefined);
       if (code) config.code = code;
-      this.checkScale(config);
-      const run = runUpdate ? this.runConfigFrom(runUpdate, app, false, isEnhanced(config)) : undefined;
+      checkScale(config, this.options);
+      const run = runUpdate ? runConfigFrom(runUpdate, app, false, isEnhanced(config)) : undefined;
       if (running && config.snapshotsEnabled) await this.jobs.assertSnapshotPossible(app);
       if (running && run) this.checkRestoreTarget(app, run, config.runtimeEnvironment);
 
@@ -327,10 +327,10 @@ export class ControlPlane {
         from: previous.id,
         to: version.id,
       });
-      app.status = 'UPDATING';
+      transition(app, 'UpdateApplication');
       await this.persist(app);
       if (running) {
-        this.jobs.restartForUpdate(app, operation, previous, version, run ?? this.defaultRestartRun(app));
+        this.jobs.restartForUpdate(app, operation, previous, version, run ?? defaultRestartRun(app));
       } else {
         this.jobs.completeConfigurationChange(app, operation, 'READY');
       }
@@ -346,11 +346,11 @@ export class ControlPlane {
       if (!version.config.code) {
         throw noCodeError(name);
       }
-      const runConfig = this.runConfigFrom(run ?? {}, app, true, isEnhanced(version.config));
+      const runConfig = runConfigFrom(run ?? {}, app, true, isEnhanced(version.config));
       this.checkRestoreTarget(app, runConfig, version.config.runtimeEnvironment);
       app.runConfig = runConfig;
       const operation = addOperation(app, 'StartApplication', this.now());
-      app.status = 'STARTING';
+      transition(app, 'StartApplication');
       await this.persist(app);
       this.jobs.start(app, operation, runConfig);
       return operation.id;
@@ -369,7 +369,7 @@ export class ControlPlane {
       assertAllowed('StopApplication', app);
       if (currentVersion(app).config.snapshotsEnabled) await this.jobs.assertSnapshotPossible(app);
       const operation = addOperation(app, 'StopApplication', this.now());
-      app.status = 'STOPPING';
+      transition(app, 'StopApplication');
       await this.persist(app);
       this.jobs.stop(app, operation);
       return operation.id;
@@ -382,7 +382,7 @@ export class ControlPlane {
   ): Promise<{ app: Application; operationId: string }> {
     return this.writes.run(name, async () => {
       const app = this.describeApplication(name);
-      this.checkGuard(app, { currentApplicationVersionId }, true);
+      checkGuard(app, { currentApplicationVersionId }, true);
       assertAllowed('RollbackApplication', app);
       const current = currentVersion(app);
       const target =
@@ -404,7 +404,7 @@ export class ControlPlane {
       const operation = addOperation(app, 'RollbackApplication', this.now());
       const version = addRollbackVersion(app, current, target, this.now());
       operation.versionChange = { from: current.id, to: version.id };
-      app.status = 'ROLLING_BACK';
+      transition(app, 'RollbackApplication');
       await this.jobs.abandonInFlight(app, operation);
       await this.persist(app);
       this.jobs.rollback(app, operation, version);
@@ -422,7 +422,7 @@ export class ControlPlane {
         );
       }
       assertAllowed('DeleteApplication', app);
-      app.status = 'DELETING';
+      transition(app, 'DeleteApplication');
       await this.persist(app);
       this.jobs.delete(app);
     });
@@ -528,7 +528,7 @@ export class ControlPlane {
         if (existing) existing.value = tag.value;
         else merged.push({ ...tag });
       }
-      this.checkTags(merged);
+      checkTags(merged);
       app.tags = merged;
       await this.persist(app);
     });
@@ -642,7 +642,7 @@ export class ControlPlane {
     change: (config: ApplicationConfig) => void,
   ): Promise<{ app: Application; operationId: string }> {
     const app = this.describeApplication(name);
-    this.checkGuard(app, guard, true);
+    checkGuard(app, guard, true);
     assertAllowed('ChangeApplicationResources', app, calledAs);
     const previous = currentVersion(app);
     const config = structuredClone(previous.config);
@@ -653,125 +653,10 @@ export class ControlPlane {
       to: version.id,
     });
     const steady = app.status;
-    app.status = 'UPDATING';
+    transition(app, 'ChangeApplicationResources');
     await this.persist(app);
     this.jobs.completeConfigurationChange(app, operation, steady);
     return { app, operationId: operation.id };
-  }
-
-  private checkGuard(app: Application, guard: VersionGuard, required: boolean): void {
-    const version = currentVersion(app);
-    if (guard.currentApplicationVersionId === undefined && guard.conditionalToken === undefined) {
-      if (required) {
-        throw invalidArgument('Either CurrentApplicationVersionId or ConditionalToken must be provided.');
-      }
-      return;
-    }
-    if (guard.currentApplicationVersionId !== undefined && guard.currentApplicationVersionId !== version.id) {
-      throw concurrentModification(
-        `The current application version of ${app.name} is ${version.id}, not ` +
-          `${guard.currentApplicationVersionId}. Describe the application and retry with its current version.`,
-      );
-    }
-    if (guard.conditionalToken !== undefined && guard.conditionalToken !== version.conditionalToken) {
-      throw concurrentModification(
-        `The ConditionalToken of ${app.name} does not match its current version ${version.id}. Describe the ` +
-          `application and retry with its current ConditionalToken.`,
-      );
-    }
-  }
-
-  private checkTags(tags: { key: string; value: string }[]): void {
-    if (tags.length > MAX_USER_TAGS) {
-      throw tooManyTags(
-        `Application can have at most ${MAX_USER_TAGS} user tags; the request would give it ${tags.length}.`,
-      );
-    }
-  }
-
-  private checkScale(config: ApplicationConfig): void {
-    const p = config.parallelism;
-    if (p.perKpu > 8) {
-      throw invalidArgument(`ParallelismPerKPU ${p.perKpu} is above the maximum of 8.`);
-    }
-    const parallelismLimit = this.options.parallelismLimit ?? 256;
-    if (p.parallelism > parallelismLimit) {
-      throw limitExceeded(`Parallelism ${p.parallelism} is above the maximum of ${parallelismLimit}.`);
-    }
-    const kpus = allocatedKpus(p);
-    const kpuLimit = this.options.kpuLimit ?? 64;
-    if (kpus > kpuLimit) {
-      throw limitExceeded(
-        `Parallelism ${p.parallelism} with ParallelismPerKPU ${p.perKpu} needs ${kpus} KPUs, above the ` +
-          `limit of ${kpuLimit} KPUs per application.`,
-      );
-    }
-  }
-
-  /** Validates code input and turns it into the stored code configuration. */
-  private async codeConfig(
-    input: CodeInput | undefined,
-    previous: ApplicationConfig['code'],
-    runtime: string,
-  ): Promise<ApplicationConfig['code']> {
-    if (!input) return previous;
-    const contentType = input.contentType ?? previous?.contentType ?? 'ZIPFILE';
-    if (contentType === 'PLAINTEXT' || input.text !== undefined) {
-      throw codeValidation(
-        `Code content type PLAINTEXT (TextContent) is for SQL applications; ${runtime} applications take a ` +
-          `ZIPFILE (a JAR or zip in S3, or ZipFileContent).`,
-      );
-    }
-    if (input.zipContent) {
-      const sha512 = createHash('sha512').update(input.zipContent).digest('hex');
-      await this.store.storeCode(sha512, input.zipContent);
-      return { contentType, zip: { sha512, size: input.zipContent.length } };
-    }
-    if (input.s3) {
-      const location: CodeLocation = {
-        bucketArn: input.s3.bucketArn ?? previous?.s3?.bucketArn ?? '',
-        fileKey: input.s3.fileKey ?? previous?.s3?.fileKey ?? '',
-        ...(input.s3.objectVersion !== undefined ? { objectVersion: input.s3.objectVersion } : {}),
-      };
-      if (!location.bucketArn || !location.fileKey) {
-        throw invalidArgument('S3ContentLocation needs both BucketARN and FileKey.');
-      }
-      if (!(await this.code.exists(location))) {
-        throw invalidArgument(
-          `Please check the role provided or validity of S3 location you provided. We are unable to get the ` +
-            `specified fileKey: ${location.fileKey} in the specified bucket: ${bucketName(location.bucketArn)}`,
-        );
-      }
-      return { contentType, s3: location };
-    }
-    if (previous) return { ...previous, contentType };
-    throw invalidArgument('ApplicationCodeConfiguration needs CodeContent for a ZIPFILE application.');
-  }
-
-  private runConfigFrom(run: RunInput, app: Application, forStart: boolean, enhanced: boolean): RunConfig {
-    const restoreType =
-      run.restoreType ??
-      (forStart
-        ? 'RESTORE_FROM_LATEST_SNAPSHOT'
-        : (app.runConfig?.restoreType ?? 'RESTORE_FROM_LATEST_SNAPSHOT'));
-    const custom = restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT';
-    if (custom) checkCustomRestoreReference(app.name, run, enhanced);
-    return {
-      restoreType,
-      ...(custom && run.snapshotName !== undefined ? { snapshotName: run.snapshotName } : {}),
-      ...(custom && run.snapshotArn !== undefined ? { snapshotArn: run.snapshotArn } : {}),
-      allowNonRestoredState: run.allowNonRestoredState ?? false,
-    };
-  }
-
-  /** An update that does not say how to restore keeps the restore type and resets AllowNonRestoredState. */
-  private defaultRestartRun(app: Application): RunConfig {
-    const restoreType = app.runConfig?.restoreType ?? 'RESTORE_FROM_LATEST_SNAPSHOT';
-    return {
-      restoreType:
-        restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT' ? 'RESTORE_FROM_LATEST_SNAPSHOT' : restoreType,
-      allowNonRestoredState: false,
-    };
   }
 
   private checkRestoreTarget(app: Application, run: RunConfig, runtime: string): void {
@@ -806,10 +691,6 @@ export class ControlPlane {
     this.apps.delete(name);
     await this.store.remove(name);
   }
-}
-
-function bucketName(bucketArn: string): string {
-  return bucketArn.replace(/^arn:[^:]*:s3:::/, '');
 }
 
 function noCodeError(name: string) {

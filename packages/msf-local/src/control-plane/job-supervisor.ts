@@ -1,3 +1,4 @@
+// Long on purpose: all background job work shares one per-application generation that drops stale work.
 /**
  * The background half of the control plane: everything that waits for the job runtime. Each application has
  * at most one piece of work in flight; a force stop, rollback or delete abandons it (its late result is
@@ -7,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { addOperation, addRollbackVersion, errorString, finishOperation } from './application-history.js';
 import type { ApplicationStore } from './application-store.js';
-import type { CodeSource } from './control-plane.js';
+import type { CodeSource } from './code-source.js';
 import { snapshotDuringDowntime } from './errors.js';
 import type { JobLaunch, JobRuntime, PropertyGroup } from './job-runtime.js';
 import { currentVersion, JOB_STATUSES } from './model.js';
@@ -22,6 +23,7 @@ import type {
 } from './model.js';
 import type { EnhancedSnapshots } from './snapshots/enhanced-snapshots.js';
 import { isEnhanced } from './snapshots/model.js';
+import { settledEvent, transition } from './state-machine.js';
 
 /** What the supervisor needs of enhanced snapshots: system snapshots on stop and update, and restores. */
 export type SystemSnapshots = Pick<EnhancedSnapshots, 'recordSystemSnapshot' | 'restorePath' | 'latest'>;
@@ -84,12 +86,12 @@ export class JobSupervisor {
           await runtime.cancel(app.name);
           if (!current()) return;
         }
-        app.status = 'READY';
+        transition(app, 'JobStopped');
         finishOperation(operation, 'SUCCESSFUL', this.now());
       } catch (error) {
         if (!current()) return;
         // The savepoint failed and Flink keeps the job running: so does MSF.
-        app.status = 'RUNNING';
+        transition(app, 'StopFailed');
         finishOperation(operation, 'FAILED', this.now(), messageOf(error));
       }
       await this.persist(app);
@@ -98,7 +100,7 @@ export class JobSupervisor {
 
   async forceStop(app: Application, operation: Operation): Promise<void> {
     await this.abandonInFlight(app, operation);
-    app.status = 'FORCE_STOPPING';
+    transition(app, 'ForceStopApplication');
     await this.persist(app);
     this.spawn(app, async (current) => {
       try {
@@ -107,7 +109,7 @@ export class JobSupervisor {
         this.log(`force stop of ${app.name}: ${messageOf(error)}`);
       }
       if (!current()) return;
-      app.status = 'READY';
+      transition(app, 'ForceStopped');
       finishOperation(operation, 'SUCCESSFUL', this.now());
       await this.persist(app);
     });
@@ -140,7 +142,7 @@ export class JobSupervisor {
         app.runConfig = run;
         await this.launch(app, next, run);
         if (!current()) return;
-        app.status = 'RUNNING';
+        transition(app, 'JobRunning');
         finishOperation(operation, 'SUCCESSFUL', this.now());
         await this.persist(app);
       } catch (error) {
@@ -155,7 +157,7 @@ export class JobSupervisor {
     this.spawn(app, async (current) => {
       await delay(this.options.settleMs ?? 200);
       if (!current()) return;
-      app.status = steady;
+      transition(app, settledEvent(steady));
       finishOperation(operation, 'SUCCESSFUL', this.now());
       await this.persist(app);
     });
@@ -286,11 +288,11 @@ export class JobSupervisor {
     }
     const hadJob = JOB_STATUSES.includes(app.status) && app.status !== 'STOPPING';
     if (!hadJob) {
-      app.status = 'READY';
+      transition(app, 'RecoveredIdle');
       await this.persist(app);
       return;
     }
-    app.status = 'RUNNING';
+    transition(app, 'RecoveredWithJob');
     await this.persist(app);
     this.spawn(app, async (current) => {
       try {
@@ -310,7 +312,7 @@ export class JobSupervisor {
       } catch (error) {
         if (!current()) return;
         this.log(`could not bring ${app.name} back after a restart: ${messageOf(error)}`);
-        app.status = 'READY';
+        transition(app, 'JobFailed');
         await this.persist(app);
       }
     });
@@ -336,7 +338,7 @@ export class JobSupervisor {
   ): Promise<void> {
     await this.options.runtime?.cancel(app.name).catch(() => undefined);
     if (!failed.config.systemRollbackEnabled) {
-      app.status = 'READY';
+      transition(app, 'JobFailed');
       finishOperation(operation, 'FAILED', this.now(), error);
       await this.persist(app);
       return;
@@ -347,7 +349,7 @@ export class JobSupervisor {
     operation.rollbackOperationId = rollbackOp.id;
     const version = addRollbackVersion(app, failed, previous, this.now());
     rollbackOp.versionChange = { from: failed.id, to: version.id };
-    app.status = 'ROLLING_BACK';
+    transition(app, 'SystemRollback');
     await this.persist(app);
     await this.launchAndSettle(app, rollbackOp, version, LATEST_SNAPSHOT, current);
   }
@@ -363,11 +365,11 @@ export class JobSupervisor {
     try {
       await this.launch(app, version, run);
       if (!current()) return;
-      app.status = 'RUNNING';
+      transition(app, 'JobRunning');
       finishOperation(operation, 'SUCCESSFUL', this.now());
     } catch (error) {
       if (!current()) return;
-      app.status = 'READY';
+      transition(app, 'JobFailed');
       finishOperation(operation, 'FAILED', this.now(), messageOf(error));
     }
     await this.persist(app);

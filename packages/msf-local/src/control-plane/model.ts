@@ -3,7 +3,9 @@
  * Plain data (persisted as JSON); no HTTP, no wire shapes. Timestamps are epoch milliseconds.
  */
 import type { PropertyGroup } from './job-runtime.js';
-import type { SnapshotMode } from './snapshots/model.js';
+
+/** How an application's snapshots are kept (msf-api.md §7); enhanced snapshots live in snapshots/. */
+export type SnapshotMode = 'APPLICATION_SNAPSHOTS_LEGACY' | 'ENHANCED_SNAPSHOTS';
 
 export type ApplicationStatus =
   | 'DELETING'

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import { defaultJavaCommand, FlinkHostProcess } from './flink-host-process.js';
 import type { ProgressLog } from 'msf-flink-runtime';
-import type { PreparedRuntime } from './runtime-cache.js';
+import type { PreparedRuntime } from './prepared-runtime.js';
 
 /**
  * A dynamic CDS archive per runtime (`<runtime dir>/flink-host.jsa`): the classes a cluster JVM loads while it

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { childEnvironment } from 'msf-flink-runtime';
 
 import { logAppenderConfig, type LogIntake } from './log-appender.js';
-import type { PreparedRuntime } from './runtime-cache.js';
+import type { PreparedRuntime } from './prepared-runtime.js';
 
 /**
  * One cluster JVM (java/flink-host) for one application: spawned with its runtime's classpath, the properties

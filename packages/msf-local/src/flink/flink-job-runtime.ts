@@ -1,3 +1,4 @@
+// Long on purpose: one cluster-JVM lifecycle (boot, park for reuse, release) that every method shares.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 

@@ -8,10 +8,10 @@ import {
   preparePropertiesAgent,
   runtimeSpec,
   stderrProgress,
-  type FlinkRuntimeSpec,
   type ProgressLog,
 } from 'msf-flink-runtime';
 import { ensureClassDataArchive } from './class-data-archive.js';
+import type { PreparedRuntime } from './prepared-runtime.js';
 
 /**
  * Flink runtimes on disk: for each runtime environment, the flink-host jar compiled against that Flink release
@@ -27,15 +27,7 @@ export interface PrepareOptions {
   log?: ProgressLog;
 }
 
-export interface PreparedRuntime {
-  spec: FlinkRuntimeSpec;
-  /** Java classpath of the cluster JVM (flink-host.jar and the Flink jars). */
-  classpath: string;
-  /** The Java agent that redirects KinesisAnalyticsRuntime.getApplicationProperties(). */
-  propertiesAgentJar: string;
-  /** A CDS archive of the classes a cluster JVM loads while it boots, when one could be recorded. */
-  classDataArchive?: string;
-}
+export type { PreparedRuntime };
 
 /**
  * Resolves (downloads and builds, if not cached yet) the runtime of one MSF runtime environment, e.g.

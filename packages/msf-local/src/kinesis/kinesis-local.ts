@@ -1,3 +1,4 @@
+// Long on purpose: one child process's whole life (ports, certificate, start, readiness, stop) in one place.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs, openSync, closeSync } from 'node:fs';
 import http from 'node:http';

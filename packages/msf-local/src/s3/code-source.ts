@@ -1,4 +1,4 @@
-import type { CodeSource } from '../control-plane/control-plane.js';
+import type { CodeSource } from '../control-plane/code-source.js';
 import type { CodeLocation } from '../control-plane/model.js';
 import type { S3Store } from './backend/object-store.js';
 

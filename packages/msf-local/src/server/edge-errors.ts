@@ -3,7 +3,7 @@
  * protocol the client speaks so that its SDK reports the reason: X-Amz-Target → AWS JSON, Smithy RPC v2 → CBOR,
  * a query `Action` → query XML, anything else (S3's REST-XML) → S3's `<Error>` document.
  */
-import { encodeCbor } from '../cloudwatch/cbor.js';
+import { encodeCbor } from '../cloudwatch/protocol/cbor.js';
 import { queryParameter } from '../api/query-protocol.js';
 import { escapeXml, XML_DECLARATION } from '../api/xml.js';
 import type { ServiceRequest, ServiceResponse } from './service.js';

@@ -3,7 +3,7 @@
  * its client speaks, so the client reports the real reason instead of "invalid XML received" or "UnknownError":
  * X-Amz-Target → AWS JSON, Smithy RPC v2 → CBOR, form-encoded `Action=` → query XML, anything else → JSON.
  */
-import { encodeCbor } from '../cloudwatch/cbor.js';
+import { encodeCbor } from '../cloudwatch/protocol/cbor.js';
 import { queryParameter } from '../api/query-protocol.js';
 import { escapeXml, XML_DECLARATION } from '../api/xml.js';
 import type { ServiceRequest, ServiceResponse } from './service.js';

@@ -1,6 +1,6 @@
 /** What msf-local adds to the SDK's CBOR codec for CloudWatch: tag-1 timestamps both ways, clear errors. */
 import { describe, expect, it } from 'vitest';
-import { CborError, cborTimestamp, decodeCbor, encodeCbor } from '../../src/cloudwatch/cbor.js';
+import { CborError, cborTimestamp, decodeCbor, encodeCbor } from '../../src/cloudwatch/protocol/cbor.js';
 
 const hex = (text: string) => Buffer.from(text, 'hex');
 

@@ -15,7 +15,7 @@ import {
 // The RPC v2 CBOR protocol of the SDK's own core (what @aws-sdk/client-cloudwatch is built on).
 import { AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { decodeCbor } from '../../src/cloudwatch/cbor.js';
+import { decodeCbor } from '../../src/cloudwatch/protocol/cbor.js';
 import { startCloudWatch, TEST_CREDENTIALS, type CloudWatchHarness } from './harness.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00Z');

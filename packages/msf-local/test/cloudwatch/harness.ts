@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { CloudWatchService } from '../../src/cloudwatch/cloudwatch-service.js';
-import { MetricStore, type MetricStoreOptions } from '../../src/cloudwatch/metric-store.js';
+import { CloudWatchService } from '../../src/cloudwatch/service.js';
+import { MetricStore, type MetricStoreOptions } from '../../src/cloudwatch/backend/metric-store.js';
 import { EdgeServer } from '../../src/server/edge-server.js';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIDMSFLOCAL', secretAccessKey: 'msf-local-secret' };

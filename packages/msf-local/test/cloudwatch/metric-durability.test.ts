@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MetricStore } from '../../src/cloudwatch/metric-store.js';
+import { MetricStore } from '../../src/cloudwatch/backend/metric-store.js';
 import { startChildServer } from '../s3/child-server.js';
 import { startCloudWatch, TEST_CREDENTIALS } from './harness.js';
 

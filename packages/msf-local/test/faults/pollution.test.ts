@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCbor, decodeCbor } from '../../src/cloudwatch/cbor.js';
+import { encodeCbor, decodeCbor } from '../../src/cloudwatch/protocol/cbor.js';
 import { startMsfLocal, type MsfLocal } from '../../src/msf-local.js';
 
 let server: MsfLocal;

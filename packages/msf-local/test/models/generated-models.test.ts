@@ -1,5 +1,5 @@
 /**
- * The committed input models (src/api/{logs,iam,sts,kms}/input-model.ts) are what scripts/models/generate.ts makes
+ * The committed input models (src/api/{logs,iam,sts,kms}/input-model.ts, src/cloudwatch/protocol/input-model.ts) are what scripts/models/generate.ts makes
  * of the botocore version scripts/models/requirements.txt pins: nobody edited them by hand, and nobody changed the
  * generator without regenerating. Needs that botocore in ~/.venvs/botocore-models (or $BOTOCORE_PYTHON), as .ci/run
  * installs it.

@@ -3,7 +3,7 @@
  * request log names every operation (X-Amz-Target or the query Action), not just `POST /`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeCbor } from '../../src/cloudwatch/cbor.js';
+import { decodeCbor } from '../../src/cloudwatch/protocol/cbor.js';
 import type { RequestLogEntry } from '../../src/server/edge-server.js';
 import { startHarness, type Harness } from '../support/msf-local-harness.js';
 

@@ -3,10 +3,15 @@
  * ledger's baseline starts at the imported version, so later changes made elsewhere show as drift.
  */
 import { Document } from 'yaml';
-import type { LiveApplication } from '../model/application.js';
+import type { LiveApplication, Tags } from '../model/application.js';
 import { specTarget, type ResolvedTarget } from '../adapters/targets/target.js';
 
-export function specFromLive(live: LiveApplication, target: ResolvedTarget): Record<string, unknown> {
+/** `tags`: the application's (the service's own aws:… tags are not written: the spec cannot set them). */
+export function specFromLive(
+  live: LiveApplication,
+  target: ResolvedTarget,
+  tags: Tags = {},
+): Record<string, unknown> {
   const c = live.config;
   const spec: Record<string, unknown> = {
     application: live.name,
@@ -47,6 +52,9 @@ export function specFromLive(live: LiveApplication, target: ResolvedTarget): Rec
     };
   }
   if (Object.keys(c.properties).length) spec.properties = c.properties;
+  if (c.logStream) spec.logging = { logStream: c.logStream };
+  const userTags = Object.entries(tags).filter(([key]) => !key.startsWith('aws:'));
+  if (userTags.length) spec.tags = Object.fromEntries(userTags);
   spec.target = specTarget(target);
   return spec;
 }

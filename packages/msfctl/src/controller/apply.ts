@@ -142,7 +142,8 @@ export async function apply(ctx: RunContext, input: ApplyInput): Promise<ApplyRe
     // that agrees with the spec): take it as the new baseline, as a refresh would, so the drift is not reported
     // again on every plan and status.
     async nothing({ plan }, session) {
-      const live = hasDrift(plan.drift) ? await gateway.describe(application) : undefined;
+      const live =
+        hasDrift(plan.drift) || plan.drift.interrupted ? await gateway.describe(application) : undefined;
       if (
         live &&
         plan.basis.exists &&
@@ -164,6 +165,10 @@ export async function apply(ctx: RunContext, input: ApplyInput): Promise<ApplyRe
         if (!yes) throw new MsfctlError('ABORTED', 'Apply cancelled: nothing was changed.');
       }
       if (input.savedPlan === undefined && plan.basis.exists) assertPlanCurrent(plan, basis, input.target);
+    },
+    async executed(session, execution) {
+      // The spec manages the tags and the apply went through: they are what drift compares against from now on.
+      if (execution.ok && plan!.desired.tags) await session.recordExpectedTags(plan!.desired.tags);
     },
     async prepare(session, decision) {
       // A new application (first, or again after a delete) owes nothing to an earlier one of the same name:

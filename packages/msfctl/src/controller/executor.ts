@@ -75,6 +75,9 @@ export const OPERATION: Partial<Record<Action['type'], string>> = {
   snapshot: 'CreateApplicationSnapshot',
   export: 'ExportSnapshot',
   delete: 'DeleteApplication',
+  'add-logging': 'AddApplicationCloudWatchLoggingOption',
+  'delete-logging': 'DeleteApplicationCloudWatchLoggingOption',
+  tag: 'TagResource',
 };
 
 /** The steady status an action must end in to count as successful. */
@@ -87,6 +90,8 @@ function expectedStatus(action: Action, before: LiveApplication | undefined): Ap
     case 'force-stop':
       return 'READY';
     case 'update':
+    case 'add-logging':
+    case 'delete-logging':
       return before?.status === 'RUNNING' ? 'RUNNING' : 'READY';
     default:
       return undefined;
@@ -182,7 +187,7 @@ async function runAction(
   let started: Started;
   switch (action.type) {
     case 'create': {
-      const live = await gateway.create(application, action.config, action.description);
+      const live = await gateway.create(application, action.config, action.description, action.tags);
       await record({ operation: name(OPERATION.create), status: 'SUCCESSFUL' });
       return { live };
     }
@@ -294,6 +299,26 @@ async function runAction(
       );
       before = current;
       break;
+    }
+    case 'add-logging':
+    case 'delete-logging': {
+      const current = await need();
+      const basis = {
+        versionId: current.versionId,
+        ...(current.conditionalToken ? { conditionalToken: current.conditionalToken } : {}),
+      };
+      started =
+        action.type === 'add-logging'
+          ? await gateway.addLoggingOption(application, basis, action.logStream)
+          : await gateway.deleteLoggingOption(application, basis, action.optionId);
+      before = current;
+      break;
+    }
+    case 'tag': {
+      const current = await need();
+      await gateway.changeTags(current.arn, action.set, action.remove);
+      await record({ operation: name(OPERATION.tag), status: 'SUCCESSFUL' });
+      return { live: current };
     }
     case 'start':
       started = await gateway.start(application, action.run);

@@ -40,12 +40,15 @@ export interface MakePlanInput extends CheckPorts {
 
 export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; observation: Observation }> {
   const { spec, ledger, gateway, host } = input;
-  const { code, artifact } = await input.artifacts.resolve(spec.spec, host);
-  const desired = desiredFromSpec(spec.spec, code);
+  const { code, artifact } = await input.artifacts.resolve(spec.spec, host, {
+    rebuild: input.flags?.rebuild === true,
+  });
+  const desired = desiredFromSpec(spec.spec, code, { region: input.target.region });
   // The flag reaches every start and update this plan makes, exactly as the spec field would.
   if (input.flags?.allowNonRestoredState === true) desired.restore.allowNonRestoredState = true;
   const deploy = input.deploy ?? deploySettings({}, spec.spec.deploy);
-  let observation = await observe(gateway, desired.name, ledger, { restoreFrom: desired.restore.from });
+  const observeOptions = { restoreFrom: desired.restore.from, tags: desired.tags !== undefined };
+  let observation = await observe(gateway, desired.name, ledger, observeOptions);
   if (observation.live && !isSteady(observation.live.status) && observation.live.status !== 'DELETING') {
     // An operation is under way (maybe not ours): plan against where it ends, not against a moving target.
     const progress = host.progress(
@@ -57,7 +60,7 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
       ...(input.clock ? { clock: input.clock } : {}),
     });
     progress.done(`${desired.name} is ${settled?.status ?? 'gone'}`);
-    observation = await observe(gateway, desired.name, ledger, { restoreFrom: desired.restore.from });
+    observation = await observe(gateway, desired.name, ledger, observeOptions);
   }
   const live = observation.live;
   const restoreRefusal = await resolveEnhancedRestore(gateway, desired, live !== undefined);
@@ -66,6 +69,7 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
     desired,
     live,
     ...(observation.snapshots ? { snapshots: observation.snapshots } : {}),
+    ...(observation.tags ? { tags: observation.tags } : {}),
     kpuQuota,
   });
 

@@ -4,7 +4,7 @@
  * plain values. The only I/O of planning happens here.
  */
 import type { MsfGateway } from '../ports/msf.js';
-import type { LiveApplication, OperationInfo, SnapshotInfo } from '../model/application.js';
+import type { LiveApplication, OperationInfo, SnapshotInfo, Tags } from '../model/application.js';
 import { detectDrift } from '../engine/drift.js';
 import type { DriftReport } from '../model/plan.js';
 import { msfctlOperationIds, type Ledger } from '../model/ledger.js';
@@ -13,6 +13,8 @@ export interface Observation {
   live: LiveApplication | undefined;
   /** Listed when the plan needs them (a start, or a named restore snapshot). */
   snapshots?: SnapshotInfo[];
+  /** Listed when asked for (the spec manages tags). */
+  tags?: Tags;
   drift: DriftReport;
 }
 
@@ -21,6 +23,8 @@ export interface ObserveOptions {
   snapshots?: boolean;
   /** The desired restore source, to validate a named snapshot. */
   restoreFrom?: 'latest' | 'none' | 'snapshot';
+  /** List the application's tags. */
+  tags?: boolean;
 }
 
 export async function observe(
@@ -35,10 +39,12 @@ export async function observe(
   const moved =
     expected !== undefined && (expected.versionId !== live.versionId || expected.status !== live.status);
   const needSnapshots = options.snapshots || live.status === 'READY' || options.restoreFrom === 'snapshot';
-  const [snapshots, operations] = await Promise.all([
+  const [snapshots, operations, tags] = await Promise.all([
     needSnapshots ? gateway.listSnapshots(name) : Promise.resolve(undefined),
     moved ? gateway.listOperations(name, 20) : Promise.resolve([] as OperationInfo[]),
+    options.tags ? gateway.listTags(live.arn) : Promise.resolve(undefined),
   ]);
-  const drift = detectDrift(expected, live, operations, msfctlOperationIds(ledger));
-  return { live, ...(snapshots ? { snapshots } : {}), drift };
+  const interrupted = (ledger?.entries ?? []).filter((e) => e.outcome === 'interrupted');
+  const drift = detectDrift(expected, live, operations, msfctlOperationIds(ledger), interrupted, tags);
+  return { live, ...(snapshots ? { snapshots } : {}), ...(tags ? { tags } : {}), drift };
 }

@@ -6,7 +6,7 @@
  * the entry as interrupted, says what the service may still be doing, releases the lock and exits (130/143); a
  * second one exits at once.
  */
-import type { LiveApplication } from '../model/application.js';
+import type { LiveApplication, Tags } from '../model/application.js';
 import type { Interrupts } from '../ports/interrupts.js';
 import type { IoHost } from '../ports/io-host.js';
 import { actor } from './state/actor.js';
@@ -44,6 +44,8 @@ export interface LockedSession {
    * "msfctl <by> changed the application" line (e.g. to say the service rolled an update back).
    */
   recordExpected(live: LiveApplication | undefined, by: EntryKind, note?: string): Promise<void>;
+  /** The tags msfctl expects the application to have (after apply set them, or import read them). */
+  recordExpectedTags(tags: Tags): Promise<void>;
 }
 
 export interface SessionOptions {
@@ -124,6 +126,9 @@ export async function withLockedSession<T>(
         current = { ...current, ...patch };
         if (begun) await ledger.update((l) => updateEntry(l, current.id, patch));
       },
+      async recordExpectedTags(tags) {
+        await ledger.update((l) => (l.expected ? { ...l, expected: { ...l.expected, tags } } : l));
+      },
       async recordExpected(live, by, note) {
         await ledger.update((l) =>
           live
@@ -136,6 +141,8 @@ export async function withLockedSession<T>(
                   at: new Date().toISOString(),
                   by,
                   ...(note ? { note } : {}),
+                  // Tags are not versioned: they stay as msfctl last left them until apply or import says otherwise.
+                  ...(l.expected?.tags ? { tags: l.expected.tags } : {}),
                 },
               }
             : { ...l, expected: undefined },

@@ -283,8 +283,13 @@ export async function recoveryFacts(
 /** How a recovery ended, for the run's failure message. */
 export function recoveryResultText(run: RecoveryRun): string {
   if (run.outcome.plan.actions.length === 0) return 'no recovery attempted';
+  const configOf = run.outcome.plan.target?.configOf;
+  const sameAs =
+    run.live && configOf !== undefined && configOf !== run.live.versionId
+      ? ` with version ${configOf}'s configuration`
+      : '';
   return run.outcome.ok
-    ? `recovered: ${run.outcome.plan.application} ${run.live?.status ?? 'gone'} on version ${run.live?.versionId ?? '-'}`
+    ? `recovered: ${run.outcome.plan.application} ${run.live?.status ?? 'gone'} on version ${run.live?.versionId ?? '-'}${sameAs}`
     : `recovery stopped: ${run.outcome.failed?.error ?? 'unknown error'}`;
 }
 

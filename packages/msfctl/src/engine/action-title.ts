@@ -25,6 +25,17 @@ export function actionTitle(a: Action): string {
       return `export snapshot ${a.snapshot} to ${describeS3Prefix(a.to)}`;
     case 'delete':
       return 'delete application';
+    case 'add-logging':
+      return `add logging option: logs to ${a.logStream}`;
+    case 'delete-logging':
+      return `delete logging option ${a.optionId} (${a.logStream})`;
+    case 'tag': {
+      const parts = [
+        ...(Object.keys(a.set).length ? [`set ${Object.keys(a.set).join(', ')}`] : []),
+        ...(a.remove.length ? [`remove ${a.remove.join(', ')}`] : []),
+      ];
+      return `tags: ${parts.join('; ')}`;
+    }
     case 'wait':
       return `wait for operation ${a.operationId}`;
     case 'reconcile':

@@ -9,6 +9,7 @@ import {
   type DesiredApplication,
   type LiveApplication,
   type SnapshotInfo,
+  type Tags,
 } from '../model/application.js';
 import { MsfctlError } from '../model/errors.js';
 import {
@@ -19,7 +20,8 @@ import {
   updateReadyEffect,
   updateRunningEffect,
 } from './effects.js';
-import { diffConfig, type ChangeKind, type FieldChange } from '../model/changes.js';
+import { diffConfig, diffTags, type ChangeKind, type FieldChange } from '../model/changes.js';
+import { loggingActions, tagsAction } from './logging.js';
 import { configUpdateBetween } from './updates.js';
 import type { Finding } from '../model/plan.js';
 import type { Action } from '../model/actions.js';
@@ -32,6 +34,8 @@ export interface PlannerInput {
   snapshots?: readonly SnapshotInfo[];
   /** KPUs allowed per application (service default 64). */
   kpuQuota: number;
+  /** The live application's tags, when listed (listed when the spec manages them). */
+  tags?: Tags;
 }
 
 export interface PlannerOutput {
@@ -83,6 +87,7 @@ export function planChanges(input: PlannerInput): PlannerOutput {
         type: 'create',
         config: desired.config,
         ...(desired.description ? { description: desired.description } : {}),
+        ...(desired.tags && Object.keys(desired.tags).length ? { tags: desired.tags } : {}),
         effect: createEffect(),
       },
     ];
@@ -111,9 +116,18 @@ export function planChanges(input: PlannerInput): PlannerOutput {
     );
   }
 
-  const changes = diffConfig(live.config, desired.config);
-  const update = changes.length ? configUpdateBetween(live.config, desired.config).update : undefined;
-  const kinds = KIND_ORDER.filter((k) => changes.some((c) => c.kind === k));
+  const changes = [
+    ...diffConfig(live.config, desired.config),
+    ...(desired.tags && input.tags ? diffTags(input.tags, desired.tags) : []),
+  ];
+  // Logging options and tags have calls of their own; the rest is one UpdateApplication.
+  const updateChanges = changes.filter((c) => c.section !== 'logging' && c.section !== 'tags');
+  const update = updateChanges.length ? configUpdateBetween(live.config, desired.config).update : undefined;
+  const kinds = KIND_ORDER.filter((k) => updateChanges.some((c) => c.kind === k));
+  const logging = loggingActions(live, desired.config.logStream);
+  // After a stop they change a READY application.
+  const loggingAfterStop = loggingActions({ ...live, status: 'READY' }, desired.config.logStream);
+  const tagging = input.tags ? tagsAction(live, input.tags, desired.tags) : [];
   const newest = newestReady(input.snapshots);
   const actions: Action[] = [];
   const liveKpus = kpusInUse(live);
@@ -126,12 +140,17 @@ export function planChanges(input: PlannerInput): PlannerOutput {
         reason: 'running: false',
         effect: stopEffect(live.config.snapshotsEnabled, false, liveKpus),
       });
-      if (update) actions.push({ type: 'update', kinds, changes, update, effect: updateReadyEffect() });
-    } else if (update) {
+      actions.push(...loggingAfterStop);
+      if (update)
+        actions.push({ type: 'update', kinds, changes: updateChanges, update, effect: updateReadyEffect() });
+    } else {
+      actions.push(...logging);
+    }
+    if (desired.running && update) {
       actions.push({
         type: 'update',
         kinds,
-        changes,
+        changes: updateChanges,
         update,
         run: desired.restore,
         effect: updateRunningEffect(live.config.snapshotsEnabled, desired.restore, {
@@ -141,7 +160,9 @@ export function planChanges(input: PlannerInput): PlannerOutput {
       });
     }
   } else {
-    if (update) actions.push({ type: 'update', kinds, changes, update, effect: updateReadyEffect() });
+    actions.push(...logging);
+    if (update)
+      actions.push({ type: 'update', kinds, changes: updateChanges, update, effect: updateReadyEffect() });
     if (desired.running) {
       actions.push({
         type: 'start',
@@ -151,5 +172,6 @@ export function planChanges(input: PlannerInput): PlannerOutput {
       });
     }
   }
+  actions.push(...tagging);
   return { changes, actions, findings, kpus };
 }

@@ -47,6 +47,14 @@ export interface PrunePolicy {
   olderThanMs?: number;
   /** Names never deleted (e.g. the spec's restore snapshot). */
   protect?: string[];
+  /** Names or `*` patterns never deleted (the spec's snapshots.protect). */
+  protectPatterns?: string[];
+}
+
+/** A `*` pattern as a whole-name match: `release-*` protects release-1.2, not pre-release-1. */
+export function namePattern(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`);
 }
 
 export interface PruneSelection {
@@ -72,12 +80,15 @@ export function selectPrunable(
   const newest = ready[0] ? snapshotKey(ready[0]) : undefined;
   const keepNewest = new Set(ready.slice(0, Math.max(1, policy.keep ?? 1)).map(snapshotKey));
   const protect = new Set(policy.protect ?? []);
+  const patterns = (policy.protectPatterns ?? []).map((p) => ({ p, re: namePattern(p) }));
   const selection: PruneSelection = { delete: [], keep: [] };
   for (const s of sorted) {
     let reason: string | undefined;
     if (s.status === 'CREATING' || s.status === 'DELETING') reason = `${s.status}`;
     else if (snapshotKey(s) === newest) reason = 'newest READY snapshot (never deleted)';
     else if (protect.has(s.name)) reason = 'named in the spec (restore.snapshot)';
+    else if (patterns.some(({ re }) => re.test(s.name)))
+      reason = `protected by snapshots.protect (${patterns.find(({ re }) => re.test(s.name))!.p})`;
     else if (policy.keep !== undefined && keepNewest.has(snapshotKey(s)))
       reason = `among the newest ${policy.keep}`;
     else if (policy.olderThanMs !== undefined && now - s.createdAt <= policy.olderThanMs)

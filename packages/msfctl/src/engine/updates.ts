@@ -43,6 +43,10 @@ export function configUpdateBetween(
       case 'systemRollback':
         update.systemRollback = to.systemRollback;
         break;
+      case 'logging':
+      case 'tags':
+        // Not UpdateApplication's: the planner adds their own actions (engine/logging.ts).
+        break;
     }
   }
   return { update, changes };

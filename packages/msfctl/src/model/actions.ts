@@ -5,6 +5,7 @@
  */
 import type {
   AppConfig,
+  Tags,
   ConfigUpdate,
   LiveApplication,
   OperationInfo,
@@ -42,7 +43,7 @@ interface Common {
 
 export type Action = Common &
   (
-    | { type: 'create'; config: AppConfig; description?: string }
+    | { type: 'create'; config: AppConfig; description?: string; tags?: Tags }
     | {
         type: 'update';
         kinds: ChangeKind[];
@@ -66,6 +67,12 @@ export type Action = Common &
      */
     | { type: 'export'; snapshot: string; enhanced: boolean; to: S3Prefix; role: string }
     | { type: 'delete' }
+    /** AddApplicationCloudWatchLoggingOption: the job's logs go to this log stream (a new version). */
+    | { type: 'add-logging'; logStream: string }
+    /** DeleteApplicationCloudWatchLoggingOption: the logs stop going to this stream (a new version). */
+    | { type: 'delete-logging'; optionId: string; logStream: string }
+    /** TagResource and UntagResource on the application: no new version, the job is untouched. */
+    | { type: 'tag'; set: Tags; remove: string[] }
     /** Wait for an operation the service runs by itself (its system rollback) to end. */
     | { type: 'wait'; operationId: string }
     /** Read the application back so the ledger matches the service (after a system rollback). */

@@ -2,12 +2,15 @@
  * The per-field change table: how each configuration field is compared and what kind of change it is.
  * Kinds order the plan's wording ("code change", "scale", ...); every kind is applied by UpdateApplication.
  */
-import type { AppConfig } from './application.js';
+import type { AppConfig, Tags } from './application.js';
 import { describeCode } from './application.js';
 
 export type ChangeKind = 'code' | 'runtime' | 'scale' | 'config';
 
-/** The UpdateApplication section a change travels in; a changed section is sent whole. */
+/**
+ * The UpdateApplication section a change travels in; a changed section is sent whole. Two travel in calls of
+ * their own: logging (Add/DeleteApplicationCloudWatchLoggingOption) and tags (TagResource/UntagResource).
+ */
 export type UpdateSection =
   | 'runtime'
   | 'role'
@@ -18,7 +21,9 @@ export type UpdateSection =
   | 'checkpoints'
   | 'snapshotsEnabled'
   | 'snapshotMode'
-  | 'systemRollback';
+  | 'systemRollback'
+  | 'logging'
+  | 'tags';
 
 export interface FieldChange {
   /** Spec-style path, e.g. `monitoring.logLevel`, `properties.OutputStream0["stream.name"]`. */
@@ -47,7 +52,7 @@ interface Rule {
   field: string;
   section: UpdateSection;
   kind: ChangeKind;
-  read: (c: AppConfig) => string;
+  read: (c: AppConfig) => string | undefined;
   /** The change to this value cannot be undone. */
   oneWayTo?: string;
 }
@@ -119,6 +124,7 @@ const RULES: Rule[] = [
     kind: 'config',
     read: (c) => String(c.systemRollback),
   },
+  { field: 'logging.logStream', section: 'logging', kind: 'config', read: (c) => c.logStream },
 ];
 
 /**
@@ -168,4 +174,20 @@ function diffProperties(from: AppConfig['properties'], to: AppConfig['properties
 
 export function sectionsOf(changes: readonly FieldChange[]): Set<UpdateSection> {
   return new Set(changes.map((c) => c.section));
+}
+
+/** Tag by tag, from `from` to `to`; the service's own tags (aws:…) are not the user's to change. */
+export function diffTags(from: Tags, to: Tags): FieldChange[] {
+  const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])]
+    .filter((k) => !k.startsWith('aws:'))
+    .sort();
+  return keys
+    .filter((key) => from[key] !== to[key])
+    .map((key) => ({
+      field: `tags[${JSON.stringify(key)}]`,
+      kind: 'config' as const,
+      section: 'tags' as const,
+      before: from[key],
+      after: to[key],
+    }));
 }

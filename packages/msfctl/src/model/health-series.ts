@@ -19,6 +19,10 @@ export interface HealthPoint {
   lastCheckpointSize?: number;
   recordsInPerSecond?: number;
   recordsOutPerSecond?: number;
+  /** Time the busiest task spent backpressured, per second (backPressuredTimeMsPerSecond, Maximum). */
+  backPressuredMsPerSecond?: number;
+  /** How far a Kinesis source reads behind the stream's tip (millisBehindLatest, Maximum): its iterator age. */
+  millisBehindLatest?: number;
 }
 
 export interface HealthSeries {

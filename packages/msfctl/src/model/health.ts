@@ -43,6 +43,18 @@ export interface HealthFacts {
   /** Uptime at the newest datapoint (ms). */
   uptimeMs?: number;
   newestDatapointAt?: number;
+  /** Whether data flows: the newest value of each flow metric the target published in the window. */
+  flow?: DataFlow;
+}
+
+/** Whether data flows; a field is absent when the target did not publish that metric. */
+export interface DataFlow {
+  recordsInPerSecond?: number;
+  recordsOutPerSecond?: number;
+  /** ms per second the busiest task was backpressured (1000: always). */
+  backPressuredMsPerSecond?: number;
+  /** A Kinesis source's iterator age (millisBehindLatest). */
+  millisBehindLatest?: number;
 }
 
 export interface HealthResult {
@@ -113,7 +125,8 @@ export interface LatestException {
   rootCause?: string;
   /** The failing task, e.g. "Source: ticks -> explode (1/1)". */
   task?: string;
-  source: 'flink-dashboard';
+  /** Where it was read: Flink's REST API (the dashboard), or the application's log stream. */
+  source: 'flink-dashboard' | 'logs';
 }
 
 /** Where counting starts for a health verdict. */

@@ -5,7 +5,7 @@
  * persists it. The service stays the source of truth: the ledger explains history and detects drift.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppConfig, AppStatus, LiveApplication } from './application.js';
+import type { Tags, AppConfig, AppStatus, LiveApplication } from './application.js';
 import { diffConfig } from './changes.js';
 
 export const LEDGER_FORMAT = 'msfctl-ledger/1';
@@ -82,6 +82,8 @@ export interface ExpectedState {
   by: string;
   /** Why it differs from the spec, when msfctl knows better than "msfctl <by> changed it". */
   note?: string;
+  /** The application's tags as msfctl last set or imported them (tags are not versioned: drift compares them). */
+  tags?: Tags;
 }
 
 export interface LastGood {

@@ -28,6 +28,8 @@ export interface DriftReport {
   operations: { id: string; operation: string; status: string; at?: string }[];
   /** Why the service differs from the spec when msfctl itself made it so (rollback, scale...). */
   notes: string[];
+  /** The difference is what an interrupted msfctl command had already sent: its own, not drift. */
+  interrupted?: { kind: string; who: string; startedAt: string };
 }
 
 /** A JAR digest for people: "sha256:0123456789ab". */

@@ -17,7 +17,16 @@ export interface RecoveryPlan extends ActionPlan {
   /** What a person must know before or after: state lost, no good snapshot, nothing to roll back to... */
   warnings: string[];
   /** Where the application should be when every action succeeded. */
-  target?: { status: 'RUNNING' | 'READY'; config?: AppConfig; restoreFrom?: string };
+  target?: {
+    status: 'RUNNING' | 'READY';
+    config?: AppConfig;
+    /**
+     * The version whose configuration `config` is. Going back creates a new version (a rollback, an update
+     * back): the application ends on a higher version with this one's configuration, and messages say so.
+     */
+    configOf?: number;
+    restoreFrom?: string;
+  };
   /**
    * The deploy that led here failed: the command exits non-zero even when recovery succeeds. False only for
    * snapshot-impossible, where the actions are the deploy itself.

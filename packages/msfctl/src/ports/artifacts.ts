@@ -12,6 +12,11 @@ export interface ResolvedArtifact {
   artifact: ArtifactRef;
 }
 
+export interface ResolveOptions {
+  /** Build with Maven even when the sources and POM did not change since the last build (`--rebuild`). */
+  rebuild?: boolean;
+}
+
 export interface CachedJar {
   path: string;
   sha256: string;
@@ -21,7 +26,7 @@ export interface CachedJar {
 
 export interface ArtifactStore {
   /** Builds (code.maven) or digests (code.jar) the spec's JAR and says where it goes in S3; code.s3 as is. */
-  resolve(spec: ApplicationSpec, host: IoHost): Promise<ResolvedArtifact>;
+  resolve(spec: ApplicationSpec, host: IoHost, options?: ResolveOptions): Promise<ResolvedArtifact>;
   /** Uploads the JAR unless that digest is there already; true when it uploaded. */
   upload(artifact: ArtifactRef, host: IoHost, options: { createBucket: boolean }): Promise<boolean>;
   exists(location: CodeLocation): Promise<boolean>;

@@ -13,6 +13,7 @@ import type {
   SnapshotInfo,
   SnapshotMode,
   SnapshotOperationInfo,
+  Tags,
   VersionSummary,
 } from '../model/application.js';
 import type { ConfigUpdate } from '../model/application.js';
@@ -31,7 +32,8 @@ export interface ApplicationSummary {
 
 export interface MsfGateway {
   describe(name: string): Promise<LiveApplication | undefined>;
-  create(name: string, config: AppConfig, description?: string): Promise<LiveApplication>;
+  /** config.logStream becomes the application's CloudWatch logging option; `tags` its tags. */
+  create(name: string, config: AppConfig, description?: string, tags?: Tags): Promise<LiveApplication>;
   /** `basis` pins the update: ConditionalToken when known, else the version id. */
   update(
     name: string,
@@ -72,4 +74,20 @@ export interface MsfGateway {
   listVersions(name: string): Promise<VersionSummary[]>;
   describeVersion(name: string, versionId: number): Promise<LiveApplication>;
   listApplications(): Promise<ApplicationSummary[]>;
+  /** AddApplicationCloudWatchLoggingOption: a new version that ships the job's logs to `logStreamArn`. */
+  addLoggingOption(
+    name: string,
+    basis: { conditionalToken?: string; versionId: number },
+    logStreamArn: string,
+  ): Promise<Started & { live: LiveApplication }>;
+  /** DeleteApplicationCloudWatchLoggingOption: a new version without the option. */
+  deleteLoggingOption(
+    name: string,
+    basis: { conditionalToken?: string; versionId: number },
+    optionId: string,
+  ): Promise<Started & { live: LiveApplication }>;
+  /** ListTagsForResource on the application's ARN. */
+  listTags(arn: string): Promise<Tags>;
+  /** TagResource (`set`, when not empty), then UntagResource (`remove`, when not empty). */
+  changeTags(arn: string, set: Tags, remove: string[]): Promise<void>;
 }

@@ -86,7 +86,7 @@ export function loadSpec(options: LoadSpecOptions = {}): LoadedSpec {
   return resolve(raw, choice.name, environments, options, cwd, env);
 }
 
-/** Validates the base spec and every environment; used by `msfctl validate`. */
+/** Validates every environment and what plan uses without --env (the base spec, when no environment is the default); for `msfctl validate`. */
 export function loadAllEnvironments(
   options: LoadSpecOptions = {},
 ): { name: string | undefined; result: LoadedSpec | MsfctlError }[] {
@@ -95,7 +95,15 @@ export function loadAllEnvironments(
   const raw = readSource(options, cwd);
   const environments = raw.kind === 'spec' ? readEnvironments(raw) : {};
   const names = Object.keys(environments);
-  const targets: (string | undefined)[] = names.length ? names : [undefined];
+  // What plan uses without --env is checked too: the base spec when no environment is chosen by default.
+  const chosen = chooseEnvironment(
+    names,
+    options.environment ?? undefined,
+    stringField(raw.document.defaultEnvironment),
+    env.MSFCTL_ENV,
+  );
+  const targets: (string | undefined)[] =
+    names.length && chosen.name === undefined ? [undefined, ...names] : names.length ? names : [undefined];
   return targets.map((name) => {
     try {
       return { name, result: resolve(raw, name, environments, options, cwd, env) };

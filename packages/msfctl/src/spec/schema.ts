@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { DEFAULT_DEPLOY } from '../model/deploy-settings.js';
 import { ENHANCED_MIN_RUNTIME, supportsEnhancedSnapshots } from '../model/snapshot-refs.js';
+import { LOG_GROUP_NAME, LOG_STREAM_NAME, parseLogStreamArn } from '../model/log-streams.js';
 
 const NAME = /^[a-zA-Z0-9_.-]+$/;
 
@@ -126,6 +127,7 @@ const restoreSchema = z.preprocess(
  * `snapshots: true | false` (= `{ enabled }`) or the object form. enabled: ApplicationSnapshotConfiguration.
  * SnapshotsEnabled. mode: SnapshotMode — legacy (application snapshots, deleted with their application) or
  * enhanced (account-level snapshots with ARNs that outlive it; FLINK-1_20 or later; the switch is one-way).
+ * protect: names or `*` patterns prune leaves alone.
  */
 const snapshotsSchema = z.preprocess(
   (value, ctx) => {
@@ -139,8 +141,58 @@ const snapshotsSchema = z.preprocess(
   z.strictObject({
     enabled: z.boolean().default(true),
     mode: z.enum(['legacy', 'enhanced']).default('legacy'),
+    /**
+     * Snapshot names `msfctl snapshot prune` never deletes: exact names or patterns with `*` (e.g. `release-*`).
+     * (MSF snapshots carry no tags, so a name is what can mark one.)
+     */
+    protect: z.array(z.string().min(1)).optional(),
   }),
 );
+
+const LOG_LEVELS = ['INFO', 'WARN', 'ERROR', 'DEBUG'] as const;
+const METRICS_LEVELS = ['APPLICATION', 'TASK', 'OPERATOR', 'PARALLELISM'] as const;
+
+/**
+ * `logging`: where MSF ships the job's logs (the application's CloudWatch logging option) and at which level.
+ * logStream is a log stream ARN, or { group, stream } in the target's region and the role's account; level and
+ * metricsLevel set the MonitoringConfiguration (so does `monitoring`: use one of the two).
+ */
+const loggingSchema = z.strictObject({
+  logStream: z
+    .union([
+      z.string().refine((arn) => parseLogStreamArn(arn) !== undefined, {
+        message:
+          'must be a log stream ARN (arn:aws:logs:<region>:<account>:log-group:<group>:log-stream:<stream>) or { group, stream }',
+      }),
+      z.strictObject({
+        group: z.string().regex(LOG_GROUP_NAME, 'a log group name is 1-512 of letters, digits and . - _ / #'),
+        stream: z.string().regex(LOG_STREAM_NAME, 'a log stream name is 1-512 characters without ":" or "*"'),
+      }),
+    ])
+    .optional(),
+  level: z.enum(LOG_LEVELS).optional(),
+  metricsLevel: z.enum(METRICS_LEVELS).optional(),
+});
+
+/** Resource tags: at most 50, keys 1-128 characters not starting with "aws:", values up to 256. */
+const tagsSchema = z
+  .record(
+    z.string().min(1).max(128),
+    z
+      .union([z.string(), z.number(), z.boolean()], { error: 'must be a string, number or boolean' })
+      .transform(String)
+      .pipe(z.string().max(256)),
+  )
+  .superRefine((tags, ctx) => {
+    const keys = Object.keys(tags);
+    if (keys.length > 50) ctx.addIssue({ code: 'custom', message: `at most 50 tags (${keys.length} given)` });
+    for (const key of keys.filter((k) => k.toLowerCase().startsWith('aws:')))
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'tag keys starting with "aws:" are reserved by AWS',
+      });
+  });
 
 /** Fields an environment may override: everything but the environments themselves. */
 export const applicationFields = {
@@ -172,10 +224,13 @@ export const applicationFields = {
     .optional(),
   monitoring: z
     .strictObject({
-      logLevel: z.enum(['INFO', 'WARN', 'ERROR', 'DEBUG']).default('INFO'),
-      metricsLevel: z.enum(['APPLICATION', 'TASK', 'OPERATOR', 'PARALLELISM']).default('APPLICATION'),
+      logLevel: z.enum(LOG_LEVELS).default('INFO'),
+      metricsLevel: z.enum(METRICS_LEVELS).default('APPLICATION'),
     })
     .optional(),
+  logging: loggingSchema.optional(),
+  /** The application's tags; omitted: msfctl leaves the application's tags as they are. */
+  tags: tagsSchema.optional(),
   checkpoints: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -225,6 +280,14 @@ export const applicationSpecSchema = z.strictObject(applicationFields).superRefi
       code: 'custom',
       path: ['snapshots', 'mode'],
       message: `enhanced needs runtime ${ENHANCED_MIN_RUNTIME} or later (runtime is ${spec.runtime})`,
+    });
+  }
+  if (spec.monitoring && (spec.logging?.level !== undefined || spec.logging?.metricsLevel !== undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['logging'],
+      message:
+        'level and metricsLevel set the same MonitoringConfiguration as monitoring: give them in one of the two',
     });
   }
   if (spec.target.kind === 'aws' && (spec.target.port !== undefined || spec.target.dataDir !== undefined)) {

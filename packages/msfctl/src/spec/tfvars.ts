@@ -49,7 +49,11 @@ const RESTORE_TYPES: Record<string, 'latest' | 'none' | 'snapshot'> = {
 };
 
 export const TFVARS_RULES: Record<string, VariableRule> = {
-  flink_app_name: { kind: 'string', default: 'flink-terraform-lifecycle', fields: ['application'] },
+  flink_app_name: {
+    kind: 'string',
+    default: 'flink-terraform-lifecycle',
+    fields: ['application', 'logging.logStream'],
+  },
   flink_app_runtime_environment: { kind: 'string', default: 'FLINK-1_18', fields: ['runtime'] },
   flink_app_environment_variables: { kind: 'map(map)', fields: ['properties'] },
   flink_app_parallelism: { kind: 'number', default: 1, fields: ['parallelism.parallelism'] },
@@ -87,7 +91,7 @@ export const TFVARS_RULES: Record<string, VariableRule> = {
     kind: 'number',
     default: 365,
     fields: [],
-    note: 'informational: the log group is created by Terraform, msfctl does not manage it',
+    note: 'informational: the log group is created by Terraform, msfctl does not manage it (it attaches its stream)',
   },
 };
 
@@ -181,6 +185,8 @@ export function readTfvars(vars: unknown, options: TfvarsOptions = {}): TfvarsRe
       logLevel: values.flink_app_monitoring_log_level,
       metricsLevel: values.flink_app_monitoring_metrics_level,
     },
+    // The seed's main.tf names its log group and log stream after the application and attaches that stream.
+    logging: { logStream: { group: values.flink_app_name, stream: values.flink_app_name } },
     snapshots: values.flink_app_snapshots_enabled,
     restore: {
       from: from ?? 'latest',

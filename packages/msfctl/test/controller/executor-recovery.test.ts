@@ -210,7 +210,7 @@ describe('recovery plans on the executor', () => {
     });
     await recover(decideRecovery('rollback', loop, facts()), port, { gateway: slow, clock, host });
     expect(host.messages.map((m) => m.text)).toEqual([
-      'Recovery step 1: RollbackApplication: stock-prices back from version 2 to version 1, restoring its latest snapshot…',
+      "Recovery step 1: RollbackApplication: stock-prices back from version 2 to version 1's configuration, as new version 3, restoring its latest snapshot…",
       'Recovery step 1 done in 12s (RUNNING, version 3)',
       'Recovery step 2: Watch stock-prices for 60s to confirm version 1 is healthy…',
       'Recovery step 2 done in 0s (RUNNING, version 3)',

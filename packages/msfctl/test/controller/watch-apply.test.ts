@@ -98,7 +98,9 @@ describe('the watch-and-recover phase of apply', () => {
     ]);
     expect(texts('MSF_HEALTH_E3002')).toHaveLength(1);
     expect(next.ok).toBe(false);
-    expect(next.failures).toEqual(['the job is crash-looping (recovered: app RUNNING on version 3)']);
+    expect(next.failures).toEqual([
+      "the job is crash-looping (recovered: app RUNNING on version 3 with version 1's configuration)",
+    ]);
     const entry = (await readLedger(state, 'app')).ledger.entries.at(-1)!;
     expect(entry).toMatchObject({
       kind: 'apply',
@@ -117,7 +119,9 @@ describe('the watch-and-recover phase of apply', () => {
     const result = await applyWith(input(BROKEN));
     expect(result.execution?.ok).toBe(true);
     expect(result.ok).toBe(false);
-    expect(result.failures).toEqual(['the job is crash-looping (recovered: app RUNNING on version 3)']);
+    expect(result.failures).toEqual([
+      "the job is crash-looping (recovered: app RUNNING on version 3 with version 1's configuration)",
+    ]);
     expect(result.live).toMatchObject({ status: 'RUNNING', versionId: 3, rolledBackTo: 1 });
     expect(result.live?.config.properties.OutputStream0!['stream.name']).toBe('prices');
     // The second restart comes 10 s into the bake; the bake reads every 2 s.
@@ -127,11 +131,11 @@ describe('the watch-and-recover phase of apply', () => {
       ),
     ]);
     expect(texts('MSF_RECOVERY_I4001')).toEqual([
-      '  1. RollbackApplication: app back from version 2 to version 1, restoring its latest snapshot',
+      "  1. RollbackApplication: app back from version 2 to version 1's configuration, as new version 3, restoring its latest snapshot",
       '  2. Watch app for 20s to confirm version 1 is healthy',
     ]);
     expect(texts('MSF_RECOVERY_I4006')).toEqual([
-      'Recovered app: RUNNING on version 3. The deploy itself failed.',
+      "Recovered app: RUNNING on version 3 (version 1's configuration, as a new version). The deploy itself failed.",
     ]);
 
     const { ledger } = await readLedger(state, 'app');
@@ -164,7 +168,9 @@ describe('the watch-and-recover phase of apply', () => {
       "org.apache.flink.client.program.ProgramInvocationException: The program's entry point class 'com.example.NoSuchJob' was not found in the jar file. StackTrace: ...";
     const result = await applyWith(input(BROKEN));
     expect(result.execution?.ok).toBe(false);
-    expect(result.failures).toEqual(['an operation failed (recovered: app RUNNING on version 3)']);
+    expect(result.failures).toEqual([
+      "an operation failed (recovered: app RUNNING on version 3 with version 1's configuration)",
+    ]);
     expect(result.live?.config.properties.OutputStream0!['stream.name']).toBe('prices');
     expect(result.live?.lastRun).toMatchObject({
       from: 'snapshot',
@@ -213,7 +219,7 @@ describe('the watch-and-recover phase of apply', () => {
     const result = await applyWith(input(BROKEN));
     expect(result.ok).toBe(false);
     expect(result.error?.message).toBe(
-      "UpdateApplication of app FAILED: org.apache.flink.client.program.ProgramInvocationException: The program's entry point class 'com.example.NoSuchJob' was not found in the jar file. Then an operation failed (recovered: app RUNNING on version 3).",
+      "UpdateApplication of app FAILED: org.apache.flink.client.program.ProgramInvocationException: The program's entry point class 'com.example.NoSuchJob' was not found in the jar file. Then an operation failed (recovered: app RUNNING on version 3 with version 1's configuration).",
     );
     expect(result.error?.hint).toMatch(/^app is now RUNNING at version 3\. /);
   });

@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunContext } from '../../src/controller/context.js';
-import { restartApplication, startApplication, stopApplication } from '../../src/controller/verbs.js';
+import {
+  restartApplication,
+  scaleApplication,
+  startApplication,
+  stopApplication,
+} from '../../src/controller/verbs.js';
 import { createSilentHost } from '../../src/adapters/io/memory-host.js';
 import { applyWith, fakeArtifacts } from '../fakes/artifacts.js';
 import type { OnFailurePolicy } from '../../src/model/deploy-settings.js';
@@ -69,6 +74,29 @@ describe('bake watch after start, restart, rollback', () => {
     expect((await readLedger(state, 'app')).ledger.lastGood?.versionId).toBe(result.live?.versionId);
   });
 
+  it('scale is watched like apply, start, restart and rollback: baked, and a crash loop recovered (issue 16 item 10)', async () => {
+    const healthy = await scaleApplication(ctx('rollback'), {
+      parallelism: 2,
+      kpuQuota: 64,
+      restore: LATEST,
+    });
+    expect(healthy.ok).toBe(true);
+    expect(texts('MSF_HEALTH_I3000')).toEqual([expect.stringMatching(/^app is healthy after a 30s bake/)]);
+    expect(healthy.watch).toMatchObject({ bake: { status: 'healthy' } });
+
+    expect((await deploy(BROKEN)).ok).toBe(false); // left looping (onFailure: none)
+    host.messages.length = 0;
+    const looping = await scaleApplication(ctx('rollback'), {
+      parallelism: 3,
+      kpuQuota: 64,
+      restore: LATEST,
+    });
+    expect(looping.ok).toBe(false);
+    expect(texts('MSF_HEALTH_E3002')).toHaveLength(1);
+    // The looping job cannot take the update's snapshot: scale deploys without one, and its watch sees the loop.
+    expect(looping.watch?.recovery).toMatchObject({ policy: 'rollback' });
+  });
+
   it('bake 0 watches nothing', async () => {
     const result = await restartApplication(ctx('rollback', 0), LATEST);
     expect(result.ok).toBe(true);
@@ -82,7 +110,7 @@ describe('bake watch after start, restart, rollback', () => {
     const result = await startApplication(ctx('rollback'), LATEST);
     expect(result.ok).toBe(false);
     expect(result.error?.message).toMatch(
-      /^app after msfctl start: the job is crash-looping \(recovered: app RUNNING on version \d+\)\.$/,
+      /^app after msfctl start: the job is crash-looping \(recovered: app RUNNING on version \d+ with version \d+'s configuration\)\.$/,
     );
     expect(result.live?.config.properties.OutputStream0!['stream.name']).toBe('prices');
     expect(texts('MSF_HEALTH_E3002')).toHaveLength(1);

@@ -230,7 +230,7 @@ describe('enhanced snapshots with msfctl on real Flink 1.20', () => {
     expect(dry.wouldDelete).toContain('before-switch');
     expect(dry.wouldDelete.some((n) => n.startsWith('SYSTEMSNAPSHOT-orders-'))).toBe(true);
     expect(dry.kept).toContainEqual({ name: newest.name, reason: 'newest READY snapshot (never deleted)' });
-    ok(await msfctl('orders', 'snapshot', 'prune', '--older-than', '0s'));
+    ok(await msfctl('orders', 'snapshot', 'prune', '--older-than', '0s', '--auto-approve'));
     expect((await snapshots('orders')).map((s) => s.name)).toEqual([newest.name]);
   });
 

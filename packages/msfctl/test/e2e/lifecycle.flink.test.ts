@@ -97,12 +97,17 @@ describe('lifecycle of stock-prices with msfctl', () => {
     const wouldDelete = json<{ wouldDelete: string[] }>(dryRun).wouldDelete;
     expect(wouldDelete).toHaveLength(all.length - 2);
     expect((await snapshots()).length).toBe(all.length);
-    const pruned = await e.run('snapshot', 'prune', '--keep', '2');
+    // Deleting snapshots is asked like destroy (issue 16 item 9): no terminal, no --auto-approve, nothing deleted.
+    const asked = await e.run('snapshot', 'prune', '--keep', '2');
+    expect(asked.code).toBe(1);
+    expect(asked.stderr).toContain('no terminal to ask on');
+    expect((await snapshots()).length).toBe(all.length);
+    const pruned = await e.run('snapshot', 'prune', '--keep', '2', '--auto-approve');
     expect(pruned.code, pruned.stdout + pruned.stderr).toBe(0);
     const left = await snapshots();
     expect(left.map((s) => s.name)).toEqual(all.slice(0, 2).map((s) => s.name));
     // Everything is older than 0s, yet the newest READY snapshot stays.
-    expect((await e.run('snapshot', 'prune', '--older-than', '0s')).code).toBe(0);
+    expect((await e.run('snapshot', 'prune', '--older-than', '0s', '--auto-approve')).code).toBe(0);
     expect((await snapshots()).map((s) => s.name)).toEqual([all[0]!.name]);
     expect((await e.run('snapshot', 'delete', all[0]!.name)).code).toBe(0);
     expect(await snapshots()).toEqual([]);

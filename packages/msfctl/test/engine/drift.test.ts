@@ -55,4 +55,46 @@ describe('drift', () => {
       `msfctl rollback changed the application at ${at}; the plan returns it to the spec`,
     ]);
   });
+
+  it('does not count snapshot operations as drift (issue 16 item 7)', () => {
+    const ops = ['CreateApplicationSnapshot', 'DeleteApplicationSnapshot', 'CreateSnapshot'].map(
+      (operation, i) => ({
+        id: `s${i}`,
+        operation,
+        status: 'SUCCESSFUL' as const,
+        startedAt: Date.parse(at) + 1000 * (i + 1),
+      }),
+    );
+    const report = detectDrift(expected, live(), ops, new Set());
+    expect(report.operations).toEqual([]);
+    expect(hasDrift(report)).toBe(false);
+  });
+
+  it("takes what an interrupted msfctl apply had sent as msfctl's own change, not drift (issue 16 item 7)", () => {
+    const moved = live({ versionId: 4 }, { parallelism: { ...config().parallelism, parallelism: 2 } });
+    // Ctrl-C while UpdateApplication ran: its id never reached the ledger; the entry is interrupted.
+    const update = {
+      id: 'unrecorded',
+      operation: 'UpdateApplication',
+      status: 'SUCCESSFUL' as const,
+      startedAt: Date.parse(at) + 60_000,
+    };
+    const run = {
+      kind: 'apply' as const,
+      who: 'dev@laptop',
+      startedAt: new Date(Date.parse(at) + 59_000).toISOString(),
+      endedAt: new Date(Date.parse(at) + 61_000).toISOString(),
+    };
+    const report = detectDrift(expected, moved, [update], new Set(), [run]);
+    expect(hasDrift(report)).toBe(false);
+    expect(report.interrupted).toEqual({ kind: 'apply', who: 'dev@laptop', startedAt: run.startedAt });
+    expect(report.notes).toEqual([
+      `msfctl apply by dev@laptop was interrupted (started ${run.startedAt}); the service finished what it had sent: version 3 → 4 is msfctl's own change, not drift`,
+    ]);
+    // An operation outside that run is still drift.
+    const outside = { ...update, id: 'outside', startedAt: Date.parse(at) + 120_000 };
+    const mixed = detectDrift(expected, moved, [outside, update], new Set(), [run]);
+    expect(mixed.operations.map((o) => o.id)).toEqual(['outside']);
+    expect(mixed.versions).toEqual({ expected: 3, actual: 4 });
+  });
 });

@@ -123,6 +123,27 @@ describe('retention over both kinds', () => {
     expect(keep2.delete.map((s) => s.name)).toEqual(['failed', 'legacy-new', 'legacy-old']);
   });
 
+  it("spares the spec's protected names and patterns (snapshots.protect; issue 16 item 9)", () => {
+    const snaps = [
+      snapshot('newest', now - day),
+      snapshot('release-1.2', now - 5 * day),
+      snapshot('pre-release-1', now - 6 * day),
+      enhancedSnapshot('golden', now - 7 * day),
+      snapshot('msfctl-20260101', now - 8 * day),
+    ];
+    const selection = selectPrunable(
+      snaps,
+      { olderThanMs: 0, protectPatterns: ['release-*', 'golden'] },
+      now,
+    );
+    expect(selection.delete.map((s) => s.name)).toEqual(['pre-release-1', 'msfctl-20260101']);
+    expect(selection.keep.map((k) => [k.snapshot.name, k.reason])).toEqual([
+      ['newest', 'newest READY snapshot (never deleted)'],
+      ['release-1.2', 'protected by snapshots.protect (release-*)'],
+      ['golden', 'protected by snapshots.protect (golden)'],
+    ]);
+  });
+
   it('keeps an application snapshot and an enhanced snapshot of the same name apart', () => {
     const snaps = [snapshot('same', now - 3 * day), enhancedSnapshot('same', now - day)];
     const selection = selectPrunable(snaps, { keep: 1 }, now);

@@ -17,6 +17,7 @@ import type {
   SnapshotInfo,
   SnapshotMode,
   SnapshotOperationInfo,
+  Tags,
   VersionSummary,
 } from '../../src/model/application.js';
 import { MsfctlError } from '../../src/model/errors.js';
@@ -52,6 +53,8 @@ export class FakeMsf implements MsfGateway {
   readonly objects = new Map<string, Buffer>();
   readonly buckets = new Set<string>(['artifacts']);
   readonly calls: string[] = [];
+  /** Tags by application ARN. */
+  readonly tags = new Map<string, Tags>();
   /** The next operation of this kind fails with this ErrorString. */
   readonly failNext: Partial<Record<'StartApplication' | 'UpdateApplication' | 'StopApplication', string>> =
     {};
@@ -166,7 +169,12 @@ export class FakeMsf implements MsfGateway {
     return structuredClone(app.live);
   }
 
-  async create(name: string, config: AppConfig): Promise<LiveApplication> {
+  async create(
+    name: string,
+    config: AppConfig,
+    _description?: string,
+    tags?: Tags,
+  ): Promise<LiveApplication> {
     this.calls.push(`create ${name}`);
     if (this.apps.has(name)) throw new MsfctlError('APP_BUSY', `${name} exists`);
     if (config.snapshotMode === 'enhanced' && !supportsEnhancedSnapshots(config.runtime))
@@ -180,8 +188,10 @@ export class FakeMsf implements MsfGateway {
       createdAt: Math.floor(this.now() / 1000) * 1000,
       config: structuredClone(config),
       currentParallelism: config.parallelism.parallelism,
+      ...(config.logStream ? { loggingOptions: [{ id: '1.1', logStreamArn: config.logStream }] } : {}),
     };
     this.apps.set(name, { live, versions: new Map([[1, live]]), operations: [], snapshots: [] });
+    if (tags) this.tags.set(live.arn, { ...tags });
     return structuredClone(live);
   }
 
@@ -215,6 +225,64 @@ export class FakeMsf implements MsfGateway {
       };
     });
     return { ...started, live: structuredClone(app.live) };
+  }
+
+  async addLoggingOption(
+    name: string,
+    basis: { conditionalToken?: string; versionId: number },
+    logStreamArn: string,
+  ) {
+    this.calls.push(`add-logging ${name} ${logStreamArn}`);
+    const app = this.app(name);
+    const options = [...(app.live.loggingOptions ?? [])];
+    if (options.some((o) => o.logStreamArn === logStreamArn))
+      throw new MsfctlError('AWS', 'InvalidArgumentException: already attached');
+    options.push({ id: `${app.live.versionId + 1}.1`, logStreamArn });
+    return this.changeLogging(app, basis, options);
+  }
+
+  async deleteLoggingOption(
+    name: string,
+    basis: { conditionalToken?: string; versionId: number },
+    optionId: string,
+  ) {
+    this.calls.push(`delete-logging ${name} ${optionId}`);
+    const app = this.app(name);
+    const options = (app.live.loggingOptions ?? []).filter((o) => o.id !== optionId);
+    if (options.length === (app.live.loggingOptions ?? []).length)
+      throw new MsfctlError('APP_NOT_FOUND', `ResourceNotFoundException: no logging option ${optionId}`);
+    return this.changeLogging(app, basis, options);
+  }
+
+  /** A new version with these logging options; the job is not restarted. */
+  private changeLogging(
+    app: App,
+    basis: { conditionalToken?: string; versionId: number },
+    options: { id: string; logStreamArn: string }[],
+  ) {
+    if ((basis.conditionalToken ?? `token-${basis.versionId}`) !== app.live.conditionalToken)
+      throw new MsfctlError('PLAN_STALE', 'ConcurrentModificationException');
+    const { logStream: _old, ...rest } = app.live.config;
+    this.newVersion(app, { ...rest, ...(options[0] ? { logStream: options[0].logStreamArn } : {}) });
+    app.live.loggingOptions = options;
+    if (!options.length) delete app.live.loggingOptions;
+    const steady = app.live.status;
+    const started = this.begin(app, 'UpdateApplication', 'UPDATING', () => {
+      app.live = { ...app.live, status: steady };
+    });
+    return { ...started, live: structuredClone(app.live) };
+  }
+
+  async listTags(arn: string): Promise<Tags> {
+    this.calls.push(`list-tags ${arn}`);
+    return { ...(this.tags.get(arn) ?? {}) };
+  }
+
+  async changeTags(arn: string, set: Tags, remove: string[]): Promise<void> {
+    this.calls.push(`tag ${arn} set ${Object.keys(set).join(',')} remove ${remove.join(',')}`);
+    const tags = { ...(this.tags.get(arn) ?? {}), ...set };
+    for (const key of remove) delete tags[key];
+    this.tags.set(arn, tags);
   }
 
   async start(name: string, run: RestoreSettings): Promise<Started> {

@@ -128,6 +128,46 @@ describe('bakeWatch', () => {
     expect(allowed.result.status).toBe('healthy');
   });
 
+  it('says whether data flows: records in/out, backpressure and the Kinesis iterator age where published (issue 16 item 16)', async () => {
+    const clock = fakeClock(T0);
+    const flowing = (s: number) => ({
+      ...up(s),
+      recordsInPerSecond: 12.5,
+      recordsOutPerSecond: s < 20 ? 12.5 : 3,
+      backPressuredMsPerSecond: s < 20 ? 0 : 850,
+      millisBehindLatest: 1200,
+    });
+    const outcome = await bakeWatch({
+      application: 'app',
+      fetcher: scripted(clock, flowing),
+      clock,
+      bakeSeconds: 30,
+    });
+    expect(outcome.result.status).toBe('healthy');
+    expect(outcome.result.facts?.flow).toEqual({
+      recordsInPerSecond: 12.5,
+      recordsOutPerSecond: 3,
+      backPressuredMsPerSecond: 850,
+      millisBehindLatest: 1200,
+    });
+    expect(bakeMessages(outcome).at(-1)).toMatchObject({
+      code: 'MSF_HEALTH_I3005',
+      text: '  data flow: 12.5 records/s in, 3.0 out; backpressure 850 ms/s; Kinesis iterator age 1200 ms',
+    });
+
+    // A target that publishes only records in/out (msf-local): the rest is named as not published, not as zero.
+    const clock2 = fakeClock(T0);
+    const check = await checkHealth({
+      application: 'app',
+      fetcher: scripted(clock2, (s) => ({ ...up(s), recordsInPerSecond: 4, recordsOutPerSecond: 4 })),
+      clock: clock2,
+      windowSeconds: 0,
+    });
+    expect(healthCheckMessages(check).map((m) => m.text)).toContain(
+      '  data flow: 4.0 records/s in, 4.0 out; backpressure not published',
+    );
+  });
+
   it('returns as soon as the job is crash-looping, with the latest exception as evidence', async () => {
     const clock = fakeClock(T0);
     const exceptions: ExceptionSource = {

@@ -248,6 +248,21 @@ describe('CloudWatchHealthFetcher through the real SDK against msf-local CloudWa
         Value: i % 2 ? 3000 : 0,
         Unit: 'Milliseconds' as const,
       },
+      // Whether data flows (issue 16 item 16): backpressure and a Kinesis source's iterator age.
+      {
+        MetricName: 'backPressuredTimeMsPerSecond',
+        Dimensions: dims,
+        Timestamp: new Date(base + i * 5000),
+        Value: 100 * i,
+        Unit: 'Milliseconds' as const,
+      },
+      {
+        MetricName: 'millisBehindLatest',
+        Dimensions: dims,
+        Timestamp: new Date(base + i * 5000),
+        Value: 1000 + i,
+        Unit: 'Milliseconds' as const,
+      },
     ]);
     await cloudwatch.send(new PutMetricDataCommand({ Namespace: NAMESPACE, MetricData: data }));
     // Another application's datapoints must not leak in.
@@ -275,6 +290,12 @@ describe('CloudWatchHealthFetcher through the real SDK against msf-local CloudWa
       [5000, 1, 0, 3000],
       [10000, 2, 4000, 0],
       [15000, 3, 0, 3000],
+    ]);
+    expect(observation.series.points.map((p) => [p.backPressuredMsPerSecond, p.millisBehindLatest])).toEqual([
+      [0, 1000],
+      [100, 1001],
+      [200, 1002],
+      [300, 1003],
     ]);
     expect(observation.series.sources).toEqual({
       restarts: 'fullRestarts',

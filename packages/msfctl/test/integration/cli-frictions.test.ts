@@ -2,7 +2,8 @@
  * What a first-time user hit (issue 16), through the msfctl binary against a real msf-local (control plane
  * and S3; no job runtime, so applications stay READY): each case failed before its fix.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startMsfLocal, type MsfLocal } from 'msf-local';
@@ -115,5 +116,96 @@ describe('issue 16 item 5: restart on a READY application', () => {
     expect(status.json).toMatchObject({ status: 'READY' });
     const json = await msfctl(['restart', '--json'], { cwd, timeoutMs: 60_000 });
     expect(json.json).toMatchObject({ ok: false, error: { code: 'NOT_RUNNING' } });
+  });
+});
+
+/** A port nothing listens on (the OS picks it; closed again at once). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe('issue 16 item 6: which endpoint a command talks to', () => {
+  it("a command for another application of the project uses the spec's target", async () => {
+    const cwd = project('project-app');
+    const result = await msfctl(['status', 'another-app'], { cwd, timeoutMs: 60_000 });
+    expect(result.stderr).not.toContain('no AWS region is set');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('another-app: does not exist');
+  });
+
+  it('a read-only command never starts msf-local', async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(path.join(work, 'never-started-'));
+    const cwd = mkdtempSync(path.join(work, 'ro-'));
+    writeFileSync(path.join(cwd, 'app.jar'), EMPTY_ZIP);
+    writeFileSync(
+      path.join(cwd, 'msfctl.yaml'),
+      `application: ro-app\nruntime: FLINK-1_19\ncode: { jar: ./app.jar }\nartifacts: { bucket: artifacts }\ntarget: { kind: local, port: ${port}, dataDir: ${dataDir} }\n`,
+    );
+    for (const args of [['status'], ['history'], ['health'], ['snapshot', 'list'], ['status', 'nosuchapp']]) {
+      const result = await msfctl(args, { cwd, timeoutMs: 60_000 });
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain(
+        `✗ msf-local is not running on http://127.0.0.1:${port} (data directory ${dataDir})`,
+      );
+      expect(result.stderr).not.toMatch(NO_STACK);
+    }
+    expect(existsSync(path.join(dataDir, 'msf-local.pid'))).toBe(false);
+    expect(await freePort()).toBeGreaterThan(0);
+  });
+
+  it('one msf-local per data directory; local status lists what runs', async () => {
+    const cwd = mkdtempSync(path.join(work, 'one-per-dir-'));
+    const dataDir = mkdtempSync(path.join(work, 'shared-data-'));
+    const first = await freePort();
+    const second = await freePort();
+    const up = await msfctl(['local', 'up', '--port', String(first), '--data-dir', dataDir, '--json'], {
+      cwd,
+      timeoutMs: 120_000,
+    });
+    const pid = (up.json as { pid?: number } | undefined)?.pid;
+    try {
+      expect(up.code, up.stderr).toBe(0);
+      expect(pid).toBeGreaterThan(0);
+      const again = await msfctl(['local', 'up', '--port', String(second), '--data-dir', dataDir], {
+        cwd,
+        timeoutMs: 60_000,
+      });
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain(
+        `✗ msf-local already runs with data directory ${dataDir} on port ${first} (PID ${pid})`,
+      );
+      const status = await msfctl(
+        ['local', 'status', '--port', String(second), '--data-dir', dataDir, '--json'],
+        {
+          cwd,
+          timeoutMs: 60_000,
+        },
+      );
+      expect((status.json as { running: unknown[] }).running).toContainEqual({ pid, port: first, dataDir });
+      const down = await msfctl(['local', 'down', '--port', String(first), '--data-dir', dataDir], {
+        cwd,
+        timeoutMs: 90_000,
+      });
+      expect(down.code, down.stderr).toBe(0);
+    } finally {
+      // Whatever happened above: stop what this test started, by its PID.
+      const file = path.join(dataDir, 'msf-local.pid');
+      if (existsSync(file)) {
+        const started = (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid;
+        try {
+          process.kill(started, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
+      }
+    }
   });
 });

@@ -3,7 +3,7 @@
  * reason, as one line (or one JSON document with --json), never a stack trace, and exits 1. No server is
  * needed: these fail while the command line or the spec is read.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,30 @@ describe('msfctl usage errors', () => {
 });
 
 describe('msfctl validate', () => {
+  it('checks what plan uses without --env, not only the environments (issue 16 item 4)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'msfctl-validate-'));
+    writeFileSync(path.join(dir, 'app.jar'), 'x');
+    writeFileSync(
+      path.join(dir, 'msfctl.yaml'),
+      'application: app\nruntime: FLINK-1_19\ncode: { jar: app.jar }\nartifacts: { bucket: my-artifacts }\n' +
+        'target: { kind: aws, region: us-east-1 }\n' +
+        'environments:\n  prod:\n    role: arn:aws:iam::123456789012:role/app\n',
+    );
+    const plan = await msfctl(['plan'], { cwd: dir, timeoutMs: 60_000 });
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toContain('role: is required');
+    const result = await msfctl(['validate'], { cwd: dir, timeoutMs: 60_000 });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('✗ spec without --env (what plan and apply use by default):');
+    expect(result.stdout).toContain('✓ environment prod: app');
+    // With a default environment, plan uses it: the base spec alone is not what plan uses.
+    writeFileSync(
+      path.join(dir, 'msfctl.yaml'),
+      `defaultEnvironment: prod\n${readFileSync(path.join(dir, 'msfctl.yaml'), 'utf8')}`,
+    );
+    expect((await msfctl(['validate'], { cwd: dir, timeoutMs: 60_000 })).code).toBe(0);
+  });
+
   it('warns about a code.jar that does not exist (plan and apply need it), and still exits 0', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'msfctl-validate-'));
     writeFileSync(

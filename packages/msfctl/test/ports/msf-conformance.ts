@@ -2,7 +2,7 @@
  * The MSF port's conformance suite: what the controller relies on of any MsfGateway, run against every
  * implementation — the in-memory fake the unit tests use, and the SDK adapter on msf-local. Only what needs no
  * running job (so no Flink): create, describe, update of a READY application (new version, a stale basis
- * refused), versions, the operation record, the application list, delete; the snapshot mode (set at create,
+ * refused), logging options and tags, versions, the operation record, the application list, delete; the snapshot mode (set at create,
  * switched one way only) and enhanced snapshots that need no job (imported: listed account-wide, described,
  * deleted; a bad import FAILED with its reason).
  */
@@ -93,6 +93,38 @@ export function runMsfConformance(
         .catch((e: unknown) => e);
       expect(MsfctlError.is(stale, 'PLAN_STALE')).toBe(true);
       expect((await msf.describe(name))?.versionId).toBe(2);
+    });
+
+    it('creates with a logging option and tags, adds and deletes options (a version each), sets and removes tags', async () => {
+      const msf = await open();
+      const name = app();
+      const first = 'arn:aws:logs:us-east-1:000000000000:log-group:/msf/c:log-stream:first';
+      const second = 'arn:aws:logs:us-east-1:000000000000:log-group:/msf/c:log-stream:second';
+      const v1 = await msf.create(name, config({ logStream: first }), undefined, { team: 'data', cost: '1' });
+      expect(v1.config.logStream).toBe(first);
+      expect(v1.loggingOptions).toEqual([{ id: expect.any(String), logStreamArn: first }]);
+      expect(await msf.listTags(v1.arn)).toEqual({ team: 'data', cost: '1' });
+
+      const basis = (l: { versionId: number; conditionalToken?: string }) => ({
+        versionId: l.versionId,
+        ...(l.conditionalToken ? { conditionalToken: l.conditionalToken } : {}),
+      });
+      const deleted = await msf.deleteLoggingOption(name, basis(v1), v1.loggingOptions![0]!.id);
+      const v2 = (await waitForOutcome(msf, name, deleted.operationId, WAIT)).live!;
+      expect(v2).toMatchObject({ status: 'READY', versionId: 2 });
+      expect(v2.config.logStream).toBeUndefined();
+      expect(v2.loggingOptions ?? []).toEqual([]);
+      const added = await msf.addLoggingOption(name, basis(v2), second);
+      const v3 = (await waitForOutcome(msf, name, added.operationId, WAIT)).live!;
+      expect(v3).toMatchObject({ status: 'READY', versionId: 3 });
+      expect(v3.config.logStream).toBe(second);
+      expect((await msf.describeVersion(name, 1)).config.logStream).toBe(first);
+      const stale = await msf.addLoggingOption(name, basis(v2), first).catch((e: unknown) => e);
+      expect(MsfctlError.is(stale, 'PLAN_STALE')).toBe(true);
+
+      await msf.changeTags(v1.arn, { team: 'platform', env: 'dev' }, ['cost']);
+      expect(await msf.listTags(v1.arn)).toEqual({ team: 'platform', env: 'dev' });
+      expect((await msf.describe(name))?.versionId).toBe(3);
     });
 
     it('deletes a READY application', async () => {

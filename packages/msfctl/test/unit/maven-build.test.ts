@@ -1,10 +1,13 @@
 /** How msfctl runs Maven: a clean build, so the same sources give the same JAR digest every time. */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildWithMaven } from '../../src/adapters/artifacts/maven.js';
+import { resolveArtifact } from '../../src/adapters/artifacts/resolve.js';
+import { createSilentHost } from '../../src/adapters/io/memory-host.js';
+import type { ApplicationSpec } from '../../src/spec/schema.js';
 
 function alive(pid: number): boolean {
   try {
@@ -74,6 +77,57 @@ await buildWithMaven({ dir: ${JSON.stringify(dir)} });`;
       await until(() => !alive(mvnPid), 5_000);
     } finally {
       if (alive(mvnPid)) process.kill(mvnPid); // no stray `sleep` when the test fails
+    }
+  });
+});
+
+describe('the Maven build is skipped when its inputs did not change (issue 16 item 8)', () => {
+  it('builds once for the same sources and POM; a changed source, a lost JAR or --rebuild build again', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'msfctl-mvn-stamp-'));
+    writeFileSync(path.join(dir, 'pom.xml'), '<project/>');
+    mkdirSync(path.join(dir, 'src', 'main', 'java'), { recursive: true });
+    writeFileSync(path.join(dir, 'src', 'main', 'java', 'Job.java'), 'class Job {}');
+    // A stand-in for mvn that counts its runs and builds a JAR from the source.
+    const tools = mkdtempSync(path.join(tmpdir(), 'msfctl-fake-mvn-'));
+    const mvn = path.join(tools, 'mvn.sh');
+    const log = path.join(tools, 'runs.txt');
+    writeFileSync(
+      mvn,
+      `#!/bin/sh\necho run >> ${log}\nrm -rf target\nmkdir -p target\ncat src/main/java/Job.java > target/app.jar\n`,
+    );
+    chmodSync(mvn, 0o755);
+    const runs = () => readFileSync(log, 'utf8').trim().split('\n').length;
+    const spec = {
+      code: { maven: dir },
+      artifacts: { bucket: 'b', prefix: 'jars/' },
+    } as unknown as ApplicationSpec;
+    const host = createSilentHost();
+    const before = process.env.MSFCTL_MVN;
+    process.env.MSFCTL_MVN = mvn;
+    try {
+      const first = await resolveArtifact(spec, host);
+      expect(runs()).toBe(1);
+      const second = await resolveArtifact(spec, host);
+      expect(runs()).toBe(1);
+      expect(second.artifact.sha256).toBe(first.artifact.sha256);
+      expect(host.messages.map((m) => m.code)).toContain('MSF_BUILD_I1001');
+
+      await resolveArtifact(spec, host, { rebuild: true });
+      expect(runs()).toBe(2);
+
+      writeFileSync(path.join(dir, 'src', 'main', 'java', 'Job.java'), 'class Job { int x; }');
+      const changed = await resolveArtifact(spec, host);
+      expect(runs()).toBe(3);
+      expect(changed.artifact.sha256).not.toBe(first.artifact.sha256);
+
+      rmSync(path.join(dir, 'target', 'app.jar'));
+      await resolveArtifact(spec, host);
+      expect(runs()).toBe(4);
+      await resolveArtifact(spec, host);
+      expect(runs()).toBe(4);
+    } finally {
+      if (before === undefined) delete process.env.MSFCTL_MVN;
+      else process.env.MSFCTL_MVN = before;
     }
   });
 });

@@ -156,7 +156,9 @@ environments:
   it("points an error inside an environment at the environment's line", () => {
     const cwd = dir({ 'msfctl.yaml': `${BASE}environments:\n  prod:\n    runtime: FLINK-9\n` });
     const results = loadAllEnvironments({ cwd, env: {} });
-    const error = results[0]!.result as MsfctlError;
+    // The base spec (what plan uses without --env) first, then each environment.
+    expect(results.map((r) => r.name)).toEqual([undefined, 'prod']);
+    const error = results[1]!.result as MsfctlError;
     expect(error.message).toContain('(environment prod)');
     expect(error.message).toContain('msfctl.yaml:8:14: runtime: must be one of');
   });

@@ -39,6 +39,8 @@ describe('tfvars mapping', () => {
       properties: SEED.flink_app_environment_variables,
       parallelism: { parallelism: 1, perKpu: 1, autoscaling: false },
       monitoring: { logLevel: 'ERROR', metricsLevel: 'APPLICATION' },
+      // The seed's log group and stream, both named after the application.
+      logging: { logStream: { group: 'flink-terraform-lifecycle', stream: 'flink-terraform-lifecycle' } },
       snapshots: true,
       restore: { from: 'latest', allowNonRestoredState: false },
       target: { kind: 'aws', region: 'us-east-1' },

@@ -2,11 +2,11 @@
  * Kinesis Analytics V2 operations: each takes the validated request body and answers with the response body.
  * Thin glue between the wire (wire.ts) and the control plane: no decisions are made here.
  */
-import type { ControlPlane } from '../../control-plane/control-plane.js';
 import { invalidArgument, unsupportedOperation } from '../../control-plane/errors.js';
 import { currentVersion } from '../../control-plane/model.js';
 import type { OperationStatus } from '../../control-plane/model.js';
 import { paginate } from '../pagination.js';
+import type { OperationHandler } from './handler.js';
 import { SNAPSHOT_OPERATIONS } from './snapshot-operations.js';
 import {
   applicationDetail,
@@ -24,11 +24,7 @@ import {
 /* eslint-disable @typescript-eslint/no-explicit-any -- request bodies are validated JSON */
 type Json = any;
 
-export interface OperationContext {
-  region: string;
-}
-
-export type OperationHandler = (cp: ControlPlane, body: Json, ctx: OperationContext) => Promise<Json> | Json;
+export type { OperationContext, OperationHandler } from './handler.js';
 
 const guardOf = (body: Json) => ({
   currentApplicationVersionId: body.CurrentApplicationVersionId,

@@ -3,7 +3,7 @@
  * (snapshot-wire.ts) and the control plane's enhanced snapshots; no decisions are made here.
  */
 import { paginate } from '../pagination.js';
-import type { OperationHandler } from './operations.js';
+import type { OperationHandler } from './handler.js';
 import {
   encryptionFrom,
   s3PrefixFrom,

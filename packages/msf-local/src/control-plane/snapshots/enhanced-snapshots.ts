@@ -1,3 +1,4 @@
+// Long on purpose: the eight enhanced-snapshot operations over one registry (transfers, files: apart).
 /**
  * Enhanced snapshots (msf-api.md §7): the eight operations, the snapshots the service takes itself on stop
  * and update, and restores by SnapshotArn.

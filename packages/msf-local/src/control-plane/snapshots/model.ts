@@ -5,7 +5,7 @@
  */
 import type { ApplicationConfig, SnapshotStatus } from '../model.js';
 
-export type SnapshotMode = 'APPLICATION_SNAPSHOTS_LEGACY' | 'ENHANCED_SNAPSHOTS';
+export type { SnapshotMode } from '../model.js';
 export type SnapshotInitiator = 'USER' | 'SYSTEM';
 export type SnapshotInitiatorOperation = 'CreateSnapshot' | 'ImportSnapshot' | 'SystemCreateSnapshot';
 export type SnapshotOperationType =

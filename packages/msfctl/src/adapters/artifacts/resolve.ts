@@ -10,13 +10,19 @@ import type { ArtifactRef } from '../../model/plan.js';
 import type { ApplicationSpec } from '../../spec/schema.js';
 import { artifactKey, fileDigest } from './digest.js';
 import { buildWithMaven } from './maven.js';
+import { recordBuild, sourcesDigest, unchangedBuild } from './build-stamp.js';
+import type { ResolveOptions } from '../../ports/artifacts.js';
 
 export interface ResolvedArtifact {
   code: CodeLocation;
   artifact: ArtifactRef;
 }
 
-export async function resolveArtifact(spec: ApplicationSpec, host: IoHost): Promise<ResolvedArtifact> {
+export async function resolveArtifact(
+  spec: ApplicationSpec,
+  host: IoHost,
+  options: ResolveOptions = {},
+): Promise<ResolvedArtifact> {
   const code = spec.code;
   if (code.s3) {
     const location: CodeLocation = {
@@ -30,14 +36,26 @@ export async function resolveArtifact(spec: ApplicationSpec, host: IoHost): Prom
   let source: 'maven' | 'jar';
   if (code.maven !== undefined) {
     const build = typeof code.maven === 'string' ? { dir: code.maven } : code.maven;
-    const progress = host.progress(`Building ${build.dir} with Maven`);
-    try {
-      jar = await buildWithMaven(build, progress);
-    } catch (error) {
-      progress.done('Maven build failed', false);
-      throw error;
+    const inputs = existsSync(build.dir) ? sourcesDigest(build.dir, build.args ?? []) : undefined;
+    const reused = inputs && !options.rebuild ? await unchangedBuild(build.dir, inputs) : undefined;
+    if (reused) {
+      jar = reused;
+      host.notify({
+        level: 'info',
+        code: 'MSF_BUILD_I1001',
+        text: `Maven build skipped: the sources and POM of ${build.dir} are unchanged since ${jar} was built (--rebuild builds anyway).`,
+      });
+    } else {
+      const progress = host.progress(`Building ${build.dir} with Maven`);
+      try {
+        jar = await buildWithMaven(build, progress);
+      } catch (error) {
+        progress.done('Maven build failed', false);
+        throw error;
+      }
+      progress.done(`Built ${jar}`);
+      if (inputs) await recordBuild(build.dir, inputs, jar);
     }
-    progress.done(`Built ${jar}`);
     source = 'maven';
   } else {
     jar = code.jar!;

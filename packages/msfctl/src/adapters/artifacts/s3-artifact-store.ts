@@ -7,7 +7,7 @@ import { objectExists, uploadArtifact } from './upload.js';
 
 export function s3ArtifactStore(s3: () => S3Client, cacheDir = msfctlCacheDir()): ArtifactStore {
   return {
-    resolve: (spec, host) => resolveArtifact(spec, host),
+    resolve: (spec, host, options) => resolveArtifact(spec, host, options),
     upload: (artifact, host, options) => uploadArtifact(s3(), artifact, host, options),
     exists: (location) => objectExists(s3(), location.bucket, location.key, location.objectVersion),
     fetchJar: (location, options) => jarFromS3(s3(), location, { cacheDir, ...options }),

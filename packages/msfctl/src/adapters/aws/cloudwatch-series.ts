@@ -27,6 +27,9 @@ export const HEALTH_QUERIES = [
   { id: 'cp_size_max', metric: 'lastCheckpointSize', stat: 'Maximum' },
   { id: 'records_in_avg', metric: 'numRecordsInPerSecond', stat: 'Average' },
   { id: 'records_out_avg', metric: 'numRecordsOutPerSecond', stat: 'Average' },
+  // Whether data flows: backpressure and, for a Kinesis source, the iterator age, where the target publishes them.
+  { id: 'backpressure_max', metric: 'backPressuredTimeMsPerSecond', stat: 'Maximum' },
+  { id: 'behind_max', metric: 'millisBehindLatest', stat: 'Maximum' },
 ] as const;
 
 export type HealthQueryId = (typeof HEALTH_QUERIES)[number]['id'];
@@ -110,5 +113,7 @@ function toPoint(at: number, raw: Raw): HealthPoint {
   set('lastCheckpointSize', raw.cp_size_max);
   set('recordsInPerSecond', raw.records_in_avg);
   set('recordsOutPerSecond', raw.records_out_avg);
+  set('backPressuredMsPerSecond', raw.backpressure_max);
+  set('millisBehindLatest', raw.behind_max);
   return point;
 }

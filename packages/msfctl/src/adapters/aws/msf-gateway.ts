@@ -3,7 +3,12 @@
  * calls and wire shapes inside.
  */
 import {
+  AddApplicationCloudWatchLoggingOptionCommand,
   CreateApplicationSnapshotCommand,
+  DeleteApplicationCloudWatchLoggingOptionCommand,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   DeleteApplicationCommand,
   DeleteApplicationSnapshotCommand,
   DescribeApplicationOperationCommand,
@@ -35,6 +40,7 @@ import type {
   SnapshotInfo,
   SnapshotMode,
   SnapshotOperationInfo,
+  Tags,
   VersionSummary,
 } from '../../model/application.js';
 import { MsfctlError } from '../../model/errors.js';
@@ -76,7 +82,7 @@ export class SdkMsfGateway implements MsfGateway {
     }
   }
 
-  create(name: string, config: AppConfig, description?: string): Promise<LiveApplication> {
+  create(name: string, config: AppConfig, description?: string, tags?: Tags): Promise<LiveApplication> {
     return call(`CreateApplication ${name}`, async () => {
       const out = await send(
         this.client,
@@ -87,6 +93,10 @@ export class SdkMsfGateway implements MsfGateway {
           ApplicationMode: 'STREAMING',
           ...(description ? { ApplicationDescription: description } : {}),
           ApplicationConfiguration: toApplicationConfiguration(config),
+          ...(config.logStream ? { CloudWatchLoggingOptions: [{ LogStreamARN: config.logStream }] } : {}),
+          ...(tags && Object.keys(tags).length
+            ? { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }
+            : {}),
         }),
       );
       return toLiveApplication(out.ApplicationDetail!);
@@ -119,6 +129,73 @@ export class SdkMsfGateway implements MsfGateway {
         ...(out.OperationId ? { operationId: out.OperationId } : {}),
       };
     });
+  }
+
+  addLoggingOption(
+    name: string,
+    basis: { conditionalToken?: string; versionId: number },
+    logStreamArn: string,
+  ): Promise<Started & { live: LiveApplication }> {
+    return call(`AddApplicationCloudWatchLoggingOption ${name}`, async () => {
+      const out = await this.client.send(
+        new AddApplicationCloudWatchLoggingOptionCommand({
+          ApplicationName: name,
+          ...guard(basis),
+          CloudWatchLoggingOption: { LogStreamARN: logStreamArn },
+        }),
+      );
+      return this.afterResourceChange(name, out.OperationId);
+    });
+  }
+
+  deleteLoggingOption(
+    name: string,
+    basis: { conditionalToken?: string; versionId: number },
+    optionId: string,
+  ): Promise<Started & { live: LiveApplication }> {
+    return call(`DeleteApplicationCloudWatchLoggingOption ${name}`, async () => {
+      const out = await this.client.send(
+        new DeleteApplicationCloudWatchLoggingOptionCommand({
+          ApplicationName: name,
+          ...guard(basis),
+          CloudWatchLoggingOptionId: optionId,
+        }),
+      );
+      return this.afterResourceChange(name, out.OperationId);
+    });
+  }
+
+  listTags(arn: string): Promise<Tags> {
+    return call(`ListTagsForResource ${arn}`, async () => {
+      const out = await this.client.send(new ListTagsForResourceCommand({ ResourceARN: arn }));
+      return Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+    });
+  }
+
+  async changeTags(arn: string, set: Tags, remove: string[]): Promise<void> {
+    if (Object.keys(set).length)
+      await call(`TagResource ${arn}`, () =>
+        this.client.send(
+          new TagResourceCommand({
+            ResourceARN: arn,
+            Tags: Object.entries(set).map(([Key, Value]) => ({ Key, Value })),
+          }),
+        ),
+      );
+    if (remove.length)
+      await call(`UntagResource ${arn}`, () =>
+        this.client.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: remove })),
+      );
+  }
+
+  /** The calls that add or delete a sub-resource answer no ApplicationDetail: read it back. */
+  private async afterResourceChange(
+    name: string,
+    operationId: string | undefined,
+  ): Promise<Started & { live: LiveApplication }> {
+    const live = await this.describe(name);
+    if (!live) throw new MsfctlError('APP_NOT_FOUND', `Application ${name} does not exist.`);
+    return { live, ...(operationId ? { operationId } : {}) };
   }
 
   start(name: string, run: RestoreSettings): Promise<Started> {
@@ -313,4 +390,10 @@ export class SdkMsfGateway implements MsfGateway {
       return out;
     });
   }
+}
+
+function guard(basis: { conditionalToken?: string; versionId: number }) {
+  return basis.conditionalToken
+    ? { ConditionalToken: basis.conditionalToken }
+    : { CurrentApplicationVersionId: basis.versionId };
 }

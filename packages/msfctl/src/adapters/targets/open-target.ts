@@ -7,20 +7,22 @@ import { createClients, type AwsClients } from '../aws/clients.js';
 import { CloudWatchHealthFetcher, periodFor } from '../aws/cloudwatch-fetcher.js';
 import { FlinkDashboardExceptionSource } from '../aws/exception-source.js';
 import { CloudWatchLogsReader } from '../aws/logs-reader.js';
+import { LogExceptionSource } from '../aws/log-exception-source.js';
 import { EnhancedSnapshotCalls } from '../aws/enhanced-snapshot-calls.js';
 import { SdkMsfGateway } from '../aws/msf-gateway.js';
 import { AwsSnapshotExporter } from '../aws/snapshot-exporter.js';
 import { s3ArtifactStore } from '../artifacts/s3-artifact-store.js';
 import { localJarInspector } from '../inspector/local-inspector.js';
 import type { ArtifactStore } from '../../ports/artifacts.js';
-import type { ExceptionSource } from '../../ports/exceptions.js';
+import { firstAvailable, type ExceptionSource } from '../../ports/exceptions.js';
 import type { IoHost } from '../../ports/io-host.js';
 import type { JarInspector } from '../../ports/jar-inspector.js';
 import type { LogReader } from '../../ports/logs.js';
 import type { HealthFetcher } from '../../ports/metrics.js';
 import type { MsfGateway } from '../../ports/msf.js';
 import type { Target } from '../../ports/target.js';
-import { localUp } from './local/msf-local-process.js';
+import { localUp, probe } from './local/msf-local-process.js';
+import { MsfctlError } from '../../model/errors.js';
 import { localSnapshotExporter } from './local/snapshot-exporter.js';
 import { localSnapshotState } from './local/snapshot-state.js';
 import { describeTarget, type ResolvedTarget } from './target.js';
@@ -39,10 +41,31 @@ export interface OpenedTarget {
   close(): void;
 }
 
-export async function openTarget(resolved: ResolvedTarget, host: IoHost): Promise<OpenedTarget> {
+export interface OpenOptions {
+  /**
+   * Start msf-local when nothing answers on a local target's endpoint. @default true. A read-only command
+   * (status, history, health, snapshot list) passes false: it never leaves a server running behind it.
+   */
+  startLocal?: boolean;
+}
+
+export async function openTarget(
+  resolved: ResolvedTarget,
+  host: IoHost,
+  options: OpenOptions = {},
+): Promise<OpenedTarget> {
   const local = resolved.kind === 'local' ? resolved.local : undefined;
   // msf-local, the embedded default: started in the background when nothing answers on its endpoint.
-  if (local) await localUp({ ...local, endpoint: resolved.endpoint! }, host);
+  if (local && options.startLocal !== false) await localUp({ ...local, endpoint: resolved.endpoint! }, host);
+  else if (local && (await probe(resolved.endpoint!)) === undefined) {
+    throw new MsfctlError(
+      'LOCAL_RUNTIME',
+      `msf-local is not running on ${resolved.endpoint} (data directory ${local.dataDir}); this command only reads, so msfctl does not start it.`,
+      {
+        hint: '`msfctl local up` starts it; apply and the commands that change an application start it when needed.',
+      },
+    );
+  }
   const clients = createClients(resolved);
   const enhancedExporter = new AwsSnapshotExporter(new EnhancedSnapshotCalls(clients.msf));
   // msf-local also exports application snapshots (its extension); AWS only enhanced ones.
@@ -66,15 +89,21 @@ export async function openTarget(resolved: ResolvedTarget, host: IoHost): Promis
     ...(local ? { snapshotState: localSnapshotState(local.dataDir) } : {}),
     snapshotExporter: localExporter ?? enhancedExporter,
   };
+  const gateway = new SdkMsfGateway(clients.msf);
+  const logs = new CloudWatchLogsReader(() => clients.logs);
   return {
     target,
     resolved,
     clients,
-    gateway: new SdkMsfGateway(clients.msf),
+    gateway,
     metrics: new CloudWatchHealthFetcher(clients.cloudwatch, { periodSeconds: target.metricsPeriodSeconds }),
-    // Reads the job's exceptions where the service hands out a dashboard URL that answers without a browser.
-    exceptions: new FlinkDashboardExceptionSource(clients.msf),
-    logs: new CloudWatchLogsReader(() => clients.logs),
+    // The dashboard where the service hands out a URL that answers without a browser (msf-local), else the
+    // application's log stream (AWS, where the URL needs a browser session).
+    exceptions: firstAvailable(
+      new FlinkDashboardExceptionSource(clients.msf),
+      new LogExceptionSource(gateway, logs),
+    ),
+    logs,
     artifacts: s3ArtifactStore(() => clients.s3),
     inspector: localJarInspector(),
     close: () => {

@@ -79,6 +79,8 @@ export interface ContextNeeds {
   target?: { kind?: 'aws' | 'local'; region?: string; endpoint?: string };
   /** The command is about the account (its enhanced snapshots): no application is needed (then ''). */
   accountLevel?: boolean;
+  /** The command only reads (status, history, health, snapshot list): it never starts msf-local. */
+  readOnly?: boolean;
 }
 
 export async function openContext(
@@ -90,6 +92,7 @@ export async function openContext(
   const hasSpecSource = Boolean(options.file || options.tfvars || findSpecFile(process.cwd()));
   const named = needs.application ?? options.app;
   let spec: LoadedSpec | undefined;
+  let project: { target: LoadedSpec['spec']['target']; state?: string; baseDir: string } | undefined;
   if (needs.spec === 'required') spec = await loadSpecFrom(options);
   else if (hasSpecSource) {
     try {
@@ -98,8 +101,17 @@ export async function openContext(
       // A broken spec in the directory must not block a command about a named application.
       if (!named) throw error;
     }
-    // A spec for another application says nothing about the named one (not even its target).
-    if (spec && named && spec.spec.application !== named) spec = undefined;
+    // A spec for another application says nothing about the named one, except where the project runs: its
+    // target and state location (a lifecycle command for another application of the project talks to the same
+    // endpoint; without them it would fall back to AWS defaults and answer "no AWS region is set").
+    if (spec && named && spec.spec.application !== named) {
+      project = {
+        target: spec.spec.target,
+        ...(spec.spec.state ? { state: spec.spec.state } : {}),
+        baseDir: spec.baseDir,
+      };
+      spec = undefined;
+    }
   }
   for (const warning of spec?.warnings ?? [])
     host.notify({ level: 'warn', code: 'MSF_SPEC_W1001', text: warning });
@@ -111,6 +123,7 @@ export async function openContext(
   }
   const targetSpec =
     spec?.spec.target ??
+    project?.target ??
     (options.target
       ? { kind: options.target }
       : needs.target
@@ -135,10 +148,14 @@ export async function openContext(
     import('../../adapters/targets/open-target.js'),
     import('../../adapters/state/open-state.js'),
   ]);
-  const ports = await openTarget(resolved, host);
+  const ports = await openTarget(resolved, host, { startLocal: !needs.readOnly });
   const clients = ports.clients;
-  const stateLocation = options.state ?? process.env.MSFCTL_STATE ?? spec?.spec.state;
-  const state = openStateStore(stateLocation, spec?.baseDir ?? process.cwd(), () => clients.s3);
+  const stateLocation = options.state ?? process.env.MSFCTL_STATE ?? spec?.spec.state ?? project?.state;
+  const state = openStateStore(
+    stateLocation,
+    spec?.baseDir ?? project?.baseDir ?? process.cwd(),
+    () => clients.s3,
+  );
   return {
     host,
     spec,

@@ -12,7 +12,7 @@ import { healthCheckMessages } from '../../engine/health/messages.js';
 import type { IoHost } from '../../ports/io-host.js';
 import { formatDuration, parseDuration } from '../../model/duration.js';
 import type { GlobalOptions } from './context.js';
-import { runWithContext, forApplication } from './run.js';
+import { runWithContext, readingApplication } from './run.js';
 
 interface HealthOptions extends GlobalOptions {
   watch?: boolean;
@@ -47,7 +47,7 @@ export function registerHealth(program: Command): void {
     .option('--window <duration>', 'how far back to look (default 10m)', seconds('--window'))
     .action(async (app: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<HealthOptions>();
-      await runWithContext(options, forApplication(app), async (ctx, host) => {
+      await runWithContext(options, readingApplication(app), async (ctx, host) => {
         if (!(await ctx.gateway.describe(ctx.application))) {
           throw new MsfctlError('APP_NOT_FOUND', `Application ${ctx.application} does not exist.`, {
             hint: 'Check the name and the target (region, endpoint).',

@@ -35,7 +35,8 @@ export function registerImport(program: Command): void {
             import('../import-spec.js'),
             import('../../spec/schema.js'),
           ]);
-          const spec = specFromLive(live, ctx.resolved);
+          const tags = await ctx.gateway.listTags(live.arn);
+          const spec = specFromLive(live, ctx.resolved, tags);
           const check = applicationSpecSchema.safeParse(spec);
           const text = specYaml(
             spec,
@@ -53,6 +54,9 @@ export function registerImport(program: Command): void {
             async (session) => {
               await session.begin({ versionBefore: live.versionId, versionAfter: live.versionId });
               await session.recordExpected(live, 'import');
+              await session.recordExpectedTags(
+                Object.fromEntries(Object.entries(tags).filter(([key]) => !key.startsWith('aws:'))),
+              );
             },
           );
           // With --json, stdout is one JSON document: the YAML goes inside it, not beside it.

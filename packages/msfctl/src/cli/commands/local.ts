@@ -7,6 +7,7 @@ import {
   localUp,
   type LocalRuntime,
 } from '../../adapters/targets/local/msf-local-process.js';
+import { runningMsfLocals } from '../../adapters/targets/local/running-instances.js';
 import { loadSpecFrom, type GlobalOptions } from './context.js';
 import { MsfctlError } from '../../model/errors.js';
 import { runCommand } from './run.js';
@@ -79,11 +80,16 @@ export function registerLocal(program: Command): void {
     const options = cmd.optsWithGlobals<LocalOptions>();
     await runCommand(options, async (host) => {
       const status = await localStatus(await runtimeFor(options));
+      const running = runningMsfLocals();
       const s = host.style;
       const text = status.answering
         ? `${s.green('●')} msf-local answers on ${status.endpoint} — ${status.applications} application${status.applications === 1 ? '' : 's'}${status.pid ? `, PID ${status.pid} (started by msfctl)` : ' (not started by msfctl)'}\n  data: ${status.dataDir}\n  log:  ${status.logFile}`
         : `${s.dim('○')} msf-local is not running on ${status.endpoint}. \`msfctl local up\` starts it.`;
-      host.result(text, status);
+      // Everything that runs here, not only the one this spec or these flags name (another port, another data dir).
+      const others = running.length
+        ? `\nmsf-local processes on this machine:\n${running.map((r) => `  PID ${r.pid}  http://127.0.0.1:${r.port}  data ${r.dataDir}`).join('\n')}`
+        : '';
+      host.result(text + others, { ...status, running });
       return status.answering ? 0 : 3;
     });
   });

@@ -31,7 +31,11 @@ export function registerPlan(program: Command): void {
       positiveInt('--kpu-quota'),
     )
     .option('--jar <file>', 'deploy this JAR (overrides the spec code / tfvars s3_file_key)')
-    .option('--maven <dir>', 'build this Maven project and deploy its JAR');
+    .option('--maven <dir>', 'build this Maven project and deploy its JAR')
+    .option(
+      '--rebuild',
+      'build with Maven even when the sources and POM did not change since the last build',
+    );
   addStateFlags(addBakeFlags(command)).action(async (_opts, cmd: Command) => {
     const options = cmd.optsWithGlobals<PlanOptions>();
     await runWithContext(options, { spec: 'required' }, async (ctx, host) => {

@@ -49,6 +49,11 @@ export function forApplication(app: string | undefined): ContextNeeds {
   return { spec: 'optional', ...(app ? { application: app } : {}) };
 }
 
+/** `forApplication` for a command that only reads: it never starts msf-local. */
+export function readingApplication(app: string | undefined): ContextNeeds {
+  return { ...forApplication(app), readOnly: true };
+}
+
 /** An AWS SDK error (a service answer or a network failure), as opposed to a bug in msfctl. */
 function isAwsError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && ('$metadata' in error || '$fault' in error);

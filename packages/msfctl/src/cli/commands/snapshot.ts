@@ -56,7 +56,7 @@ export function registerSnapshot(program: Command): void {
     .option('--all', 'every enhanced snapshot of the account in this Region, of any application or imported')
     .action(async (_o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions & { all?: boolean }>();
-      const needs = { spec: 'optional' as const, accountLevel: options.all === true };
+      const needs = { spec: 'optional' as const, accountLevel: options.all === true, readOnly: true };
       await runWithContext(options, needs, async (ctx, host) => {
         if (options.all) {
           const all = await listAccountSnapshots(ctx.gateway);
@@ -103,9 +103,10 @@ export function registerSnapshot(program: Command): void {
     .option('--keep <n>', 'keep the newest N READY snapshots', positiveInt('--keep'))
     .option('--older-than <duration>', 'delete only snapshots older than this (e.g. 7d, 12h, 30m)')
     .option('--dry-run', 'show what would be deleted, delete nothing')
+    .option('--auto-approve', 'do not ask before deleting (required when there is no terminal)')
     .action(async (_o, cmd: Command) => {
       const options = cmd.optsWithGlobals<
-        GlobalOptions & { keep?: number; olderThan?: string; dryRun?: boolean }
+        GlobalOptions & { keep?: number; olderThan?: string; dryRun?: boolean; autoApprove?: boolean }
       >();
       await runCommand(options, async (host) => {
         const olderThanMs = options.olderThan === undefined ? undefined : parseDuration(options.olderThan);
@@ -128,6 +129,9 @@ export function registerSnapshot(program: Command): void {
               ...(options.keep !== undefined ? { keep: options.keep } : {}),
               ...(olderThanMs !== undefined ? { olderThanMs } : {}),
               protect,
+              ...(ctx.spec?.spec.snapshots.protect
+                ? { protectPatterns: ctx.spec.spec.snapshots.protect }
+                : {}),
             },
             Date.now(),
           );
@@ -138,6 +142,14 @@ export function registerSnapshot(program: Command): void {
               text: renderPrune(selection, host.style, options.dryRun ?? false),
             });
           let deleted: string[] = [];
+          // Deleting snapshots loses state for good: asked like destroy, unless --auto-approve.
+          if (!options.dryRun && selection.delete.length && !options.autoApprove) {
+            const n = selection.delete.length;
+            const yes = await host.confirm(
+              `Delete ${n} snapshot${n === 1 ? '' : 's'} of ${ctx.application} (${selection.delete.map((s) => s.name).join(', ')})?`,
+            );
+            if (!yes) throw new MsfctlError('ABORTED', 'Prune cancelled: no snapshot was deleted.');
+          }
           if (!options.dryRun && selection.delete.length) {
             deleted = (
               await deleteSnapshots(

@@ -6,7 +6,7 @@ import { renderHistory, renderStatus } from '../views/views.js';
 import { readLedger } from '../../controller/state/ledger-store.js';
 import { readLock } from '../../controller/state/lock.js';
 import type { GlobalOptions } from './context.js';
-import { positiveInt, runWithContext, forApplication } from './run.js';
+import { positiveInt, runWithContext, readingApplication } from './run.js';
 
 export function registerStatus(program: Command): void {
   program
@@ -15,7 +15,7 @@ export function registerStatus(program: Command): void {
     .description('status, version, runtime, parallelism/KPUs, last operation, snapshots')
     .action(async (app: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions>();
-      await runWithContext(options, forApplication(app), async (ctx, host) => {
+      await runWithContext(options, readingApplication(app), async (ctx, host) => {
         const [{ ledger }, lock] = await Promise.all([
           readLedger(ctx.state, ctx.application),
           readLock(ctx.state, ctx.application),
@@ -33,10 +33,10 @@ export function registerStatus(program: Command): void {
     .option('--limit <n>', 'rows to show', positiveInt('--limit'), 30)
     .action(async (app: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<GlobalOptions & { limit: number }>();
-      await runWithContext(options, forApplication(app), async (ctx, host) => {
+      await runWithContext(options, readingApplication(app), async (ctx, host) => {
         const { ledger } = await readLedger(ctx.state, ctx.application);
         const report = await getHistory(ctx.gateway, ctx.application, ledger, options.limit);
-        host.result(renderHistory(report, host.style), report);
+        host.result(renderHistory(report, host.style, terminalWidth()), report);
       });
     });
 }
@@ -54,4 +54,9 @@ export function statusJson(report: StatusReport): unknown {
       ...(endedAt !== undefined ? { endedAt: new Date(endedAt).toISOString() } : {}),
     },
   };
+}
+
+/** The terminal's width; piped output gets COLUMNS or 120 (a log line that wraps is as bad as one that does). */
+function terminalWidth(): number {
+  return process.stdout.columns || Number(process.env.COLUMNS) || 120;
 }

@@ -71,7 +71,11 @@ export function registerValidate(program: Command): void {
         const warnings = [...(loaded?.warnings ?? []), ...codeWarnings(results)];
         for (const warning of warnings) host.notify({ level: 'warn', code: 'MSF_SPEC_W1001', text: warning });
         for (const r of results) {
-          const name = r.name ? `environment ${r.name}` : 'spec';
+          const name = r.name
+            ? `environment ${r.name}`
+            : results.length > 1
+              ? 'spec without --env (what plan and apply use by default)'
+              : 'spec';
           if (MsfctlError.is(r.result)) out.push(`${host.style.red('✗')} ${name}: ${r.result.message}`);
           else
             out.push(

@@ -92,23 +92,75 @@ export function renderStatus(r: StatusReport, s: Style): string {
   return [s.bold(r.application), ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n');
 }
 
-export function renderHistory(r: HistoryReport, s: Style): string {
+/** Cuts a cell to `max` visible characters, with an ellipsis. */
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, Math.max(1, max - 1))}…`;
+}
+
+/**
+ * The history table fits `width` columns (the terminal's): the error column (unbounded otherwise: a Flink
+ * stack trace) gets what the others leave, the operation column at most a third; a command's own outcome
+ * shows beside the service's status, and a recovery as a row with its steps.
+ */
+export function renderHistory(r: HistoryReport, s: Style, width = 120): string {
   if (!r.rows.length)
     return `${r.application}: no history${r.exists ? '' : ' (the application does not exist and the ledger is empty)'}.`;
-  const rows = r.rows.map((row) => [
-    row.at ? row.at.replace('T', ' ').slice(0, 19) : '',
-    row.operation,
-    s.status(row.status),
-    row.versionFrom !== undefined || row.versionTo !== undefined
-      ? `${row.versionFrom ?? '?'} → ${row.versionTo ?? '?'}`
-      : '',
-    row.by,
-    row.error ? row.error.slice(0, 120) : '',
-  ]);
+  const cells = r.rows.map((row) => {
+    const steps = row.steps?.length
+      ? `: ${row.steps.map((st) => `${st.kind} ${st.ok ? (st.skipped ? 'skipped' : 'ok') : 'failed'}`).join(', ')}`
+      : '';
+    return {
+      at: row.at ? row.at.replace('T', ' ').slice(0, 19) : '',
+      operation: `${row.operation}${steps}`,
+      status: row.status,
+      version:
+        row.versionFrom !== undefined || row.versionTo !== undefined
+          ? `${row.versionFrom ?? '?'} → ${row.versionTo ?? '?'}`
+          : '',
+      by: row.outcome && row.outcome !== row.status ? `${row.by}: ${row.outcome}` : row.by,
+      error: row.error ?? '',
+    };
+  });
+  // Natural widths, then shrink what can be cut (error, operation, by) until the table fits; the error column
+  // goes when even 12 characters of it do not fit (`--json` has it whole).
+  const keys = ['at', 'operation', 'status', 'version', 'by', 'error'] as const;
+  const titles = ['when', 'operation', 'status', 'version', 'by', 'error'];
+  const natural = keys.map((k, i) => Math.max(titles[i]!.length, ...cells.map((c) => c[k].length)));
+  const fit = (columns: number) => {
+    // Borders and padding: 3 per column and 1 on a terminal table; 2 between plain columns.
+    const avail = width - (s.enabled ? 3 * columns + 1 : 2 * (columns - 1));
+    const w = natural.slice(0, columns);
+    const over = () => w.reduce((a, b) => a + b, 0) - avail;
+    for (const [i, min] of [
+      [5, 12],
+      [1, 20],
+      [4, 20],
+      [1, 12],
+      [4, 12],
+    ] as const) {
+      if (i < columns && over() > 0) w[i] = Math.max(min, w[i]! - over());
+    }
+    return { w, fits: over() <= 0 };
+  };
+  let layout = fit(6);
+  if (!layout.fits && cells.some((c) => c.error)) layout = fit(5);
+  const { w } = layout;
+  const head = titles.slice(0, w.length);
+  const rows = cells.map((c) =>
+    [
+      c.at,
+      clip(c.operation, w[1]!),
+      s.status(c.status),
+      c.version,
+      clip(c.by, w[4]!),
+      clip(c.error, w[5] ?? 0),
+    ].slice(0, w.length),
+  );
   const versions = r.versions.length
     ? `\nVersions: ${r.versions.map((v) => `${v.versionId} ${v.status === 'ROLLED_BACK' ? s.red('ROLLED_BACK') : s.dim(v.status)}`).join(', ')}`
     : '';
-  return `${s.bold(`History of ${r.application}`)}\n${s.table(['when', 'operation', 'status', 'version', 'by', 'error'], rows)}${versions}`;
+  return `${s.bold(`History of ${r.application}`)}\n${s.table(head, rows)}${versions}`;
 }
 
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);

@@ -141,7 +141,7 @@ export async function bakeWatch(options: BakeOptions): Promise<BakeOutcome> {
           exception = lookup.found;
           result = withEvidence(result, {
             signal: 'exception',
-            message: `latest exception: ${lookup.found.rootCause ?? lookup.found.summary}`,
+            message: `latest exception${lookup.found.source === 'logs' ? ' (from the log stream)' : ''}: ${lookup.found.rootCause ?? lookup.found.summary}`,
           });
         } else {
           result = withEvidence(result, {

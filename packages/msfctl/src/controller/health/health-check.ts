@@ -74,7 +74,7 @@ export async function checkHealth(options: HealthCheckOptions): Promise<HealthCh
       exception = lookup.found;
       result = withEvidence(result, {
         signal: 'exception',
-        message: `latest exception: ${lookup.found.rootCause ?? lookup.found.summary}`,
+        message: `latest exception${lookup.found.source === 'logs' ? ' (from the log stream)' : ''}: ${lookup.found.rootCause ?? lookup.found.summary}`,
       });
     }
   }

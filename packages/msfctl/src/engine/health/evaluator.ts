@@ -29,6 +29,7 @@ import {
   unknown,
   type HealthEvidence,
   type HealthFacts,
+  type DataFlow,
   type HealthResult,
   type HealthBaseline,
 } from '../../model/health.js';
@@ -104,6 +105,23 @@ function uptimeResets(points: HealthPoint[]): HealthPoint[] {
   return resets;
 }
 
+const FLOW_KEYS = [
+  'recordsInPerSecond',
+  'recordsOutPerSecond',
+  'backPressuredMsPerSecond',
+  'millisBehindLatest',
+] as const;
+
+/** The newest published value of each data-flow metric in the window: reported, not judged (an idle source is fine). */
+function dataFlow(points: HealthPoint[]): DataFlow | undefined {
+  const flow: DataFlow = {};
+  for (const key of FLOW_KEYS) {
+    const value = points.findLast((p) => p[key] !== undefined)?.[key];
+    if (value !== undefined) flow[key] = value;
+  }
+  return Object.keys(flow).length ? flow : undefined;
+}
+
 const time = (at: number) => new Date(at).toISOString().slice(11, 19);
 
 export function evaluateHealth(
@@ -132,6 +150,7 @@ export function evaluateHealth(
   const outages = points.filter((p) => (p.down ?? 0) > 0);
   const longestOutageMs = Math.max(0, ...outages.map((p) => p.down!));
   const newest = points.at(-1);
+  const flow = dataFlow(points);
   const facts: HealthFacts = {
     window: { from: baseline.at, to: now },
     periodSeconds: series.periodSeconds,
@@ -144,6 +163,7 @@ export function evaluateHealth(
     ...(completed.to !== undefined ? { completedCheckpoints: completed.rise } : {}),
     ...(newest?.uptimeMax !== undefined ? { uptimeMs: newest.uptimeMax } : {}),
     ...(newest ? { newestDatapointAt: newest.at } : {}),
+    ...(flow ? { flow } : {}),
   };
 
   if (!newest) {

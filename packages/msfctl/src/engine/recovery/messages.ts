@@ -71,7 +71,12 @@ export function recoveryOutcomeMessage(outcome: RecoveryOutcome): IoMessage {
       data: outcome,
     };
   if (outcome.ok) {
-    const where = outcome.live ? ` ${outcome.live.status} on version ${outcome.live.versionId}` : '';
+    const configOf = outcome.plan.target?.configOf;
+    const sameAs =
+      outcome.live && configOf !== undefined && configOf !== outcome.live.versionId
+        ? ` (version ${configOf}'s configuration, as a new version)`
+        : '';
+    const where = outcome.live ? ` ${outcome.live.status} on version ${outcome.live.versionId}${sameAs}` : '';
     return {
       level: 'success',
       code: 'MSF_RECOVERY_I4006',

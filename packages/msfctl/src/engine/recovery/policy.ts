@@ -132,21 +132,22 @@ function backToGood(facts: RecoveryFacts, options: Required<RecoveryOptions>): R
     };
   }
   const good = `version ${lastGood.versionId}'s configuration`;
-  const target = { status: 'RUNNING' as const, config: lastGood.config };
+  const target = { status: 'RUNNING' as const, config: lastGood.config, configOf: lastGood.versionId };
   const notRollback = whyNotServiceRollback(facts);
   if (!notRollback) {
     return {
       actions: [
         {
           type: 'rollback',
-          title: `RollbackApplication: ${application} back from version ${live.versionId} to version ${lastGood.versionId}, restoring its latest snapshot`,
+          // The service does not go back to the old version: it creates version N+1 with its configuration.
+          title: `RollbackApplication: ${application} back from version ${live.versionId} to ${good}, as new version ${live.versionId + 1}, restoring its latest snapshot`,
           fromVersion: live.versionId,
           toVersion: lastGood.versionId,
         },
         verify(application, options.verifySeconds, `version ${lastGood.versionId}`),
       ],
       warnings: [],
-      how: `roll back to version ${lastGood.versionId} (RollbackApplication)`,
+      how: `roll back to ${good} (RollbackApplication creates version ${live.versionId + 1} with it)`,
       target,
     };
   }

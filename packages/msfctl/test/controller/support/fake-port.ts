@@ -177,6 +177,18 @@ export class ScriptedMsf implements MsfGateway {
   describeSnapshotOperation(): never {
     throw new Error('not scripted');
   }
+  addLoggingOption(): never {
+    throw new Error('not scripted');
+  }
+  deleteLoggingOption(): never {
+    throw new Error('not scripted');
+  }
+  listTags(): never {
+    throw new Error('not scripted');
+  }
+  changeTags(): never {
+    throw new Error('not scripted');
+  }
 
   /** The verify actions' health watch: the queued verdicts, then healthy. */
   async verify(_app: string, seconds: number): Promise<HealthResult> {

@@ -42,10 +42,10 @@ describe('scenario 7: crash loop after a successful deploy', () => {
       fromVersion: 2,
       toVersion: 1,
       title:
-        'RollbackApplication: stock-prices back from version 2 to version 1, restoring its latest snapshot',
+        "RollbackApplication: stock-prices back from version 2 to version 1's configuration, as new version 3, restoring its latest snapshot",
     });
     expect(plan.summary).toBe(
-      'stock-prices is crash-looping after the deploy (2 restarts in 14s since the job started (numRestarts 0 → 2)). Recovering: roll back to version 1 (RollbackApplication).',
+      "stock-prices is crash-looping after the deploy (2 restarts in 14s since the job started (numRestarts 0 → 2)). Recovering: roll back to version 1's configuration (RollbackApplication creates version 3 with it).",
     );
     expect(plan).toMatchObject({
       policy: 'rollback',
@@ -84,7 +84,12 @@ describe('scenario 7: crash loop after a successful deploy', () => {
     expect(plan.actions[2]!.title).toBe(
       "Start stock-prices on version 1's configuration, restoring snapshot update-snapshot (version 1, 2026-01-01T12:00:01Z)",
     );
-    expect(plan.target).toEqual({ status: 'RUNNING', config: GOOD, restoreFrom: 'update-snapshot' });
+    expect(plan.target).toEqual({
+      status: 'RUNNING',
+      config: GOOD,
+      configOf: 1,
+      restoreFrom: 'update-snapshot',
+    });
   });
 
   it('rollback: by hand when the previous version is not the last good one', () => {

@@ -12,6 +12,7 @@ import { MsfctlError } from '../../../model/errors.js';
 import type { IoHost } from '../../../ports/io-host.js';
 import { writeFileAtomic } from '../../state/atomic-file.js';
 import { systemClock, type Clock } from '../../../ports/clock.js';
+import { runningMsfLocals, type RunningMsfLocal } from './running-instances.js';
 
 export interface LocalRuntime {
   port: number;
@@ -140,6 +141,7 @@ export async function localUp(
 ): Promise<LocalStatus & { started: boolean }> {
   const before = await localStatus(local);
   if (before.answering) return { ...before, started: false };
+  assertOnePerDataDir(local);
   mkdirSync(local.dataDir, { recursive: true });
   const log = logFilePath(local.dataDir);
   const fd = openSync(log, 'a');
@@ -195,6 +197,24 @@ export async function localUp(
   }
   progress.done(`msf-local is running on ${local.endpoint} (PID ${child.pid}, log ${log})`);
   return { ...(await localStatus(local)), started: true };
+}
+
+/**
+ * One msf-local per data directory: two servers on one directory would overwrite each other's state. Refuses
+ * to start one on `local.port` while another runs with the same data directory on another port.
+ */
+function assertOnePerDataDir(local: LocalRuntime, running: RunningMsfLocal[] = runningMsfLocals()): void {
+  const dataDir = path.resolve(local.dataDir);
+  const other = running.find((r) => r.dataDir === dataDir && r.port !== local.port);
+  if (!other) return;
+  throw new MsfctlError(
+    'LOCAL_RUNTIME',
+    `msf-local already runs with data directory ${dataDir} on port ${other.port} (PID ${other.pid}): msfctl does not start a second one on port ${local.port} over the same data.`,
+    {
+      hint: `Set target.port to ${other.port} (or --port ${other.port}), or stop that one first: \`msfctl local down --port ${other.port} --data-dir ${dataDir}\`.`,
+      details: { running: other },
+    },
+  );
 }
 
 /** Stops the msf-local msfctl started (by its PID); it stops its Flink clusters on the way out. */

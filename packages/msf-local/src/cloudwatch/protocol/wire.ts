@@ -1,8 +1,8 @@
-import { el, escapeXml } from '../api/xml.js';
+import { el, escapeXml } from '../../api/xml.js';
 import { cborTimestamp, encodeCbor } from './cbor.js';
-import { FORBIDDEN_KEYS } from '../api/safe-input.js';
-import { CloudWatchError } from './errors.js';
-import { OutputMap, type Input, type Output } from './operations.js';
+import { FORBIDDEN_KEYS } from '../../api/safe-input.js';
+import { CloudWatchError } from '../errors.js';
+import { OutputMap, type Input, type Output } from '../operations/types.js';
 
 /**
  * The wire protocols CloudWatch clients send (captured, see the module docs of cloudwatch-service.ts):

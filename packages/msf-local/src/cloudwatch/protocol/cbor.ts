@@ -4,7 +4,7 @@
  * as plain epoch seconds.
  */
 import { cbor, tag, tagSymbol } from '@smithy/core/cbor';
-import { assertSafeValue } from '../api/safe-input.js';
+import { assertSafeValue } from '../../api/safe-input.js';
 
 export class CborError extends Error {}
 

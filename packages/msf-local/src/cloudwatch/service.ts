@@ -9,9 +9,11 @@ import {
 import { parseJsonSafely, UnsafeInputError } from '../api/safe-input.js';
 import { XML_DECLARATION } from '../api/xml.js';
 import { CloudWatchError, cwErrors } from './errors.js';
-import type { MetricStore } from './metric-store.js';
-import { isOperation, runOperation, type Input, type OperationName, type Output } from './operations.js';
-import { CborError, decodeCbor } from './cbor.js';
+import type { MetricStore } from './backend/metric-store.js';
+import { isOperation, runOperation, type OperationName } from './operations/index.js';
+import type { Input, Output } from './operations/types.js';
+import { CborError, decodeCbor } from './protocol/cbor.js';
+import { readInput } from './protocol/input.js';
 import {
   CBOR_HEADERS,
   cborError,
@@ -23,10 +25,13 @@ import {
   parseQueryParams,
   queryError,
   queryResponse,
-} from './protocols.js';
+} from './protocol/wire.js';
 
 /**
- * CloudWatch (metrics) on the shared edge port, in both protocols its clients send. Captured here:
+ * CloudWatch (metrics) on the shared edge port. Layout, as the MSF service's: service.ts (this: protocol
+ * dispatch and errors) → protocol/ (wire formats, the generated input model and its validation) → operations/
+ * (one module per operation) → backend/ (metric store, statistics, metric math).
+ * The protocols its clients send, in both protocols its clients send. Captured here:
  * - @aws-sdk/client-cloudwatch 3.116x and pip botocore 1.43: AWS JSON 1.0, `X-Amz-Target:
  *   GraniteServiceVersion20100801.<Op>`, `x-amzn-query-mode: true`; errors need `x-amzn-query-error`.
  * - Debian AWS CLI 2.9.19 and Debian boto3 1.26: query protocol, form-encoded `Action=<Op>&Version=2010-08-01`,
@@ -129,7 +134,7 @@ export class CloudWatchService implements Service {
   }
 
   private run(operation: OperationName, input: Input) {
-    return runOperation(operation, input, { store: this.store, now: this.now });
+    return runOperation(operation, readInput(operation, input), { store: this.store, now: this.now });
   }
 }
 

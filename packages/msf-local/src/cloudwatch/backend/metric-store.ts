@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fsyncDir, isNotFound, removeStaleTempFiles, writeFileAtomic } from '../store/atomic-file.js';
+import { fsyncDir, isNotFound, removeStaleTempFiles, writeFileAtomic } from '../../store/atomic-file.js';
 
 /**
  * CloudWatch metric series, kept for a retention window and persisted so they survive a restart.

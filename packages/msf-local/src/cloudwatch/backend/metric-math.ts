@@ -1,4 +1,4 @@
-import { cwErrors } from './errors.js';
+import { cwErrors } from '../errors.js';
 
 /**
  * A small subset of CloudWatch metric math for GetMetricData expressions, enough for health checks:
