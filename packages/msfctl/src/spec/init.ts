@@ -10,6 +10,8 @@ export interface InitSpecInput {
   application: string;
   runtime: string;
   code: { jar: string } | { maven: string };
+  /** The service execution role (--role); without it the spec shows where to put one. */
+  role?: string;
   /** What a tfvars file already says (readTfvars' document); its values win over the defaults below. */
   fromTfvars?: Record<string, unknown>;
 }
@@ -18,6 +20,7 @@ export interface InitSpecInput {
 const COMMENTS: Record<string, string> = {
   application: ' The application name in Managed Service for Apache Flink (unique per account and region).',
   runtime: ' The Flink runtime: FLINK-1_19, FLINK-1_20 or FLINK-2_2 (msf-local runs these three).',
+  role: ' The service execution role msfctl hands the application.',
   running: [
     ' The service execution role msfctl hands the application (or give --role / MSFCTL_ROLE_ARN):',
     ' role: arn:aws:iam::123456789012:role/my-flink-app',
@@ -47,6 +50,8 @@ const COMMENTS: Record<string, string> = {
   ].join('\n'),
 };
 
+const RUNNING = ' Desired state: true keeps the job RUNNING, false keeps it stopped.';
+
 /** Field order of the written spec. */
 const ORDER = Object.keys(COMMENTS);
 
@@ -54,6 +59,7 @@ export function initSpecDocument(input: InitSpecInput): Record<string, unknown> 
   const defaults: Record<string, unknown> = {
     application: input.application,
     runtime: input.runtime,
+    ...(input.role ? { role: input.role } : {}),
     running: true,
     code: input.code,
     artifacts: { bucket: `${input.application.toLowerCase().replace(/[^a-z0-9.-]/g, '-')}-artifacts` },
@@ -76,7 +82,9 @@ export function initSpecYaml(input: InitSpecInput, header: string): string {
   doc.commentBefore = [` yaml-language-server: $schema=${SPEC_SCHEMA_ID}`, ` ${header}`].join('\n');
   if (isMap(doc.contents)) {
     for (const [index, pair] of (doc.contents.items as Pair<Scalar, unknown>[]).entries()) {
-      const comment = isScalar(pair.key) ? COMMENTS[String(pair.key.value)] : undefined;
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      // With a role written, the commented-out example role above `running` would only confuse.
+      const comment = key === 'running' && input.role ? RUNNING : COMMENTS[key];
       if (comment) {
         pair.key.commentBefore = comment;
         pair.key.spaceBefore = index > 0;

@@ -9,13 +9,15 @@ import { msfctl } from '../harness/msfctl-cli.js';
 const STOCK_PRICES = fileURLToPath(new URL('../../../../examples/stock-prices', import.meta.url));
 
 describe('msfctl init', () => {
-  it("writes a spec for a Maven project (name and runtime from its pom) that validate accepts; won't overwrite it", async () => {
+  it("writes a spec for a Maven project (name and runtime from its pom, the role given) that validate accepts; won't overwrite it", async () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'msfctl-init-'));
-    const init = await msfctl(['init', '--maven', STOCK_PRICES], { cwd });
+    const role = 'arn:aws:iam::123456789012:role/stock-prices';
+    const init = await msfctl(['init', '--maven', STOCK_PRICES, '--role', role], { cwd });
     expect(init.code, init.stderr).toBe(0);
     expect(init.stdout).toContain('Wrote msfctl.yaml for stock-prices (FLINK-1_19)');
     const text = readFileSync(path.join(cwd, 'msfctl.yaml'), 'utf8');
     expect(text).toContain(`maven: ${STOCK_PRICES}`);
+    expect(text).toContain(`role: ${role}`);
 
     const validate = await msfctl(['validate'], { cwd });
     expect(validate.code, validate.stdout + validate.stderr).toBe(0);

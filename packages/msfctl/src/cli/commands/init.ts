@@ -82,6 +82,7 @@ export function registerInit(program: Command): void {
           {
             application,
             runtime,
+            ...(options.role ? { role: options.role } : {}),
             code: code ?? tfvarsCode ?? { jar: 'app.jar' },
             ...(fromTfvars ? { fromTfvars } : {}),
           },
