@@ -18,73 +18,19 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Browser } from 'playwright-core';
 import { MemoryDashboardSource } from '../../packages/dashboard/src/memory-source.js';
 import { serveDashboard } from '../../packages/dashboard/src/server.js';
 import { DEFAULT_ASSETS_DIR } from '../../packages/dashboard/src/static-assets.js';
 import { launchChromium } from '../../packages/dashboard/test/support/browser.js';
 import { buildWeb } from '../../packages/dashboard/test/support/build-web.js';
 import { fleetOf } from '../../packages/dashboard/test/support/fixture.js';
+import { ms, series, stats, WARMUP } from './page-load.js';
 
 const { values } = parseArgs({
   options: { apps: { type: 'string', default: '50' }, runs: { type: 'string', default: '20' } },
 });
 const APPS = Number(values.apps);
 const RUNS = Number(values.runs);
-const WARMUP = 3;
-
-/** Runs in the page before its own scripts: notes when the N-th row appears, and the paint after it. */
-const probe = (rows: number) => `
-  new MutationObserver((_, observer) => {
-    if (document.querySelectorAll('tr.fleet-row').length >= ${rows}) {
-      observer.disconnect();
-      window.__rowsAt = performance.now();
-      requestAnimationFrame(() => setTimeout(() => (window.__paintedAt = performance.now()), 0));
-    }
-  }).observe(document, { childList: true, subtree: true });
-`;
-
-interface Sample {
-  rows: number;
-  painted: number;
-}
-
-async function measure(browser: Browser, url: string): Promise<Sample> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  try {
-    await context.addInitScript(probe(APPS));
-    const page = await context.newPage();
-    await page.goto(url);
-    await page.waitForFunction(
-      () => (globalThis as { __paintedAt?: number }).__paintedAt !== undefined,
-      null,
-      {
-        timeout: 30_000,
-      },
-    );
-    return await page.evaluate(() => {
-      const w = globalThis as unknown as { __rowsAt: number; __paintedAt: number };
-      return { rows: w.__rowsAt, painted: w.__paintedAt };
-    });
-  } finally {
-    await context.close();
-  }
-}
-
-async function series(browser: Browser, url: string): Promise<Sample[]> {
-  for (let i = 0; i < WARMUP; i++) await measure(browser, url);
-  const samples: Sample[] = [];
-  for (let i = 0; i < RUNS; i++) samples.push(await measure(browser, url));
-  return samples;
-}
-
-function stats(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { median: at(0.5), p95: at(0.95), min: sorted[0]!, max: sorted.at(-1)! };
-}
-
-const ms = (v: number) => `${v.toFixed(0).padStart(5)} ms`;
 
 async function main(): Promise<void> {
   const build = await buildWeb();
@@ -94,7 +40,7 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   let floor: ReturnType<typeof createServer> | undefined;
   try {
-    const app = await series(browser, dashboard.url);
+    const app = await series(browser, dashboard.url, { rows: APPS, runs: RUNS });
 
     // The floor: what the browser itself needs for the same DOM and CSS, with no script and no API call.
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -113,7 +59,10 @@ async function main(): Promise<void> {
       res.end(html);
     });
     await new Promise<void>((resolve) => floor!.listen(0, '127.0.0.1', resolve));
-    const bare = await series(browser, `http://127.0.0.1:${(floor.address() as AddressInfo).port}/`);
+    const bare = await series(browser, `http://127.0.0.1:${(floor.address() as AddressInfo).port}/`, {
+      rows: APPS,
+      runs: RUNS,
+    });
 
     const rows = [
       ['dashboard: N-th row in the DOM', stats(app.map((s) => s.rows))],

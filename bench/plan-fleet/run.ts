@@ -1,14 +1,15 @@
 /**
- * bench/plan-fleet — what `msfctl plan` costs over a fleet, against the floor: the same number of bare
- * DescribeApplication calls. One run:
- *   1. starts msf-local as its own process (as users run it) and creates N applications (default 100), READY;
- *   2. N bare DescribeApplication calls through the AWS SDK (sequential): the floor;
- *   3. N `makePlan` calls through msfctl's library in this process (spec → artifact digest → refresh → diff):
- *      msfctl's own work on top of the floor;
- *   4. N `msfctl plan` runs of the binary, one process per application (sequential): what a user or CI job sees,
- *      Node start-up included.
+ * bench/plan-fleet — what `msfctl plan` costs over a fleet of N applications (default 100), in one run:
+ *   1. starts msf-local as its own process (as users run it) and creates N applications, READY, each with a
+ *      spec that matches it in one fleet directory;
+ *   2. N bare DescribeApplication calls through the AWS SDK, all in parallel: the floor;
+ *   3. the fleet plan in one process — `runFleetCommand('plan')`, the code `msfctl plan -f DIR` runs (spec set,
+ *      shared target, makePlan with its preflight per application), at the default --parallelism 8 and at N;
+ *      then the same as one `msfctl plan -f DIR` process, Node start-up included;
+ *   4. N separate `msfctl plan -f FILE` processes: a sample of --sample processes (default 10) run one after the
+ *      other and scaled to N (said so in the output; all N with --sample N).
  *
- *   npx tsx bench/plan-fleet/run.ts [--apps 100]
+ *   npx tsx bench/plan-fleet/run.ts [--apps 100] [--sample 10]
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -24,17 +25,14 @@ import {
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { stringify } from 'yaml';
 import { artifactKey, fileDigest } from '../../packages/msfctl/src/adapters/artifacts/digest.js';
-import { createClients } from '../../packages/msfctl/src/adapters/aws/clients.js';
-import { s3ArtifactStore } from '../../packages/msfctl/src/adapters/artifacts/s3-artifact-store.js';
-import { SdkMsfGateway } from '../../packages/msfctl/src/adapters/aws/msf-gateway.js';
-import { makePlan } from '../../packages/msfctl/src/controller/make-plan.js';
 import { createSilentHost } from '../../packages/msfctl/src/adapters/io/memory-host.js';
-import { loadSpec } from '../../packages/msfctl/src/spec/load.js';
-import { readLedger } from '../../packages/msfctl/src/controller/state/ledger-store.js';
-import { LocalObjectStore } from '../../packages/msfctl/src/adapters/state/local-object-store.js';
+import { runFleetCommand } from '../../packages/msfctl/src/cli/commands/fleet.js';
 
-const { values } = parseArgs({ options: { apps: { type: 'string', default: '100' } } });
+const { values } = parseArgs({
+  options: { apps: { type: 'string', default: '100' }, sample: { type: 'string', default: '10' } },
+});
 const N = Number(values.apps);
+const SAMPLE = Math.min(N, Number(values.sample));
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 const ROLE = 'arn:aws:iam::000000000000:role/bench';
@@ -54,6 +52,12 @@ function stats(samples: number[]) {
     p95: at(0.95),
     max: sorted[sorted.length - 1]!,
   };
+}
+
+async function wall(step: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await step();
+  return performance.now() - t;
 }
 
 async function timeEach(n: number, step: (i: number) => Promise<unknown>): Promise<number[]> {
@@ -114,7 +118,8 @@ try {
 
   process.stderr.write(`creating ${N} applications in msf-local at ${server.url}…\n`);
   const names = Array.from({ length: N }, (_, i) => `fleet-${String(i).padStart(3, '0')}`);
-  const dirs: string[] = [];
+  const fleet = path.join(work, 'fleet');
+  await mkdir(fleet);
   for (const name of names) {
     await kda.send(
       new CreateApplicationCommand({
@@ -151,12 +156,9 @@ try {
         },
       }),
     );
-    // Each application's project: a spec that matches it (so every plan is "no changes") and its own ledger.
-    const dir = path.join(work, name);
-    dirs.push(dir);
-    await mkdir(dir);
+    // The fleet: one spec per application, each matching it (so every plan is "no changes"), one state dir.
     await writeFile(
-      path.join(dir, 'msfctl.yaml'),
+      path.join(fleet, `${name}.yaml`),
       stringify({
         application: name,
         runtime: 'FLINK-1_19',
@@ -175,65 +177,74 @@ try {
   // Warm both paths once (connection, lazy module loading), outside the measurements.
   await kda.send(new DescribeApplicationCommand({ ApplicationName: names[0]! }));
 
-  const describe = await timeEach(N, (i) =>
-    kda.send(new DescribeApplicationCommand({ ApplicationName: names[i]! })),
-  );
+  const describeAll = () =>
+    Promise.all(names.map((name) => kda.send(new DescribeApplicationCommand({ ApplicationName: name }))));
+  await describeAll(); // warm-up
+  const describe = await wall(describeAll);
 
   process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
-  const clients = createClients({ kind: 'aws', region: 'us-east-1', endpoint: server.url });
-  const gateway = new SdkMsfGateway(clients.msf);
-  const host = createSilentHost();
-  let changed = 0;
-  const library = await timeEach(N, async (i) => {
-    const spec = loadSpec({ cwd: dirs[i]!, env: {} });
-    const { ledger } = await readLedger(new LocalObjectStore(path.join(dirs[i]!, '.msfctl')), names[i]!);
-    const { plan } = await makePlan({
-      spec,
-      ledger,
-      gateway,
-      artifacts: s3ArtifactStore(() => clients.s3),
-      host,
-      target: { region: 'us-east-1', endpoint: server.url },
-    });
-    if (plan.actions.length) changed++;
-  });
-  clients.destroy();
-  if (changed) throw new Error(`${changed} plans found changes; the fleet should match its specs`);
+  const fleetPlan = async (parallelism: number) => {
+    let result: unknown;
+    const host = { ...createSilentHost(), result: (_h: string, json: unknown) => void (result = json) };
+    const code = await runFleetCommand('plan', { file: [fleet], parallelism, detailedExitcode: true }, host);
+    const counts = (result as { counts: Record<string, number> }).counts;
+    if (code !== 0 || counts['no changes'] !== N)
+      throw new Error(
+        `fleet plan: exit ${code}, ${JSON.stringify(counts)}; the fleet should match its specs`,
+      );
+  };
+  await fleetPlan(8); // warm-up: module loading, the JAR digest cache, connections
+  const inProcess8 = await wall(() => fleetPlan(8));
+  const inProcessN = await wall(() => fleetPlan(N));
 
   const bin = path.join(root, 'packages/msfctl/bin/msfctl.js');
   const run = promisify(execFile);
-  const cli = await timeEach(N, async (i) => {
-    const { stdout } = await run(process.execPath, [bin, 'plan', '--detailed-exitcode', '--no-color'], {
-      cwd: dirs[i]!,
-      env: { ...process.env, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' },
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' };
+  const oneProcess = await wall(async () => {
+    const { stdout } = await run(process.execPath, [bin, 'plan', '-f', fleet, '--no-color'], {
+      cwd: work,
+      env,
+    });
+    if (!stdout.includes(`${N} no changes`)) throw new Error(`unexpected fleet plan:\n${stdout}`);
+  });
+  const separate = await timeEach(SAMPLE, async (i) => {
+    const file = path.join(fleet, `${names[i]!}.yaml`);
+    const { stdout } = await run(process.execPath, [bin, 'plan', '-f', file, '--no-color'], {
+      cwd: work,
+      env,
     });
     if (!stdout.includes('No changes')) throw new Error(`unexpected plan for ${names[i]}:\n${stdout}`);
   });
   kda.destroy();
   s3.destroy();
 
-  const rows: [string, number[]][] = [
-    [`${N} × DescribeApplication (SDK, bare)`, describe],
-    [`${N} × msfctl plan (library, in process)`, library],
-    [`${N} × msfctl plan (binary, a process each)`, cli],
+  const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+  const separateTotal = (stats(separate).total / SAMPLE) * N;
+  const rows: [string, number, string][] = [
+    [`${N} × DescribeApplication, all in parallel (SDK)`, describe, 'the floor'],
+    [`fleet plan, in process, --parallelism 8`, inProcess8, ''],
+    [`fleet plan, in process, --parallelism ${N}`, inProcessN, ''],
+    [`msfctl plan -f DIR (one process, start-up incl.)`, oneProcess, ''],
+    [
+      `${N} × msfctl plan -f FILE (a process each)`,
+      separateTotal,
+      SAMPLE < N
+        ? `${SAMPLE} run one after the other, scaled ×${(N / SAMPLE).toFixed(1)}`
+        : 'one after the other',
+    ],
   ];
-  const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
   console.log(
     `\nplan-fleet: ${N} applications in msf-local (${os.cpus().length} CPUs, Node ${process.version})\n`,
   );
-  console.log(
-    `${'what'.padEnd(46)}${'wall'.padStart(10)}${'mean'.padStart(11)}${'p50'.padStart(11)}${'p95'.padStart(11)}${'max'.padStart(11)}`,
-  );
-  for (const [label, samples] of rows) {
-    const s = stats(samples);
+  console.log(`${'what'.padEnd(52)}${'wall'.padStart(10)}${'× floor'.padStart(10)}  note`);
+  for (const [label, ms, note] of rows)
     console.log(
-      `${label.padEnd(46)}${fmt(s.total).padStart(10)}${fmt(s.mean).padStart(11)}${fmt(s.p50).padStart(11)}${fmt(s.p95).padStart(11)}${fmt(s.max).padStart(11)}`,
+      `${label.padEnd(52)}${fmt(ms).padStart(10)}${(ms / describe).toFixed(2).padStart(10)}  ${note}`,
     );
-  }
-  const floor = stats(describe).total;
+  const goal = inProcess8 / describe <= 1.5 ? 'met' : 'not met';
   console.log(
-    `\nmsfctl plan over the fleet: ${(stats(library).total / floor).toFixed(1)}× the bare DescribeApplication time in process, ${(stats(cli).total / floor).toFixed(1)}× as separate processes.`,
+    `\nfleet plan in one process (default parallelism): ${(inProcess8 / describe).toFixed(2)}× the parallel DescribeApplication floor (goal ≤ 1.5×: ${goal}); ${(separateTotal / inProcess8).toFixed(0)}× faster than separate processes.`,
   );
 } finally {
   await server.stop();

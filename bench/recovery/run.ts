@@ -284,7 +284,7 @@ async function scenario7ViaBinary(
         parallelism: { parallelism: 1, perKpu: 1, autoscaling: false },
         properties,
         target: { kind: 'local', port: local.server.port, dataDir: local.server.dataDir },
-        deploy: { bakeSeconds: CLI_BAKE_SECONDS, onFailure: 'rollback' },
+        deploy: { bakeSeconds: CLI_BAKE_SECONDS, onFailure: 'rollback', rehearse: 'off' },
       }),
     );
   const apply = async (...args: string[]) => {

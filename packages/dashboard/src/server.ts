@@ -86,6 +86,9 @@ export async function createDashboardHandler(options: DashboardOptions): Promise
         res.setHeader('Location', url.pathname + url.search);
         return void res.end();
       }
+      // The page asks for the fleet as soon as its script runs: start reading it now, while the browser
+      // fetches and parses the script (the read is shared, and answers that request when it comes).
+      if (path === '/') void feed.fleet().catch(() => undefined);
       const index = assets.index;
       if (!index) {
         return sendError(

@@ -29,6 +29,7 @@ import { S3Service } from './s3/service.js';
 import { S3SnapshotObjects } from './s3/snapshot-objects.js';
 import { EdgeServer } from './server/edge-server.js';
 import type { RequestLogEntry } from './server/edge-server.js';
+import { ThrottledService, type ThrottleCounters, type ThrottleSettings } from './server/throttle.js';
 
 /** The account every msf-local resource belongs to. */
 const ACCOUNT = '000000000000';
@@ -58,6 +59,11 @@ export interface MsfLocalOptions {
   allowOrigins?: readonly string[];
   onRequest?: (entry: RequestLogEntry) => void;
   log?: (message: string) => void;
+  /**
+   * Test hook: throttle the Managed Flink API (a token bucket; ThrottlingException beyond it), as the service
+   * does under load. Off by default; `MsfLocal.throttle()` changes it while running.
+   */
+  throttle?: ThrottleSettings;
 }
 
 export interface MsfLocal {
@@ -71,6 +77,10 @@ export interface MsfLocal {
   logs: CloudWatchLogs;
   /** kinesis-local's own endpoint (also reachable through `url`), when started. */
   kinesisUrl?: string;
+  /** Test hook: throttles the Managed Flink API from now on (undefined: no more); returns the counters so far. */
+  throttle(settings: ThrottleSettings | undefined): ThrottleCounters;
+  /** Requests throttled and served since the throttle was last set. */
+  throttleCounters(): ThrottleCounters;
   close(): Promise<void>;
 }
 
@@ -142,6 +152,8 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
       log,
     });
     built.controlPlane = controlPlane;
+    const msf = new ThrottledService(new KinesisAnalyticsV2Service(controlPlane, region));
+    msf.set(options.throttle);
     const proxy = new KinesisProxyService({
       upstream: () => kinesisEndpoint?.url,
       durable: kinesis ? () => kinesis.durable() : undefined,
@@ -151,7 +163,7 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
       port: options.port ?? 4577,
       // Order matters: target-addressed APIs first; S3 takes what nobody else claims.
       services: [
-        new KinesisAnalyticsV2Service(controlPlane, region),
+        msf,
         new MsfLocalExtensionService(controlPlane, region),
         proxy,
         new CloudWatchService(metrics),
@@ -186,6 +198,12 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
       metrics,
       logs,
       kinesisUrl: kinesisEndpoint?.url,
+      throttle: (settings) => {
+        const before = msf.counters;
+        msf.set(settings);
+        return before;
+      },
+      throttleCounters: () => ({ ...msf.counters }),
       close: closeAll,
     };
   } catch (error) {

@@ -20,7 +20,7 @@ export class CloudWatchError extends Error {
 export const cwErrors = {
   invalidParameterValue: (message: string) =>
     new CloudWatchError('InvalidParameterValueException', 'InvalidParameterValue', 400, message),
-  /** A modelled constraint (a length) violated: the query protocol's ValidationError. */
+  /** GetMetricData's name for a parameter that breaks the model (the older operations say InvalidParameterValue). */
   validation: (message: string) => new CloudWatchError('ValidationError', 'ValidationError', 400, message),
   missingParameter: (message: string) =>
     new CloudWatchError('MissingRequiredParameterException', 'MissingParameter', 400, message),

@@ -6,14 +6,7 @@
  * return at once; anything that involves the job (start, stop, update-with-restart, rollback, snapshots) then
  * runs in the background in JobSupervisor, which moves the status on only when the job runtime reports.
  */
-import { createHash } from 'node:crypto';
-import {
-  applyUpdate,
-  allocatedKpus,
-  checkpointFrom,
-  monitoringFrom,
-  parallelismFrom,
-} from './configuration.js';
+import { applyUpdate, checkpointFrom, monitoringFrom, parallelismFrom } from './configuration.js';
 import type {
   CheckpointInput,
   CodeInput,
@@ -24,15 +17,12 @@ import type {
 import { KeyedMutex } from '../store/keyed-mutex.js';
 import type { ApplicationStore } from './application-store.js';
 import {
-  codeValidation,
-  concurrentModification,
   invalidApplicationConfiguration,
   invalidArgument,
   invalidRequest,
   limitExceeded,
   resourceInUse,
   resourceNotFound,
-  tooManyTags,
   unsupportedOperation,
 } from './errors.js';
 import { addOperation, addRollbackVersion, addVersion } from './application-history.js';
@@ -46,10 +36,8 @@ import type {
   Application,
   ApplicationConfig,
   ApplicationVersion,
-  CodeLocation,
   Operation,
   OperationStatus,
-  RestoreType,
   RunConfig,
   Snapshot,
 } from './model.js';
@@ -58,7 +46,6 @@ import { EnhancedSnapshots } from './snapshots/enhanced-snapshots.js';
 import { isEnhanced, snapshotNameOf } from './snapshots/model.js';
 import type { SnapshotMode } from './snapshots/model.js';
 import {
-  checkCustomRestoreReference,
   checkLegacySnapshotOperation,
   checkModeOnCreate,
   checkModeUpdate,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { childEnvironment } from 'msf-flink-runtime';
 
 import { logAppenderConfig, type LogIntake } from './log-appender.js';
+import { FLINK_HOST_MAIN, killStaleHost, recordHost } from './stale-host.js';
 import type { PreparedRuntime } from './prepared-runtime.js';
 
 /**
@@ -92,6 +93,8 @@ export class FlinkHostProcess {
   static async start(spec: FlinkHostSpec): Promise<FlinkHostProcess> {
     await fs.mkdir(spec.confDir, { recursive: true });
     await fs.mkdir(spec.logDir, { recursive: true });
+    // A JVM of this application left by a killed msf-local: gone before the new one starts (stale-host.ts).
+    await killStaleHost(spec.confDir);
     const confFile = path.join(spec.confDir, 'flink-conf.properties');
     const log4jFile = path.join(spec.confDir, 'log4j2.properties');
     const flinkLog = path.join(spec.logDir, 'flink.log');
@@ -119,7 +122,7 @@ export class FlinkHostProcess {
       ...Object.entries(spec.systemProperties).map(([key, value]) => `-D${key}=${value}`),
       '-cp',
       spec.runtime.classpath,
-      'msflocal.flinkhost.FlinkHost',
+      FLINK_HOST_MAIN,
       '--conf',
       confFile,
       '--exit-on-stdin-close',
@@ -137,6 +140,7 @@ export class FlinkHostProcess {
       env: childEnvironment(spec.baseEnvironment ?? process.env, spec.environment),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    if (child.pid !== undefined) recordHost(spec.confDir, child.pid);
     const exitState: { info?: { code: number | null; signal: NodeJS.Signals | null } } = {};
     const exited = new Promise<void>((resolve) => {
       child.on('exit', (code, signal) => {

@@ -63,41 +63,48 @@ export class KinesisProxyService implements Service {
     // The body was read whole (a chunked request arrives here de-chunked): its length is now known.
     headers['content-length'] = String(req.body.length);
 
-    return new Promise<ServiceResponse>(
-      (resolve: (answer: ServiceResponse | Promise<ServiceResponse>) => void) => {
-        const forwarded = http.request(
-          {
-            host: url.hostname,
-            port: url.port,
-            method: req.method,
-            path: `${req.rawPath}${query ? `?${query}` : ''}`,
-            headers,
-            agent: this.agent,
-          },
-          (res) => {
-            const responseHeaders: Record<string, string> = {};
-            for (const [name, value] of Object.entries(res.headers)) {
-              if (value === undefined || HOP_BY_HOP.has(name)) continue;
-              // Lower-case keys (as Node gives them) so kinesis-local's request id replaces the edge's, not doubles it.
-              responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
-            }
-            const status = res.statusCode ?? 502;
-            if (status >= 400 && !/json|cbor/.test(res.headers['content-type'] ?? '')) {
-              resolve(reshapedError(status, res));
-              return;
-            }
-            const answer: ServiceResponse = { status, headers: responseHeaders, body: res };
-            if (status >= 300 || READ_ONLY.test(operation) || !this.options.durable) resolve(answer);
-            else resolve(this.options.durable().then(() => answer));
-          },
-        );
-        forwarded.on('socket', guardSocket);
-        forwarded.on('error', (error) =>
-          resolve(unavailable(`kinesis-local at ${upstream} did not answer: ${error.message}`)),
-        );
-        forwarded.end(req.body);
-      },
-    );
+    const forward = (retry: boolean) =>
+      new Promise<ServiceResponse>(
+        (resolve: (answer: ServiceResponse | Promise<ServiceResponse>) => void) => {
+          let answered = false;
+          const forwarded = http.request(
+            {
+              host: url.hostname,
+              port: url.port,
+              method: req.method,
+              path: `${req.rawPath}${query ? `?${query}` : ''}`,
+              headers,
+              agent: this.agent,
+            },
+            (res) => {
+              answered = true;
+              const responseHeaders: Record<string, string> = {};
+              for (const [name, value] of Object.entries(res.headers)) {
+                if (value === undefined || HOP_BY_HOP.has(name)) continue;
+                // Lower-case keys (as Node gives them) so kinesis-local's request id replaces the edge's, not doubles it.
+                responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+              }
+              const status = res.statusCode ?? 502;
+              if (status >= 400 && !/json|cbor/.test(res.headers['content-type'] ?? '')) {
+                resolve(reshapedError(status, res));
+                return;
+              }
+              const answer: ServiceResponse = { status, headers: responseHeaders, body: res };
+              if (status >= 300 || READ_ONLY.test(operation) || !this.options.durable) resolve(answer);
+              else resolve(this.options.durable().then(() => answer));
+            },
+          );
+          forwarded.on('socket', guardSocket);
+          forwarded.on('error', (error) => {
+            // kinesis-local closes idle keep-alive connections: a request sent on one just as it closed never
+            // reached it (Node's documented race), so it is sent once more on a fresh connection.
+            if (retry && !answered && forwarded.reusedSocket) resolve(forward(false));
+            else resolve(unavailable(`kinesis-local at ${upstream} did not answer: ${error.message}`));
+          });
+          forwarded.end(req.body);
+        },
+      );
+    return forward(true);
   }
 
   /** Closes idle upstream connections. */

@@ -4,6 +4,8 @@
  * and 5 MiB in all. JSON bodies (JS SDK, AWS CLI) are checked per record; CBOR bodies (Java SDK) by their size.
  * The refusals are the ones Kinesis gives, in its error shape; so is an operation Kinesis does not have.
  */
+import { parseJsonSafely, UnsafeInputError } from '../api/safe-input.js';
+import { decodeCbor } from '../cloudwatch/protocol/cbor.js';
 import type { ServiceRequest } from '../server/service.js';
 import { header } from '../server/service.js';
 
@@ -49,15 +51,20 @@ export function requestRefusal(req: ServiceRequest, operation: string): KinesisR
       message: `The request body is ${req.body.length} bytes; Kinesis accepts at most ${MAX_BODY_BYTES}.`,
     };
   }
-  if (operation !== 'PutRecord' && operation !== 'PutRecords') return undefined;
-  if (!/json/.test(header(req, 'content-type') ?? '')) return undefined; // CBOR: the body cap above
+  // kinesis-local resets the connection on a `__proto__` key: refused here, as every other service refuses it.
+  const json = /json/.test(header(req, 'content-type') ?? '');
   let input: unknown;
   try {
-    input = JSON.parse(req.body.toString('utf8'));
-  } catch {
-    return undefined; // kinesis-local answers malformed JSON itself
+    if (json) input = parseJsonSafely(req.body.toString('utf8') || '{}');
+    else if (/cbor/.test(header(req, 'content-type') ?? '') && req.body.length > 0) decodeCbor(req.body);
+  } catch (error) {
+    if (error instanceof UnsafeInputError) {
+      return { status: 400, type: 'SerializationException', message: error.message };
+    }
+    return undefined; // kinesis-local answers malformed bodies itself
   }
-  if (typeof input !== 'object' || input === null) return undefined;
+  if (operation !== 'PutRecord' && operation !== 'PutRecords') return undefined;
+  if (typeof input !== 'object' || input === null) return undefined; // CBOR: the body cap above
   if (operation === 'PutRecord') {
     const size = recordBytes(input as Record<string, unknown>);
     return size > MAX_RECORD_BYTES ? recordTooLarge('data', size) : undefined;

@@ -54,6 +54,33 @@ describe('cluster JVM process hygiene', () => {
     await waitFor('the orphaned JVM to exit', async () => (processExists(pid) ? undefined : true), 30_000);
   });
 
+  it('a restarted msf-local kills the JVM its killed predecessor left before starting the application again', async () => {
+    const parent = spawn(process.execPath, ['--import', 'tsx', ORPHAN_PARENT, root, jobs.counter], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((resolve) => parent.on('exit', resolve));
+    let output = '';
+    parent.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const stale = await waitFor(
+      'the JVM pid',
+      async () => Number(/PID (\d+)/.exec(output)?.[1]) || undefined,
+      120_000,
+    );
+    jvmPid = stale;
+    parent.kill('SIGKILL');
+    await exited;
+    // At once, before the orphan notices its stdin closed: the same application on the same work dir.
+    const runtime = new FlinkJobRuntime();
+    try {
+      await runtime.start(testJobLaunch(root, 'orphan', jobs.counter));
+      const fresh = runtime.clusterPids().orphan!;
+      expect(fresh).not.toBe(stale);
+      expect(processExists(stale)).toBe(false);
+    } finally {
+      await runtime.close();
+    }
+  });
+
   it('a stopped application keeps no JVM beyond the reuse grace; a changed parallelism gets a new JVM; a dead JVM shows as FAILED', async () => {
     const runtime = new FlinkJobRuntime({ clusterReuseGraceMs: 1_000 });
     try {

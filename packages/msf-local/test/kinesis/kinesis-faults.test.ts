@@ -107,4 +107,10 @@ describe('Kinesis proxy under hostile input', () => {
     expect(expectKinesisError(await post('NoSuchOperation', '{}')).__type).toBe('UnknownOperationException');
     expect(expectKinesisError(await post('constructor', '{}')).__type).toBe('UnknownOperationException');
   });
+
+  it('refuses prototype keys (kinesis-local would reset the connection) in the Kinesis error shape', async () => {
+    const parsed = expectKinesisError(await post('ListStreams', '{"__proto__":{"polluted":1}}'));
+    expect(parsed.__type).toBe('SerializationException');
+    await stillServes();
+  });
 });

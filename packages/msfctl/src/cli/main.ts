@@ -6,11 +6,14 @@ import { createRequire } from 'node:module';
 import tab from '@bomb.sh/tab/commander';
 import { Command, CommanderError, Option } from 'commander';
 import { registerApply } from './commands/apply.js';
+import { registerDashboard } from './commands/dashboard.js';
 import { registerDestroy } from './commands/destroy.js';
 import { registerForceUnlock } from './commands/force-unlock.js';
 import { registerHealth } from './commands/health.js';
 import { registerImport } from './commands/import.js';
+import { registerController } from './commands/controller.js';
 import { registerInit } from './commands/init.js';
+import { registerList } from './commands/list.js';
 import { registerLocal } from './commands/local.js';
 import { registerLogs } from './commands/logs.js';
 import { registerPlan } from './commands/plan.js';
@@ -39,7 +42,11 @@ export function buildProgram(): Command {
       'Lifecycle manager for Apache Flink applications on Amazon Managed Service for Apache Flink (and msf-local)',
     )
     .version(version)
-    .option('-f, --file <file>', 'spec file (default msfctl.yaml / msfctl.yml / msfctl.json)')
+    .option(
+      '-f, --file <file>',
+      'spec file (default msfctl.yaml / msfctl.yml / msfctl.json); plan, apply, status and health also take a directory or a glob, and -f repeated (a fleet)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option('--tfvars <file>', "read the seed's terraform config.tfvars.json instead of a spec")
     .option('-e, --env <name>', 'environment of the spec to use (or MSFCTL_ENV)')
     .option('--app <name>', 'application name, for lifecycle commands without a spec')
@@ -72,6 +79,8 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerApply(program);
   registerStatus(program);
+  registerList(program);
+  registerController(program);
   registerHealth(program);
   registerLogs(program);
   registerStartStop(program);
@@ -81,6 +90,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerForceUnlock(program);
   registerLocal(program);
+  registerDashboard(program);
   // `msfctl completion bash|zsh|fish|powershell` prints a script for the shell; at each TAB the script asks
   // msfctl itself (a hidden `complete` command) for the commands and options of the words typed so far.
   tab(program, { completionCommandName: 'completion' });

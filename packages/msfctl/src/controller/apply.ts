@@ -12,7 +12,7 @@ import { hasDrift } from '../engine/drift.js';
 import { assertPlanCurrent } from '../engine/plan-current.js';
 import type { LoadedSpec } from '../spec/load.js';
 import type { RunContext } from './context.js';
-import { makePlan } from './make-plan.js';
+import { makePlan, rehearsalPorts } from './make-plan.js';
 import { runPipeline, type RunResult } from './pipeline.js';
 import type { CheckPorts, PlanCheck } from './preflight/checks.js';
 
@@ -85,6 +85,7 @@ export async function apply(ctx: RunContext, input: ApplyInput): Promise<ApplyRe
             ...(input.metrics ? { metrics: input.metrics } : {}),
             ...(input.exceptions ? { exceptions: input.exceptions } : {}),
             ...(input.snapshotState ? { snapshotState: input.snapshotState } : {}),
+            ...rehearsalPorts(input),
           })
         ).plan;
       }

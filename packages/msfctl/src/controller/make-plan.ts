@@ -47,7 +47,11 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
   // The flag reaches every start and update this plan makes, exactly as the spec field would.
   if (input.flags?.allowNonRestoredState === true) desired.restore.allowNonRestoredState = true;
   const deploy = input.deploy ?? deploySettings({}, spec.spec.deploy);
-  const observeOptions = { restoreFrom: desired.restore.from, tags: desired.tags !== undefined };
+  const observeOptions = {
+    restoreFrom: desired.restore.from,
+    tags: desired.tags !== undefined,
+    desired: { running: desired.running, snapshotMode: desired.config.snapshotMode },
+  };
   let observation = await observe(gateway, desired.name, ledger, observeOptions);
   if (observation.live && !isSteady(observation.live.status) && observation.live.status !== 'DELETING') {
     // An operation is under way (maybe not ours): plan against where it ends, not against a moving target.
@@ -147,6 +151,7 @@ export async function makePlan(input: MakePlanInput): Promise<{ plan: Plan; obse
         ...(input.metrics ? { metrics: input.metrics } : {}),
         ...(input.exceptions ? { exceptions: input.exceptions } : {}),
         ...(input.snapshotState ? { snapshotState: input.snapshotState } : {}),
+        ...rehearsalPorts(input),
         ...(input.clock ? { clock: input.clock } : {}),
         deploy,
         flags: input.flags ?? {},
@@ -191,6 +196,17 @@ async function resolveEnhancedRestore(
       ...(error.hint ? { hint: error.hint } : {}),
     };
   }
+}
+
+/** The rehearsal's ports, where given. */
+export function rehearsalPorts(
+  ports: CheckPorts,
+): Pick<CheckPorts, 'rehearser' | 'exporter' | 'savepointFiles'> {
+  return {
+    ...(ports.rehearser ? { rehearser: ports.rehearser } : {}),
+    ...(ports.exporter ? { exporter: ports.exporter } : {}),
+    ...(ports.savepointFiles ? { savepointFiles: ports.savepointFiles } : {}),
+  };
 }
 
 function withSha(sha256: string | undefined): { sha256?: string } {

@@ -4,7 +4,13 @@
  * plain values. The only I/O of planning happens here.
  */
 import type { MsfGateway } from '../ports/msf.js';
-import type { LiveApplication, OperationInfo, SnapshotInfo, Tags } from '../model/application.js';
+import type {
+  LiveApplication,
+  OperationInfo,
+  SnapshotInfo,
+  SnapshotMode,
+  Tags,
+} from '../model/application.js';
 import { detectDrift } from '../engine/drift.js';
 import type { DriftReport } from '../model/plan.js';
 import { msfctlOperationIds, type Ledger } from '../model/ledger.js';
@@ -23,6 +29,11 @@ export interface ObserveOptions {
   snapshots?: boolean;
   /** The desired restore source, to validate a named snapshot. */
   restoreFrom?: 'latest' | 'none' | 'snapshot';
+  /**
+   * What the spec wants, when planning: a READY application that stays stopped in the same snapshot mode needs
+   * no restore source, so its snapshots are not listed (a fleet of stopped applications plans with one call each).
+   */
+  desired?: { running: boolean; snapshotMode: SnapshotMode };
   /** List the application's tags. */
   tags?: boolean;
 }
@@ -38,9 +49,14 @@ export async function observe(
   const expected = ledger?.expected;
   const moved =
     expected !== undefined && (expected.versionId !== live.versionId || expected.status !== live.status);
-  const needSnapshots = options.snapshots || live.status === 'READY' || options.restoreFrom === 'snapshot';
+  const mayStart =
+    options.desired === undefined ||
+    options.desired.running ||
+    options.desired.snapshotMode !== live.config.snapshotMode;
+  const needSnapshots =
+    options.snapshots || (live.status === 'READY' && mayStart) || options.restoreFrom === 'snapshot';
   const [snapshots, operations, tags] = await Promise.all([
-    needSnapshots ? gateway.listSnapshots(name) : Promise.resolve(undefined),
+    needSnapshots ? gateway.listSnapshots(name, live) : Promise.resolve(undefined),
     moved ? gateway.listOperations(name, 20) : Promise.resolve([] as OperationInfo[]),
     options.tags ? gateway.listTags(live.arn) : Promise.resolve(undefined),
   ]);

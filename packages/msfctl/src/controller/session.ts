@@ -130,23 +130,27 @@ export async function withLockedSession<T>(
         await ledger.update((l) => (l.expected ? { ...l, expected: { ...l.expected, tags } } : l));
       },
       async recordExpected(live, by, note) {
-        await ledger.update((l) =>
-          live
-            ? {
-                ...l,
-                expected: {
-                  versionId: live.versionId,
-                  status: live.status,
-                  config: live.config,
-                  at: new Date().toISOString(),
-                  by,
-                  ...(note ? { note } : {}),
-                  // Tags are not versioned: they stay as msfctl last left them until apply or import says otherwise.
-                  ...(l.expected?.tags ? { tags: l.expected.tags } : {}),
-                },
-              }
-            : { ...l, expected: undefined },
-        );
+        await ledger.update((l) => {
+          if (!live) return { ...l, expected: undefined };
+          // A snapshot leaves the version and status as they were: who changed the application last stays.
+          const kept =
+            by === 'snapshot' && l.expected?.versionId === live.versionId && l.expected.status === live.status
+              ? l.expected
+              : undefined;
+          return {
+            ...l,
+            expected: {
+              versionId: live.versionId,
+              status: live.status,
+              config: live.config,
+              at: new Date().toISOString(),
+              by: kept?.by ?? by,
+              ...(note ? { note } : kept?.note ? { note: kept.note } : {}),
+              // Tags are not versioned: they stay as msfctl last left them until apply or import says otherwise.
+              ...(l.expected?.tags ? { tags: l.expected.tags } : {}),
+            },
+          };
+        });
       },
     } as LockedSession;
     active = session;

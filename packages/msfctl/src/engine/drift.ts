@@ -33,7 +33,8 @@ export function detectDrift(
             op.startedAt! <= Date.parse(e.endedAt ?? e.startedAt) + 1000,
         );
   if (expected.note) report.notes.push(expected.note);
-  else if (expected.by !== 'apply' && expected.by !== 'import') {
+  // A snapshot (or a lifecycle command that changed nothing) is not a difference from the spec.
+  else if (!NO_CHANGE_KINDS.has(expected.by)) {
     report.notes.push(
       `msfctl ${expected.by} changed the application at ${expected.at}; the plan returns it to the spec`,
     );
@@ -80,6 +81,9 @@ export function detectDrift(
   if (expected.tags && tags) report.changes.push(...diffTags(expected.tags, tags));
   return report;
 }
+
+/** What these msfctl commands leave needs no note: apply and import take the spec's side, a snapshot changes nothing. */
+const NO_CHANGE_KINDS = new Set(['apply', 'import', 'snapshot']);
 
 /** Snapshot operations change no configuration: legacy and enhanced snapshots, their imports and exports. */
 const SNAPSHOT_OPERATION = /Snapshot/;

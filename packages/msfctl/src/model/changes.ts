@@ -132,44 +132,46 @@ const RULES: Rule[] = [
  * CUSTOM block holding the same values.
  */
 export function diffConfig(from: AppConfig, to: AppConfig): FieldChange[] {
-  const changes: FieldChange[] = [];
+  return compareConfig(from, to).filter((c) => c.before !== c.after);
+}
+
+/** Every compared field of the two configurations, equal ones included (a side-by-side view shows them all). */
+export function compareConfig(from: AppConfig, to: AppConfig): FieldChange[] {
+  const fields: FieldChange[] = [];
   for (const rule of RULES) {
     const before = rule.read(from);
     const after = rule.read(to);
-    if (before !== after)
-      changes.push({
-        field: rule.field,
-        kind: rule.kind,
-        section: rule.section,
-        before,
-        after,
-        ...(rule.oneWayTo === after ? { oneWay: true as const } : {}),
-      });
+    fields.push({
+      field: rule.field,
+      kind: rule.kind,
+      section: rule.section,
+      before,
+      after,
+      ...(before !== after && rule.oneWayTo === after ? { oneWay: true as const } : {}),
+    });
   }
-  changes.push(...diffProperties(from.properties, to.properties));
-  return changes;
+  fields.push(...compareProperties(from.properties, to.properties));
+  return fields;
 }
 
-function diffProperties(from: AppConfig['properties'], to: AppConfig['properties']): FieldChange[] {
-  const changes: FieldChange[] = [];
+function compareProperties(from: AppConfig['properties'], to: AppConfig['properties']): FieldChange[] {
+  const fields: FieldChange[] = [];
   const groups = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort();
   for (const group of groups) {
     const a = from[group] ?? {};
     const b = to[group] ?? {};
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     for (const key of keys) {
-      if (a[key] !== b[key]) {
-        changes.push({
-          field: `properties.${group}[${JSON.stringify(key)}]`,
-          kind: 'config',
-          section: 'properties',
-          before: a[key],
-          after: b[key],
-        });
-      }
+      fields.push({
+        field: `properties.${group}[${JSON.stringify(key)}]`,
+        kind: 'config',
+        section: 'properties',
+        before: a[key],
+        after: b[key],
+      });
     }
   }
-  return changes;
+  return fields;
 }
 
 export function sectionsOf(changes: readonly FieldChange[]): Set<UpdateSection> {

@@ -30,7 +30,9 @@ export type ErrorCode =
   | 'LOCAL_RUNTIME'
   | 'SNAPSHOT'
   /** An application's logs cannot be read: no logging option, or its log group or stream does not exist. */
-  | 'LOGS';
+  | 'LOGS'
+  /** A bug: an unexpected error, kept to its application's row in a fleet run. */
+  | 'INTERNAL';
 
 export interface ErrorOptions {
   hint?: string;

@@ -50,9 +50,10 @@ export interface MsfGateway {
   listOperations(name: string, limit?: number): Promise<OperationInfo[]>;
   /**
    * The application's snapshots, newest first: its application snapshots and, in enhanced mode, the enhanced
-   * snapshots taken of it (of this application, not of an earlier one of the same name).
+   * snapshots taken of it (of this application, not of an earlier one of the same name). `known`: the
+   * application as the caller just described it, so that it is not described again (a fleet's plans).
    */
-  listSnapshots(name: string): Promise<SnapshotInfo[]>;
+  listSnapshots(name: string, known?: LiveApplication): Promise<SnapshotInfo[]>;
   /** CreateApplicationSnapshot (legacy mode) or CreateSnapshot (enhanced); resolves once accepted. */
   createSnapshot(name: string, snapshotName: string, mode: SnapshotMode): Promise<void>;
   /** DeleteApplicationSnapshot, or DeleteSnapshot for an enhanced snapshot; resolves once accepted. */

@@ -6,7 +6,10 @@
  */
 import { z } from 'zod';
 import { DEFAULT_DEPLOY } from '../model/deploy-settings.js';
+import { REHEARSAL_MODES, windowSeconds } from '../model/rehearsal.js';
 import { ENHANCED_MIN_RUNTIME, supportsEnhancedSnapshots } from '../model/snapshot-refs.js';
+import { parseDuration } from '../model/duration.js';
+import { BLACKOUT, scheduleProblem } from '../model/schedule.js';
 import { LOG_GROUP_NAME, LOG_STREAM_NAME, parseLogStreamArn } from '../model/log-streams.js';
 
 const NAME = /^[a-zA-Z0-9_.-]+$/;
@@ -141,6 +144,26 @@ const snapshotsSchema = z.preprocess(
   z.strictObject({
     enabled: z.boolean().default(true),
     mode: z.enum(['legacy', 'enhanced']).default('legacy'),
+    /** The controller's schedule: `every 6h` or a cron expression (5 or 6 fields, UTC). */
+    schedule: z
+      .string()
+      .refine((text) => scheduleProblem(text) === undefined, {
+        error: (issue) => scheduleProblem(String(issue.input)) ?? 'is not a schedule',
+      })
+      .optional(),
+    /** Daily UTC windows in which no scheduled snapshot is taken, e.g. "08:00-18:00" (may wrap midnight). */
+    blackout: z.array(z.string().regex(BLACKOUT, 'must be a daily UTC window HH:MM-HH:MM')).optional(),
+    /** What the controller prunes after each scheduled snapshot; the newest READY snapshot is never deleted. */
+    retention: z
+      .strictObject({
+        keep: z.number().int().min(1).optional(),
+        olderThan: z
+          .string()
+          .refine((d) => parseDuration(d) !== undefined, 'must be a duration such as 30m, 12h or 7d')
+          .optional(),
+      })
+      .refine((r) => r.keep !== undefined || r.olderThan !== undefined, 'needs keep, olderThan or both')
+      .optional(),
     /**
      * Snapshot names `msfctl snapshot prune` never deletes: exact names or patterns with `*` (e.g. `release-*`).
      * (MSF snapshots carry no tags, so a name is what can mark one.)
@@ -257,8 +280,23 @@ export const applicationFields = {
       bakeSeconds: z.number().int().min(0).max(3600).default(DEFAULT_DEPLOY.bakeSeconds),
       onFailure: z.enum(['rollback', 'stop', 'none']).default(DEFAULT_DEPLOY.onFailure),
       acceptStateLoss: z.boolean().default(DEFAULT_DEPLOY.acceptStateLoss),
+      /** The deploy rehearsal (issue 14): off, auto (the default) or required. */
+      rehearse: z.enum(REHEARSAL_MODES).optional(),
+      /** How long the rehearsed job must run: seconds or a duration such as 30s, 2m (default 30s). */
+      rehearsalWindow: z
+        .union([z.number(), z.string()])
+        .optional()
+        .superRefine((value, ctx) => {
+          try {
+            windowSeconds(value);
+          } catch {
+            ctx.addIssue({ code: 'custom', message: 'must be whole seconds from 1s to 1h, e.g. 30s or 2m' });
+          }
+        }),
     })
     .default({ ...DEFAULT_DEPLOY }),
+  /** The controller: `auto` applies a changed spec (and drift) itself; `manual` (default) only reports it. */
+  reconcile: z.enum(['auto', 'manual']).optional(),
   limits: z
     .strictObject({
       /** KPU quota per application (the service default is 64). */

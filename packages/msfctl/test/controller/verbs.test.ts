@@ -86,6 +86,13 @@ describe('start / stop / restart', () => {
     expect(msf.calls.filter((c) => c.startsWith('start')).at(-1)).toBe('start app snapshot');
   });
 
+  it('a snapshot keeps who changed the application last: no "msfctl snapshot changed it" in the next plan (issue 16 item 7)', async () => {
+    await restartApplication(ctx, { from: 'none', allowNonRestoredState: false });
+    expect((await readLedger(ctx.state, 'app')).ledger.expected?.by).toBe('restart');
+    await createSnapshot(ctx, 'kept');
+    expect((await readLedger(ctx.state, 'app')).ledger.expected?.by).toBe('restart');
+  });
+
   it('restart --no-restore starts with empty state', async () => {
     const result = await restartApplication(ctx, { from: 'none', allowNonRestoredState: false });
     expect(result.actions[1]!.effect!.state).toBe('none');

@@ -10,7 +10,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { readCountFile, waitFor } from '../../../msf-local/test/fixtures/flink-launch.js';
@@ -65,7 +65,7 @@ function writeSpec(app: string, fields: Record<string, unknown> = {}): void {
     artifacts: { bucket: BUCKET },
     properties: { TestJob: { outputFile: countFile(app), ticksPerSecond: 20 } },
     target: { kind: 'local', port: e.server.port, dataDir: e.server.dataDir },
-    deploy: { bakeSeconds: 0 },
+    deploy: { bakeSeconds: 0, rehearse: 'off' },
     ...fields,
   };
   writeFileSync(path.join(e.dir, `${app}.yaml`), stringify(spec));
@@ -110,6 +110,20 @@ let s1Arn: string;
 let s1Counts: { from: number; to: number };
 
 describe('enhanced snapshots with msfctl on real Flink 1.20', () => {
+  it("reads what the newest snapshot holds through msf-local's public export, and leaves no scratch object", async () => {
+    ok(await msfctl('orders', 'snapshot', 'create', 'state-read'));
+    // A property change restarts the job with its state: the state check reads the snapshot it would restore.
+    writeSpec('orders', { properties: { TestJob: { outputFile: countFile('orders'), ticksPerSecond: 21 } } });
+    // (The verdict is not the point here: the counter job declares Flink 1.19, which the check reports too.)
+    const plan = await msfctl('orders', 'plan');
+    expect(plan.stdout + plan.stderr).toContain('against snapshot state (state-read)');
+    const scratch = await s3.send(
+      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'msfctl/snapshot-state/' }),
+    );
+    expect(scratch.KeyCount ?? 0).toBe(0);
+    writeSpec('orders');
+  });
+
   it('switches a running legacy application to enhanced snapshots: shown as one-way, its state carried over', async () => {
     ok(await msfctl('orders', 'snapshot', 'create', 'before-switch'));
     writeSpec('orders', { snapshots: { mode: 'enhanced' } });

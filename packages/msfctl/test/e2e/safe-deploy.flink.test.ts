@@ -21,7 +21,7 @@ let baselineSha: string;
 
 const GOOD = { OutputStream0: { 'stream.name': 'ExampleOutputStream', 'aws.region': 'us-east-1' } };
 const MISSING = { OutputStream0: { 'stream.name': 'NoSuchStream', 'aws.region': 'us-east-1' } };
-const DEPLOY = { bakeSeconds: 8 };
+const DEPLOY = { bakeSeconds: 8, rehearse: 'off' };
 
 interface SafeDeploy {
   bake?: {

@@ -56,6 +56,12 @@ describe('drift', () => {
     ]);
   });
 
+  it('a snapshot by msfctl is no note in the plan (issue 16 item 7)', () => {
+    const report = detectDrift({ ...expected, by: 'snapshot' }, live(), [], new Set());
+    expect(report.notes).toEqual([]);
+    expect(hasDrift(report)).toBe(false);
+  });
+
   it('does not count snapshot operations as drift (issue 16 item 7)', () => {
     const ops = ['CreateApplicationSnapshot', 'DeleteApplicationSnapshot', 'CreateSnapshot'].map(
       (operation, i) => ({

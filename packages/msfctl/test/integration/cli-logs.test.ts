@@ -204,6 +204,14 @@ describe('msfctl logs (msf-local, records written with PutLogEvents)', () => {
     await createStream('/msf/reader', 'job');
     const cwd = project('reader', 'logging:\n  logStream: { group: /msf/reader, stream: job }\n');
     expect((await msfctl(['apply', '--auto-approve'], { cwd })).code).toBe(0);
+    const status = await msfctl(['status'], { cwd });
+    expect(status.stdout).toMatch(/logs\s+\/msf\/reader \/ job, INFO and above \(msfctl logs\)/);
+    expect((await msfctl(['status', '--json'], { cwd })).json).toMatchObject({
+      logs: {
+        logStream: 'arn:aws:logs:us-east-1:123456789012:log-group:/msf/reader:log-stream:job',
+        level: 'INFO',
+      },
+    });
     const now = Date.now();
     await logs.send(
       new PutLogEventsCommand({
@@ -228,7 +236,7 @@ describe('msfctl logs (msf-local, records written with PutLogEvents)', () => {
     const text = await msfctl(['logs'], { cwd });
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.trim().split('\n');
-    expect(lines[0]).toBe('reader: log stream job in /msf/reader');
+    expect(lines[0]).toBe('reader: log stream job in /msf/reader, shipped at INFO and above');
     expect(lines[1]).toMatch(
       /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} INFO {2}\[main\] c\.example\.Job job started$/,
     );

@@ -94,7 +94,7 @@ describe('msfctl logs (controller)', () => {
       message: expect.stringContaining('has no CloudWatch logging option'),
     });
     await msf.create('logged', config({ logStream: ARN }));
-    expect(await logStreamOf(msf, 'logged')).toEqual(STREAM);
+    expect(await logStreamOf(msf, 'logged')).toEqual({ stream: STREAM, level: 'ERROR' });
     await msf.create('odd', config({ logStream: 'arn:aws:logs:us-east-1:123456789012:log-group:/g' }));
     await expect(logStreamOf(msf, 'odd')).rejects.toMatchObject({
       message: expect.stringContaining('not a log stream ARN'),

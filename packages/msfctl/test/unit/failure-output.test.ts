@@ -27,6 +27,28 @@ function plainHost() {
 }
 
 describe('failure output', () => {
+  it('with --json, the approval question goes to stderr: stdout holds the JSON document only (issue 16 item 12)', async () => {
+    const out = { stdout: '', stderr: '' };
+    const stdout = Object.assign(new PassThrough(), { isTTY: true });
+    const stderr = Object.assign(new PassThrough(), { isTTY: true });
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    stdout.on('data', (chunk: Buffer) => (out.stdout += chunk.toString()));
+    stderr.on('data', (chunk: Buffer) => (out.stderr += chunk.toString()));
+    const host = createHost({
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: stderr as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      json: true,
+      color: false,
+    });
+    const answer = host.confirm('Delete 2 snapshots of app?');
+    stdin.write('yes\n');
+    expect(await answer).toBe(true);
+    host.result('', { ok: true });
+    expect(out.stderr).toContain('Delete 2 snapshots of app?');
+    expect(JSON.parse(out.stdout)).toEqual({ ok: true });
+  });
+
   it('an AWS error no adapter translated: the service error in one line and a hint, no stack trace (issue 16 item 11)', () => {
     const { host, out } = plainHost();
     const error = Object.assign(new Error('The specified bucket does not exist'), {

@@ -20,8 +20,6 @@ type Node =
   | { kind: 'binary'; op: '+' | '-' | '*' | '/'; left: Node; right: Node }
   | { kind: 'call'; name: string; args: Node[] };
 
-/** CloudWatch's limit on MetricDataQuery.Expression. */
-export const MAX_EXPRESSION_LENGTH = 2048;
 const MAX_NESTING = 100;
 
 export const SUPPORTED_FUNCTIONS = ['RATE', 'DIFF', 'ABS', 'FILL'];

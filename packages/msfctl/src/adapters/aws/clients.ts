@@ -35,13 +35,26 @@ function credentialsFor(target: ResolvedTarget): typeof LOCAL_CREDENTIALS | Cred
   });
 }
 
-/** Clients are created on first use: a command that only needs one of them builds only that one. */
-export function createClients(target: ResolvedTarget): AwsClients {
+export interface ClientOptions {
+  /** Attempts per call, throttling retries included. @default the SDK's (3), or AWS_MAX_ATTEMPTS */
+  maxAttempts?: number;
+}
+
+/**
+ * Clients are created on first use: a command that only needs one of them builds only that one. They retry in
+ * the SDK's adaptive mode (unless AWS_RETRY_MODE says otherwise): on throttling, a client-side rate limiter slows
+ * every call of the client down, which is what a fleet of calls against one account needs.
+ */
+export function createClients(target: ResolvedTarget, options: ClientOptions = {}): AwsClients {
   const credentials = credentialsFor(target);
   const common = {
     ...(target.region ? { region: target.region } : {}),
     ...(target.profile && target.kind === 'aws' ? { profile: target.profile } : {}),
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    retryMode: process.env.AWS_RETRY_MODE ?? 'adaptive',
+    ...(options.maxAttempts !== undefined && !process.env.AWS_MAX_ATTEMPTS
+      ? { maxAttempts: options.maxAttempts }
+      : {}),
     credentials,
   };
   const made: Partial<Record<'msf' | 's3' | 'cloudwatch' | 'logs' | 'kinesis', { destroy(): void }>> = {};

@@ -267,7 +267,7 @@ export class SdkMsfGateway implements MsfGateway {
     });
   }
 
-  async listSnapshots(name: string): Promise<SnapshotInfo[]> {
+  async listSnapshots(name: string, known?: LiveApplication): Promise<SnapshotInfo[]> {
     const legacy = await call(`ListApplicationSnapshots ${name}`, async () => {
       const out: SnapshotInfo[] = [];
       let token: string | undefined;
@@ -285,7 +285,7 @@ export class SdkMsfGateway implements MsfGateway {
       return out;
     });
     // Only an application in enhanced mode has enhanced snapshots of its own (the switch is one-way).
-    const live = await this.describe(name);
+    const live = known?.name === name ? known : await this.describe(name);
     const enhanced = live?.config.snapshotMode === 'enhanced' ? await this.enhanced.ofApplication(live) : [];
     return [...legacy, ...enhanced].sort((a, b) => b.createdAt - a.createdAt);
   }

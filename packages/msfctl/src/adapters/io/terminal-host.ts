@@ -31,7 +31,8 @@ export function createHost(options: HostOptions = {}): IoHost {
   const tty = Boolean(messages.isTTY);
   const color = options.color ?? (tty && !process.env.NO_COLOR);
   const style = createStyle(color);
-  const interactive = Boolean(stdin.isTTY && stdout.isTTY);
+  // The question goes where messages go: with --json, stdout carries the JSON document only.
+  const interactive = Boolean(stdin.isTTY && messages.isTTY);
 
   const line = (m: IoMessage): string => {
     switch (m.level) {
@@ -103,14 +104,14 @@ export function createHost(options: HostOptions = {}): IoHost {
           hint: 'Re-run with --auto-approve to proceed without a question.',
         });
       }
-      const rl = createInterface({ input: stdin, output: stdout });
+      const rl = createInterface({ input: stdin, output: messages });
       try {
         const answer = await rl.question(`${style.bold(question)} Only "yes" is accepted: `);
         return answer.trim() === 'yes';
       } catch (error) {
         // Ctrl-C (or Ctrl-D) at the question is a "no", not a crash.
         if ((error as { code?: unknown }).code === 'ABORT_ERR' || (error as Error).name === 'AbortError') {
-          stdout.write('\n');
+          messages.write('\n');
           return false;
         }
         throw error;

@@ -3,7 +3,7 @@
  * inspector and what differs between AWS and msf-local (the Target port). The one place that asks which kind
  * a target is; a local target's msf-local is started here when nothing answers on its port.
  */
-import { createClients, type AwsClients } from '../aws/clients.js';
+import { createClients, type AwsClients, type ClientOptions } from '../aws/clients.js';
 import { CloudWatchHealthFetcher, periodFor } from '../aws/cloudwatch-fetcher.js';
 import { FlinkDashboardExceptionSource } from '../aws/exception-source.js';
 import { CloudWatchLogsReader } from '../aws/logs-reader.js';
@@ -21,10 +21,14 @@ import type { LogReader } from '../../ports/logs.js';
 import type { HealthFetcher } from '../../ports/metrics.js';
 import type { MsfGateway } from '../../ports/msf.js';
 import type { Target } from '../../ports/target.js';
+import type { Rehearser } from '../../ports/rehearsal.js';
+import type { SavepointFiles } from '../../ports/savepoint-files.js';
+import { s3SavepointFiles } from '../aws/s3-savepoint-files.js';
+import { msfLocalRehearser } from '../rehearsal/msf-local-rehearser.js';
 import { localUp, probe } from './local/msf-local-process.js';
 import { MsfctlError } from '../../model/errors.js';
 import { localSnapshotExporter } from './local/snapshot-exporter.js';
-import { localSnapshotState } from './local/snapshot-state.js';
+import { exportedSnapshotState } from '../inspector/exported-snapshot-state.js';
 import { describeTarget, type ResolvedTarget } from './target.js';
 
 export interface OpenedTarget {
@@ -38,6 +42,9 @@ export interface OpenedTarget {
   logs: LogReader;
   artifacts: ArtifactStore;
   inspector: JarInspector;
+  /** The deploy rehearsal (msf-local's sandboxed real Flink) and the S3 files that bring it the state. */
+  rehearser: Rehearser;
+  savepointFiles: SavepointFiles;
   close(): void;
 }
 
@@ -47,6 +54,8 @@ export interface OpenOptions {
    * (status, history, health, snapshot list) passes false: it never leaves a server running behind it.
    */
   startLocal?: boolean;
+  /** SDK client settings (a fleet's attempts per call). */
+  clients?: ClientOptions;
 }
 
 export async function openTarget(
@@ -66,7 +75,7 @@ export async function openTarget(
       },
     );
   }
-  const clients = createClients(resolved);
+  const clients = createClients(resolved, options.clients);
   const enhancedExporter = new AwsSnapshotExporter(new EnhancedSnapshotCalls(clients.msf));
   // msf-local also exports application snapshots (its extension); AWS only enhanced ones.
   const localExporter = local
@@ -76,6 +85,7 @@ export async function openTarget(
         enhanced: enhancedExporter,
       })
     : undefined;
+  const savepointFiles = s3SavepointFiles(() => clients.s3);
   const target: Target = {
     kind: resolved.kind,
     description: describeTarget(resolved),
@@ -86,7 +96,11 @@ export async function openTarget(
     }),
     metricsPeriodSeconds: periodFor(resolved.kind),
     createsBuckets: resolved.kind === 'local',
-    ...(local ? { snapshotState: localSnapshotState(local.dataDir) } : {}),
+    // msf-local's snapshots are read through its public export (both kinds); on AWS an export per plan would
+    // cost minutes, so there the state check compares the JARs alone.
+    ...(localExporter
+      ? { snapshotState: exportedSnapshotState({ exporter: localExporter, files: savepointFiles }) }
+      : {}),
     snapshotExporter: localExporter ?? enhancedExporter,
   };
   const gateway = new SdkMsfGateway(clients.msf);
@@ -106,6 +120,8 @@ export async function openTarget(
     logs,
     artifacts: s3ArtifactStore(() => clients.s3),
     inspector: localJarInspector(),
+    rehearser: msfLocalRehearser(),
+    savepointFiles,
     close: () => {
       localExporter?.close();
       clients.destroy();

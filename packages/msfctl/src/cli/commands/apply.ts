@@ -7,13 +7,22 @@ import { MsfctlError } from '../../model/errors.js';
 import { apply } from '../../controller/apply.js';
 import { readPlanFile } from '../planfile.js';
 import { deploySettings } from '../../model/deploy-settings.js';
-import { openContext, type GlobalOptions } from './context.js';
-import { addBakeFlags, addStateFlags, deployFlags, type DeployFlagOptions } from './deploy-flags.js';
+import { isFleet, openContext, type GlobalOptions } from './context.js';
+import { runFleetCommand } from './fleet.js';
+import {
+  addBakeFlags,
+  addRehearsalFlags,
+  addStateFlags,
+  deployFlags,
+  type DeployFlagOptions,
+} from './deploy-flags.js';
+import { rehearsalSettings } from '../../model/rehearsal.js';
 import { positiveInt, runCommand } from './run.js';
 
 interface ApplyOptions extends GlobalOptions, DeployFlagOptions {
   autoApprove?: boolean;
   kpuQuota?: number;
+  parallelism?: number;
 }
 
 export function registerApply(program: Command): void {
@@ -32,78 +41,94 @@ export function registerApply(program: Command): void {
     .option('--jar <file>', 'deploy this JAR (overrides the spec code / tfvars s3_file_key)')
     .option('--maven <dir>', 'build this Maven project and deploy its JAR')
     .option(
+      '--parallelism <n>',
+      'with a fleet (-f DIR, -f GLOB, -f repeated): applications at a time (default 8)',
+      positiveInt('--parallelism'),
+    )
+    .option(
       '--rebuild',
       'build with Maven even when the sources and POM did not change since the last build',
     );
-  addStateFlags(addBakeFlags(command)).action(async (planfile: string | undefined, _opts, cmd: Command) => {
-    const options = cmd.optsWithGlobals<ApplyOptions>();
-    await runCommand(options, async (host) => {
-      const savedPlan = planfile ? readPlanFile(planfile) : undefined;
-      const ctx = await openContext(
-        options,
-        savedPlan
-          ? { spec: 'optional', application: savedPlan.application, target: savedPlan.target }
-          : { spec: 'required' },
-        host,
-      );
-      try {
-        const { target, artifacts, inspector, metrics, exceptions } = ctx.ports;
-        const deploy = deploySettings(deployFlags(options), ctx.spec?.spec.deploy, savedPlan?.deploy);
-        const result = await apply(
-          { ...runContext(ctx), deploy },
-          {
-            spec: ctx.spec,
-            ...(savedPlan ? { savedPlan } : {}),
-            target: await target.planTarget(),
-            autoApprove: options.autoApprove ?? false,
-            createBucket: target.createsBuckets,
-            ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
-            checks: defaultPlanChecks(),
-            flags: options as Record<string, unknown>,
-            deploy,
-            artifacts,
-            inspector,
-            metrics,
-            exceptions,
-            ...(target.snapshotState ? { snapshotState: target.snapshotState } : {}),
-            show: (plan) => {
-              if (!host.json)
-                host.notify({
-                  level: 'info',
-                  code: 'MSF_PLAN_I1000',
-                  text: renderPlan(plan, host.style, target.description),
-                });
-            },
-          },
-        );
-        const s = host.style;
-        const live = result.live;
-        const summary = !result.changed
-          ? s.green(`Nothing to do: ${ctx.application} matches the spec.`)
-          : result.ok
-            ? `${s.green('✓')} Apply complete: ${ctx.application} is ${live?.status ?? 'gone'} at version ${live?.versionId ?? '?'}${result.uploaded ? ' (JAR uploaded)' : ''}.`
-            : '';
-        host.result(summary, {
-          ok: result.ok,
-          changed: result.changed,
-          application: ctx.application,
-          status: live?.status ?? null,
-          versionId: live?.versionId ?? null,
-          uploaded: result.uploaded,
-          operations: result.execution?.operations ?? [],
-          // `afterApply['safe deploy']`: the watch phase's report, under the name apply has always used.
-          ...(result.watch ? { afterApply: { 'safe deploy': result.watch } } : {}),
-          ...(result.error ? { error: result.error.toJSON() } : {}),
-          plan: result.plan,
+  addRehearsalFlags(addStateFlags(addBakeFlags(command))).action(
+    async (planfile: string | undefined, _opts, cmd: Command) => {
+      const options = cmd.optsWithGlobals<ApplyOptions>();
+      if (isFleet(options))
+        return runCommand(options, (host) => {
+          if (planfile)
+            throw new MsfctlError('USAGE', 'A saved plan is of one application; a fleet plans afresh.');
+          return runFleetCommand('apply', options, host);
         });
-        if (!result.ok) {
-          if (host.json) return 1;
-          throw result.error ?? new MsfctlError('OPERATION_FAILED', `Apply of ${ctx.application} failed.`);
+      await runCommand(options, async (host) => {
+        const savedPlan = planfile ? readPlanFile(planfile) : undefined;
+        const ctx = await openContext(
+          options,
+          savedPlan
+            ? { spec: 'optional', application: savedPlan.application, target: savedPlan.target }
+            : { spec: 'required' },
+          host,
+        );
+        try {
+          const { target, artifacts, inspector, metrics, exceptions, rehearser, savepointFiles } = ctx.ports;
+          const deploy = deploySettings(deployFlags(options), ctx.spec?.spec.deploy, savedPlan?.deploy);
+          const result = await apply(
+            { ...runContext(ctx), deploy },
+            {
+              spec: ctx.spec,
+              ...(savedPlan ? { savedPlan } : {}),
+              target: await target.planTarget(),
+              autoApprove: options.autoApprove ?? false,
+              createBucket: target.createsBuckets,
+              ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
+              checks: defaultPlanChecks(rehearsalSettings(options.rehearse, ctx.spec?.spec.deploy)),
+              flags: options as Record<string, unknown>,
+              deploy,
+              artifacts,
+              inspector,
+              metrics,
+              exceptions,
+              ...(target.snapshotState ? { snapshotState: target.snapshotState } : {}),
+              rehearser,
+              exporter: target.snapshotExporter,
+              savepointFiles,
+              show: (plan) => {
+                if (!host.json)
+                  host.notify({
+                    level: 'info',
+                    code: 'MSF_PLAN_I1000',
+                    text: renderPlan(plan, host.style, target.description),
+                  });
+              },
+            },
+          );
+          const s = host.style;
+          const live = result.live;
+          const summary = !result.changed
+            ? s.green(`Nothing to do: ${ctx.application} matches the spec.`)
+            : result.ok
+              ? `${s.green('✓')} Apply complete: ${ctx.application} is ${live?.status ?? 'gone'} at version ${live?.versionId ?? '?'}${result.uploaded ? ' (JAR uploaded)' : ''}.`
+              : '';
+          host.result(summary, {
+            ok: result.ok,
+            changed: result.changed,
+            application: ctx.application,
+            status: live?.status ?? null,
+            versionId: live?.versionId ?? null,
+            uploaded: result.uploaded,
+            operations: result.execution?.operations ?? [],
+            // `afterApply['safe deploy']`: the watch phase's report, under the name apply has always used.
+            ...(result.watch ? { afterApply: { 'safe deploy': result.watch } } : {}),
+            ...(result.error ? { error: result.error.toJSON() } : {}),
+            plan: result.plan,
+          });
+          if (!result.ok) {
+            if (host.json) return 1;
+            throw result.error ?? new MsfctlError('OPERATION_FAILED', `Apply of ${ctx.application} failed.`);
+          }
+          return 0;
+        } finally {
+          ctx.close();
         }
-        return 0;
-      } finally {
-        ctx.close();
-      }
-    });
-  });
+      });
+    },
+  );
 }

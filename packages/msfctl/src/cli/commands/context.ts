@@ -2,6 +2,9 @@
  * What every command starts from: the global options parsed into a spec (when there is one), a target,
  * SDK clients, the MSF gateway, the state store and the output host. Built once per command run.
  */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { isDynamicPattern } from 'tinyglobby';
 import type { AwsClients } from '../../adapters/aws/clients.js';
 import type { OpenedTarget } from '../../adapters/targets/open-target.js';
 import { type MsfGateway } from '../../ports/msf.js';
@@ -9,11 +12,12 @@ import { resolveTarget, type ResolvedTarget } from '../../adapters/targets/targe
 import { MsfctlError } from '../../model/errors.js';
 import { createHost } from '../../adapters/io/terminal-host.js';
 import { type IoHost } from '../../ports/io-host.js';
-import type { LoadedSpec, SpecOverrides } from '../../spec/load.js';
+import type { LoadSpecOptions, LoadedSpec, SpecOverrides } from '../../spec/load.js';
 import type { ObjectStore } from '../../ports/object-store.js';
 
 export interface GlobalOptions {
-  file?: string;
+  /** -f, repeatable: one spec file, or (plan, apply, status, health) a fleet's files, directories and globs. */
+  file?: string[];
   tfvars?: string;
   env?: string;
   app?: string;
@@ -59,15 +63,55 @@ export function specOverrides(options: GlobalOptions): SpecOverrides {
   };
 }
 
+/** The one spec file -f names, for the commands about one application; a fleet is refused here. */
+export function singleSpecFile(options: GlobalOptions): string | undefined {
+  const files = options.file ?? [];
+  if (files.length > 1 || files.some((f) => isFleetSource(f))) {
+    throw new MsfctlError(
+      'USAGE',
+      `This command works on one spec; -f names a fleet (${files.join(', ')}).`,
+      {
+        hint: 'plan, apply, status and health take a fleet (a directory, a glob, -f repeated); other commands one spec file.',
+      },
+    );
+  }
+  return files[0];
+}
+
+/** A directory or a glob pattern: the sources of a fleet. */
+export function isFleetSource(source: string): boolean {
+  return isDirectory(path.resolve(source)) || (!existsSync(source) && isDynamicPattern(source));
+}
+
+/** -f names a fleet: several sources, a directory or a glob. */
+export function isFleet(options: GlobalOptions): boolean {
+  const files = options.file ?? [];
+  return files.length > 1 || files.some((f) => isFleetSource(f));
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Reads the spec. spec/load (zod, yaml) is imported here, on use: `--version` and `--help` need neither. */
 export async function loadSpecFrom(options: GlobalOptions): Promise<LoadedSpec> {
   const { loadSpec } = await import('../../spec/load.js');
-  return loadSpec({
-    ...(options.file ? { file: options.file } : {}),
+  return loadSpec(specLoadOptions(options));
+}
+
+/** What loadSpec needs to read the one spec the global options name. */
+export function specLoadOptions(options: GlobalOptions): LoadSpecOptions {
+  const file = singleSpecFile(options);
+  return {
+    ...(file ? { file } : {}),
     ...(options.tfvars ? { tfvars: options.tfvars } : {}),
     ...(options.env ? { environment: options.env } : {}),
     overrides: specOverrides(options),
-  });
+  };
 }
 
 export interface ContextNeeds {
@@ -89,7 +133,7 @@ export async function openContext(
   host: IoHost = hostFor(options),
 ): Promise<CommandContext> {
   const { findSpecFile } = await import('../../spec/load.js');
-  const hasSpecSource = Boolean(options.file || options.tfvars || findSpecFile(process.cwd()));
+  const hasSpecSource = Boolean(options.file?.length || options.tfvars || findSpecFile(process.cwd()));
   const named = needs.application ?? options.app;
   let spec: LoadedSpec | undefined;
   let project: { target: LoadedSpec['spec']['target']; state?: string; baseDir: string } | undefined;

@@ -9,6 +9,8 @@ export interface DeployFlagOptions {
   onFailure?: DeployFlags['onFailure'];
   acceptStateLoss?: boolean;
   allowNonRestoredState?: boolean;
+  /** --rehearse (true) / --no-rehearse (false); undefined: the spec's deploy.rehearse. */
+  rehearse?: boolean;
 }
 
 export function nonNegativeInt(name: string) {
@@ -46,6 +48,16 @@ export function addStateFlags(command: Command): Command {
       '--allow-non-restored-state',
       'let this update drop the state of operators the new JAR no longer has (spec: restore.allowNonRestoredState)',
     );
+}
+
+/** --rehearse and --no-rehearse: plan and apply. */
+export function addRehearsalFlags(command: Command): Command {
+  return command
+    .option(
+      '--rehearse',
+      'rehearse the deploy on the state it restores, on a local real Flink, and refuse it when that fails or cannot run (spec: deploy.rehearse)',
+    )
+    .option('--no-rehearse', 'do not rehearse (spec deploy.rehearse: off)');
 }
 
 export function deployFlags(options: DeployFlagOptions): DeployFlags {

@@ -11,13 +11,15 @@ import { currentJobBaseline } from '../../engine/health/current-job.js';
 import { healthCheckMessages } from '../../engine/health/messages.js';
 import type { IoHost } from '../../ports/io-host.js';
 import { formatDuration, parseDuration } from '../../model/duration.js';
-import type { GlobalOptions } from './context.js';
-import { runWithContext, readingApplication } from './run.js';
+import { isFleet, type GlobalOptions } from './context.js';
+import { positiveInt, runCommand, runWithContext, readingApplication } from './run.js';
+import { runFleetCommand } from './fleet.js';
 
 interface HealthOptions extends GlobalOptions {
   watch?: boolean;
   interval?: number;
   window?: number;
+  parallelism?: number;
 }
 
 const EXIT = { healthy: 0, unhealthy: 1, unknown: 2 } as const;
@@ -45,8 +47,19 @@ export function registerHealth(program: Command): void {
       seconds('--interval'),
     )
     .option('--window <duration>', 'how far back to look (default 10m)', seconds('--window'))
+    .option(
+      '--parallelism <n>',
+      'with a fleet (-f DIR, -f GLOB, -f repeated): applications at a time (default 8)',
+      positiveInt('--parallelism'),
+    )
     .action(async (app: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<HealthOptions>();
+      if (isFleet(options))
+        return runCommand(options, (host) => {
+          if (app || options.watch)
+            throw new MsfctlError('USAGE', 'A fleet health check takes no application name and no --watch.');
+          return runFleetCommand('health', options, host);
+        });
       await runWithContext(options, readingApplication(app), async (ctx, host) => {
         if (!(await ctx.gateway.describe(ctx.application))) {
           throw new MsfctlError('APP_NOT_FOUND', `Application ${ctx.application} does not exist.`, {

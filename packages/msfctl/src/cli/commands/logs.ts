@@ -44,11 +44,11 @@ export function registerLogs(program: Command): void {
     .action(async (app: string | undefined, _o, cmd: Command) => {
       const options = cmd.optsWithGlobals<LogsOptions>();
       await runWithContext(options, forApplication(app), async (ctx, host) => {
-        const stream = await logStreamOf(ctx.gateway, ctx.application);
+        const { stream, level } = await logStreamOf(ctx.gateway, ctx.application);
         host.notify({
           level: 'info',
           code: 'MSF_LOGS_STREAM',
-          text: `${ctx.application}: log stream ${stream.stream} in ${stream.group}${options.follow ? ' (following; Ctrl-C stops)' : ''}`,
+          text: `${ctx.application}: log stream ${stream.stream} in ${stream.group}, shipped at ${level} and above${options.follow ? ' (following; Ctrl-C stops)' : ''}`,
         });
         const abort = new AbortController();
         const stop = () => abort.abort();
@@ -71,7 +71,7 @@ export function registerLogs(program: Command): void {
             host.notify({
               level: 'info',
               code: 'MSF_LOGS_NONE',
-              text: `No records${options.level ? ` at ${options.level} or above` : ''} in the last ${formatDuration(options.since)} (the application ships records at its log level; --since reaches further back).`,
+              text: `No records${options.level ? ` at ${options.level} or above` : ''} in the last ${formatDuration(options.since)} (--since reaches further back; the application's log level, ${level}, is set by logging.level).`,
             });
         } finally {
           process.off('SIGINT', stop);

@@ -1,5 +1,6 @@
 /** `msfctl plan`: refresh, diff, and print ordered actions with their effect on the job. */
 import type { Command } from 'commander';
+import { MsfctlError } from '../../model/errors.js';
 import { makePlan } from '../../controller/make-plan.js';
 import { renderPlan } from '../views/plan-view.js';
 import { defaultPlanChecks } from '../../controller/preflight/checks.js';
@@ -8,13 +9,23 @@ import { writePlanFile } from '../planfile.js';
 import { readLedger } from '../../controller/state/ledger-store.js';
 import { deploySettings } from '../../model/deploy-settings.js';
 import type { GlobalOptions } from './context.js';
-import { addBakeFlags, addStateFlags, deployFlags, type DeployFlagOptions } from './deploy-flags.js';
-import { positiveInt, runWithContext } from './run.js';
+import {
+  addBakeFlags,
+  addRehearsalFlags,
+  addStateFlags,
+  deployFlags,
+  type DeployFlagOptions,
+} from './deploy-flags.js';
+import { rehearsalSettings } from '../../model/rehearsal.js';
+import { positiveInt, runCommand, runWithContext } from './run.js';
+import { isFleet } from './context.js';
+import { runFleetCommand } from './fleet.js';
 
 interface PlanOptions extends GlobalOptions, DeployFlagOptions {
   out?: string;
   detailedExitcode?: boolean;
   kpuQuota?: number;
+  parallelism?: number;
 }
 
 export function registerPlan(program: Command): void {
@@ -33,14 +44,25 @@ export function registerPlan(program: Command): void {
     .option('--jar <file>', 'deploy this JAR (overrides the spec code / tfvars s3_file_key)')
     .option('--maven <dir>', 'build this Maven project and deploy its JAR')
     .option(
+      '--parallelism <n>',
+      'with a fleet (-f DIR, -f GLOB, -f repeated): applications at a time (default 8)',
+      positiveInt('--parallelism'),
+    )
+    .option(
       '--rebuild',
       'build with Maven even when the sources and POM did not change since the last build',
     );
-  addStateFlags(addBakeFlags(command)).action(async (_opts, cmd: Command) => {
+  addRehearsalFlags(addStateFlags(addBakeFlags(command))).action(async (_opts, cmd: Command) => {
     const options = cmd.optsWithGlobals<PlanOptions>();
+    if (isFleet(options))
+      return runCommand(options, (host) => {
+        if (options.out)
+          throw new MsfctlError('USAGE', '--out saves the plan of one application, not of a fleet.');
+        return runFleetCommand('plan', options, host);
+      });
     await runWithContext(options, { spec: 'required' }, async (ctx, host) => {
       const { ledger } = await readLedger(ctx.state, ctx.application);
-      const { target, artifacts, inspector, metrics, exceptions } = ctx.ports;
+      const { target, artifacts, inspector, metrics, exceptions, rehearser, savepointFiles } = ctx.ports;
       const { plan } = await makePlan({
         spec: ctx.spec!,
         ledger,
@@ -48,7 +70,7 @@ export function registerPlan(program: Command): void {
         host,
         target: await target.planTarget(),
         ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
-        checks: defaultPlanChecks(),
+        checks: defaultPlanChecks(rehearsalSettings(options.rehearse, ctx.spec?.spec.deploy)),
         flags: options as Record<string, unknown>,
         deploy: deploySettings(deployFlags(options), ctx.spec!.spec.deploy),
         artifacts,
@@ -56,6 +78,9 @@ export function registerPlan(program: Command): void {
         metrics,
         exceptions,
         ...(target.snapshotState ? { snapshotState: target.snapshotState } : {}),
+        rehearser,
+        exporter: target.snapshotExporter,
+        savepointFiles,
       });
       if (options.out) await writePlanFile(options.out, plan);
       const blocked = refusals(plan);

@@ -5,16 +5,28 @@ import { getStatus, type StatusReport } from '../../controller/queries/status.js
 import { renderHistory, renderStatus } from '../views/views.js';
 import { readLedger } from '../../controller/state/ledger-store.js';
 import { readLock } from '../../controller/state/lock.js';
-import type { GlobalOptions } from './context.js';
-import { positiveInt, runWithContext, readingApplication } from './run.js';
+import { isFleet, type GlobalOptions } from './context.js';
+import { positiveInt, runCommand, runWithContext, readingApplication } from './run.js';
+import { MsfctlError } from '../../model/errors.js';
+import { runFleetCommand } from './fleet.js';
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
     .argument('[app]', "application (default: the spec's)")
     .description('status, version, runtime, parallelism/KPUs, last operation, snapshots')
+    .option(
+      '--parallelism <n>',
+      'with a fleet (-f DIR, -f GLOB, -f repeated): applications at a time (default 8)',
+      positiveInt('--parallelism'),
+    )
     .action(async (app: string | undefined, _o, cmd: Command) => {
-      const options = cmd.optsWithGlobals<GlobalOptions>();
+      const options = cmd.optsWithGlobals<GlobalOptions & { parallelism?: number }>();
+      if (isFleet(options))
+        return runCommand(options, (host) => {
+          if (app) throw new MsfctlError('USAGE', 'Name an application or a fleet (-f), not both.');
+          return runFleetCommand('status', options, host);
+        });
       await runWithContext(options, readingApplication(app), async (ctx, host) => {
         const [{ ledger }, lock] = await Promise.all([
           readLedger(ctx.state, ctx.application),

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type * as SpecLoad from '../../spec/load.js';
 import { DEFAULT_DEPLOY } from '../../model/deploy-settings.js';
 import { readTfvars, type TfvarsMappingEntry } from '../../spec/tfvars.js';
-import { specOverrides, type GlobalOptions } from './context.js';
+import { singleSpecFile, specOverrides, type GlobalOptions } from './context.js';
 import { runCommand } from './run.js';
 
 export function registerValidate(program: Command): void {
@@ -44,8 +44,9 @@ export function registerValidate(program: Command): void {
         const { loadAllEnvironments } = await import('../../spec/load.js');
         let results: ReturnType<typeof SpecLoad.loadAllEnvironments>;
         try {
+          const file = singleSpecFile(options);
           results = loadAllEnvironments({
-            ...(options.file ? { file: options.file } : {}),
+            ...(file ? { file } : {}),
             ...(options.tfvars ? { tfvars: options.tfvars } : {}),
             overrides: specOverrides(options),
           });

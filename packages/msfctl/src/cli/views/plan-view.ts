@@ -7,6 +7,7 @@ import { refusals, type Plan } from '../../model/plan.js';
 import { actionTitle } from '../../engine/action-title.js';
 import { formatDuration } from '../../model/duration.js';
 import type { Style } from '../../ports/io-host.js';
+import { rehearsalLines } from './rehearsal-view.js';
 
 export function renderPlan(plan: Plan, s: Style, targetText: string): string {
   const out: string[] = [];
@@ -80,6 +81,8 @@ export function renderPlan(plan: Plan, s: Style, targetText: string): string {
       `${s.bold('Safe deploy')}: ${watch}; on a failed operation or a crash loop, ${policy} (onFailure: ${d.onFailure})`,
     );
   }
+
+  out.push(...rehearsalLines(plan, s));
 
   if (plan.findings.length) {
     out.push('', s.bold('Findings'));

@@ -10,6 +10,7 @@ import { short } from '../../model/plan.js';
 import type { TfvarsMappingEntry } from '../../spec/tfvars.js';
 import type { Style } from '../../ports/io-host.js';
 import { actionTitle } from '../../engine/action-title.js';
+import { parseLogStreamArn } from '../../model/log-streams.js';
 
 export function ago(iso: string | number | undefined, now = Date.now()): string {
   if (iso === undefined) return '';
@@ -75,6 +76,13 @@ export function renderStatus(r: StatusReport, s: Style): string {
     'snapshots',
     `${r.snapshots!.count}${r.snapshots!.mode === 'enhanced' ? ' (enhanced mode)' : ''}${r.snapshots!.newest ? `, newest ${r.snapshots!.newest.name} ${s.dim(ago(r.snapshots!.newest.createdAt))}` : ''}`,
   ]);
+  if (r.logs) {
+    const at = parseLogStreamArn(r.logs.logStream);
+    rows.push([
+      'logs',
+      `${at ? `${at.group} / ${at.stream}` : r.logs.logStream}, ${r.logs.level} and above ${s.dim('(msfctl logs)')}`,
+    ]);
+  }
   if (r.lock) {
     const left = {
       held: '',

@@ -16,6 +16,9 @@ import type { JarInspector } from '../../ports/jar-inspector.js';
 import type { HealthFetcher } from '../../ports/metrics.js';
 import type { MsfGateway } from '../../ports/msf.js';
 import type { SnapshotStateSource } from '../../ports/snapshot-state.js';
+import type { Rehearser } from '../../ports/rehearsal.js';
+import type { SavepointFiles } from '../../ports/savepoint-files.js';
+import type { SnapshotExporter } from '../../ports/snapshot-export.js';
 import type { Observation } from '../observe.js';
 
 /** The target's ports the checks read: JARs, the inspector, metrics, exceptions, snapshot state. */
@@ -25,6 +28,10 @@ export interface CheckPorts {
   metrics?: HealthFetcher;
   exceptions?: ExceptionSource;
   snapshotState?: SnapshotStateSource;
+  /** The deploy rehearsal, and what brings it the state: the target's exporter, S3 savepoint files. */
+  rehearser?: Rehearser;
+  exporter?: SnapshotExporter;
+  savepointFiles?: SavepointFiles;
 }
 
 export interface PlanCheckContext extends CheckPorts {

@@ -6,11 +6,19 @@ import type { MsfGateway } from '../../ports/msf.js';
 import type { LogPosition, LogReader } from '../../ports/logs.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
 import { MsfctlError } from '../../model/errors.js';
+import type { LogLevel } from '../../model/application.js';
 import { atLeast, parseLogRecord, type LogRecord } from '../../model/log-records.js';
 import { parseLogStreamArn, type LogStreamRef } from '../../model/log-streams.js';
 
+/** Where MSF ships the application's logs, and from which level on. */
+export interface LogSource {
+  stream: LogStreamRef;
+  /** The application's log level (MonitoringConfiguration): nothing less severe is shipped. */
+  level: LogLevel;
+}
+
 /** The stream MSF ships the application's logs to; a clear error when there is none. */
-export async function logStreamOf(gateway: MsfGateway, application: string): Promise<LogStreamRef> {
+export async function logStreamOf(gateway: MsfGateway, application: string): Promise<LogSource> {
   const live = await gateway.describe(application);
   if (!live)
     throw new MsfctlError('APP_NOT_FOUND', `Application ${application} does not exist.`, {
@@ -31,7 +39,7 @@ export async function logStreamOf(gateway: MsfGateway, application: string): Pro
       'LOGS',
       `The logging option of ${application} names ${arn}, which is not a log stream ARN.`,
     );
-  return stream;
+  return { stream, level: live.config.monitoring.logLevel };
 }
 
 export interface LogsQuery {

@@ -41,6 +41,8 @@ export interface StatusReport {
   lock?: LockInfo & { state: ReturnType<typeof lockLiveness> };
   /** The ledger says msfctl deleted it. */
   deletedAt?: string;
+  /** Where the job's logs go (the logging option's log stream ARN) and at which level; absent: nowhere. */
+  logs?: { logStream: string; level: string };
 }
 
 export async function getStatus(
@@ -99,6 +101,9 @@ export async function getStatus(
           }
         : {}),
     },
+    ...(live.config.logStream
+      ? { logs: { logStream: live.config.logStream, level: live.config.monitoring.logLevel } }
+      : {}),
     ...(ledger?.lastGood ? { lastGoodVersion: ledger.lastGood.versionId } : {}),
     // While an msfctl command holds the lock, its own operation is not in the ledger's baseline yet: drift is
     // not known until it ends (the lock row says who is changing the application).

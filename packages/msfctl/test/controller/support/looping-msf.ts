@@ -9,7 +9,7 @@ import type { HealthPoint } from '../../../src/model/health-series.js';
 import type { ConfigUpdate } from '../../../src/model/application.js';
 import type { LoadedSpec } from '../../../src/spec/load.js';
 import { applicationSpecSchema } from '../../../src/spec/schema.js';
-import { FakeMsf } from '../../fakes/fake-msf.js';
+import { FakeMsf, type FakeOptions } from '../../fakes/fake-msf.js';
 
 export const BROKEN = 'no-such-stream';
 
@@ -33,8 +33,11 @@ export function spec(stream: string): LoadedSpec {
 
 /** The fake MSF, refusing snapshots (as MSF does) while the running job crash-loops. */
 export class LoopingMsf extends FakeMsf {
-  constructor(private readonly app_ = 'app') {
-    super();
+  constructor(
+    private readonly app_ = 'app',
+    options: FakeOptions = {},
+  ) {
+    super(options);
   }
 
   looping(): boolean {

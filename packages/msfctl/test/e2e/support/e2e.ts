@@ -87,8 +87,9 @@ function baseSpec(server: MsfLocal): Record<string, unknown> {
     monitoring: { logLevel: 'ERROR', metricsLevel: 'APPLICATION' },
     properties: { OutputStream0: { 'stream.name': 'ExampleOutputStream', 'aws.region': 'us-east-1' } },
     target: { kind: 'local', port: server.port, dataDir: server.dataDir },
-    // No health watch by default: these scenarios are about deploys; safe-deploy.flink.test.ts bakes.
-    deploy: { bakeSeconds: 0 },
+    // No health watch and no rehearsal by default: these scenarios are about deploys; safe-deploy.flink.test.ts
+    // bakes, rehearsal.flink.test.ts rehearses.
+    deploy: { bakeSeconds: 0, rehearse: 'off' },
   };
 }
 

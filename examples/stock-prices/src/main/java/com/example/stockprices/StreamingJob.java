@@ -23,11 +23,14 @@ import java.util.Properties;
  *
  * <p>Configuration comes only from the MSF runtime properties, read exactly as on Managed Service for Apache Flink:
  * property group {@code OutputStream0} names the stream ({@code stream.name}) and is handed whole to the Kinesis
- * client ({@code aws.region}, and any other {@code aws.*} client setting).
+ * client ({@code aws.region}, and any other {@code aws.*} client setting). The optional group {@code StockPrices}
+ * overrides the build's window, as real jobs build their graph from their properties: {@code window.uid} (the
+ * window operator's uid) and {@code window.enabled} ({@code false}: no window, the generator wired to the sink).
  */
 public class StreamingJob {
     static final String OUTPUT_GROUP = "OutputStream0";
     static final String STREAM_NAME = "stream.name";
+    static final String JOB_GROUP = "StockPrices";
     static final int EVENTS_PER_SECOND = 100;
 
     public static void main(String[] args) throws Exception {
@@ -52,14 +55,19 @@ public class StreamingJob {
                 .uid("source-stream")
                 .setParallelism(1);
 
-        DataStream<StockPrice> toSink = variant.windowEnabled ? windowedAverages(prices, variant) : prices;
+        Properties job = applicationProperties.getOrDefault(JOB_GROUP, new Properties());
+        boolean windowEnabled =
+                Boolean.parseBoolean(job.getProperty("window.enabled", String.valueOf(variant.windowEnabled)));
+        String windowUid = job.getProperty("window.uid", variant.windowUid);
+        DataStream<StockPrice> toSink = windowEnabled ? windowedAverages(prices, variant, windowUid) : prices;
 
         toSink.sinkTo(kinesisSink(output)).uid("kinesis-sink").name("kinesis-sink");
 
         env.execute("Stock prices (" + variant.name + ")");
     }
 
-    private static DataStream<StockPrice> windowedAverages(DataStream<StockPrice> prices, BuildVariant variant) {
+    private static DataStream<StockPrice> windowedAverages(
+            DataStream<StockPrice> prices, BuildVariant variant, String windowUid) {
         WindowedStream<StockPrice, String, TimeWindow> windows = prices
                 .keyBy(StockPrice::getTicker)
                 .window(TumblingProcessingTimeWindows.of(Duration.ofSeconds(variant.windowSeconds)));
@@ -74,7 +82,7 @@ public class StreamingJob {
             default:
                 throw new IllegalStateException("unknown window.accumulator " + variant.windowAccumulator);
         }
-        return averages.uid(variant.windowUid).name("windowed-avg-price");
+        return averages.uid(windowUid).name("windowed-avg-price");
     }
 
     private static KinesisStreamsSink<StockPrice> kinesisSink(Properties output) {
