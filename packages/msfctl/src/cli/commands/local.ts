@@ -28,7 +28,9 @@ function port(value: string): number {
 async function runtimeFor(options: LocalOptions): Promise<LocalRuntime> {
   const { findSpecFile } = await import('../../spec/load.js');
   const spec =
-    options.file?.length || findSpecFile(process.cwd()) ? (await loadSpecFrom(options)).spec.target : undefined;
+    options.file?.length || findSpecFile(process.cwd())
+      ? (await loadSpecFrom(options)).spec.target
+      : undefined;
   const base = resolveTarget(
     {
       ...(spec?.kind === 'local' ? spec : { kind: 'local' as const }),
