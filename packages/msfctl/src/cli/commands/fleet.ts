@@ -25,7 +25,7 @@ import type { IoHost } from '../../ports/io-host.js';
 import { renderFleet, type FleetRow } from '../views/fleet-view.js';
 import type { GlobalOptions } from './context.js';
 import { deployFlags, type DeployFlagOptions } from './deploy-flags.js';
-import { openFleet, type FleetMember } from './fleet-context.js';
+import type { FleetMember } from './fleet-context.js';
 
 export type FleetVerb = 'plan' | 'apply' | 'status' | 'health';
 
@@ -42,6 +42,8 @@ type Row = Omit<FleetRow, 'file' | 'application'>;
 export async function runFleetCommand(verb: FleetVerb, options: FleetOptions, host: IoHost): Promise<number> {
   if (options.tfvars)
     throw new MsfctlError('USAGE', '--tfvars names one application; a fleet is specs (-f).');
+  // Imported on use (SDK clients, spec sets): start-up stays light for every other command.
+  const { openFleet } = await import('./fleet-context.js');
   const fleet = openFleet(options, host, new Map(), { readOnly: verb === 'status' || verb === 'health' });
   const parallelism = options.parallelism ?? DEFAULT_FLEET_PARALLELISM;
   try {
