@@ -12,6 +12,7 @@ import { checkHealth } from '../../controller/health/health-check.js';
 import { makePlan } from '../../controller/make-plan.js';
 import { defaultPlanChecks } from '../../controller/preflight/checks.js';
 import { rehearsalSettings } from '../../model/rehearsal.js';
+import { planCheckPorts } from './check-ports.js';
 import { getStatus } from '../../controller/queries/status.js';
 import { readLedger } from '../../controller/state/ledger-store.js';
 import { readLock } from '../../controller/state/lock.js';
@@ -108,20 +109,6 @@ function rowOf(verb: FleetVerb, m: FleetMember, options: FleetOptions): Promise<
   }
 }
 
-function checkPorts(ports: Awaited<ReturnType<FleetMember['open']>>['ports']) {
-  const { target, artifacts, inspector, metrics, exceptions, rehearser, savepointFiles } = ports;
-  return {
-    artifacts,
-    inspector,
-    metrics,
-    exceptions,
-    ...(target.snapshotState ? { snapshotState: target.snapshotState } : {}),
-    rehearser,
-    exporter: target.snapshotExporter,
-    savepointFiles,
-  };
-}
-
 async function planOne(m: FleetMember, options: FleetOptions): Promise<Row & { plan?: Plan }> {
   const { ports, state } = await m.open();
   const { ledger } = await readLedger(state, m.application);
@@ -135,7 +122,7 @@ async function planOne(m: FleetMember, options: FleetOptions): Promise<Row & { p
     checks: defaultPlanChecks(rehearsalSettings(options.rehearse, m.spec.spec.deploy)),
     flags: options as Record<string, unknown>,
     deploy: deploySettings(deployFlags(options), m.spec.spec.deploy),
-    ...checkPorts(ports),
+    ...planCheckPorts(ports),
   });
   const blocked = refusals(plan);
   const drift = hasDrift(plan.drift) ? ' (drift)' : '';
@@ -183,7 +170,7 @@ async function applyOne(m: FleetMember, options: FleetOptions, savedPlan: Plan |
     checks: defaultPlanChecks(rehearsalSettings(options.rehearse, m.spec.spec.deploy)),
     flags: options as Record<string, unknown>,
     deploy,
-    ...checkPorts(ports),
+    ...planCheckPorts(ports),
   });
   // With nothing to do, the run changed nothing: the application is where the plan found it.
   const basis = result.plan.basis;
