@@ -17,12 +17,16 @@ const INTEGRATION = [
   'packages/msfctl/test/{integration,state}/**/*.test.ts',
 ];
 
+// Tests import the workspace packages' TypeScript sources, not their compiled dist/ (see .npmrc).
+const sources = { ssr: { resolve: { conditions: ['msfctl-source'] } } };
+
 export default defineConfig({
   test: {
     // The SDK's "Node 22 will be required in 2027" notice, printed by every test process, is noise here.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       {
+        ...sources,
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
@@ -32,6 +36,7 @@ export default defineConfig({
         },
       },
       {
+        ...sources,
         test: {
           name: 'integration',
           sequence: { groupOrder: 1 },
@@ -42,6 +47,7 @@ export default defineConfig({
         },
       },
       {
+        ...sources,
         test: {
           name: 'browser',
           sequence: { groupOrder: 1 },
@@ -54,6 +60,7 @@ export default defineConfig({
         },
       },
       {
+        ...sources,
         test: {
           name: 'flink',
           sequence: { groupOrder: 2 },

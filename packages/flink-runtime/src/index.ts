@@ -12,6 +12,7 @@ export {
   type RuntimeEnvironment,
 } from './runtimes.js';
 export {
+  BUILDS_FROM_SOURCE,
   JAVA_PROJECTS_DIR,
   cachedMavenBuild,
   defaultCacheRoot,
@@ -20,5 +21,14 @@ export {
   type CachedMavenBuild,
   type ProgressLog,
 } from './maven-build.js';
+export {
+  MAVEN_CENTRAL,
+  PACKAGED_JARS_DIR,
+  materializePackagedBuild,
+  packagedBuild,
+  type PackagedBuild,
+  type PackagedLibrary,
+  type PackagedManifest,
+} from './packaged-java.js';
 export { INSPECTOR_SOURCE_DIR, ensureInspector, type InspectorBuild } from './jar-inspector.js';
 export { childEnvironment } from './child-environment.js';

@@ -10,7 +10,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { JAVA_PROJECTS_DIR, defaultCacheRoot as cacheRoot, preparePropertiesAgent } from './maven-build.js';
+import {
+  BUILDS_FROM_SOURCE,
+  JAVA_PROJECTS_DIR,
+  defaultCacheRoot as cacheRoot,
+  preparePropertiesAgent,
+} from './maven-build.js';
+import { materializePackagedBuild, packagedBuild } from './packaged-java.js';
 import { FLINK_RUNTIMES, type RuntimeEnvironment } from './runtimes.js';
 
 export const INSPECTOR_SOURCE_DIR = join(JAVA_PROJECTS_DIR, 'jar-inspector');
@@ -38,24 +44,35 @@ export function ensureInspector(runtime: RuntimeEnvironment): Promise<InspectorB
 
 async function buildInspector(runtime: RuntimeEnvironment): Promise<InspectorBuild> {
   const flinkVersion = FLINK_RUNTIMES[runtime].flinkVersion;
-  const inspectorDigest = await sourceDigest(INSPECTOR_SOURCE_DIR);
+  // An installed package ships the inspector prebuilt (packaged-java.ts); a clone builds it with Maven.
+  const packaged = BUILDS_FROM_SOURCE ? undefined : packagedBuild(`jar-inspector@${flinkVersion}`);
+  if (!BUILDS_FROM_SOURCE && !packaged) {
+    throw new Error(
+      'this msf-flink-runtime package holds no prebuilt jar inspector (packed without jars/); reinstall it',
+    );
+  }
+  const inspectorDigest = packaged
+    ? createHash('sha256').update(JSON.stringify(packaged)).digest('hex')
+    : await sourceDigest(INSPECTOR_SOURCE_DIR);
   const inspectorDir = join(cacheRoot(), 'jar-inspector', `${flinkVersion}-${inspectorDigest.slice(0, 12)}`);
+  const log = (line: string) => process.stderr.write(`[msfctl] ${line}\n`);
   const [, propertiesAgentJar] = await Promise.all([
-    buildOnce(inspectorDir, 'jar-inspector.jar', (dir) => [
-      '-B',
-      '-q',
-      '-f',
-      join(INSPECTOR_SOURCE_DIR, 'pom.xml'),
-      `-Dflink.version=${flinkVersion}`,
-      `-Dinspector.buildDir=${dir}`,
-      'package',
-      'dependency:copy-dependencies',
-      `-DoutputDirectory=${join(dir, 'lib')}`,
-    ]),
-    preparePropertiesAgent({
-      cacheRoot: cacheRoot(),
-      log: (line) => process.stderr.write(`[msfctl] ${line}\n`),
-    }),
+    buildOnce(inspectorDir, 'jar-inspector.jar', (dir) =>
+      packaged
+        ? materializePackagedBuild(packaged, dir, { log, label: `jar-inspector ${flinkVersion}` })
+        : runMaven([
+            '-B',
+            '-q',
+            '-f',
+            join(INSPECTOR_SOURCE_DIR, 'pom.xml'),
+            `-Dflink.version=${flinkVersion}`,
+            `-Dinspector.buildDir=${dir}`,
+            'package',
+            'dependency:copy-dependencies',
+            `-DoutputDirectory=${join(dir, 'lib')}`,
+          ]),
+    ),
+    preparePropertiesAgent({ cacheRoot: cacheRoot(), log }),
   ]);
   const agentDigest = createHash('sha256')
     .update(await readFile(propertiesAgentJar))
@@ -67,19 +84,19 @@ async function buildInspector(runtime: RuntimeEnvironment): Promise<InspectorBui
   };
 }
 
-/** Runs Maven into a private directory and renames it to `target` unless `target/marker` already exists. */
+/** Builds into a private directory and renames it to `target` unless `target/marker` already exists. */
 async function buildOnce(
   target: string,
   marker: string,
-  mavenArgs: (dir: string) => string[],
+  build: (dir: string) => Promise<void>,
 ): Promise<void> {
   if (existsSync(join(target, marker))) return;
   await mkdir(dirname(target), { recursive: true });
   const scratch = `${target}.build-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await runMaven(mavenArgs(scratch));
+    await build(scratch);
     if (!existsSync(join(scratch, marker))) {
-      throw new Error(`Maven finished but produced no ${marker} in ${scratch}`);
+      throw new Error(`the build finished but produced no ${marker} in ${scratch}`);
     }
     try {
       await rename(scratch, target);

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { childEnvironment } from './child-environment.js';
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { materializePackagedBuild, packagedBuild, type PackagedBuild } from './packaged-java.js';
 
 /**
  * Builds a Maven project of this repository's `java/` folder into a cache directory, once per content of its
@@ -13,8 +14,16 @@ import { fileURLToPath } from 'node:url';
  * rename, so a half-written cache directory is never seen.
  */
 
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
 /** `java/` of this repository (the Maven projects built on first use). */
-export const JAVA_PROJECTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../java');
+export const JAVA_PROJECTS_DIR = path.resolve(PACKAGE_ROOT, '../../java');
+
+/**
+ * In a clone of the repository (this package's src/ is there; it is not published) the Java tools are built
+ * from java/ with Maven, so edits take effect; an installed package uses the jars packed into it instead.
+ */
+export const BUILDS_FROM_SOURCE = existsSync(path.join(PACKAGE_ROOT, 'src'));
 
 /** Root of the caches msf-local and msfctl share: `$MSF_LOCAL_CACHE`, else `~/.cache/msf-local`. */
 export function defaultCacheRoot(): string {
@@ -45,6 +54,8 @@ export interface CachedMavenBuild {
   label: string;
   log?: ProgressLog;
   mavenCommand?: string;
+  /** Name of this build among an installed package's packed jars (packaged-java.ts), e.g. `flink-host@1.20.5`. */
+  packaged?: string;
 }
 
 const KEY_FILE = '.build-key';
@@ -52,32 +63,57 @@ const inFlight = new Map<string, Promise<string>>();
 
 /** Returns the build's directory, building it first unless it holds a build of the current sources and inputs. */
 export async function cachedMavenBuild(build: CachedMavenBuild): Promise<string> {
-  const key = await sourceKey(build.projectDir, build.inputs);
+  const packaged = packagedFor(build);
+  const key = packaged
+    ? createHash('sha256').update(build.inputs).update('\0').update(JSON.stringify(packaged)).digest('hex')
+    : await sourceKey(build.projectDir, build.inputs);
   const targetDir = build.keyed ? path.join(build.targetDir, key.slice(0, 16)) : build.targetDir;
   const running = inFlight.get(targetDir);
   if (running) return running;
-  const promise = buildIfStale({ ...build, targetDir }, key).finally(() => inFlight.delete(targetDir));
+  const promise = buildIfStale({ ...build, targetDir }, key, packaged).finally(() =>
+    inFlight.delete(targetDir),
+  );
   inFlight.set(targetDir, promise);
   return promise;
 }
 
-async function buildIfStale(build: CachedMavenBuild, key: string): Promise<string> {
+/** The packed jars to use instead of Maven, when this is an installed package; throws if it has none. */
+function packagedFor(build: CachedMavenBuild): PackagedBuild | undefined {
+  if (BUILDS_FROM_SOURCE) return undefined;
+  const packaged = build.packaged ? packagedBuild(build.packaged) : undefined;
+  if (!packaged) {
+    throw new Error(
+      `${build.label}: this msf-flink-runtime package holds no prebuilt ${path.basename(build.projectDir)} (it was packed without its jars/); reinstall it`,
+    );
+  }
+  return packaged;
+}
+
+async function buildIfStale(
+  build: CachedMavenBuild,
+  key: string,
+  packaged: PackagedBuild | undefined,
+): Promise<string> {
   const log = build.log ?? stderrProgress;
   if ((await readKey(build.targetDir)) === key) return build.targetDir;
 
   const started = Date.now();
   log(
-    `${build.label}: building ${path.basename(build.projectDir)} with Maven into ${build.targetDir} (first use; later runs are offline)`,
+    packaged
+      ? `${build.label}: fetching the libraries of ${path.basename(build.projectDir)} into ${build.targetDir} (first use; later runs are offline)`
+      : `${build.label}: building ${path.basename(build.projectDir)} with Maven into ${build.targetDir} (first use; later runs are offline)`,
   );
   await fs.mkdir(path.dirname(build.targetDir), { recursive: true });
   const temp = `${build.targetDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await runMaven(
-      build.mavenCommand ?? 'mvn',
-      ['-f', path.join(build.projectDir, 'pom.xml'), ...build.mavenArgs(temp)],
-      build.label,
-      log,
-    );
+    if (packaged) await materializePackagedBuild(packaged, temp, { log, label: build.label });
+    else
+      await runMaven(
+        build.mavenCommand ?? 'mvn',
+        ['-f', path.join(build.projectDir, 'pom.xml'), ...build.mavenArgs(temp)],
+        build.label,
+        log,
+      );
     await fs.writeFile(path.join(temp, KEY_FILE), key);
     if ((await readKey(build.targetDir)) === key) {
       // Another builder finished first with the same inputs: keep theirs.
@@ -170,7 +206,7 @@ function runMaven(command: string, args: string[], label: string, log: ProgressL
     child.on('error', (error) =>
       reject(
         new Error(
-          `cannot run Maven (${command}): ${error.message}; msf-local needs Maven 3.8+ and Java 17 on PATH`,
+          `cannot run Maven (${command}): ${error.message}; building from the repository's java/ needs Maven 3.8+ and Java 17 on PATH`,
         ),
       ),
     );
@@ -199,6 +235,7 @@ export async function preparePropertiesAgent(
     inputs: 'properties-agent',
     mavenArgs: (out) => [`-Dagent.buildDir=${out}`, 'package'],
     label: 'properties-agent',
+    packaged: 'properties-agent',
     ...(options.log ? { log: options.log } : {}),
   });
   return path.join(dir, 'properties-agent.jar');

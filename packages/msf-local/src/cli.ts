@@ -2,11 +2,14 @@
  * `msf-local` command line: `start` runs the server in the foreground; `prepare-runtimes` fetches the Flink
  * runtimes ahead of time (CI, offline use).
  */
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { FLINK_RUNTIMES, prepareRuntimes } from './flink/index.js';
-import { startMsfLocal } from './msf-local.js';
+import { FLINK_RUNTIMES } from 'msf-flink-runtime';
+
+// package.json sits one level above src/cli.ts and dist/cli.js alike.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -19,6 +22,7 @@ function integer(value: string): number {
 
 const program = new Command('msf-local')
   .description('A local Amazon Managed Service for Apache Flink that runs applications on real Apache Flink')
+  .version(version)
   .showHelpAfterError();
 
 program
@@ -57,6 +61,8 @@ program
           `can control your applications and read your data.\n`,
       );
     }
+    // The server (and the AWS SDK and the Flink driver with it) is imported here: `--version` needs none of it.
+    const { startMsfLocal } = await import('./msf-local.js');
     const server = await startMsfLocal({
       dataDir: options.dataDir,
       host: options.host,
@@ -92,6 +98,7 @@ program
   .argument('[runtimes...]', `runtime environments (default: ${Object.keys(FLINK_RUNTIMES).join(' ')})`)
   .action(async (runtimes: string[]) => {
     const wanted = runtimes.length > 0 ? runtimes : Object.keys(FLINK_RUNTIMES);
+    const { prepareRuntimes } = await import('./flink/index.js');
     for (const prepared of await prepareRuntimes(wanted)) {
       process.stdout.write(`${prepared.spec.runtimeEnvironment}: ready\n`);
     }

@@ -52,6 +52,7 @@ export async function prepareRuntime(
         `-DoutputDirectory=${path.join(out, 'lib')}`,
       ],
       label: spec.runtimeEnvironment,
+      packaged: `flink-host@${spec.flinkVersion}`,
       log: options.log,
     }),
     preparePropertiesAgent(options),

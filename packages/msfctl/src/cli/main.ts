@@ -2,6 +2,8 @@
  * msfctl's command line. Global options apply to every command; each command lives in commands/ and goes
  * parse → library → view.
  */
+import { createRequire } from 'node:module';
+import tab from '@bomb.sh/tab/commander';
 import { Command, CommanderError, Option } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerDashboard } from './commands/dashboard.js';
@@ -10,6 +12,7 @@ import { registerForceUnlock } from './commands/force-unlock.js';
 import { registerHealth } from './commands/health.js';
 import { registerImport } from './commands/import.js';
 import { registerController } from './commands/controller.js';
+import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
 import { registerLocal } from './commands/local.js';
 import { registerLogs } from './commands/logs.js';
@@ -27,6 +30,9 @@ import { createHost } from '../adapters/io/terminal-host.js';
 // noise on every command. Set the variable to "false" to see it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// package.json sits two levels above src/cli/main.ts and dist/cli/main.js alike.
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
 /** With --json, every error is one JSON document on stdout: commander's own usage errors included. */
 const JSON_OUTPUT = process.argv.slice(2).includes('--json');
 
@@ -35,7 +41,7 @@ export function buildProgram(): Command {
     .description(
       'Lifecycle manager for Apache Flink applications on Amazon Managed Service for Apache Flink (and msf-local)',
     )
-    .version('0.1.0')
+    .version(version)
     .option(
       '-f, --file <file>',
       'spec file (default msfctl.yaml / msfctl.yml / msfctl.json); plan, apply, status and health also take a directory or a glob, and -f repeated (a fleet)',
@@ -68,6 +74,7 @@ export function buildProgram(): Command {
     // Set before the commands are added, which copy these settings: commander throws instead of printing.
     program.exitOverride().configureOutput({ outputError: () => undefined, writeErr: () => undefined });
   }
+  registerInit(program);
   registerValidate(program);
   registerPlan(program);
   registerApply(program);
@@ -84,6 +91,9 @@ export function buildProgram(): Command {
   registerForceUnlock(program);
   registerLocal(program);
   registerDashboard(program);
+  // `msfctl completion bash|zsh|fish|powershell` prints a script for the shell; at each TAB the script asks
+  // msfctl itself (a hidden `complete` command) for the commands and options of the words typed so far.
+  tab(program, { completionCommandName: 'completion' });
   return program;
 }
 

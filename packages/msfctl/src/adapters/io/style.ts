@@ -1,6 +1,10 @@
 /** Colours (only on a terminal, never with NO_COLOR) and tables that fall back to plain columns. */
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type TableType from 'cli-table3';
 import pc from 'picocolors';
+
+// cli-table3 (CommonJS) is required when the first table is drawn, not at start-up: `--version` draws none.
+const require = createRequire(import.meta.url);
 
 export type Style = ReturnType<typeof createStyle>;
 
@@ -25,6 +29,7 @@ export function createStyle(enabled: boolean) {
     /** A table with borders on a terminal, tab-free aligned columns otherwise. */
     table(head: string[], rows: (string | number)[][]): string {
       if (!enabled) return plainTable(head, rows);
+      const Table = require('cli-table3') as typeof TableType;
       const table = new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: [] } });
       table.push(...rows.map((r) => r.map(String)));
       return table.toString();

@@ -9,6 +9,7 @@ import { readPlanFile } from '../planfile.js';
 import { deploySettings } from '../../model/deploy-settings.js';
 import { isFleet, openContext, type GlobalOptions } from './context.js';
 import { runFleetCommand } from './fleet.js';
+import { planCheckPorts } from './check-ports.js';
 import {
   addBakeFlags,
   addRehearsalFlags,
@@ -68,7 +69,7 @@ export function registerApply(program: Command): void {
           host,
         );
         try {
-          const { target, artifacts, inspector, metrics, exceptions, rehearser, savepointFiles } = ctx.ports;
+          const { target } = ctx.ports;
           const deploy = deploySettings(deployFlags(options), ctx.spec?.spec.deploy, savedPlan?.deploy);
           const result = await apply(
             { ...runContext(ctx), deploy },
@@ -82,14 +83,7 @@ export function registerApply(program: Command): void {
               checks: defaultPlanChecks(rehearsalSettings(options.rehearse, ctx.spec?.spec.deploy)),
               flags: options as Record<string, unknown>,
               deploy,
-              artifacts,
-              inspector,
-              metrics,
-              exceptions,
-              ...(target.snapshotState ? { snapshotState: target.snapshotState } : {}),
-              rehearser,
-              exporter: target.snapshotExporter,
-              savepointFiles,
+              ...planCheckPorts(ctx.ports),
               show: (plan) => {
                 if (!host.json)
                   host.notify({

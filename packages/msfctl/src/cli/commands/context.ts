@@ -6,15 +6,14 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isDynamicPattern } from 'tinyglobby';
 import type { AwsClients } from '../../adapters/aws/clients.js';
-import { openTarget, type OpenedTarget } from '../../adapters/targets/open-target.js';
+import type { OpenedTarget } from '../../adapters/targets/open-target.js';
 import { type MsfGateway } from '../../ports/msf.js';
 import { resolveTarget, type ResolvedTarget } from '../../adapters/targets/target.js';
 import { MsfctlError } from '../../model/errors.js';
 import { createHost } from '../../adapters/io/terminal-host.js';
 import { type IoHost } from '../../ports/io-host.js';
-import { findSpecFile, loadSpec, type LoadedSpec, type SpecOverrides } from '../../spec/load.js';
+import type { LoadSpecOptions, LoadedSpec, SpecOverrides } from '../../spec/load.js';
 import type { ObjectStore } from '../../ports/object-store.js';
-import { openStateStore } from '../../adapters/state/open-state.js';
 
 export interface GlobalOptions {
   /** -f, repeatable: one spec file, or (plan, apply, status, health) a fleet's files, directories and globs. */
@@ -98,14 +97,21 @@ function isDirectory(file: string): boolean {
   }
 }
 
-export function loadSpecFrom(options: GlobalOptions): LoadedSpec {
+/** Reads the spec. spec/load (zod, yaml) is imported here, on use: `--version` and `--help` need neither. */
+export async function loadSpecFrom(options: GlobalOptions): Promise<LoadedSpec> {
+  const { loadSpec } = await import('../../spec/load.js');
+  return loadSpec(specLoadOptions(options));
+}
+
+/** What loadSpec needs to read the one spec the global options name. */
+export function specLoadOptions(options: GlobalOptions): LoadSpecOptions {
   const file = singleSpecFile(options);
-  return loadSpec({
+  return {
     ...(file ? { file } : {}),
     ...(options.tfvars ? { tfvars: options.tfvars } : {}),
     ...(options.env ? { environment: options.env } : {}),
     overrides: specOverrides(options),
-  });
+  };
 }
 
 export interface ContextNeeds {
@@ -126,14 +132,15 @@ export async function openContext(
   needs: ContextNeeds,
   host: IoHost = hostFor(options),
 ): Promise<CommandContext> {
+  const { findSpecFile } = await import('../../spec/load.js');
   const hasSpecSource = Boolean(options.file?.length || options.tfvars || findSpecFile(process.cwd()));
   const named = needs.application ?? options.app;
   let spec: LoadedSpec | undefined;
   let project: { target: LoadedSpec['spec']['target']; state?: string; baseDir: string } | undefined;
-  if (needs.spec === 'required') spec = loadSpecFrom(options);
+  if (needs.spec === 'required') spec = await loadSpecFrom(options);
   else if (hasSpecSource) {
     try {
-      spec = loadSpecFrom(options);
+      spec = await loadSpecFrom(options);
     } catch (error) {
       // A broken spec in the directory must not block a command about a named application.
       if (!named) throw error;
@@ -180,6 +187,11 @@ export async function openContext(
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
   };
   const resolved = resolveTarget(targetSpec, flags);
+  // Loaded here, not at start-up: they bring the AWS SDK clients, which `--version` and `--help` never need.
+  const [{ openTarget }, { openStateStore }] = await Promise.all([
+    import('../../adapters/targets/open-target.js'),
+    import('../../adapters/state/open-state.js'),
+  ]);
   const ports = await openTarget(resolved, host, { startLocal: !needs.readOnly });
   const clients = ports.clients;
   const stateLocation = options.state ?? process.env.MSFCTL_STATE ?? spec?.spec.state ?? project?.state;

@@ -12,6 +12,7 @@ import { checkHealth } from '../../controller/health/health-check.js';
 import { makePlan } from '../../controller/make-plan.js';
 import { defaultPlanChecks } from '../../controller/preflight/checks.js';
 import { rehearsalSettings } from '../../model/rehearsal.js';
+import { planCheckPorts } from './check-ports.js';
 import { getStatus } from '../../controller/queries/status.js';
 import { readLedger } from '../../controller/state/ledger-store.js';
 import { readLock } from '../../controller/state/lock.js';
@@ -25,7 +26,7 @@ import type { IoHost } from '../../ports/io-host.js';
 import { renderFleet, type FleetRow } from '../views/fleet-view.js';
 import type { GlobalOptions } from './context.js';
 import { deployFlags, type DeployFlagOptions } from './deploy-flags.js';
-import { openFleet, type FleetMember } from './fleet-context.js';
+import type { FleetMember } from './fleet-context.js';
 
 export type FleetVerb = 'plan' | 'apply' | 'status' | 'health';
 
@@ -42,6 +43,8 @@ type Row = Omit<FleetRow, 'file' | 'application'>;
 export async function runFleetCommand(verb: FleetVerb, options: FleetOptions, host: IoHost): Promise<number> {
   if (options.tfvars)
     throw new MsfctlError('USAGE', '--tfvars names one application; a fleet is specs (-f).');
+  // Imported on use (SDK clients, spec sets): start-up stays light for every other command.
+  const { openFleet } = await import('./fleet-context.js');
   const fleet = openFleet(options, host, new Map(), { readOnly: verb === 'status' || verb === 'health' });
   const parallelism = options.parallelism ?? DEFAULT_FLEET_PARALLELISM;
   try {
@@ -106,20 +109,6 @@ function rowOf(verb: FleetVerb, m: FleetMember, options: FleetOptions): Promise<
   }
 }
 
-function checkPorts(ports: Awaited<ReturnType<FleetMember['open']>>['ports']) {
-  const { target, artifacts, inspector, metrics, exceptions, rehearser, savepointFiles } = ports;
-  return {
-    artifacts,
-    inspector,
-    metrics,
-    exceptions,
-    ...(target.snapshotState ? { snapshotState: target.snapshotState } : {}),
-    rehearser,
-    exporter: target.snapshotExporter,
-    savepointFiles,
-  };
-}
-
 async function planOne(m: FleetMember, options: FleetOptions): Promise<Row & { plan?: Plan }> {
   const { ports, state } = await m.open();
   const { ledger } = await readLedger(state, m.application);
@@ -133,7 +122,7 @@ async function planOne(m: FleetMember, options: FleetOptions): Promise<Row & { p
     checks: defaultPlanChecks(rehearsalSettings(options.rehearse, m.spec.spec.deploy)),
     flags: options as Record<string, unknown>,
     deploy: deploySettings(deployFlags(options), m.spec.spec.deploy),
-    ...checkPorts(ports),
+    ...planCheckPorts(ports),
   });
   const blocked = refusals(plan);
   const drift = hasDrift(plan.drift) ? ' (drift)' : '';
@@ -181,7 +170,7 @@ async function applyOne(m: FleetMember, options: FleetOptions, savedPlan: Plan |
     checks: defaultPlanChecks(rehearsalSettings(options.rehearse, m.spec.spec.deploy)),
     flags: options as Record<string, unknown>,
     deploy,
-    ...checkPorts(ports),
+    ...planCheckPorts(ports),
   });
   // With nothing to do, the run changed nothing: the application is where the plan found it.
   const basis = result.plan.basis;

@@ -2,9 +2,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MsfctlError } from '../../model/errors.js';
-import { specFromLive, specYaml } from '../import-spec.js';
 import { withLockedSession } from '../../controller/session.js';
-import { applicationSpecSchema } from '../../spec/schema.js';
 import { openContext, type GlobalOptions } from './context.js';
 import { runCommand } from './run.js';
 import { processInterrupts } from '../../adapters/io/process-interrupts.js';
@@ -32,6 +30,11 @@ export function registerImport(program: Command): void {
               'APP_NOT_FOUND',
               `Application ${app} does not exist (${ctx.resolved.endpoint ?? ctx.resolved.region ?? 'AWS'}).`,
             );
+          // Imported on use (zod, yaml): start-up stays light for every other command.
+          const [{ specFromLive, specYaml }, { applicationSpecSchema }] = await Promise.all([
+            import('../import-spec.js'),
+            import('../../spec/schema.js'),
+          ]);
           const tags = await ctx.gateway.listTags(live.arn);
           const spec = specFromLive(live, ctx.resolved, tags);
           const check = applicationSpecSchema.safeParse(spec);

@@ -9,7 +9,6 @@ import type { ApplicationSummary, MsfGateway } from '../../ports/msf.js';
 import type { ObjectStore } from '../../ports/object-store.js';
 import type { IoHost } from '../../ports/io-host.js';
 import { isFleet, openContext, type GlobalOptions } from './context.js';
-import { openFleet } from './fleet-context.js';
 import { runCommand } from './run.js';
 
 interface Listed extends ApplicationSummary {
@@ -72,6 +71,7 @@ async function oneSource(options: GlobalOptions, host: IoHost) {
 
 /** One source per distinct target and state store of the fleet's specs. */
 async function fleetSources(options: GlobalOptions, host: IoHost) {
+  const { openFleet } = await import('./fleet-context.js');
   const fleet = openFleet(options, host, new Map(), { readOnly: true });
   const sources = new Map<string, Source>();
   for (const member of fleet.members) {

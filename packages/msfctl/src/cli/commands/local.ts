@@ -8,7 +8,6 @@ import {
   type LocalRuntime,
 } from '../../adapters/targets/local/msf-local-process.js';
 import { runningMsfLocals } from '../../adapters/targets/local/running-instances.js';
-import { findSpecFile } from '../../spec/load.js';
 import { loadSpecFrom, type GlobalOptions } from './context.js';
 import { MsfctlError } from '../../model/errors.js';
 import { runCommand } from './run.js';
@@ -26,9 +25,12 @@ function port(value: string): number {
 }
 
 /** Port and data dir: flags, then the spec's local target, then the defaults (4577, ~/.msf-local). */
-function runtimeFor(options: LocalOptions): LocalRuntime {
+async function runtimeFor(options: LocalOptions): Promise<LocalRuntime> {
+  const { findSpecFile } = await import('../../spec/load.js');
   const spec =
-    options.file?.length || findSpecFile(process.cwd()) ? loadSpecFrom(options).spec.target : undefined;
+    options.file?.length || findSpecFile(process.cwd())
+      ? (await loadSpecFrom(options)).spec.target
+      : undefined;
   const base = resolveTarget(
     {
       ...(spec?.kind === 'local' ? spec : { kind: 'local' as const }),
@@ -54,7 +56,7 @@ export function registerLocal(program: Command): void {
   ).action(async (_o, cmd: Command) => {
     const options = cmd.optsWithGlobals<LocalOptions>();
     await runCommand(options, async (host) => {
-      const status = await localUp(runtimeFor(options), host);
+      const status = await localUp(await runtimeFor(options), host);
       host.result(
         status.started
           ? ''
@@ -69,7 +71,7 @@ export function registerLocal(program: Command): void {
   ).action(async (_o, cmd: Command) => {
     const options = cmd.optsWithGlobals<LocalOptions>();
     await runCommand(options, async (host) => {
-      const result = await localDown(runtimeFor(options), host);
+      const result = await localDown(await runtimeFor(options), host);
       host.result(result.stopped ? '' : 'msf-local is not running.', result);
     });
   });
@@ -79,7 +81,7 @@ export function registerLocal(program: Command): void {
   ).action(async (_o, cmd: Command) => {
     const options = cmd.optsWithGlobals<LocalOptions>();
     await runCommand(options, async (host) => {
-      const status = await localStatus(runtimeFor(options));
+      const status = await localStatus(await runtimeFor(options));
       const running = runningMsfLocals();
       const s = host.style;
       const text = status.answering

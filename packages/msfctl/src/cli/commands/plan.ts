@@ -19,6 +19,7 @@ import {
 import { rehearsalSettings } from '../../model/rehearsal.js';
 import { positiveInt, runCommand, runWithContext } from './run.js';
 import { isFleet } from './context.js';
+import { planCheckPorts } from './check-ports.js';
 import { runFleetCommand } from './fleet.js';
 
 interface PlanOptions extends GlobalOptions, DeployFlagOptions {
@@ -62,7 +63,7 @@ export function registerPlan(program: Command): void {
       });
     await runWithContext(options, { spec: 'required' }, async (ctx, host) => {
       const { ledger } = await readLedger(ctx.state, ctx.application);
-      const { target, artifacts, inspector, metrics, exceptions, rehearser, savepointFiles } = ctx.ports;
+      const { target } = ctx.ports;
       const { plan } = await makePlan({
         spec: ctx.spec!,
         ledger,
@@ -73,14 +74,7 @@ export function registerPlan(program: Command): void {
         checks: defaultPlanChecks(rehearsalSettings(options.rehearse, ctx.spec?.spec.deploy)),
         flags: options as Record<string, unknown>,
         deploy: deploySettings(deployFlags(options), ctx.spec!.spec.deploy),
-        artifacts,
-        inspector,
-        metrics,
-        exceptions,
-        ...(target.snapshotState ? { snapshotState: target.snapshotState } : {}),
-        rehearser,
-        exporter: target.snapshotExporter,
-        savepointFiles,
+        ...planCheckPorts(ctx.ports),
       });
       if (options.out) await writePlanFile(options.out, plan);
       const blocked = refusals(plan);

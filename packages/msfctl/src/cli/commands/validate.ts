@@ -4,7 +4,7 @@ import { MsfctlError } from '../../model/errors.js';
 import { renderMapping } from '../views/views.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadAllEnvironments } from '../../spec/load.js';
+import type * as SpecLoad from '../../spec/load.js';
 import { DEFAULT_DEPLOY } from '../../model/deploy-settings.js';
 import { readTfvars, type TfvarsMappingEntry } from '../../spec/tfvars.js';
 import { singleSpecFile, specOverrides, type GlobalOptions } from './context.js';
@@ -40,7 +40,9 @@ export function registerValidate(program: Command): void {
             });
           }
         }
-        let results: ReturnType<typeof loadAllEnvironments>;
+        // Imported on use (zod, yaml): start-up stays light for every other command.
+        const { loadAllEnvironments } = await import('../../spec/load.js');
+        let results: ReturnType<typeof SpecLoad.loadAllEnvironments>;
         try {
           const file = singleSpecFile(options);
           results = loadAllEnvironments({
@@ -98,7 +100,7 @@ export function registerValidate(program: Command): void {
     });
 }
 
-function codeWarnings(results: ReturnType<typeof loadAllEnvironments>): string[] {
+function codeWarnings(results: ReturnType<typeof SpecLoad.loadAllEnvironments>): string[] {
   const out = new Set<string>();
   for (const { name, result } of results) {
     if (MsfctlError.is(result)) continue;

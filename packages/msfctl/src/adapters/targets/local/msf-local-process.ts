@@ -113,9 +113,8 @@ export async function localStatus(local: LocalRuntime): Promise<LocalStatus> {
 
 function msfLocalBin(): string {
   try {
-    // The package exports only its entry; its bin sits next to the package.json above that entry.
-    let dir = path.dirname(createRequire(import.meta.url).resolve('msf-local'));
-    while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    // Its bin sits next to its package.json (exported, so this holds before any build of its dist/).
+    const dir = path.dirname(createRequire(import.meta.url).resolve('msf-local/package.json'));
     const bin = path.join(dir, 'bin', 'msf-local.js');
     if (!existsSync(bin)) throw new Error(`no ${bin}`);
     return bin;
