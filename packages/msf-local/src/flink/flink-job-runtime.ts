@@ -106,6 +106,8 @@ interface LostCluster {
   at: number;
   /** Restarts so far, this loss included. */
   restarts: number;
+  /** Whether the runtime reports `fullRestarts` (Flink 1.x). */
+  hasFullRestarts: boolean;
 }
 
 interface ParkedCluster {
@@ -288,7 +290,7 @@ export class FlinkJobRuntime implements JobRuntime {
 
   async metrics(applicationName: string): Promise<JobMetrics | undefined> {
     const cluster = this.clusters.get(applicationName);
-    if (!cluster?.jobId || cluster.host.exit) return undefined;
+    if (!cluster?.jobId || cluster.host.exit) return this.outageMetrics(applicationName);
     const jobId = cluster.jobId;
     let job: JobDetails;
     try {
@@ -614,8 +616,21 @@ export class FlinkJobRuntime implements JobRuntime {
     this.lost.set(applicationName, {
       at: Date.now(),
       restarts: (cluster.carried?.restarts ?? 0) + (cluster.lastRestarts ?? 0) + 1,
+      hasFullRestarts: cluster.spec.hasFullRestarts,
     });
     for (const listener of this.lostListeners) listener(applicationName);
+  }
+
+  /** Between a lost cluster and the job's restart, the job is down: what Flink reports while it restarts. */
+  private outageMetrics(applicationName: string): JobMetrics | undefined {
+    const lost = this.lost.get(applicationName);
+    if (!lost) return undefined;
+    return {
+      uptime: 0,
+      downtime: Math.max(0, Date.now() - lost.at),
+      numRestarts: lost.restarts,
+      ...(lost.hasFullRestarts ? { fullRestarts: lost.restarts } : {}),
+    };
   }
 
   private lostCluster(cluster: AppCluster): JobObservation {
