@@ -137,6 +137,8 @@ export async function startMsfLocal(options: MsfLocalOptions): Promise<MsfLocal>
     const runtime = options.runtime === undefined ? built.flink : (options.runtime ?? undefined);
     let edgeUrl = '';
     const controlPlane = new ControlPlane(new ApplicationStore(dataDir), new S3CodeSource(s3), {
+      // A job whose cluster JVM died restarts after the same delay as Flink's own restarts.
+      restartDelayMs: options.flink?.restartDelayMs,
       ...options.controlPlane,
       runtime,
       snapshotObjects: new S3SnapshotObjects(s3),

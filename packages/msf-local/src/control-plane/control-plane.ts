@@ -156,6 +156,11 @@ export class ControlPlane {
       (name) => this.forget(name),
       this.enhancedSnapshots,
     );
+    // A job whose cluster JVM died is restarted by the supervisor (as MSF restarts a failed job).
+    options.runtime?.onClusterLost((name) => {
+      const app = this.apps.get(name);
+      if (app) this.jobs.clusterLost(app);
+    });
   }
 
   /** Loads the persisted applications and brings back what was running before msf-local stopped. */

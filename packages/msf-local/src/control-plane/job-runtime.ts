@@ -118,7 +118,10 @@ export interface JobRuntime {
   /** Takes a savepoint of the running job and leaves it running. Resolves with the savepoint path. */
   snapshot(applicationName: string): Promise<string>;
   observe(applicationName: string): Promise<JobObservation>;
-  /** Job-level metrics, or undefined when the application has no running job. */
+  /**
+   * Job-level metrics, or undefined when the application has no running job. While the job of a lost cluster
+   * waits for its restart: the outage as Flink reports one (downtime, restarts, uptime 0).
+   */
   metrics(applicationName: string): Promise<JobMetrics | undefined>;
   /**
    * The newest completed checkpoint that an earlier run left under `workDir` (checkpoints are retained when a
@@ -132,6 +135,11 @@ export interface JobRuntime {
   jobPlan(applicationName: string): Promise<string | undefined>;
   /** The live Flink dashboard of the application, when its cluster runs. */
   dashboardUrl(applicationName: string): string | undefined;
+  /**
+   * Registers `listener`, told at once when the cluster JVM of an application whose job had started exits
+   * without msf-local asking (kill -9, crash, out of memory): the job is gone and nobody else will notice.
+   */
+  onClusterLost(listener: (applicationName: string) => void): void;
   /** Stops every cluster this runtime started. */
   close(): Promise<void>;
 }

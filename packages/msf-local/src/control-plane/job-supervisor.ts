@@ -44,6 +44,11 @@ export interface JobSupervisorOptions {
    * snapshot and updates of it are refused as on MSF (msf-api.md §4.7). Default 60 s.
    */
   downtimeWindowMs?: number;
+  /**
+   * How long after its cluster JVM died a job is started again, and between attempts that fail: MSF's
+   * fixed-delay restart strategy, as `--restart-delay` sets it for Flink. Default 10 s.
+   */
+  restartDelayMs?: number;
   /** How long a configuration-only change stays UPDATING before it settles (default 200 ms). */
   settleMs?: number;
   log?: (message: string) => void;
@@ -53,6 +58,8 @@ type Persist = (app: Application) => Promise<void>;
 
 export class JobSupervisor {
   private readonly generations = new Map<string, number>();
+  /** When the application's current run began (start, update, rollback): older checkpoints are not its state. */
+  private readonly runSince = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
 
@@ -140,6 +147,7 @@ export class JobSupervisor {
         }
         if (!current()) return;
         app.runConfig = run;
+        this.runSince.set(app.name, this.now());
         await this.launch(app, next, run);
         if (!current()) return;
         transition(app, 'JobRunning');
@@ -148,6 +156,49 @@ export class JobSupervisor {
       } catch (error) {
         if (!current()) return;
         await this.failUpdate(app, operation, previous, next, messageOf(error), current);
+      }
+    });
+  }
+
+  /**
+   * The cluster JVM of the application's job died (kill -9, crash): as MSF restarts a failed job, the job starts
+   * again after the restart delay from its latest checkpoint (else the latest snapshot, else empty), and again
+   * after each failed attempt. The application stays RUNNING. During any other operation the operation's own
+   * work sees the job gone; nothing restarts then.
+   */
+  clusterLost(app: Application): void {
+    if (app.status !== 'RUNNING') return;
+    const delayMs = this.options.restartDelayMs ?? 10_000;
+    this.log(`the Flink cluster JVM of ${app.name} exited unexpectedly; restarting its job in ${delayMs} ms`);
+    this.spawn(app, async (current) => {
+      for (let attempt = 1; ; attempt++) {
+        await delay(delayMs);
+        if (!current() || app.status !== 'RUNNING') return;
+        try {
+          const run: RunConfig = {
+            restoreType: 'RESTORE_FROM_LATEST_SNAPSHOT',
+            allowNonRestoredState: app.runConfig?.allowNonRestoredState ?? false,
+          };
+          const version = currentVersion(app);
+          const checkpoint = await this.runtime().retainedCheckpoint(this.store.workDirOf(app.name));
+          const ofThisRun = checkpoint && checkpoint.completedAt >= (this.runSince.get(app.name) ?? 0);
+          const restorePath = ofThisRun ? checkpoint.path : this.restorePathFor(app, version, run);
+          const from = ofThisRun
+            ? `its latest checkpoint ${checkpoint.path}`
+            : restorePath
+              ? `its latest snapshot ${restorePath} (no checkpoint of this run)`
+              : 'empty state (no checkpoint of this run, no snapshot)';
+          this.log(`restarting the job of ${app.name} from ${from}`);
+          await this.launch(app, version, run, restorePath ?? SKIP_RESTORE);
+          if (!current()) return;
+          this.log(`the job of ${app.name} runs again`);
+          return;
+        } catch (error) {
+          if (!current()) return;
+          this.log(
+            `restart ${attempt} of ${app.name} failed: ${messageOf(error)}; trying again in ${delayMs} ms`,
+          );
+        }
       }
     });
   }
@@ -363,6 +414,7 @@ export class JobSupervisor {
     current: () => boolean,
   ): Promise<void> {
     try {
+      this.runSince.set(app.name, this.now());
       await this.launch(app, version, run);
       if (!current()) return;
       transition(app, 'JobRunning');
@@ -380,13 +432,14 @@ export class JobSupervisor {
     app: Application,
     version: ApplicationVersion,
     run: RunConfig,
-    restorePath?: string,
+    restorePath?: string | typeof SKIP_RESTORE,
   ): Promise<void> {
     const runtime = this.runtime();
     const config = version.config;
     const workDir = this.store.workDirOf(app.name);
     const jarPath = await this.materializeCode(app, version, workDir);
-    const restoreFrom = restorePath ?? this.restorePathFor(app, version, run);
+    const restoreFrom =
+      restorePath === SKIP_RESTORE ? undefined : (restorePath ?? this.restorePathFor(app, version, run));
     const groups = config.propertyGroups ?? [];
     const job = this.options.jobEnvironment?.(groups) ?? {
       environment: {},
@@ -540,6 +593,9 @@ export class JobSupervisor {
     (this.options.log ?? ((m) => process.stderr.write(`msf-local: ${m}\n`)))(message);
   }
 }
+
+/** A `restorePath` for launch(): start with empty state whatever the run configuration says. */
+const SKIP_RESTORE = Symbol('skip restore');
 
 /** How rollbacks restore: the latest READY snapshot, every operator's state required. */
 const LATEST_SNAPSHOT: RunConfig = {

@@ -92,6 +92,22 @@ interface AppCluster {
   logToken: string;
   jobId?: string;
   jarId?: string;
+  /** Set once start() saw the job RUNNING: from then on an exit msf-local did not ask for is a lost cluster. */
+  started?: boolean;
+  /** Flink's numRestarts of the job as last read (a dead JVM can no longer say). */
+  lastRestarts?: number;
+  /** What earlier, lost clusters of this job left: their restarts count on, as MSF's restart metrics do. */
+  carried?: LostCluster;
+}
+
+/** An application's cluster JVM that died under its running job, until a start brings the job back. */
+interface LostCluster {
+  /** Epoch ms of the loss. */
+  at: number;
+  /** Restarts so far, this loss included. */
+  restarts: number;
+  /** Whether the runtime reports `fullRestarts` (Flink 1.x). */
+  hasFullRestarts: boolean;
 }
 
 interface ParkedCluster {
@@ -129,6 +145,8 @@ export class FlinkJobRuntime implements JobRuntime {
   private readonly mutex = new KeyedMutex();
   /** Log token of a cluster JVM → the application version of the job it runs or ran last. */
   private readonly launchedVersions = new Map<string, number>();
+  private readonly lost = new Map<string, LostCluster>();
+  private readonly lostListeners: ((applicationName: string) => void)[] = [];
   private readonly options: Required<Omit<FlinkJobRuntimeOptions, 'cacheRoot' | 'log' | 'logIntake'>> &
     Pick<FlinkJobRuntimeOptions, 'cacheRoot' | 'log' | 'logIntake'>;
 
@@ -172,6 +190,9 @@ export class FlinkJobRuntime implements JobRuntime {
       try {
         await this.submit(cluster);
         await this.awaitRunning(cluster);
+        cluster.carried = this.lost.get(launch.applicationName);
+        this.lost.delete(launch.applicationName);
+        cluster.started = true;
       } catch (error) {
         // As on MSF, an application whose job could not start holds no resources (after the reuse grace).
         await this.park(cluster);
@@ -195,12 +216,14 @@ export class FlinkJobRuntime implements JobRuntime {
         this.options.shutdownTimeoutMs,
       ).catch(() => undefined);
       await this.park(cluster);
+      this.lost.delete(applicationName);
       return location;
     });
   }
 
   cancel(applicationName: string): Promise<void> {
     return this.mutex.run(applicationName, async () => {
+      this.lost.delete(applicationName);
       await this.unpark(applicationName);
       const cluster = this.clusters.get(applicationName);
       if (!cluster) return;
@@ -250,8 +273,10 @@ export class FlinkJobRuntime implements JobRuntime {
       cluster.client.jobMetrics(jobId, ['numRestarts']).catch(() => []),
       cluster.client.exceptions(jobId).catch(() => undefined),
     ]);
-    const restarts = Number(restartMetric.find((metric) => metric.id === 'numRestarts')?.value ?? 0);
-    const lastRestartAt = job.timestamps.RESTARTING;
+    const flinkRestarts = Number(restartMetric.find((metric) => metric.id === 'numRestarts')?.value ?? 0);
+    if (Number.isFinite(flinkRestarts)) cluster.lastRestarts = flinkRestarts;
+    const restarts = flinkRestarts + (cluster.carried?.restarts ?? 0);
+    const lastRestartAt = Math.max(job.timestamps.RESTARTING ?? 0, cluster.carried?.at ?? 0) || undefined;
     const lastException =
       exceptions?.exceptionHistory?.entries[0]?.stacktrace ?? exceptions?.['root-exception'] ?? undefined;
     return {
@@ -265,7 +290,7 @@ export class FlinkJobRuntime implements JobRuntime {
 
   async metrics(applicationName: string): Promise<JobMetrics | undefined> {
     const cluster = this.clusters.get(applicationName);
-    if (!cluster?.jobId || cluster.host.exit) return undefined;
+    if (!cluster?.jobId || cluster.host.exit) return this.outageMetrics(applicationName);
     const jobId = cluster.jobId;
     let job: JobDetails;
     try {
@@ -291,6 +316,11 @@ export class FlinkJobRuntime implements JobRuntime {
       const value = Number(metric.value);
       if (metric.value !== undefined && Number.isFinite(value))
         metrics[metric.id as keyof JobMetrics] = value;
+    }
+    if (metrics.numRestarts !== undefined) cluster.lastRestarts = metrics.numRestarts;
+    // Restarts of this job on clusters that died count on (the JVM's own gauges start from zero).
+    for (const name of ['numRestarts', 'fullRestarts'] as const) {
+      if (cluster.carried) metrics[name] = (metrics[name] ?? 0) + cluster.carried.restarts;
     }
     for (const metric of perVertex.flat()) {
       if (typeof metric.sum !== 'number') continue;
@@ -332,6 +362,10 @@ export class FlinkJobRuntime implements JobRuntime {
     return Object.fromEntries([...this.clusters].map(([name, cluster]) => [name, cluster.host.pid]));
   }
 
+  onClusterLost(listener: (applicationName: string) => void): void {
+    this.lostListeners.push(listener);
+  }
+
   async close(): Promise<void> {
     const names = new Set([...this.clusters.keys(), ...this.parked.keys()]);
     await Promise.all([...names].map((name) => this.cancel(name)));
@@ -365,6 +399,9 @@ export class FlinkJobRuntime implements JobRuntime {
       javaCommand: this.options.javaCommand,
       startTimeoutMs: this.options.clusterStartTimeoutMs,
     });
+    // Lines a JVM wrote just before it exited may still be on their way: forget its token a minute later.
+    void host.exited.then(() => setTimeout(() => this.launchedVersions.delete(logToken), 60_000).unref());
+    void host.exited.then(() => this.noticeExit(launch.applicationName, host));
     return {
       launch,
       spec: prepared.spec,
@@ -374,8 +411,6 @@ export class FlinkJobRuntime implements JobRuntime {
       jobsRun: 0,
       logToken,
     };
-    // Lines a JVM wrote just before it exited may still be on their way: forget its token a minute later.
-    void host.exited.then(() => setTimeout(() => this.launchedVersions.delete(logToken), 60_000).unref());
   }
 
   /** The application's parked JVM, if it was started with the same JVM-level settings; else stops it. */
@@ -394,7 +429,14 @@ export class FlinkJobRuntime implements JobRuntime {
       return undefined;
     }
     if (cluster.jarId) await cluster.client.deleteJar(cluster.jarId).catch(() => undefined);
-    return { ...cluster, launch, jobId: undefined, jarId: undefined };
+    return {
+      ...cluster,
+      launch,
+      jobId: undefined,
+      jarId: undefined,
+      started: false,
+      lastRestarts: undefined,
+    };
   }
 
   /** Releases the application's cluster: parks it for reuse, or stops it when reuse is off or it is spent. */
@@ -562,6 +604,33 @@ export class FlinkJobRuntime implements JobRuntime {
     if (!cluster?.jobId || cluster.host.exit)
       throw new Error(`application ${applicationName} has no running Flink job`);
     return cluster;
+  }
+
+  /**
+   * A JVM exit nobody asked for: stop, cancel and park take the cluster out of `clusters` before they stop its
+   * JVM, so a JVM that exits while still the application's current cluster, with its job started, was lost.
+   */
+  private noticeExit(applicationName: string, host: FlinkHostProcess): void {
+    const cluster = this.clusters.get(applicationName);
+    if (cluster?.host !== host || !cluster.started) return;
+    this.lost.set(applicationName, {
+      at: Date.now(),
+      restarts: (cluster.carried?.restarts ?? 0) + (cluster.lastRestarts ?? 0) + 1,
+      hasFullRestarts: cluster.spec.hasFullRestarts,
+    });
+    for (const listener of this.lostListeners) listener(applicationName);
+  }
+
+  /** Between a lost cluster and the job's restart, the job is down: what Flink reports while it restarts. */
+  private outageMetrics(applicationName: string): JobMetrics | undefined {
+    const lost = this.lost.get(applicationName);
+    if (!lost) return undefined;
+    return {
+      uptime: 0,
+      downtime: Math.max(0, Date.now() - lost.at),
+      numRestarts: lost.restarts,
+      ...(lost.hasFullRestarts ? { fullRestarts: lost.restarts } : {}),
+    };
   }
 
   private lostCluster(cluster: AppCluster): JobObservation {

@@ -23,10 +23,14 @@ interface FakeJob {
 export class FakeJobRuntime implements JobRuntime {
   readonly launches: JobLaunch[] = [];
   readonly cancels: string[] = [];
+  /** Every savepoint taken, in order, as snapshot() returned it. */
+  readonly snapshotPaths: string[] = [];
   private readonly jobs = new Map<string, FakeJob>();
   private readonly startFailures = new Map<string, string[]>();
   private readonly snapshotFailures = new Set<string>();
   private savepoints = 0;
+  private readonly lostListeners: ((app: string) => void)[] = [];
+  private checkpoint?: { path: string; completedAt: number };
 
   constructor(private readonly delayMs = 30) {}
 
@@ -51,6 +55,21 @@ export class FakeJobRuntime implements JobRuntime {
       job.restarts++;
       job.lastRestartAt = Date.now();
     }
+  }
+
+  /** The cluster of `app` dies under its job (a kill -9 of its JVM): the job is gone and listeners are told. */
+  loseCluster(app: string): void {
+    if (!this.jobs.delete(app)) throw new Error(`no job for ${app}`);
+    for (const listener of this.lostListeners) listener(app);
+  }
+
+  /** What retainedCheckpoint() answers from now on. */
+  setRetainedCheckpoint(checkpoint: { path: string; completedAt: number } | undefined): void {
+    this.checkpoint = checkpoint;
+  }
+
+  onClusterLost(listener: (app: string) => void): void {
+    this.lostListeners.push(listener);
   }
 
   lastLaunch(app: string): JobLaunch | undefined {
@@ -92,6 +111,7 @@ export class FakeJobRuntime implements JobRuntime {
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, 'state-0'), `state of ${app}`);
     await writeFile(path.join(dir, '_metadata'), fakeSavepointMetadata(app));
+    this.snapshotPaths.push(`file://${dir}`);
     return `file://${dir}`;
   }
 
@@ -112,8 +132,8 @@ export class FakeJobRuntime implements JobRuntime {
     return { uptime: 1000, downtime: job.state === 'RUNNING' ? 0 : 500, numRestarts: job.restarts };
   }
 
-  async retainedCheckpoint(): Promise<undefined> {
-    return undefined;
+  async retainedCheckpoint(): Promise<{ path: string; completedAt: number } | undefined> {
+    return this.checkpoint;
   }
 
   /** A plan in the shape of Flink's `/jobs/<id>/plan`. */
