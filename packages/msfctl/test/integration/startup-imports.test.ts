@@ -8,8 +8,14 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { MSFCTL_BIN } from '../harness/msfctl-cli.js';
 
-const HOOK = `export async function resolve(s, c, next) { if (!s.startsWith('.') && !s.startsWith('node:') && !s.startsWith('file:') && !s.startsWith('data:')) process.stderr.write('RESOLVED ' + s + '\\n'); return next(s, c); }`;
-const REGISTER = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOK)}));`;
+const REPORT = `(s) => { if (!s.startsWith('.') && !s.startsWith('node:') && !s.startsWith('file:') && !s.startsWith('data:')) process.stderr.write('RESOLVED ' + s + '\\n'); }`;
+const HOOK = `const report = ${REPORT}; export async function resolve(s, c, next) { report(s); return next(s, c); }`;
+// Node ≥ 22.15: in-thread hooks (there the async chain misses what is resolved through tsx's own hooks);
+// Node 20 has only the async chain, which sees everything.
+const REGISTER =
+  `import module from 'node:module'; const report = ${REPORT}; ` +
+  `if (module.registerHooks) module.registerHooks({ resolve(s, c, next) { report(s); return next(s, c); } }); ` +
+  `else module.register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOK)}));`;
 const HEAVY = /^(@aws-sdk\/|@smithy\/|zod$|yaml$|prom-client$|croner$|msfctl-dashboard$|msf-local$)/;
 
 function packagesResolvedBy(args: string[]): string[] {
