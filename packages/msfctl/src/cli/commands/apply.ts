@@ -12,13 +12,14 @@ import { runFleetCommand } from './fleet.js';
 import { planCheckPorts } from './check-ports.js';
 import {
   addBakeFlags,
+  addPlanInputFlags,
   addRehearsalFlags,
   addStateFlags,
   deployFlags,
   type DeployFlagOptions,
 } from './deploy-flags.js';
 import { rehearsalSettings } from '../../model/rehearsal.js';
-import { positiveInt, runCommand } from './run.js';
+import { runCommand } from './run.js';
 
 interface ApplyOptions extends GlobalOptions, DeployFlagOptions {
   autoApprove?: boolean;
@@ -33,24 +34,8 @@ export function registerApply(program: Command): void {
     .description(
       'make the application match the spec: create, update, start or stop it, waiting on every operation',
     )
-    .option('--auto-approve', 'do not ask for approval (required when there is no terminal)')
-    .option(
-      '--kpu-quota <n>',
-      'KPU quota per application (default: spec limits.kpus, else 64)',
-      positiveInt('--kpu-quota'),
-    )
-    .option('--jar <file>', 'deploy this JAR (overrides the spec code / tfvars s3_file_key)')
-    .option('--maven <dir>', 'build this Maven project and deploy its JAR')
-    .option(
-      '--parallelism <n>',
-      'with a fleet (-f DIR, -f GLOB, -f repeated): applications at a time (default 8)',
-      positiveInt('--parallelism'),
-    )
-    .option(
-      '--rebuild',
-      'build with Maven even when the sources and POM did not change since the last build',
-    );
-  addRehearsalFlags(addStateFlags(addBakeFlags(command))).action(
+    .option('--auto-approve', 'do not ask for approval (required when there is no terminal)');
+  addRehearsalFlags(addStateFlags(addBakeFlags(addPlanInputFlags(command)))).action(
     async (planfile: string | undefined, _opts, cmd: Command) => {
       const options = cmd.optsWithGlobals<ApplyOptions>();
       if (isFleet(options))

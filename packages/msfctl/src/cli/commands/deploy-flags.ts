@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { MsfctlError } from '../../model/errors.js';
 import { parseOnFailure } from '../../model/deploy-settings.js';
 import type { DeployFlags } from '../../model/deploy-settings.js';
+import { positiveInt } from './run.js';
 
 export interface DeployFlagOptions {
   bake?: number;
@@ -47,6 +48,27 @@ export function addStateFlags(command: Command): Command {
     .option(
       '--allow-non-restored-state',
       'let this update drop the state of operators the new JAR no longer has (spec: restore.allowNonRestoredState)',
+    );
+}
+
+/** What plan and apply plan from: the JAR or Maven project, the KPU quota, a fleet's parallelism. */
+export function addPlanInputFlags(command: Command): Command {
+  return command
+    .option(
+      '--kpu-quota <n>',
+      'KPU quota per application (default: spec limits.kpus, else 64)',
+      positiveInt('--kpu-quota'),
+    )
+    .option('--jar <file>', 'deploy this JAR (overrides the spec code / tfvars s3_file_key)')
+    .option('--maven <dir>', 'build this Maven project and deploy its JAR')
+    .option(
+      '--parallelism <n>',
+      'with a fleet (-f DIR, -f GLOB, -f repeated): applications at a time (default 8)',
+      positiveInt('--parallelism'),
+    )
+    .option(
+      '--rebuild',
+      'build with Maven even when the sources and POM did not change since the last build',
     );
 }
 

@@ -11,13 +11,14 @@ import { deploySettings } from '../../model/deploy-settings.js';
 import type { GlobalOptions } from './context.js';
 import {
   addBakeFlags,
+  addPlanInputFlags,
   addRehearsalFlags,
   addStateFlags,
   deployFlags,
   type DeployFlagOptions,
 } from './deploy-flags.js';
 import { rehearsalSettings } from '../../model/rehearsal.js';
-import { positiveInt, runCommand, runWithContext } from './run.js';
+import { runCommand, runWithContext } from './run.js';
 import { isFleet } from './context.js';
 import { planCheckPorts } from './check-ports.js';
 import { runFleetCommand } from './fleet.js';
@@ -36,60 +37,52 @@ export function registerPlan(program: Command): void {
       'show what apply would do: ordered actions, each with its effect on the running job (restart, snapshot, state, KPUs)',
     )
     .option('--out <file>', 'save the plan; `msfctl apply FILE` executes exactly it')
-    .option('--detailed-exitcode', 'exit 0 when there is nothing to do, 2 when there are changes, 1 on error')
     .option(
-      '--kpu-quota <n>',
-      'KPU quota per application (default: spec limits.kpus, else 64)',
-      positiveInt('--kpu-quota'),
-    )
-    .option('--jar <file>', 'deploy this JAR (overrides the spec code / tfvars s3_file_key)')
-    .option('--maven <dir>', 'build this Maven project and deploy its JAR')
-    .option(
-      '--parallelism <n>',
-      'with a fleet (-f DIR, -f GLOB, -f repeated): applications at a time (default 8)',
-      positiveInt('--parallelism'),
-    )
-    .option(
-      '--rebuild',
-      'build with Maven even when the sources and POM did not change since the last build',
+      '--detailed-exitcode',
+      'exit 0 when there is nothing to do, 2 when there are changes, 1 on error',
     );
-  addRehearsalFlags(addStateFlags(addBakeFlags(command))).action(async (_opts, cmd: Command) => {
-    const options = cmd.optsWithGlobals<PlanOptions>();
-    if (isFleet(options))
-      return runCommand(options, (host) => {
-        if (options.out)
-          throw new MsfctlError('USAGE', '--out saves the plan of one application, not of a fleet.');
-        return runFleetCommand('plan', options, host);
+  addRehearsalFlags(addStateFlags(addBakeFlags(addPlanInputFlags(command)))).action(
+    async (_opts, cmd: Command) => {
+      const options = cmd.optsWithGlobals<PlanOptions>();
+      if (isFleet(options))
+        return runCommand(options, (host) => {
+          if (options.out)
+            throw new MsfctlError('USAGE', '--out saves the plan of one application, not of a fleet.');
+          return runFleetCommand('plan', options, host);
+        });
+      await runWithContext(options, { spec: 'required' }, async (ctx, host) => {
+        const { ledger } = await readLedger(ctx.state, ctx.application);
+        const { target } = ctx.ports;
+        const { plan } = await makePlan({
+          spec: ctx.spec!,
+          ledger,
+          gateway: ctx.gateway,
+          host,
+          target: await target.planTarget(),
+          ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
+          checks: defaultPlanChecks(rehearsalSettings(options.rehearse, ctx.spec?.spec.deploy)),
+          flags: options as Record<string, unknown>,
+          deploy: deploySettings(deployFlags(options), ctx.spec!.spec.deploy),
+          ...planCheckPorts(ctx.ports),
+        });
+        if (options.out) await writePlanFile(options.out, plan);
+        const blocked = refusals(plan);
+        const next = blocked.length
+          ? ''
+          : hasChanges(plan)
+            ? host.style.dim(
+                options.out
+                  ? `Saved to ${options.out}. Run \`msfctl apply ${options.out}\` to execute exactly this plan.`
+                  : 'Run `msfctl apply` to execute it.',
+              )
+            : '';
+        host.result(
+          [renderPlan(plan, host.style, target.description), next].filter(Boolean).join('\n'),
+          plan,
+        );
+        if (blocked.length) return 1;
+        return options.detailedExitcode && hasChanges(plan) ? 2 : 0;
       });
-    await runWithContext(options, { spec: 'required' }, async (ctx, host) => {
-      const { ledger } = await readLedger(ctx.state, ctx.application);
-      const { target } = ctx.ports;
-      const { plan } = await makePlan({
-        spec: ctx.spec!,
-        ledger,
-        gateway: ctx.gateway,
-        host,
-        target: await target.planTarget(),
-        ...(options.kpuQuota !== undefined ? { kpuQuota: options.kpuQuota } : {}),
-        checks: defaultPlanChecks(rehearsalSettings(options.rehearse, ctx.spec?.spec.deploy)),
-        flags: options as Record<string, unknown>,
-        deploy: deploySettings(deployFlags(options), ctx.spec!.spec.deploy),
-        ...planCheckPorts(ctx.ports),
-      });
-      if (options.out) await writePlanFile(options.out, plan);
-      const blocked = refusals(plan);
-      const next = blocked.length
-        ? ''
-        : hasChanges(plan)
-          ? host.style.dim(
-              options.out
-                ? `Saved to ${options.out}. Run \`msfctl apply ${options.out}\` to execute exactly this plan.`
-                : 'Run `msfctl apply` to execute it.',
-            )
-          : '';
-      host.result([renderPlan(plan, host.style, target.description), next].filter(Boolean).join('\n'), plan);
-      if (blocked.length) return 1;
-      return options.detailedExitcode && hasChanges(plan) ? 2 : 0;
-    });
-  });
+    },
+  );
 }
