@@ -60,6 +60,12 @@ export interface ListObjectsOptions {
   maxKeys: number;
 }
 
+/** What CreateMultipartUpload takes beyond a PUT's options. */
+export type CreateUploadOptions = PutObjectOptions & {
+  checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
+};
+
 export interface UploadInfo {
   uploadId: string;
   key: string;

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fsyncDir, tempPathFor, writeFileAtomic, writeJsonAtomic } from '../../store/atomic-file.js';
-import { checksumBase64, compositeChecksum, type ChecksumAlgorithm } from '../checksums.js';
+import { checksumBase64, compositeChecksum } from '../checksums.js';
 import { s3Errors } from '../errors.js';
 import type { BucketTable } from './bucket-table.js';
 import { writeStreamAtomic, type PartFile, type UploadFile } from './disk-layout.js';
@@ -20,7 +20,7 @@ import {
   type ObjectChecksum,
   type ObjectMeta,
   type PartInfo,
-  type PutObjectOptions,
+  type CreateUploadOptions,
   type StoredPart,
   type UploadInfo,
   type UploadState,
@@ -45,10 +45,7 @@ export class MultipartStore {
   async createMultipartUpload(
     bucket: string,
     key: string,
-    options: PutObjectOptions & {
-      checksumAlgorithm?: ChecksumAlgorithm;
-      checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
-    } = {},
+    options: CreateUploadOptions = {},
   ): Promise<UploadInfo> {
     assertValidKey(key);
     const state = this.table.requireBucket(bucket);

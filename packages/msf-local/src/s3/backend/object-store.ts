@@ -15,7 +15,6 @@ import {
   writeJsonAtomic,
 } from '../../store/atomic-file.js';
 import { resolveInside, safeSegment } from '../../store/safe-path.js';
-import type { ChecksumAlgorithm } from '../checksums.js';
 import { s3Errors } from '../errors.js';
 import { BucketTable } from './bucket-table.js';
 import { metaPath, objectFile, Trash, writeStreamAtomic, type BucketFile } from './disk-layout.js';
@@ -29,6 +28,7 @@ import {
   type ListObjectsOptions,
   type ObjectMeta,
   type PartInfo,
+  type CreateUploadOptions,
   type PutObjectOptions,
   type S3StoreOptions,
   type StoredObject,
@@ -312,14 +312,7 @@ export class S3Store {
 
   // ---------------------------------------------------------------- multipart uploads (multipart-store.ts)
 
-  createMultipartUpload(
-    bucket: string,
-    key: string,
-    options: PutObjectOptions & {
-      checksumAlgorithm?: ChecksumAlgorithm;
-      checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
-    } = {},
-  ): Promise<UploadInfo> {
+  createMultipartUpload(bucket: string, key: string, options: CreateUploadOptions = {}): Promise<UploadInfo> {
     return this.multipart.createMultipartUpload(bucket, key, options);
   }
 
